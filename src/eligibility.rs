@@ -1,0 +1,238 @@
+//! Who may live where, and who may support whom: the hard rules of a round.
+
+use crate::error::Problem;
+use crate::model::{
+    fmt_kr, FemaleStaff, Gender, Method, Ore, Person, Policy, Round, Staff, SubstanceUse, Unit,
+    UnitGender, UnitKind,
+};
+use std::collections::BTreeMap;
+
+/// Why a unit is closed to a person. Ordered as explanations list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Exclusion {
+    /// Rent above what the person can afford.
+    Rent,
+    /// The unit admits women only.
+    WomenOnly,
+    /// The unit admits men only.
+    MenOnly,
+    /// The person is younger than the unit's minimum age.
+    TooYoung,
+    /// The person is older than the unit's maximum age.
+    TooOld,
+    /// The unit is drug-free and the person currently uses substances.
+    DrugFree,
+    /// The unit is not available within the round's horizon.
+    NotAvailable,
+    /// The person declined the unit.
+    Declined,
+}
+
+impl Exclusion {
+    /// A short label for explanations, e.g. `rent above affordable 3.272 kr`.
+    pub fn label(self, person: &Person, policy: &Policy) -> String {
+        match self {
+            Exclusion::Rent => format!("rent above affordable {}", fmt_kr(max_rent(person, policy))),
+            Exclusion::WomenOnly => "women only".into(),
+            Exclusion::MenOnly => "men only".into(),
+            Exclusion::TooYoung => "minimum age above the person's age".into(),
+            Exclusion::TooOld => "maximum age below the person's age".into(),
+            Exclusion::DrugFree => "drug-free".into(),
+            Exclusion::NotAvailable => format!("not available by {}", policy.horizon_end()),
+            Exclusion::Declined => "declined".into(),
+        }
+    }
+}
+
+/// The rent a person can pay: `max_rent_dkk` if given, else
+/// `floor(max_rent_share × income)` in whole kroner.
+pub fn max_rent(person: &Person, policy: &Policy) -> Ore {
+    match person.max_rent {
+        Some(m) => m,
+        None => {
+            // Whole kroner, floored; the epsilon keeps 0.3 × 10000 at 3000, not 2999.
+            let kr = (policy.max_rent_share * person.income as f64 / 100.0 + 1e-9).floor();
+            (kr as Ore) * 100
+        }
+    }
+}
+
+/// Every rule that closes `unit` to `person` (empty when the person may live there).
+pub fn exclusions(person: &Person, unit: &Unit, policy: &Policy) -> Vec<Exclusion> {
+    let mut out = Vec::new();
+    if unit.rent > max_rent(person, policy) {
+        out.push(Exclusion::Rent);
+    }
+    match (unit.gender, person.gender) {
+        (UnitGender::Women, Gender::M) => out.push(Exclusion::WomenOnly),
+        (UnitGender::Men, Gender::F) => out.push(Exclusion::MenOnly),
+        _ => {}
+    }
+    if person.age < unit.min_age {
+        out.push(Exclusion::TooYoung);
+    }
+    if unit.max_age.is_some_and(|m| person.age > m) {
+        out.push(Exclusion::TooOld);
+    }
+    if unit.drug_free && person.substance_use != SubstanceUse::None {
+        out.push(Exclusion::DrugFree);
+    }
+    if unit.available_from.is_some_and(|d| d > policy.horizon_end()) {
+        out.push(Exclusion::NotAvailable);
+    }
+    if person.declined_units.iter().any(|d| *d == unit.id) {
+        out.push(Exclusion::Declined);
+    }
+    out
+}
+
+/// Whether `person` may live in `unit`.
+pub fn unit_eligible(person: &Person, unit: &Unit, policy: &Policy) -> bool {
+    exclusions(person, unit, policy).is_empty()
+}
+
+/// Whether a worker with `method` and `gender` may support `person`.
+pub fn staff_eligible(person: &Person, method: Method, gender: Gender, policy: &Policy) -> bool {
+    policy.support.methods(person.need()).contains(&method)
+        && (person.female_staff != FemaleStaff::Required || gender == Gender::F)
+}
+
+/// Interchangeable staff: same method and gender. Pooling them is exact, since
+/// eligibility and fit depend on nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffClass {
+    /// Method.
+    pub method: Method,
+    /// Gender.
+    pub gender: Gender,
+    /// Total free slots.
+    pub capacity: u32,
+    /// Indices into `round.staff`, by id.
+    pub members: Vec<usize>,
+}
+
+/// Groups staff with free capacity into classes, in (method, gender) order.
+pub fn staff_classes(staff: &[Staff]) -> Vec<StaffClass> {
+    let mut map: BTreeMap<(Method, Gender), StaffClass> = BTreeMap::new();
+    for (i, s) in staff.iter().enumerate() {
+        if s.capacity == 0 {
+            continue;
+        }
+        let c = map.entry((s.method, s.gender)).or_insert(StaffClass {
+            method: s.method,
+            gender: s.gender,
+            capacity: 0,
+            members: Vec::new(),
+        });
+        c.capacity += s.capacity;
+        c.members.push(i);
+    }
+    map.into_values().collect()
+}
+
+/// Whether a shared-living unit must not mix under-18s with adults or women with men.
+pub fn separation_applies(unit: &Unit, policy: &Policy) -> (bool, bool) {
+    let shared = unit.kind == UnitKind::SharedLiving && unit.places > 1;
+    (
+        shared && policy.shared_living_minors_separated,
+        shared && policy.shared_living_gender_separated && unit.gender == UnitGender::Any,
+    )
+}
+
+/// Problems with pinned offers that make the round impossible: a pinned unit the
+/// person may not live in, more pinned people than places, or pinned people that
+/// the separation rules forbid together.
+pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Vec<Problem> {
+    let policy = &round.policy;
+    let mut problems = Vec::new();
+    let mut by_unit: BTreeMap<usize, Vec<&Person>> = BTreeMap::new();
+    let classes = staff_classes(&round.staff);
+    for p in &round.people {
+        let Some(pin) = &p.pinned_unit else { continue };
+        let Some(ui) = round.units.iter().position(|u| u.id == *pin) else {
+            continue;
+        };
+        let unit = &round.units[ui];
+        let ex = exclusions(p, unit, policy);
+        if !ex.is_empty() {
+            let why: Vec<String> = ex.iter().map(|e| e.label(p, policy)).collect();
+            problems.push(Problem::cell(
+                people_file,
+                p.line,
+                "pinned_unit",
+                Some(pin),
+                format!(
+                    "cannot be kept: the person may not live there ({}); withdraw the offer or correct the data",
+                    why.join("; ")
+                ),
+            ));
+        }
+        if !classes
+            .iter()
+            .any(|c| staff_eligible(p, c.method, c.gender, policy))
+        {
+            problems.push(Problem::cell(
+                people_file,
+                p.line,
+                "pinned_unit",
+                Some(pin),
+                "cannot be kept: no support worker with free capacity may support this person; every housed person needs one",
+            ));
+        }
+        by_unit.entry(ui).or_default().push(p);
+    }
+    for (ui, pinned) in by_unit {
+        let unit = &round.units[ui];
+        let who = || {
+            pinned
+                .iter()
+                .map(|p| format!("{} ({}:{})", p.id, people_file, p.line))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if pinned.len() > unit.places as usize {
+            problems.push(Problem::line(
+                units_file,
+                unit.line,
+                format!(
+                    "unit {} has {} place{} but is pinned by {} people: {}",
+                    unit.id,
+                    unit.places,
+                    if unit.places == 1 { "" } else { "s" },
+                    pinned.len(),
+                    who()
+                ),
+            ));
+        }
+        let (minors, genders) = separation_applies(unit, policy);
+        if minors
+            && pinned.iter().any(|p| p.age < 18)
+            && pinned.iter().any(|p| p.age >= 18)
+        {
+            problems.push(Problem::line(
+                units_file,
+                unit.line,
+                format!(
+                    "shared unit {} is pinned by under-18s and adults together, which shared_living_minors_separated forbids: {}",
+                    unit.id,
+                    who()
+                ),
+            ));
+        }
+        if genders
+            && pinned.iter().any(|p| p.gender == Gender::F)
+            && pinned.iter().any(|p| p.gender == Gender::M)
+        {
+            problems.push(Problem::line(
+                units_file,
+                unit.line,
+                format!(
+                    "shared unit {} is pinned by women and men together, which shared_living_gender_separated forbids: {}",
+                    unit.id,
+                    who()
+                ),
+            ));
+        }
+    }
+    problems
+}

@@ -1,0 +1,241 @@
+//! The round as a mixed-integer programme over eligible pairs only.
+//!
+//! Variables: `x[p,u]` (person p lives in unit u), `y[p,c]` (p is supported by a
+//! worker of staff class c), and per shared-living unit a binary choosing which
+//! side of each separation rule it serves. See `docs/model.md` for the math.
+
+use crate::eligibility::{separation_applies, staff_classes, staff_eligible, unit_eligible, StaffClass};
+use crate::model::{Gender, Round};
+use crate::scoring::{priority, staff_fit, total, unit_fit};
+use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
+
+/// An eligible pair: a person and a unit (or staff class), with its fit points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    /// Index into `round.people`.
+    pub person: usize,
+    /// Index into `round.units` or the staff classes.
+    pub target: usize,
+    /// Level-2 points of this pair.
+    pub fit: i64,
+}
+
+/// Everything the optimiser needs, derived once from a round.
+#[derive(Debug, Clone)]
+pub struct Instance<'r> {
+    /// The round.
+    pub round: &'r Round,
+    /// Pooled staff.
+    pub classes: Vec<StaffClass>,
+    /// Priority per person.
+    pub priority: Vec<i64>,
+    /// Eligible person–unit pairs, by (person, unit).
+    pub unit_pairs: Vec<Pair>,
+    /// Eligible person–class pairs, by (person, class).
+    pub staff_pairs: Vec<Pair>,
+    /// Pinned (person, unit).
+    pub pins: Vec<(usize, usize)>,
+}
+
+impl<'r> Instance<'r> {
+    /// Derives eligible pairs and scores. A person with no eligible support
+    /// worker gets no unit pairs: every housed person needs a worker.
+    pub fn new(round: &'r Round) -> Self {
+        let policy = &round.policy;
+        let classes = staff_classes(&round.staff);
+        let priority = round.people.iter().map(|p| priority(p, policy)).collect();
+        let mut unit_pairs = Vec::new();
+        let mut staff_pairs = Vec::new();
+        let mut pins = Vec::new();
+        for (pi, p) in round.people.iter().enumerate() {
+            let before = staff_pairs.len();
+            for (ci, c) in classes.iter().enumerate() {
+                if staff_eligible(p, c.method, c.gender, policy) {
+                    staff_pairs.push(Pair {
+                        person: pi,
+                        target: ci,
+                        fit: total(&staff_fit(p, c.method, c.gender, policy)),
+                    });
+                }
+            }
+            if staff_pairs.len() == before {
+                continue;
+            }
+            for (ui, u) in round.units.iter().enumerate() {
+                if unit_eligible(p, u, policy) {
+                    unit_pairs.push(Pair {
+                        person: pi,
+                        target: ui,
+                        fit: total(&unit_fit(p, u, policy)),
+                    });
+                }
+            }
+            if let Some(pin) = &p.pinned_unit {
+                if let Some(ui) = round.unit_index(pin) {
+                    pins.push((pi, ui));
+                }
+            }
+        }
+        Instance {
+            round,
+            classes,
+            priority,
+            unit_pairs,
+            staff_pairs,
+            pins,
+        }
+    }
+
+    /// Index of the unit pair (person, unit), if eligible.
+    pub fn unit_pair(&self, person: usize, unit: usize) -> Option<usize> {
+        self.unit_pairs
+            .binary_search_by(|q| (q.person, q.target).cmp(&(person, unit)))
+            .ok()
+    }
+
+    /// Unit pairs of one person.
+    pub fn units_of(&self, person: usize) -> &[Pair] {
+        let lo = self.unit_pairs.partition_point(|q| q.person < person);
+        let hi = self.unit_pairs.partition_point(|q| q.person <= person);
+        &self.unit_pairs[lo..hi]
+    }
+}
+
+/// A plan as the optimiser sees it: for each person, the unit (if housed).
+pub type UnitPlan = Vec<Option<usize>>;
+
+/// Extra rules for one solve: forced placements and plans to differ from.
+#[derive(Debug, Clone, Default)]
+pub struct Restrictions {
+    /// (person, unit) pairs that must hold.
+    pub forced: Vec<(usize, usize)>,
+    /// Differ from each plan in at least this many person→unit placements.
+    pub differ_from: Vec<(UnitPlan, usize)>,
+}
+
+/// The model in good_lp form.
+pub struct Formulation {
+    /// Variables.
+    pub vars: ProblemVariables,
+    /// One per unit pair.
+    pub x: Vec<Variable>,
+    /// One per staff pair.
+    pub y: Vec<Variable>,
+    /// All constraints.
+    pub constraints: Vec<Constraint>,
+    /// Level 1: total priority of housed people.
+    pub level1: Expression,
+    /// Level 2: total fit.
+    pub level2: Expression,
+}
+
+/// Builds the model. `None` when a forced pair is not eligible.
+pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formulation> {
+    let round = inst.round;
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = inst.unit_pairs.iter().map(|_| vars.add(variable().binary())).collect();
+    let y: Vec<Variable> = inst.staff_pairs.iter().map(|_| vars.add(variable().binary())).collect();
+    let n_people = round.people.len();
+    let mut housed: Vec<Expression> = vec![Expression::default(); n_people];
+    let mut supported: Vec<Expression> = vec![Expression::default(); n_people];
+    let mut occupants: Vec<Expression> = vec![Expression::default(); round.units.len()];
+    let mut caseload: Vec<Expression> = vec![Expression::default(); inst.classes.len()];
+    let mut level1 = Expression::default();
+    let mut level2 = Expression::default();
+    let mut by_unit: Vec<Vec<usize>> = vec![Vec::new(); round.units.len()];
+    let mut by_class = vec![false; inst.classes.len()];
+    for (k, q) in inst.unit_pairs.iter().enumerate() {
+        by_unit[q.target].push(k);
+        housed[q.person].add_mul(1.0, x[k]);
+        occupants[q.target].add_mul(1.0, x[k]);
+        level1.add_mul(inst.priority[q.person] as f64, x[k]);
+        level2.add_mul(q.fit as f64, x[k]);
+    }
+    for (k, q) in inst.staff_pairs.iter().enumerate() {
+        by_class[q.target] = true;
+        supported[q.person].add_mul(1.0, y[k]);
+        caseload[q.target].add_mul(1.0, y[k]);
+        level2.add_mul(q.fit as f64, y[k]);
+    }
+    let mut constraints = Vec::new();
+    let has_units: Vec<bool> = {
+        let mut v = vec![false; n_people];
+        for q in &inst.unit_pairs {
+            v[q.person] = true;
+        }
+        v
+    };
+    for p in 0..n_people {
+        if !has_units[p] {
+            continue;
+        }
+        // Each person at most one unit.
+        constraints.push(housed[p].clone().leq(1.0));
+        // Every housed person gets exactly one support worker (the 100% goal).
+        constraints.push((supported[p].clone() - housed[p].clone()).eq(0.0));
+    }
+    for (ui, unit) in round.units.iter().enumerate() {
+        if by_unit[ui].is_empty() {
+            continue;
+        }
+        // Occupants never exceed places.
+        constraints.push(occupants[ui].clone().leq(unit.places as f64));
+        let (minors, genders) = separation_applies(unit, &round.policy);
+        let pairs = &by_unit[ui];
+        let places = unit.places as f64;
+        let mut side = |is_a: &dyn Fn(usize) -> bool| {
+            let (a_pairs, b_pairs): (Vec<usize>, Vec<usize>) = pairs
+                .iter()
+                .partition(|&&k| is_a(inst.unit_pairs[k].person));
+            if a_pairs.is_empty() || b_pairs.is_empty() {
+                return;
+            }
+            let a: Expression = a_pairs.iter().map(|&k| x[k]).sum();
+            let b: Expression = b_pairs.iter().map(|&k| x[k]).sum();
+            // Shared living: one side or the other, never both (z = 1: side A).
+            let z = vars.add(variable().binary());
+            constraints.push(a.leq(places * z));
+            constraints.push((b + places * z).leq(places));
+        };
+        if minors {
+            side(&|p| round.people[p].age < 18);
+        }
+        if genders {
+            side(&|p| round.people[p].gender == Gender::F);
+        }
+    }
+    for (ci, class) in inst.classes.iter().enumerate() {
+        if !by_class[ci] {
+            continue;
+        }
+        // Each worker's new cases within free capacity (pooled per class).
+        constraints.push(caseload[ci].clone().leq(class.capacity as f64));
+    }
+    let forced = inst.pins.iter().chain(restrictions.forced.iter());
+    for &(p, u) in forced {
+        let k = inst.unit_pair(p, u)?;
+        constraints.push(Expression::from(x[k]).eq(1.0));
+    }
+    for (plan, d) in &restrictions.differ_from {
+        // Number of people whose placement differs from `plan` is at least d.
+        let mut differs = Expression::default();
+        for p in 0..n_people {
+            match plan.get(p).copied().flatten() {
+                Some(u) => match inst.unit_pair(p, u) {
+                    Some(k) => differs += 1.0 - x[k],
+                    None => differs += 1.0,
+                },
+                None => differs += housed[p].clone(),
+            }
+        }
+        constraints.push(differs.geq(*d as f64));
+    }
+    Some(Formulation {
+        vars,
+        x,
+        y,
+        constraints,
+        level1,
+        level2,
+    })
+}

@@ -1,0 +1,321 @@
+//! A CSV export read into rows that remember their line, with columns found by
+//! name (case-insensitive, Danish aliases) and every cell problem collected.
+
+use super::text;
+use crate::error::Problem;
+use crate::model::fold;
+use chrono::NaiveDate;
+
+/// A column the contract knows.
+pub struct Column {
+    /// Canonical name.
+    pub name: &'static str,
+    /// Danish or other accepted header spellings.
+    pub aliases: &'static [&'static str],
+    /// Whether the header must be present.
+    pub required: bool,
+}
+
+/// One data row and the line it started on (header = line 1).
+pub struct Row {
+    /// Line in the file.
+    pub line: u64,
+    cells: Vec<String>,
+}
+
+/// A parsed export.
+pub struct Table {
+    /// File name for messages.
+    pub file: String,
+    headers: Vec<String>,
+    index: Vec<(&'static str, usize)>,
+    /// Data rows, in file order.
+    pub rows: Vec<Row>,
+}
+
+/// Reads an export. Problems (empty file, missing required columns) go to
+/// `problems`; unknown columns give one warning. Returns `None` when the file
+/// cannot be used at all.
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    columns: &[Column],
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<String>,
+) -> Option<Table> {
+    let text = text::decode(bytes);
+    if text.trim().is_empty() {
+        let names: Vec<&str> = columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        problems.push(Problem::file(
+            file,
+            format!(
+                "the file is empty; expected a header line with at least {}",
+                names.join(", ")
+            ),
+        ));
+        return None;
+    }
+    let delimiter = text::sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let headers: Vec<String> = match records.next() {
+        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
+        _ => {
+            problems.push(Problem::line(file, 1, "the header line cannot be read"));
+            return None;
+        }
+    };
+    let mut index = Vec::new();
+    let mut unknown = Vec::new();
+    let mut seen = std::collections::BTreeMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let key = fold(h);
+        let found = columns.iter().find(|c| {
+            fold(c.name) == key || c.aliases.iter().any(|a| fold(a) == key)
+        });
+        match found {
+            Some(c) => {
+                if let Some(first) = seen.insert(c.name, i) {
+                    problems.push(Problem::cell(
+                        file,
+                        1,
+                        h,
+                        None,
+                        format!(
+                            "appears twice (also column {}, \"{}\"); keep one",
+                            first + 1,
+                            headers[first]
+                        ),
+                    ));
+                } else {
+                    index.push((c.name, i));
+                }
+            }
+            None if h.is_empty() => {}
+            None => unknown.push(h.clone()),
+        }
+    }
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "{file}: ignoring unknown column{} {}",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown
+                .iter()
+                .map(|u| format!("\"{}\"", crate::error::printable(u)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let missing: Vec<&str> = columns
+        .iter()
+        .filter(|c| c.required && !index.iter().any(|(n, _)| *n == c.name))
+        .map(|c| c.name)
+        .collect();
+    if !missing.is_empty() {
+        for m in missing {
+            problems.push(Problem::line(
+                file,
+                1,
+                format!("missing required column \"{m}\""),
+            ));
+        }
+        return None;
+    }
+    let mut rows = Vec::new();
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(Problem::line(file, line, "this line cannot be read as CSV"));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.is_empty()) {
+            problems.push(Problem::line(
+                file,
+                line,
+                format!(
+                    "has {} fields but the header has {}; check for a stray delimiter",
+                    cells.len(),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
+        rows.push(Row { line, cells });
+    }
+    Some(Table {
+        file: file.to_string(),
+        headers,
+        index,
+        rows,
+    })
+}
+
+/// Reads typed cells of one row, collecting problems.
+pub struct Cells<'a> {
+    table: &'a Table,
+    row: &'a Row,
+    /// Problems found so far in this file.
+    pub problems: &'a mut Vec<Problem>,
+}
+
+impl<'a> Cells<'a> {
+    /// Cells of `row` in `table`.
+    pub fn new(table: &'a Table, row: &'a Row, problems: &'a mut Vec<Problem>) -> Self {
+        Cells {
+            table,
+            row,
+            problems,
+        }
+    }
+
+    /// The line of this row.
+    pub fn line(&self) -> u64 {
+        self.row.line
+    }
+
+    /// The header of a column as written in the file.
+    pub fn header(&self, name: &str) -> String {
+        self.table
+            .index
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or_else(|| name.to_string(), |(_, i)| self.table.headers[*i].clone())
+    }
+
+    /// The trimmed cell, `None` when the column is absent or the cell blank.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        let (_, i) = self.table.index.iter().find(|(n, _)| *n == name)?;
+        let cell = self.row.cells.get(*i)?;
+        if cell.is_empty() {
+            None
+        } else {
+            Some(cell.as_str())
+        }
+    }
+
+    /// Records a problem with a cell. Health columns never echo their value.
+    pub fn fail(&mut self, name: &str, value: Option<&str>, message: impl Into<String>) {
+        let header = self.header(name);
+        let value = if is_health(name) { None } else { value };
+        let mut message = message.into();
+        if is_health(name) && value.is_none() {
+            message = format!("value (not shown: health data) {message}");
+        }
+        self.problems.push(Problem::cell(
+            &self.table.file,
+            self.row.line,
+            &header,
+            value,
+            message,
+        ));
+    }
+
+    /// A required text cell.
+    pub fn text(&mut self, name: &str) -> Option<String> {
+        match self.get(name) {
+            Some(v) => Some(v.to_string()),
+            None => {
+                self.fail(name, None, "is empty; a value is required");
+                None
+            }
+        }
+    }
+
+    /// A cell parsed by `parse`; `None` if blank (and not required) or invalid.
+    pub fn parsed<T>(
+        &mut self,
+        name: &str,
+        required: bool,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match self.get(name) {
+            None => {
+                if required {
+                    self.fail(name, None, "is empty; a value is required");
+                }
+                None
+            }
+            Some(v) => match parse(v) {
+                Ok(x) => Some(x),
+                Err(msg) => {
+                    self.fail(name, Some(v), msg);
+                    None
+                }
+            },
+        }
+    }
+
+    /// A whole number in `min..=max`.
+    pub fn int(&mut self, name: &str, required: bool, min: i64, max: i64) -> Option<i64> {
+        self.parsed(name, required, |v| {
+            let n = text::parse_int(v)?;
+            if n < min {
+                Err(format!("must be at least {min}"))
+            } else if n > max {
+                Err(format!("must be at most {max}"))
+            } else {
+                Ok(n)
+            }
+        })
+    }
+
+    /// An amount in kroner, at least 0.
+    pub fn money(&mut self, name: &str, required: bool) -> Option<i64> {
+        self.parsed(name, required, |v| {
+            let n = text::parse_money(v)?;
+            if n < 0 {
+                Err("is negative; an amount must be 0 or more".into())
+            } else {
+                Ok(n)
+            }
+        })
+    }
+
+    /// A date.
+    pub fn date(&mut self, name: &str) -> Option<NaiveDate> {
+        self.parsed(name, false, text::parse_date)
+    }
+
+    /// Yes/no, blank = `default`.
+    pub fn boolean(&mut self, name: &str, default: bool) -> bool {
+        if self.get(name).is_none() {
+            return default;
+        }
+        self.parsed(name, false, text::parse_bool)
+            .unwrap_or(default)
+    }
+
+    /// One of a vocabulary.
+    pub fn word<T>(
+        &mut self,
+        name: &str,
+        required: bool,
+        parse: fn(&str) -> Option<T>,
+        expected: String,
+    ) -> Option<T> {
+        self.parsed(name, required, |v| {
+            parse(v).ok_or_else(|| format!("is not one of {expected}"))
+        })
+    }
+}
+
+/// Columns that hold health data: their values are never echoed.
+fn is_health(name: &str) -> bool {
+    matches!(name, "psychiatric" | "substance_use" | "in_recovery")
+}

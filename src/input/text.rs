@@ -1,0 +1,218 @@
+//! Turning the bytes of an export into text and cells: encoding, delimiter and
+//! the Danish ways of writing numbers, dates and yes/no.
+
+use crate::model::{fold, Ore};
+use chrono::NaiveDate;
+
+/// Decodes an export: UTF-8 with or without BOM, otherwise Windows-1252
+/// (what Danish Excel writes by default). Never fails: every byte sequence is
+/// valid Windows-1252.
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            text.into_owned()
+        }
+    }
+}
+
+/// Picks the delimiter from the header line: the most frequent of `;`, tab and
+/// `,` outside quotes (ties go to `;`, then tab, as Danish Excel uses `;`).
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ';' if !quoted => counts[0] += 1,
+            '\t' if !quoted => counts[1] += 1,
+            ',' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let delims = [b';', b'\t', b','];
+    let mut best = 2;
+    for i in [1, 0] {
+        if counts[i] >= counts[best] && counts[i] > 0 {
+            best = i;
+        }
+    }
+    delims[best]
+}
+
+/// Why a cell could not be read; the text completes `"value" ...`.
+pub type ParseFail = String;
+
+/// A whole number, possibly negative (the caller checks the range).
+pub fn parse_int(s: &str) -> Result<i64, ParseFail> {
+    let t = s.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is not a whole number; write digits, e.g. 3".into());
+    }
+    t.parse::<i64>()
+        .map_err(|_| "is not a whole number; write digits, e.g. 3".into())
+}
+
+/// An amount in kroner as Danish or English spreadsheets write it, in øre:
+/// `3500`, `3500,5`, `3.500,00`, `3500.50`, `3,500.00`, `3 500`.
+///
+/// A lone `.` followed by exactly three digits in groups (`3.500`) is a
+/// thousands separator, as in Danish; otherwise the last of `.`/`,` is the
+/// decimal mark.
+pub fn parse_money(s: &str) -> Result<Ore, ParseFail> {
+    const EXPECTED: &str = "is not an amount in kroner; write e.g. 3500 or 3.500,00";
+    let mut t: String = s
+        .trim()
+        .trim_end_matches("kr.")
+        .trim_end_matches("kr")
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    let neg = t.starts_with('-');
+    if neg {
+        t.remove(0);
+    }
+    if t.is_empty() {
+        return Err(EXPECTED.into());
+    }
+    let last_dot = t.rfind('.');
+    let last_comma = t.rfind(',');
+    let decimal_mark = match (last_dot, last_comma) {
+        (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
+        (None, Some(_)) => {
+            if t.matches(',').count() > 1 {
+                None // 1,234,567: English thousands
+            } else {
+                Some(',')
+            }
+        }
+        (Some(_), None) => {
+            let groups: Vec<&str> = t.split('.').collect();
+            let thousands = groups.len() > 1
+                && !groups[0].is_empty()
+                && groups[0].len() <= 3
+                && groups[1..].iter().all(|g| g.len() == 3);
+            if thousands {
+                None
+            } else {
+                Some('.')
+            }
+        }
+        (None, None) => None,
+    };
+    let (int_part, frac_part) = match decimal_mark {
+        Some(m) => {
+            let pos = t.rfind(m).unwrap_or(t.len());
+            (t[..pos].to_string(), t[pos + 1..].to_string())
+        }
+        None => (t.clone(), String::new()),
+    };
+    let int_digits: String = int_part.chars().filter(|c| *c != '.' && *c != ',').collect();
+    if int_digits.is_empty() && frac_part.is_empty()
+        || !int_digits.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
+        || int_digits.len() > 12
+    {
+        return Err(EXPECTED.into());
+    }
+    if frac_part.len() > 2 && frac_part[2..].bytes().any(|b| b != b'0') {
+        return Err("has more decimals than øre allow; round to two decimals".into());
+    }
+    let kr: i64 = if int_digits.is_empty() {
+        0
+    } else {
+        int_digits.parse().map_err(|_| EXPECTED.to_string())?
+    };
+    let mut frac = frac_part.chars().take(2).collect::<String>();
+    while frac.len() < 2 {
+        frac.push('0');
+    }
+    let ore: i64 = frac.parse().map_err(|_| EXPECTED.to_string())?;
+    let v = kr * 100 + ore;
+    Ok(if neg { -v } else { v })
+}
+
+/// A date as `YYYY-MM-DD`, `dd-mm-yyyy`, `dd.mm.yyyy` or `dd/mm/yyyy`.
+pub fn parse_date(s: &str) -> Result<NaiveDate, ParseFail> {
+    let t = s.trim();
+    let t = t.split_once([' ', 'T']).map_or(t, |(d, _)| d);
+    for fmt in ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
+            if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
+                return Ok(d);
+            }
+        }
+    }
+    Err("is not a date; write e.g. 2014-11-03 or 03-11-2014".into())
+}
+
+/// Yes/no as exports write it: `true/false`, `ja/nej`, `1/0`, `x`/blank.
+pub fn parse_bool(s: &str) -> Result<bool, ParseFail> {
+    match fold(s).as_str() {
+        "true" | "ja" | "j" | "yes" | "y" | "1" | "x" | "sand" => Ok(true),
+        "false" | "nej" | "n" | "no" | "0" | "" | "falsk" => Ok(false),
+        _ => Err("is not yes/no; write ja/nej, true/false, 1/0 or x/blank".into()),
+    }
+}
+
+/// A `|`-separated list; blanks dropped.
+pub fn parse_list(s: &str) -> Vec<String> {
+    s.split('|')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_every_spelling() {
+        assert_eq!(parse_money("3500"), Ok(350_000));
+        assert_eq!(parse_money("3500,5"), Ok(350_050));
+        assert_eq!(parse_money("3.500,00"), Ok(350_000));
+        assert_eq!(parse_money("3.500"), Ok(350_000));
+        assert_eq!(parse_money("3500.50"), Ok(350_050));
+        assert_eq!(parse_money("3,500.00"), Ok(350_000));
+        assert_eq!(parse_money(" 3 500 kr "), Ok(350_000));
+        assert_eq!(parse_money("-10"), Ok(-1000));
+        assert!(parse_money("tre").is_err());
+        assert!(parse_money("").is_err());
+        assert!(parse_money("1,234").is_ok());
+        assert!(parse_money("12,345").is_ok());
+    }
+
+    #[test]
+    fn dates_in_every_spelling() {
+        let d = NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+        for s in ["2014-11-03", "03-11-2014", "03.11.2014", "03/11/2014", "03-11-2014 00:00"] {
+            assert_eq!(parse_date(s), Ok(d), "{s}");
+        }
+        assert!(parse_date("31-02-2014").is_err());
+        assert!(parse_date("i går").is_err());
+    }
+
+    #[test]
+    fn booleans_and_delimiters() {
+        assert_eq!(parse_bool("Ja"), Ok(true));
+        assert_eq!(parse_bool("x"), Ok(true));
+        assert_eq!(parse_bool(""), Ok(false));
+        assert!(parse_bool("måske").is_err());
+        assert_eq!(sniff_delimiter("a;b;c\n"), b';');
+        assert_eq!(sniff_delimiter("a,b,c\n"), b',');
+        assert_eq!(sniff_delimiter("a\tb\tc\n"), b'\t');
+        assert_eq!(sniff_delimiter("\"a;b\",c\n"), b',');
+    }
+
+    #[test]
+    fn windows_1252_and_bom() {
+        assert_eq!(decode(b"\xEF\xBB\xBFk\xC3\xB8n"), "køn");
+        assert_eq!(decode(b"k\xF8n"), "køn");
+    }
+}

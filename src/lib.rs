@@ -1,0 +1,18 @@
+//! boligmatch proposes who moves into which home, with which support worker,
+//! for a municipality's Housing First programme for homeless young people.
+//!
+//! Data flows one way: [`input`] → [`eligibility`] → [`formulation`] →
+//! [`solve`] → [`report`]. [`round`] drives the pipeline for one allocation
+//! round.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod eligibility;
+pub mod error;
+pub mod formulation;
+pub mod input;
+pub mod model;
+pub mod scoring;
+pub mod solve;
+
+pub use error::{Error, Problem, Problems, Result};

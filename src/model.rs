@@ -1,0 +1,535 @@
+//! The round's plain data: units, young people, staff members and the policy.
+//! No I/O here; the readers in [`crate::input`] build these values.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Amount of money in øre (1/100 kr), kept as an integer so that rent rules are exact.
+pub type Ore = i64;
+
+/// Formats øre as Danish kroner, e.g. `3.272 kr` or `3.272,50 kr`.
+pub fn fmt_kr(ore: Ore) -> String {
+    let neg = ore < 0;
+    let a = ore.unsigned_abs();
+    let (kr, rest) = (a / 100, a % 100);
+    let digits = kr.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if neg { "-" } else { "" };
+    if rest == 0 {
+        format!("{sign}{grouped} kr")
+    } else {
+        format!("{sign}{grouped},{rest:02} kr")
+    }
+}
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $canon:literal [$($alias:literal),*]),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $canon)] $variant),+ }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The canonical spelling used in files and output.
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $canon),+ } }
+            /// Parses the canonical spelling or a Danish/English alias (case, accents and
+            /// separators are ignored).
+            pub fn parse(s: &str) -> Option<Self> {
+                let key = crate::model::fold(s);
+                $( if key == crate::model::fold($canon) $(|| key == crate::model::fold($alias))* { return Some($name::$variant); } )+
+                None
+            }
+            /// The accepted spellings, for error messages.
+            pub fn expected() -> String {
+                [$($canon),+].join(" | ")
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+/// Folds a value for alias matching: lower case, Danish letters spelled out,
+/// `_`, `-`, `/` and repeated spaces made one space.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars().flat_map(char::to_lowercase) {
+        match c {
+            'æ' => out.push_str("ae"),
+            'ø' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            '_' | '-' | '/' | ' ' | '\u{a0}' => {
+                if !out.ends_with(' ') {
+                    out.push(' ')
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.trim().to_string()
+}
+
+vocabulary! {
+    /// Kind of home.
+    UnitKind {
+        /// Klubværelse: a small room in a shared house with common facilities.
+        ClubRoom = "club_room" ["klubværelse", "klubvaerelse", "klubværelser"],
+        /// Skæv bolig: housing for people who fit nowhere else.
+        SkaevBolig = "skaev_bolig" ["skæv bolig", "skæve boliger", "skaev"],
+        /// Bofællesskab: shared living, several places in one unit.
+        SharedLiving = "shared_living" ["bofællesskab", "bofaellesskab"],
+        /// Ungdomsbolig: youth housing.
+        YouthHousing = "youth_housing" ["ungdomsbolig"],
+        /// Almen bolig: ordinary social housing via the municipality's allocation right.
+        Ordinary = "ordinary" ["almen bolig", "almenbolig", "almen"],
+    }
+}
+
+vocabulary! {
+    /// A person's gender as recorded.
+    Gender {
+        /// Woman.
+        F = "f" ["k", "kvinde", "female", "woman", "w"],
+        /// Man.
+        M = "m" ["mand", "male", "man"],
+    }
+}
+
+vocabulary! {
+    /// Who a unit admits.
+    UnitGender {
+        /// Anyone.
+        Any = "any" ["alle", "begge", "blandet", "mixed", ""],
+        /// Women only.
+        Women = "women" ["kvinder", "f", "k"],
+        /// Men only.
+        Men = "men" ["mænd", "maend", "m"],
+    }
+}
+
+vocabulary! {
+    /// Current substance use.
+    SubstanceUse {
+        /// No current use.
+        None = "none" ["ingen", "nej", "no", ""],
+        /// Cannabis.
+        Cannabis = "cannabis" ["hash", "hashish"],
+        /// Alcohol.
+        Alcohol = "alcohol" ["alkohol"],
+        /// Other drugs.
+        Drugs = "drugs" ["stoffer", "narkotika"],
+    }
+}
+
+vocabulary! {
+    /// Where a person stays now.
+    Stay {
+        /// Rough sleeping.
+        Street = "street" ["gaden"],
+        /// Night shelter.
+        NightShelter = "night_shelter" ["natvarmestue"],
+        /// Shelter (herberg, §110).
+        Shelter = "shelter" ["herberg", "forsorgshjem"],
+        /// With family or friends.
+        FamilyFriends = "family_friends" ["familie/venner", "familie venner", "familie", "venner", "sofasurfer"],
+        /// Transitional housing.
+        Transitional = "transitional" ["udslusningsbolig"],
+        /// In hospital.
+        Hospital = "hospital" ["sygehus"],
+        /// Other or unknown.
+        Other = "other" ["andet", "uoplyst", "andet/uoplyst", ""],
+    }
+}
+
+vocabulary! {
+    /// Whether a woman's support worker must or should be a woman.
+    FemaleStaff {
+        /// Must be a woman (hard rule).
+        Required = "required" ["krævet", "kraevet", "skal", "påkrævet", "paakraevet"],
+        /// Should be a woman where possible (level-2 fit).
+        Preferred = "preferred" ["foretrukket", "ønsket", "oensket", "gerne"],
+        /// No wish.
+        No = "no" ["nej", "ingen"],
+    }
+}
+
+vocabulary! {
+    /// Support method (bostøttemetode).
+    Method {
+        /// Assertive Community Treatment: a multidisciplinary team.
+        Act = "ACT" [],
+        /// Intensive Case Management.
+        Icm = "ICM" [],
+        /// Critical Time Intervention: time-limited support around the move.
+        Cti = "CTI" [],
+    }
+}
+
+vocabulary! {
+    /// Support need, derived from psychiatric illness and substance use.
+    Need {
+        /// Psychiatric illness and substance use.
+        Complex = "complex" [],
+        /// Exactly one of the two.
+        Moderate = "moderate" [],
+        /// Neither.
+        Light = "light" [],
+    }
+}
+
+/// Age band used by the programme's goals and the priority rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum AgeBand {
+    /// Under 18.
+    #[serde(rename = "under_18")]
+    Under18,
+    /// 18–24.
+    #[serde(rename = "age_18_24")]
+    Age18To24,
+    /// 25–29.
+    #[serde(rename = "age_25_29")]
+    Age25To29,
+    /// 30 and over.
+    #[serde(rename = "age_30_plus")]
+    Age30Plus,
+}
+
+impl AgeBand {
+    /// The band of an age in whole years.
+    pub fn of(age: u32) -> Self {
+        match age {
+            0..=17 => AgeBand::Under18,
+            18..=24 => AgeBand::Age18To24,
+            25..=29 => AgeBand::Age25To29,
+            _ => AgeBand::Age30Plus,
+        }
+    }
+}
+
+/// A home that can be offered this round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    /// Unique id.
+    pub id: String,
+    /// Kind of home.
+    pub kind: UnitKind,
+    /// Places; more than one only for shared living.
+    pub places: u32,
+    /// Monthly rent per place, in øre.
+    pub rent: Ore,
+    /// First day the unit can be moved into; `None` = now.
+    pub available_from: Option<NaiveDate>,
+    /// Residents must have no current substance use.
+    pub drug_free: bool,
+    /// Who the unit admits.
+    pub gender: UnitGender,
+    /// Lowest age admitted.
+    pub min_age: u32,
+    /// Highest age admitted.
+    pub max_age: Option<u32>,
+    /// Area (neighbourhood or municipality).
+    pub area: Option<String>,
+    /// Line in units.csv, for messages.
+    #[serde(skip)]
+    pub line: u64,
+}
+
+/// A homeless young person (pseudonymised).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    /// Pseudonymous id.
+    pub id: String,
+    /// Gender.
+    pub gender: Gender,
+    /// Age in whole years.
+    pub age: u32,
+    /// Current substance use (health data: never logged).
+    pub substance_use: SubstanceUse,
+    /// Psychiatric illness (health data: never logged).
+    pub psychiatric: bool,
+    /// In or after treatment and wanting a drug-free home (health data: never logged).
+    pub in_recovery: bool,
+    /// Monthly disposable income, in øre.
+    pub income: Ore,
+    /// Explicit rent ceiling, in øre; overrides the affordability rule.
+    pub max_rent: Option<Ore>,
+    /// Where the person stays now.
+    pub stay: Stay,
+    /// Waiting since.
+    pub registered: Option<NaiveDate>,
+    /// Wish for a female support worker.
+    pub female_staff: FemaleStaff,
+    /// Areas the person prefers.
+    pub preferred_areas: Vec<String>,
+    /// Units the person has declined.
+    pub declined_units: Vec<String>,
+    /// An accepted or pending offer this round must keep.
+    pub pinned_unit: Option<String>,
+    /// Line in people.csv, for messages.
+    #[serde(skip)]
+    pub line: u64,
+}
+
+impl Person {
+    /// The person's support need.
+    pub fn need(&self) -> Need {
+        let uses = self.substance_use != SubstanceUse::None;
+        match (self.psychiatric, uses) {
+            (true, true) => Need::Complex,
+            (false, false) => Need::Light,
+            _ => Need::Moderate,
+        }
+    }
+
+    /// The person's age band.
+    pub fn age_band(&self) -> AgeBand {
+        AgeBand::of(self.age)
+    }
+}
+
+/// A support worker with free caseload this round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Staff {
+    /// Unique id.
+    pub id: String,
+    /// Gender.
+    pub gender: Gender,
+    /// Support method.
+    pub method: Method,
+    /// Free caseload slots this round.
+    pub capacity: u32,
+    /// Line in staff.csv, for messages.
+    #[serde(skip)]
+    pub line: u64,
+}
+
+/// Points that make up a person's priority (level 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PriorityPolicy {
+    /// Points everyone gets.
+    pub base: i64,
+    /// Under 18.
+    pub under_18: i64,
+    /// 18–24.
+    pub age_18_24: i64,
+    /// 25–29.
+    pub age_25_29: i64,
+    /// 30 and over.
+    pub age_30_plus: i64,
+    /// Women.
+    pub woman: i64,
+    /// Per whole week waited.
+    pub per_week_waiting: i64,
+    /// Weeks counted at most.
+    pub max_weeks: i64,
+    /// Points by current stay.
+    pub stay: StayPoints,
+}
+
+impl Default for PriorityPolicy {
+    fn default() -> Self {
+        PriorityPolicy {
+            base: 100,
+            under_18: 50,
+            age_18_24: 20,
+            age_25_29: 10,
+            age_30_plus: 0,
+            woman: 5,
+            per_week_waiting: 1,
+            max_weeks: 52,
+            stay: StayPoints::default(),
+        }
+    }
+}
+
+/// Priority points by current stay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StayPoints {
+    /// Rough sleeping.
+    pub street: i64,
+    /// Night shelter.
+    pub night_shelter: i64,
+    /// Shelter.
+    pub shelter: i64,
+    /// Hospital.
+    pub hospital: i64,
+    /// Transitional housing.
+    pub transitional: i64,
+    /// Family or friends.
+    pub family_friends: i64,
+    /// Other.
+    pub other: i64,
+}
+
+impl Default for StayPoints {
+    fn default() -> Self {
+        StayPoints {
+            street: 30,
+            night_shelter: 25,
+            shelter: 20,
+            hospital: 15,
+            transitional: 10,
+            family_friends: 5,
+            other: 0,
+        }
+    }
+}
+
+impl StayPoints {
+    /// Points for a stay.
+    pub fn of(&self, stay: Stay) -> i64 {
+        match stay {
+            Stay::Street => self.street,
+            Stay::NightShelter => self.night_shelter,
+            Stay::Shelter => self.shelter,
+            Stay::Hospital => self.hospital,
+            Stay::Transitional => self.transitional,
+            Stay::FamilyFriends => self.family_friends,
+            Stay::Other => self.other,
+        }
+    }
+}
+
+/// Which support methods may serve each need, best first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupportPolicy {
+    /// Complex need.
+    pub complex: Vec<Method>,
+    /// Moderate need.
+    pub moderate: Vec<Method>,
+    /// Light need.
+    pub light: Vec<Method>,
+}
+
+impl Default for SupportPolicy {
+    fn default() -> Self {
+        SupportPolicy {
+            complex: vec![Method::Act],
+            moderate: vec![Method::Icm, Method::Act],
+            light: vec![Method::Cti, Method::Icm],
+        }
+    }
+}
+
+impl SupportPolicy {
+    /// Methods allowed for a need, best first.
+    pub fn methods(&self, need: Need) -> &[Method] {
+        match need {
+            Need::Complex => &self.complex,
+            Need::Moderate => &self.moderate,
+            Need::Light => &self.light,
+        }
+    }
+}
+
+/// The round's policy (policy.toml); every key is optional.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Policy {
+    /// Date of the allocation round.
+    pub round_date: NaiveDate,
+    /// Units available within this many days of the round date count.
+    pub horizon_days: i64,
+    /// Share of income that rent may take when no explicit ceiling is given.
+    pub max_rent_share: f64,
+    /// Priority points (level 1).
+    pub priority: PriorityPolicy,
+    /// Support methods per need.
+    pub support: SupportPolicy,
+    /// Never women and men together in a mixed shared-living unit.
+    pub shared_living_gender_separated: bool,
+    /// Never under-18s and adults together in a shared-living unit.
+    pub shared_living_minors_separated: bool,
+    /// Cost of one shelter night, for the what-if estimate of costs avoided.
+    pub shelter_cost_per_night_dkk: i64,
+}
+
+impl Policy {
+    /// The defaults, with a given round date.
+    pub fn with_date(round_date: NaiveDate) -> Self {
+        Policy {
+            round_date,
+            horizon_days: 28,
+            max_rent_share: 0.5,
+            priority: PriorityPolicy::default(),
+            support: SupportPolicy::default(),
+            shared_living_gender_separated: true,
+            shared_living_minors_separated: true,
+            shelter_cost_per_night_dkk: 600,
+        }
+    }
+
+    /// Last day a unit may become available and still count this round.
+    pub fn horizon_end(&self) -> NaiveDate {
+        self.round_date + chrono::Duration::days(self.horizon_days)
+    }
+}
+
+/// One allocation round: everything the engine needs, ids sorted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    /// Units, sorted by id.
+    pub units: Vec<Unit>,
+    /// People, sorted by id.
+    pub people: Vec<Person>,
+    /// Staff, sorted by id.
+    pub staff: Vec<Staff>,
+    /// The effective policy.
+    pub policy: Policy,
+}
+
+impl Round {
+    /// Sorts every list by id, so that results never depend on file order.
+    pub fn sort(&mut self) {
+        self.units.sort_by(|a, b| a.id.cmp(&b.id));
+        self.people.sort_by(|a, b| a.id.cmp(&b.id));
+        self.staff.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// Index of a unit by id.
+    pub fn unit_index(&self, id: &str) -> Option<usize> {
+        self.units.binary_search_by(|u| u.id.as_str().cmp(id)).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_fold_danish_spellings() {
+        assert_eq!(UnitKind::parse("Skæv bolig"), Some(UnitKind::SkaevBolig));
+        assert_eq!(UnitKind::parse("KLUBVÆRELSE"), Some(UnitKind::ClubRoom));
+        assert_eq!(UnitKind::parse("almen_bolig"), Some(UnitKind::Ordinary));
+        assert_eq!(Stay::parse("Familie/venner"), Some(Stay::FamilyFriends));
+        assert_eq!(Gender::parse("K"), Some(Gender::F));
+        assert_eq!(Method::parse("icm"), Some(Method::Icm));
+        assert_eq!(UnitKind::parse("castle"), None);
+    }
+
+    #[test]
+    fn kroner_are_grouped_the_danish_way() {
+        assert_eq!(fmt_kr(327_200), "3.272 kr");
+        assert_eq!(fmt_kr(350_050), "3.500,50 kr");
+        assert_eq!(fmt_kr(5_00), "5 kr");
+        assert_eq!(fmt_kr(123_456_700), "1.234.567 kr");
+    }
+
+    #[test]
+    fn needs_follow_the_rule() {
+        assert_eq!(AgeBand::of(17), AgeBand::Under18);
+        assert_eq!(AgeBand::of(24), AgeBand::Age18To24);
+        assert_eq!(AgeBand::of(29), AgeBand::Age25To29);
+        assert_eq!(AgeBand::of(30), AgeBand::Age30Plus);
+    }
+}
