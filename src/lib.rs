@@ -7,11 +7,16 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod allocation;
+pub mod baseline;
 pub mod eligibility;
+pub mod explain;
 pub mod error;
 pub mod formulation;
 pub mod input;
 pub mod model;
+pub mod output;
+pub mod report;
 pub mod scoring;
 pub mod solve;
 

@@ -1,1 +1,18 @@
-fn main() {}
+//! The `boligmatch` binary: parse, run, map the result to an exit code.
+//! 0 = success, 1 = internal error, 2 = invalid input (or usage).
+
+mod cli;
+
+fn main() {
+    let code = match cli::run() {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            match e.downcast_ref::<boligmatch::Error>() {
+                Some(b) if b.is_input() => 2,
+                _ => 1,
+            }
+        }
+    };
+    std::process::exit(code);
+}

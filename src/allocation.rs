@@ -1,0 +1,481 @@
+//! One allocation round end to end: ranked proposals, alternatives per person,
+//! explanations, goals and the priority-list baseline. The report stage reads
+//! only what this module returns.
+
+use crate::baseline::priority_list;
+use crate::error::{Error, Problem, Problems, Result};
+use crate::explain::{fit_reasons, unplaced_reason, Reason};
+use crate::formulation::{Instance, Restrictions, UnitPlan};
+use crate::model::{AgeBand, FemaleStaff, Gender, Round};
+use crate::solve::{assign_staff, level1_value, level2_value, solve, LevelResult, Settings, Solution};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::Instant;
+
+/// What to compute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Number of ranked proposals wanted (at least 1).
+    pub proposals: usize,
+    /// Each proposal differs from every earlier one in at least this many placements.
+    pub min_diff: usize,
+    /// Alternatives per housed person in proposal 1 (0 = none).
+    pub alternatives: usize,
+    /// Solver settings.
+    pub settings: Settings,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            proposals: 1,
+            min_diff: 1,
+            alternatives: 0,
+            settings: Settings::default(),
+        }
+    }
+}
+
+/// A housed person in a proposal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Placement {
+    /// Person.
+    pub person_id: String,
+    /// Unit.
+    pub unit_id: String,
+    /// Kind of unit.
+    pub unit_kind: String,
+    /// Area of unit.
+    pub area: String,
+    /// Support worker.
+    pub staff_id: String,
+    /// Support method.
+    pub method: String,
+    /// The person's priority.
+    pub priority: i64,
+    /// Fit points of this placement (unit and worker).
+    pub fit: i64,
+    /// Why it fits.
+    pub reasons: Vec<String>,
+}
+
+/// A person not housed in a proposal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unplaced {
+    /// Person.
+    pub person_id: String,
+    /// Priority.
+    pub priority: i64,
+    /// Main reason.
+    pub reason: Reason,
+    /// Details: counts per rule, or who got the units.
+    pub details: String,
+}
+
+/// A share towards a goal: `achieved` of `total`, against a target share.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Goal {
+    /// Count achieved.
+    pub achieved: usize,
+    /// Count it is out of.
+    pub total: usize,
+    /// Target share (1.0 = 100%).
+    pub target: f64,
+}
+
+impl Goal {
+    /// Share achieved; 1.0 when nothing was asked.
+    pub fn share(&self) -> f64 {
+        if self.total == 0 {
+            1.0
+        } else {
+            self.achieved as f64 / self.total as f64
+        }
+    }
+
+    /// Whether the target is met.
+    pub fn met(&self) -> bool {
+        self.share() + 1e-12 >= self.target
+    }
+}
+
+/// The programme's goals for one plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Goals {
+    /// Under-18s housed (goal 100%).
+    pub under_18: Goal,
+    /// 18–29-year-olds housed (goal 90%).
+    pub age_18_29: Goal,
+    /// Housed people with a support worker (goal 100%).
+    pub support: Goal,
+    /// Housed people who asked for a female worker and got one (goal: where possible).
+    pub female_worker: Goal,
+}
+
+/// One ranked proposal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    /// 1 = the optimum.
+    pub rank: usize,
+    /// Level 1: total priority housed.
+    pub level1: LevelResult,
+    /// Level 2: total fit.
+    pub level2: LevelResult,
+    /// Housed people, by person id.
+    pub placements: Vec<Placement>,
+    /// Not housed, by person id.
+    pub unplaced: Vec<Unplaced>,
+    /// Goals reached.
+    pub goals: Goals,
+    /// How it differs from proposal 1, in words (empty for proposal 1).
+    pub difference: Vec<String>,
+}
+
+/// A unit a housed person could take instead, and what forcing it costs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternative {
+    /// Person.
+    pub person_id: String,
+    /// Their unit in proposal 1.
+    pub current_unit_id: String,
+    /// 1 = best alternative.
+    pub rank: usize,
+    /// The other unit.
+    pub unit_id: String,
+    /// Its kind.
+    pub unit_kind: String,
+    /// Its area.
+    pub area: String,
+    /// Level-1 loss if forced (0 = no one loses a home).
+    pub priority_loss: i64,
+    /// Level-2 loss if forced.
+    pub fit_loss: i64,
+}
+
+/// The priority-list allocation, for comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Baseline {
+    /// People housed.
+    pub housed: usize,
+    /// Total priority housed.
+    pub priority_score: i64,
+    /// Total fit.
+    pub fit: i64,
+    /// Goals.
+    pub goals: Goals,
+}
+
+/// Seconds per stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Timings {
+    /// Eligibility and scoring.
+    pub eligibility: f64,
+    /// Model building, all solves.
+    pub build: f64,
+    /// HiGHS, level 1, all proposals.
+    pub solve_level1: f64,
+    /// HiGHS, level 2, all proposals.
+    pub solve_level2: f64,
+    /// Proposals after the first, wall clock.
+    pub proposals: f64,
+    /// Alternatives, wall clock.
+    pub alternatives: f64,
+}
+
+/// Everything one round produced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// Ranked proposals; at least one.
+    pub proposals: Vec<Proposal>,
+    /// Set when fewer proposals than asked exist.
+    pub note: Option<String>,
+    /// Alternatives for proposal 1.
+    pub alternatives: Vec<Alternative>,
+    /// The plain priority list.
+    pub baseline: Baseline,
+    /// Stage timings.
+    pub timings: Timings,
+    /// People in the round.
+    pub people: usize,
+    /// Units in the round.
+    pub units: usize,
+    /// Places in the round.
+    pub places: u32,
+    /// Free support slots.
+    pub support_slots: u32,
+}
+
+/// Runs the round.
+pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
+    let t0 = Instant::now();
+    let inst = Instance::new(round);
+    let mut timings = Timings {
+        eligibility: t0.elapsed().as_secs_f64(),
+        ..Timings::default()
+    };
+    let mut restrictions = Restrictions::default();
+    let first = solve(&inst, &restrictions, &options.settings)?
+        .ok_or_else(|| infeasible(round))?;
+    let add_times = |t: &mut Timings, s: &Solution| {
+        t.build += s.level1.build_seconds + s.level2.build_seconds;
+        t.solve_level1 += s.level1.solve_seconds;
+        t.solve_level2 += s.level2.solve_seconds;
+    };
+    add_times(&mut timings, &first);
+    let mut solutions = vec![first];
+    let tp = Instant::now();
+    let mut note = None;
+    while solutions.len() < options.proposals.max(1) {
+        let last = solutions.last().map(|s| s.unit_of.clone()).unwrap_or_default();
+        restrictions.differ_from.push((last, options.min_diff.max(1)));
+        match solve(&inst, &restrictions, &options.settings)? {
+            Some(s) => {
+                add_times(&mut timings, &s);
+                solutions.push(s);
+            }
+            None => {
+                note = Some(format!(
+                    "only {} distinct plan{} exist{} that differ{} in at least {} placement{}; {} were asked for",
+                    solutions.len(),
+                    if solutions.len() == 1 { "" } else { "s" },
+                    if solutions.len() == 1 { "s" } else { "" },
+                    if solutions.len() == 1 { "s" } else { "" },
+                    options.min_diff.max(1),
+                    if options.min_diff.max(1) == 1 { "" } else { "s" },
+                    options.proposals
+                ));
+                break;
+            }
+        }
+    }
+    timings.proposals = tp.elapsed().as_secs_f64();
+    let ta = Instant::now();
+    let alternatives = if options.alternatives > 0 {
+        alternatives(&inst, &solutions[0], options)?
+    } else {
+        Vec::new()
+    };
+    timings.alternatives = ta.elapsed().as_secs_f64();
+    let base = &solutions[0];
+    let proposals = solutions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| proposal(&inst, i + 1, s, base))
+        .collect();
+    let (b_units, b_classes) = priority_list(&inst);
+    let baseline = Baseline {
+        housed: b_units.iter().flatten().count(),
+        priority_score: level1_value(&inst, &b_units),
+        fit: level2_value(&inst, &b_units, &b_classes),
+        goals: goals(&inst, &b_units, &b_classes),
+    };
+    Ok(Outcome {
+        proposals,
+        note,
+        alternatives,
+        baseline,
+        timings,
+        people: round.people.len(),
+        units: round.units.len(),
+        places: round.units.iter().map(|u| u.places).sum(),
+        support_slots: round.staff.iter().map(|s| s.capacity).sum(),
+    })
+}
+
+/// The error for a round whose pinned offers cannot all hold.
+fn infeasible(round: &Round) -> Error {
+    let mut problems = crate::eligibility::pinned_problems(round, "people.csv", "units.csv");
+    if problems.is_empty() {
+        let who: Vec<String> = round
+            .people
+            .iter()
+            .filter(|p| p.pinned_unit.is_some())
+            .map(|p| format!("{} (line {})", p.id, p.line))
+            .collect();
+        problems.push(Problem::file(
+            "people.csv",
+            format!(
+                "the pinned offers cannot all be kept with the support capacity available: {}",
+                who.join(", ")
+            ),
+        ));
+    }
+    Error::Infeasible(Problems(problems))
+}
+
+fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Proposal {
+    let round = inst.round;
+    let staff_of = assign_staff(inst, &s.class_of);
+    let mut placements = Vec::new();
+    let mut unplaced = Vec::new();
+    for (p, person) in round.people.iter().enumerate() {
+        match s.unit_of[p] {
+            Some(u) => {
+                let unit = &round.units[u];
+                let staff = staff_of[p].map(|i| &round.staff[i]);
+                let unit_fit = inst.unit_pair(p, u).map_or(0, |k| inst.unit_pairs[k].fit);
+                let staff_fit = s.class_of[p].map_or(0, |c| {
+                    inst.staff_pairs
+                        .iter()
+                        .find(|q| q.person == p && q.target == c)
+                        .map_or(0, |q| q.fit)
+                });
+                placements.push(Placement {
+                    person_id: person.id.clone(),
+                    unit_id: unit.id.clone(),
+                    unit_kind: unit.kind.to_string(),
+                    area: unit.area.clone().unwrap_or_default(),
+                    staff_id: staff.map(|s| s.id.clone()).unwrap_or_default(),
+                    method: staff.map(|s| s.method.to_string()).unwrap_or_default(),
+                    priority: inst.priority[p],
+                    fit: unit_fit + staff_fit,
+                    reasons: fit_reasons(inst, p, u, s.class_of[p]),
+                });
+            }
+            None => {
+                let (reason, details) = unplaced_reason(inst, p, &s.unit_of, &s.class_of);
+                unplaced.push(Unplaced {
+                    person_id: person.id.clone(),
+                    priority: inst.priority[p],
+                    reason,
+                    details,
+                });
+            }
+        }
+    }
+    Proposal {
+        rank,
+        level1: s.level1,
+        level2: s.level2,
+        placements,
+        unplaced,
+        goals: goals(inst, &s.unit_of, &s.class_of),
+        difference: if rank == 1 {
+            Vec::new()
+        } else {
+            difference(inst, &base.unit_of, &s.unit_of)
+        },
+    }
+}
+
+/// The changes from `base` to `plan`, in words, by person id.
+pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<String> {
+    let round = inst.round;
+    let mut out = Vec::new();
+    for (p, person) in round.people.iter().enumerate() {
+        let id = &person.id;
+        match (base[p], plan[p]) {
+            (Some(a), Some(b)) if a != b => out.push(format!(
+                "{id} takes {} instead of {}",
+                round.units[b].id, round.units[a].id
+            )),
+            (None, Some(b)) => out.push(format!("{id} is housed ({})", round.units[b].id)),
+            (Some(a), None) => out.push(format!("{id} is not housed (was {})", round.units[a].id)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The programme's goals for a plan.
+pub fn goals(inst: &Instance, unit_of: &UnitPlan, class_of: &[Option<usize>]) -> Goals {
+    let round = inst.round;
+    let mut g = Goals {
+        under_18: Goal { achieved: 0, total: 0, target: 1.0 },
+        age_18_29: Goal { achieved: 0, total: 0, target: 0.9 },
+        support: Goal { achieved: 0, total: 0, target: 1.0 },
+        female_worker: Goal { achieved: 0, total: 0, target: 1.0 },
+    };
+    for (p, person) in round.people.iter().enumerate() {
+        let housed = unit_of[p].is_some();
+        let band = match person.age_band() {
+            AgeBand::Under18 => Some(&mut g.under_18),
+            AgeBand::Age18To24 | AgeBand::Age25To29 => Some(&mut g.age_18_29),
+            AgeBand::Age30Plus => None,
+        };
+        if let Some(goal) = band {
+            goal.total += 1;
+            goal.achieved += usize::from(housed);
+        }
+        if housed {
+            g.support.total += 1;
+            g.support.achieved += usize::from(class_of[p].is_some());
+            if person.female_staff != FemaleStaff::No {
+                g.female_worker.total += 1;
+                let female = class_of[p].is_some_and(|c| inst.classes[c].gender == Gender::F);
+                g.female_worker.achieved += usize::from(female);
+            }
+        }
+    }
+    g
+}
+
+/// For each housed person in `best`, the other units they could take, with the
+/// exact loss of forcing each (re-solved in parallel, one HiGHS thread each).
+fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<Vec<Alternative>> {
+    let round = inst.round;
+    let mut jobs = Vec::new();
+    for (p, u) in best.unit_of.iter().enumerate() {
+        let Some(u) = u else { continue };
+        if inst.pins.iter().any(|&(q, _)| q == p) {
+            continue; // a pinned offer is kept; no alternatives to weigh
+        }
+        for q in inst.units_of(p) {
+            if q.target != *u {
+                jobs.push((p, *u, q.target));
+            }
+        }
+    }
+    let results: Vec<Result<Option<(usize, usize, usize, i64, i64)>>> = jobs
+        .par_iter()
+        .map(|&(p, cur, alt)| {
+            let r = Restrictions {
+                forced: vec![(p, alt)],
+                differ_from: Vec::new(),
+            };
+            Ok(solve(inst, &r, &options.settings)?.map(|s| {
+                (
+                    p,
+                    cur,
+                    alt,
+                    best.level1.value - s.level1.value,
+                    best.level2.value - s.level2.value,
+                )
+            }))
+        })
+        .collect();
+    let mut found = Vec::new();
+    for r in results {
+        if let Some(x) = r? {
+            found.push(x);
+        }
+    }
+    found.sort_by(|a, b| {
+        (a.0, a.3, a.4, &round.units[a.2].id).cmp(&(b.0, b.3, b.4, &round.units[b.2].id))
+    });
+    let mut out = Vec::new();
+    let mut rank = 0;
+    let mut last_person = usize::MAX;
+    for (p, cur, alt, l1, l2) in found {
+        if p != last_person {
+            rank = 0;
+            last_person = p;
+        }
+        rank += 1;
+        if rank > options.alternatives {
+            continue;
+        }
+        let unit = &round.units[alt];
+        out.push(Alternative {
+            person_id: round.people[p].id.clone(),
+            current_unit_id: round.units[cur].id.clone(),
+            rank,
+            unit_id: unit.id.clone(),
+            unit_kind: unit.kind.to_string(),
+            area: unit.area.clone().unwrap_or_default(),
+            priority_loss: l1,
+            fit_loss: l2,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,78 @@
+//! `boligmatch check DIR`: validate the exports, report every problem at once,
+//! or print a one-screen summary.
+
+use super::{print, InputArgs};
+use anyhow::Result;
+use boligmatch::model::{AgeBand, Gender, Method, UnitKind};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+/// Runs `check`.
+pub fn run(args: &Args) -> Result<()> {
+    let (_, loaded) = args.input.load()?;
+    let r = &loaded.round;
+    let mut out = String::new();
+    let _ = writeln!(out, "OK: the round of {} is valid.", r.policy.round_date);
+    let _ = writeln!(
+        out,
+        "units: {} ({} places)",
+        r.units.len(),
+        r.units.iter().map(|u| u.places).sum::<u32>()
+    );
+    for kind in UnitKind::ALL {
+        let us: Vec<_> = r.units.iter().filter(|u| u.kind == *kind).collect();
+        if !us.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {:<14} {:>3} units {:>3} places",
+                kind.as_str(),
+                us.len(),
+                us.iter().map(|u| u.places).sum::<u32>()
+            );
+        }
+    }
+    let _ = writeln!(out, "people: {}", r.people.len());
+    let mut bands: BTreeMap<(AgeBand, Gender), usize> = BTreeMap::new();
+    for p in &r.people {
+        *bands.entry((p.age_band(), p.gender)).or_default() += 1;
+    }
+    for (band, label) in [
+        (AgeBand::Under18, "under 18"),
+        (AgeBand::Age18To24, "18-24"),
+        (AgeBand::Age25To29, "25-29"),
+        (AgeBand::Age30Plus, "30+"),
+    ] {
+        let f = bands.get(&(band, Gender::F)).copied().unwrap_or(0);
+        let m = bands.get(&(band, Gender::M)).copied().unwrap_or(0);
+        if f + m > 0 {
+            let _ = writeln!(out, "  {label:<14} {:>3} ({f} women, {m} men)", f + m);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "staff: {} ({} free support slots)",
+        r.staff.len(),
+        r.staff.iter().map(|s| s.capacity).sum::<u32>()
+    );
+    for m in Method::ALL {
+        let ss: Vec<_> = r.staff.iter().filter(|s| s.method == *m).collect();
+        if !ss.is_empty() {
+            let women = ss.iter().filter(|s| s.gender == Gender::F).count();
+            let _ = writeln!(
+                out,
+                "  {:<14} {:>3} workers ({women} women) {:>3} free slots",
+                m.as_str(),
+                ss.len(),
+                ss.iter().map(|s| s.capacity).sum::<u32>()
+            );
+        }
+    }
+    print(&out)
+}

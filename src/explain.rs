@@ -1,0 +1,157 @@
+//! Why a person was not placed, and why a placement fits: words a committee
+//! can read out and defend.
+
+use crate::eligibility::{exclusions, staff_eligible, Exclusion};
+use crate::formulation::{Instance, UnitPlan};
+use crate::model::fmt_kr;
+use crate::scoring::{staff_fit, unit_fit, FitTerm};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The main reason a person was not placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// No unit is open to the person under the hard rules.
+    NoEligibleUnit,
+    /// No support worker with free capacity may support the person.
+    NoSupportCapacity,
+    /// Eligible units exist but went to people with higher priority.
+    Outcompeted,
+}
+
+impl Reason {
+    /// Words for tables and files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NoEligibleUnit => "no eligible unit",
+            Reason::NoSupportCapacity => "no support capacity",
+            Reason::Outcompeted => "outcompeted",
+        }
+    }
+}
+
+/// Reason and details for an unplaced person in a plan.
+pub fn unplaced_reason(
+    inst: &Instance,
+    person: usize,
+    unit_of: &UnitPlan,
+    class_of: &[Option<usize>],
+) -> (Reason, String) {
+    let round = inst.round;
+    let p = &round.people[person];
+    let policy = &round.policy;
+    let methods: Vec<&str> = policy.support.methods(p.need()).iter().map(|m| m.as_str()).collect();
+    let eligible_classes: Vec<usize> = inst
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
+        .map(|(i, _)| i)
+        .collect();
+    if eligible_classes.is_empty() {
+        return (
+            Reason::NoSupportCapacity,
+            format!(
+                "no support worker with free capacity offers {}{}",
+                methods.join(" or "),
+                if p.female_staff == crate::model::FemaleStaff::Required {
+                    " with a female worker"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    let eligible_units: Vec<usize> = inst.units_of(person).iter().map(|q| q.target).collect();
+    if eligible_units.is_empty() {
+        let mut counts: BTreeMap<Exclusion, usize> = BTreeMap::new();
+        for u in &round.units {
+            for e in exclusions(p, u, policy) {
+                *counts.entry(e).or_default() += 1;
+            }
+        }
+        let details = counts
+            .iter()
+            .map(|(e, n)| format!("{}: {n} unit{}", e.label(p, policy), if *n == 1 { "" } else { "s" }))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return (Reason::NoEligibleUnit, details);
+    }
+    let mut used = vec![0u32; inst.classes.len()];
+    for c in class_of.iter().flatten() {
+        used[*c] += 1;
+    }
+    let mut occupied = vec![0u32; round.units.len()];
+    for u in unit_of.iter().flatten() {
+        occupied[*u] += 1;
+    }
+    let free_unit = eligible_units
+        .iter()
+        .any(|&u| occupied[u] < round.units[u].places);
+    let staff_full = eligible_classes
+        .iter()
+        .all(|&c| used[c] >= inst.classes[c].capacity);
+    if staff_full && free_unit {
+        return (
+            Reason::NoSupportCapacity,
+            format!(
+                "every worker offering {} is fully booked this round; an eligible unit is free",
+                methods.join(" or ")
+            ),
+        );
+    }
+    let lowest = unit_of
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.is_some_and(|u| eligible_units.contains(&u)))
+        .map(|(q, _)| inst.priority[q])
+        .min();
+    let n = eligible_units.len();
+    let mut details = format!(
+        "{n} eligible unit{} went to people with higher priority",
+        if n == 1 { "" } else { "s" }
+    );
+    if let Some(l) = lowest {
+        details.push_str(&format!(
+            "; lowest priority placed in one of them: {l} (this person: {})",
+            inst.priority[person]
+        ));
+    }
+    if free_unit {
+        details.push_str("; a free place is closed by the shared-living separation rules or the support left");
+    }
+    (Reason::Outcompeted, details)
+}
+
+/// Reasons a placement fits, e.g. `preferred area (Centrum); first-choice method (ICM)`.
+pub fn fit_reasons(inst: &Instance, person: usize, unit: usize, class: Option<usize>) -> Vec<String> {
+    let round = inst.round;
+    let p = &round.people[person];
+    let u = &round.units[unit];
+    let policy = &round.policy;
+    let mut terms = unit_fit(p, u, policy);
+    if let Some(c) = class {
+        let c = &inst.classes[c];
+        terms.extend(staff_fit(p, c.method, c.gender, policy));
+    }
+    terms
+        .iter()
+        .map(|(t, pts)| match t {
+            FitTerm::PreferredArea => format!("{} ({})", t.label(), u.area.as_deref().unwrap_or("")),
+            FitTerm::RentHeadroom => format!(
+                "{} ({} of {} affordable, +{pts})",
+                t.label(),
+                fmt_kr(u.rent),
+                fmt_kr(crate::eligibility::max_rent(p, policy))
+            ),
+            FitTerm::KindSuits => format!("{} ({})", t.label(), u.kind),
+            FitTerm::FirstMethod => format!(
+                "{} ({})",
+                t.label(),
+                class.map_or("", |c| inst.classes[c].method.as_str())
+            ),
+            FitTerm::FemaleWorker => t.label().to_string(),
+        })
+        .collect()
+}

@@ -1,0 +1,194 @@
+//! The files of `--out`: proposals.csv, unplaced.csv, alternatives.csv, summary.json.
+
+use super::{csv_bytes, Cell, CsvStyle};
+use crate::allocation::{Goal, Goals, Outcome};
+use crate::input::Source;
+use crate::model::Policy;
+use crate::solve::{LevelResult, Status};
+use serde_json::{json, Value};
+
+/// `proposals.csv`: one row per housed person per proposal.
+pub fn proposals_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
+    let headers = [
+        "proposal", "rank", "person_id", "unit_id", "unit_kind", "area", "staff_id", "method",
+        "priority", "fit", "reasons",
+    ];
+    let mut rows = Vec::new();
+    for p in &outcome.proposals {
+        let mut placements: Vec<_> = p.placements.iter().collect();
+        placements.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.person_id.cmp(&b.person_id)));
+        for (i, pl) in placements.iter().enumerate() {
+            rows.push(vec![
+                Cell::from(p.rank),
+                Cell::from(i + 1),
+                pl.person_id.as_str().into(),
+                pl.unit_id.as_str().into(),
+                pl.unit_kind.as_str().into(),
+                pl.area.as_str().into(),
+                pl.staff_id.as_str().into(),
+                pl.method.as_str().into(),
+                pl.priority.into(),
+                pl.fit.into(),
+                pl.reasons.join("; ").into(),
+            ]);
+        }
+    }
+    csv_bytes(&headers, &rows, style)
+}
+
+/// `unplaced.csv`: one row per person not housed per proposal.
+pub fn unplaced_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
+    let headers = ["proposal", "person_id", "priority", "reason", "details"];
+    let mut rows = Vec::new();
+    for p in &outcome.proposals {
+        for u in &p.unplaced {
+            rows.push(vec![
+                Cell::from(p.rank),
+                u.person_id.as_str().into(),
+                u.priority.into(),
+                u.reason.as_str().into(),
+                u.details.as_str().into(),
+            ]);
+        }
+    }
+    csv_bytes(&headers, &rows, style)
+}
+
+/// `alternatives.csv`: other units each housed person of proposal 1 could take.
+pub fn alternatives_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
+    let headers = [
+        "person_id", "current_unit_id", "rank", "unit_id", "unit_kind", "area", "priority_loss",
+        "fit_loss",
+    ];
+    let rows: Vec<Vec<Cell>> = outcome
+        .alternatives
+        .iter()
+        .map(|a| {
+            vec![
+                a.person_id.as_str().into(),
+                a.current_unit_id.as_str().into(),
+                a.rank.into(),
+                a.unit_id.as_str().into(),
+                a.unit_kind.as_str().into(),
+                a.area.as_str().into(),
+                a.priority_loss.into(),
+                a.fit_loss.into(),
+            ]
+        })
+        .collect();
+    csv_bytes(&headers, &rows, style)
+}
+
+/// What summary.json records for audit.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    /// Input files with their SHA-256.
+    pub inputs: Vec<Source>,
+    /// The effective policy.
+    pub policy: Policy,
+    /// The command line as given.
+    pub command_line: Vec<String>,
+}
+
+fn level(l: &LevelResult) -> Value {
+    let (status, gap) = match l.status {
+        Status::Optimal => ("optimal", 0.0),
+        Status::BestFound { gap } => ("best_found", gap),
+    };
+    json!({ "value": l.value, "status": status, "gap": gap })
+}
+
+fn goal(g: &Goal) -> Value {
+    json!({
+        "achieved": g.achieved,
+        "total": g.total,
+        "share": (g.share() * 10_000.0).round() / 10_000.0,
+        "target": g.target,
+        "met": g.met(),
+    })
+}
+
+/// The goals as JSON.
+pub fn goals_json(g: &Goals) -> Value {
+    json!({
+        "under_18_housed": goal(&g.under_18),
+        "age_18_29_housed": goal(&g.age_18_29),
+        "support_coverage": goal(&g.support),
+        "female_worker_where_asked": goal(&g.female_worker),
+    })
+}
+
+/// `summary.json`. Timings are the only part that changes between identical
+/// runs; `with_timings = false` leaves them out for byte-identical archives.
+pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec<u8> {
+    let proposals: Vec<Value> = outcome
+        .proposals
+        .iter()
+        .map(|p| {
+            let status = if p.level1.status.is_optimal() && p.level2.status.is_optimal() {
+                "optimal"
+            } else {
+                "best_found"
+            };
+            let mut v = json!({
+                "proposal": p.rank,
+                "status": status,
+                "level1_priority": level(&p.level1),
+                "level2_fit": level(&p.level2),
+                "housed": p.placements.len(),
+                "unplaced": p.unplaced.len(),
+                "goals": goals_json(&p.goals),
+                "difference_from_proposal_1": p.difference,
+            });
+            if with_timings {
+                v["solve_seconds"] = json!({
+                    "level1_build": round6(p.level1.build_seconds),
+                    "level1_solve": round6(p.level1.solve_seconds),
+                    "level2_solve": round6(p.level2.solve_seconds),
+                });
+            }
+            v
+        })
+        .collect();
+    let mut doc = json!({
+        "round": {
+            "date": audit.policy.round_date.to_string(),
+            "people": outcome.people,
+            "units": outcome.units,
+            "places": outcome.places,
+            "support_slots": outcome.support_slots,
+        },
+        "proposals": proposals,
+        "proposals_note": outcome.note,
+        "priority_list_baseline": {
+            "housed": outcome.baseline.housed,
+            "priority_score": outcome.baseline.priority_score,
+            "fit": outcome.baseline.fit,
+            "goals": goals_json(&outcome.baseline.goals),
+        },
+        "audit": {
+            "boligmatch_version": env!("CARGO_PKG_VERSION"),
+            "command_line": audit.command_line,
+            "inputs": audit.inputs,
+            "policy": audit.policy,
+        },
+    });
+    if with_timings {
+        let t = &outcome.timings;
+        doc["timings_seconds"] = json!({
+            "eligibility": round6(t.eligibility),
+            "model_build": round6(t.build),
+            "solve_level1": round6(t.solve_level1),
+            "solve_level2": round6(t.solve_level2),
+            "proposals_after_first": round6(t.proposals),
+            "alternatives": round6(t.alternatives),
+        });
+    }
+    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}

@@ -1,0 +1,90 @@
+//! Turning an [`Outcome`](crate::allocation::Outcome) into files and tables.
+//! Reads only what the allocation stage returned; never the inputs again.
+
+pub mod files;
+pub mod table;
+
+/// How CSV files are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStyle {
+    /// Field delimiter.
+    pub delimiter: u8,
+    /// Start with a UTF-8 byte-order mark (Excel needs it to read UTF-8).
+    pub bom: bool,
+}
+
+impl CsvStyle {
+    /// Plain CSV: `,`, no BOM.
+    pub const PLAIN: CsvStyle = CsvStyle { delimiter: b',', bom: false };
+    /// Danish Excel: `;`, UTF-8 with BOM.
+    pub const EXCEL: CsvStyle = CsvStyle { delimiter: b';', bom: true };
+}
+
+/// A cell: text is guarded against formula injection, numbers are not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Free text or an id.
+    Text(String),
+    /// A whole number.
+    Int(i64),
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+impl From<i64> for Cell {
+    fn from(n: i64) -> Self {
+        Cell::Int(n)
+    }
+}
+impl From<usize> for Cell {
+    fn from(n: usize) -> Self {
+        Cell::Int(n as i64)
+    }
+}
+
+/// Neutralises a text cell that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or CR) by prefixing `'`.
+///
+/// ```
+/// assert_eq!(boligmatch::report::guard("=1+1"), "'=1+1");
+/// assert_eq!(boligmatch::report::guard("P01"), "P01");
+/// ```
+pub fn guard(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// Writes a CSV table to bytes in the given style.
+pub fn csv_bytes(headers: &[&str], rows: &[Vec<Cell>], style: CsvStyle) -> Vec<u8> {
+    let mut out = Vec::new();
+    if style.bom {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(style.delimiter)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    // Writing to a Vec cannot fail; errors are impossible here but handled.
+    let _ = w.write_record(headers);
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(t) => guard(t),
+                Cell::Int(n) => n.to_string(),
+            })
+            .collect();
+        let _ = w.write_record(&cells);
+    }
+    w.into_inner().unwrap_or_default()
+}
