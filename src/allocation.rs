@@ -7,7 +7,9 @@ use crate::error::{Error, Problem, Problems, Result};
 use crate::explain::{fit_reasons, unplaced_reason, Reason};
 use crate::formulation::{Instance, Restrictions, UnitPlan};
 use crate::model::{AgeBand, FemaleStaff, Gender, Round};
-use crate::solve::{assign_staff, level1_value, level2_value, solve, LevelResult, Settings, Solution};
+use crate::solve::{
+    assign_staff, level1_value, level2_value, solve, LevelResult, Settings, Solution,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
@@ -207,6 +209,10 @@ pub struct Outcome {
 
 /// Runs the round.
 pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
+    let pinned = crate::eligibility::pinned_problems(round, "people.csv", "units.csv");
+    if !pinned.is_empty() {
+        return Err(Error::Infeasible(Problems(pinned)));
+    }
     let t0 = Instant::now();
     let inst = Instance::new(round);
     let mut timings = Timings {
@@ -214,8 +220,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         ..Timings::default()
     };
     let mut restrictions = Restrictions::default();
-    let first = solve(&inst, &restrictions, &options.settings)?
-        .ok_or_else(|| infeasible(round))?;
+    let first = solve(&inst, &restrictions, &options.settings)?.ok_or_else(|| infeasible(round))?;
     let add_times = |t: &mut Timings, s: &Solution| {
         t.build += s.level1.build_seconds + s.level2.build_seconds;
         t.solve_level1 += s.level1.solve_seconds;
@@ -226,8 +231,13 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
     let tp = Instant::now();
     let mut note = None;
     while solutions.len() < options.proposals.max(1) {
-        let last = solutions.last().map(|s| s.unit_of.clone()).unwrap_or_default();
-        restrictions.differ_from.push((last, options.min_diff.max(1)));
+        let last = solutions
+            .last()
+            .map(|s| s.unit_of.clone())
+            .unwrap_or_default();
+        restrictions
+            .differ_from
+            .push((last, options.min_diff.max(1)));
         match solve(&inst, &restrictions, &options.settings)? {
             Some(s) => {
                 add_times(&mut timings, &s);
@@ -381,10 +391,26 @@ pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<Stri
 pub fn goals(inst: &Instance, unit_of: &UnitPlan, class_of: &[Option<usize>]) -> Goals {
     let round = inst.round;
     let mut g = Goals {
-        under_18: Goal { achieved: 0, total: 0, target: 1.0 },
-        age_18_29: Goal { achieved: 0, total: 0, target: 0.9 },
-        support: Goal { achieved: 0, total: 0, target: 1.0 },
-        female_worker: Goal { achieved: 0, total: 0, target: 1.0 },
+        under_18: Goal {
+            achieved: 0,
+            total: 0,
+            target: 1.0,
+        },
+        age_18_29: Goal {
+            achieved: 0,
+            total: 0,
+            target: 0.9,
+        },
+        support: Goal {
+            achieved: 0,
+            total: 0,
+            target: 1.0,
+        },
+        female_worker: Goal {
+            achieved: 0,
+            total: 0,
+            target: 1.0,
+        },
     };
     for (p, person) in round.people.iter().enumerate() {
         let housed = unit_of[p].is_some();

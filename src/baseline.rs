@@ -69,5 +69,9 @@ pub fn priority_list(inst: &Instance) -> (UnitPlan, Vec<Option<usize>>) {
 
 /// Lowest staff index in a class: "the first worker still free" by id.
 fn first_member(inst: &Instance, class: usize) -> usize {
-    inst.classes[class].members.first().copied().unwrap_or(usize::MAX)
+    inst.classes[class]
+        .members
+        .first()
+        .copied()
+        .unwrap_or(usize::MAX)
 }

@@ -32,7 +32,9 @@ impl Exclusion {
     /// A short label for explanations, e.g. `rent above affordable 3.272 kr`.
     pub fn label(self, person: &Person, policy: &Policy) -> String {
         match self {
-            Exclusion::Rent => format!("rent above affordable {}", fmt_kr(max_rent(person, policy))),
+            Exclusion::Rent => {
+                format!("rent above affordable {}", fmt_kr(max_rent(person, policy)))
+            }
             Exclusion::WomenOnly => "women only".into(),
             Exclusion::MenOnly => "men only".into(),
             Exclusion::TooYoung => "minimum age above the person's age".into(),
@@ -77,7 +79,10 @@ pub fn exclusions(person: &Person, unit: &Unit, policy: &Policy) -> Vec<Exclusio
     if unit.drug_free && person.substance_use != SubstanceUse::None {
         out.push(Exclusion::DrugFree);
     }
-    if unit.available_from.is_some_and(|d| d > policy.horizon_end()) {
+    if unit
+        .available_from
+        .is_some_and(|d| d > policy.horizon_end())
+    {
         out.push(Exclusion::NotAvailable);
     }
     if person.declined_units.iter().any(|d| *d == unit.id) {
@@ -205,10 +210,7 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
             ));
         }
         let (minors, genders) = separation_applies(unit, policy);
-        if minors
-            && pinned.iter().any(|p| p.age < 18)
-            && pinned.iter().any(|p| p.age >= 18)
-        {
+        if minors && pinned.iter().any(|p| p.age < 18) && pinned.iter().any(|p| p.age >= 18) {
             problems.push(Problem::line(
                 units_file,
                 unit.line,

@@ -41,7 +41,12 @@ pub fn unplaced_reason(
     let round = inst.round;
     let p = &round.people[person];
     let policy = &round.policy;
-    let methods: Vec<&str> = policy.support.methods(p.need()).iter().map(|m| m.as_str()).collect();
+    let methods: Vec<&str> = policy
+        .support
+        .methods(p.need())
+        .iter()
+        .map(|m| m.as_str())
+        .collect();
     let eligible_classes: Vec<usize> = inst
         .classes
         .iter()
@@ -73,7 +78,13 @@ pub fn unplaced_reason(
         }
         let details = counts
             .iter()
-            .map(|(e, n)| format!("{}: {n} unit{}", e.label(p, policy), if *n == 1 { "" } else { "s" }))
+            .map(|(e, n)| {
+                format!(
+                    "{}: {n} unit{}",
+                    e.label(p, policy),
+                    if *n == 1 { "" } else { "s" }
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ");
         return (Reason::NoEligibleUnit, details);
@@ -119,13 +130,20 @@ pub fn unplaced_reason(
         ));
     }
     if free_unit {
-        details.push_str("; a free place is closed by the shared-living separation rules or the support left");
+        details.push_str(
+            "; a free place is closed by the shared-living separation rules or the support left",
+        );
     }
     (Reason::Outcompeted, details)
 }
 
 /// Reasons a placement fits, e.g. `preferred area (Centrum); first-choice method (ICM)`.
-pub fn fit_reasons(inst: &Instance, person: usize, unit: usize, class: Option<usize>) -> Vec<String> {
+pub fn fit_reasons(
+    inst: &Instance,
+    person: usize,
+    unit: usize,
+    class: Option<usize>,
+) -> Vec<String> {
     let round = inst.round;
     let p = &round.people[person];
     let u = &round.units[unit];
@@ -138,7 +156,9 @@ pub fn fit_reasons(inst: &Instance, person: usize, unit: usize, class: Option<us
     terms
         .iter()
         .map(|(t, pts)| match t {
-            FitTerm::PreferredArea => format!("{} ({})", t.label(), u.area.as_deref().unwrap_or("")),
+            FitTerm::PreferredArea => {
+                format!("{} ({})", t.label(), u.area.as_deref().unwrap_or(""))
+            }
             FitTerm::RentHeadroom => format!(
                 "{} ({} of {} affordable, +{pts})",
                 t.label(),

@@ -4,7 +4,9 @@
 //! worker of staff class c), and per shared-living unit a binary choosing which
 //! side of each separation rule it serves. See `docs/model.md` for the math.
 
-use crate::eligibility::{separation_applies, staff_classes, staff_eligible, unit_eligible, StaffClass};
+use crate::eligibility::{
+    separation_applies, staff_classes, staff_eligible, unit_eligible, StaffClass,
+};
 use crate::model::{Gender, Round};
 use crate::scoring::{priority, staff_fit, total, unit_fit};
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
@@ -39,7 +41,7 @@ pub struct Instance<'r> {
 
 impl<'r> Instance<'r> {
     /// Derives eligible pairs and scores. A person with no eligible support
-    /// worker gets no unit pairs: every housed person needs a worker.
+    /// worker, or no eligible unit, gets no pairs at all.
     pub fn new(round: &'r Round) -> Self {
         let policy = &round.policy;
         let classes = staff_classes(&round.staff);
@@ -48,32 +50,37 @@ impl<'r> Instance<'r> {
         let mut staff_pairs = Vec::new();
         let mut pins = Vec::new();
         for (pi, p) in round.people.iter().enumerate() {
-            let before = staff_pairs.len();
-            for (ci, c) in classes.iter().enumerate() {
-                if staff_eligible(p, c.method, c.gender, policy) {
-                    staff_pairs.push(Pair {
-                        person: pi,
-                        target: ci,
-                        fit: total(&staff_fit(p, c.method, c.gender, policy)),
-                    });
-                }
-            }
-            if staff_pairs.len() == before {
-                continue;
-            }
-            for (ui, u) in round.units.iter().enumerate() {
-                if unit_eligible(p, u, policy) {
-                    unit_pairs.push(Pair {
-                        person: pi,
-                        target: ui,
-                        fit: total(&unit_fit(p, u, policy)),
-                    });
-                }
-            }
             if let Some(pin) = &p.pinned_unit {
                 if let Some(ui) = round.unit_index(pin) {
                     pins.push((pi, ui));
                 }
+            }
+            let staff_of_p: Vec<Pair> = classes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
+                .map(|(ci, c)| Pair {
+                    person: pi,
+                    target: ci,
+                    fit: total(&staff_fit(p, c.method, c.gender, policy)),
+                })
+                .collect();
+            let units_of_p: Vec<Pair> = round
+                .units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| unit_eligible(p, u, policy))
+                .map(|(ui, u)| Pair {
+                    person: pi,
+                    target: ui,
+                    fit: total(&unit_fit(p, u, policy)),
+                })
+                .collect();
+            // A person is in the model only with both a unit and a worker to
+            // choose from; otherwise they cannot be housed at all.
+            if !staff_of_p.is_empty() && !units_of_p.is_empty() {
+                staff_pairs.extend(staff_of_p);
+                unit_pairs.extend(units_of_p);
             }
         }
         Instance {
@@ -133,8 +140,16 @@ pub struct Formulation {
 pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formulation> {
     let round = inst.round;
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = inst.unit_pairs.iter().map(|_| vars.add(variable().binary())).collect();
-    let y: Vec<Variable> = inst.staff_pairs.iter().map(|_| vars.add(variable().binary())).collect();
+    let x: Vec<Variable> = inst
+        .unit_pairs
+        .iter()
+        .map(|_| vars.add(variable().binary()))
+        .collect();
+    let y: Vec<Variable> = inst
+        .staff_pairs
+        .iter()
+        .map(|_| vars.add(variable().binary()))
+        .collect();
     let n_people = round.people.len();
     let mut housed: Vec<Expression> = vec![Expression::default(); n_people];
     let mut supported: Vec<Expression> = vec![Expression::default(); n_people];

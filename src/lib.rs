@@ -10,8 +10,8 @@
 pub mod allocation;
 pub mod baseline;
 pub mod eligibility;
-pub mod explain;
 pub mod error;
+pub mod explain;
 pub mod formulation;
 pub mod input;
 pub mod model;

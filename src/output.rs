@@ -172,7 +172,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("units.csv");
         std::fs::write(&input, b"unit_id").unwrap();
-        let r = write_all(dir.path(), &[("units.csv".into(), b"x".to_vec())], &[&input]);
+        let r = write_all(
+            dir.path(),
+            &[("units.csv".into(), b"x".to_vec())],
+            &[&input],
+        );
         assert!(matches!(r, Err(Error::Refused(_))));
         assert_eq!(std::fs::read(&input).unwrap(), b"unit_id");
     }

@@ -15,8 +15,16 @@ pub fn priority(person: &Person, policy: &Policy) -> i64 {
         AgeBand::Age25To29 => pp.age_25_29,
         AgeBand::Age30Plus => pp.age_30_plus,
     };
-    let woman = if person.gender == Gender::F { pp.woman } else { 0 };
-    pp.base + band + woman + pp.stay.of(person.stay) + weeks_waited(person, policy).min(pp.max_weeks) * pp.per_week_waiting
+    let woman = if person.gender == Gender::F {
+        pp.woman
+    } else {
+        0
+    };
+    pp.base
+        + band
+        + woman
+        + pp.stay.of(person.stay)
+        + weeks_waited(person, policy).min(pp.max_weeks) * pp.per_week_waiting
 }
 
 /// Whole weeks from `registered` to the round date (0 if unknown or in the future).
@@ -113,7 +121,12 @@ pub fn unit_fit(person: &Person, unit: &Unit, policy: &Policy) -> Vec<(FitTerm, 
 }
 
 /// Fit terms earned by a support worker of `method` and `gender`.
-pub fn staff_fit(person: &Person, method: Method, gender: Gender, policy: &Policy) -> Vec<(FitTerm, i64)> {
+pub fn staff_fit(
+    person: &Person,
+    method: Method,
+    gender: Gender,
+    policy: &Policy,
+) -> Vec<(FitTerm, i64)> {
     let mut out = Vec::new();
     if gender == Gender::F && person.female_staff != FemaleStaff::No {
         out.push((FitTerm::FemaleWorker, POINTS_FEMALE_WORKER));

@@ -4,9 +4,9 @@
 
 use crate::error::{Error, Result};
 use crate::formulation::{formulate, Formulation, Instance, Restrictions, UnitPlan};
+use ::highs::{HighsModelStatus, HighsSolutionStatus};
 use good_lp::solvers::highs::highs as highs_solver;
 use good_lp::{Expression, SolverModel};
-use ::highs::{HighsModelStatus, HighsSolutionStatus};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -97,14 +97,26 @@ fn run(
     let mut model = problem
         .try_into_inner()
         .map_err(|e| Error::Solver(e.to_string()))?;
-    let option = |k: &str, e: ::highs::TrySetOptionError| Error::Solver(format!("cannot set HiGHS option {k}: {e:?}"));
+    let option = |k: &str, e: ::highs::TrySetOptionError| {
+        Error::Solver(format!("cannot set HiGHS option {k}: {e:?}"))
+    };
     // Determinism: one thread, fixed seed; exactness: MIP gap 0.
-    model.try_set_option("output_flag", false).map_err(|e| option("output_flag", e))?;
-    model.try_set_option("threads", 1).map_err(|e| option("threads", e))?;
-    model.try_set_option("random_seed", 0).map_err(|e| option("random_seed", e))?;
-    model.try_set_option("mip_rel_gap", 0.0).map_err(|e| option("mip_rel_gap", e))?;
+    model
+        .try_set_option("output_flag", false)
+        .map_err(|e| option("output_flag", e))?;
+    model
+        .try_set_option("threads", 1)
+        .map_err(|e| option("threads", e))?;
+    model
+        .try_set_option("random_seed", 0)
+        .map_err(|e| option("random_seed", e))?;
+    model
+        .try_set_option("mip_rel_gap", 0.0)
+        .map_err(|e| option("mip_rel_gap", e))?;
     if let Some(t) = settings.time_limit {
-        model.try_set_option("time_limit", t).map_err(|e| option("time_limit", e))?;
+        model
+            .try_set_option("time_limit", t)
+            .map_err(|e| option("time_limit", e))?;
     }
     if let Some(s) = start {
         model.set_solution(Some(s), None, None, None);
@@ -141,8 +153,15 @@ fn run(
 }
 
 /// Solves lexicographically. `Ok(None)` when the rules cannot all hold.
-pub fn solve(inst: &Instance, restrictions: &Restrictions, settings: &Settings) -> Result<Option<Solution>> {
+pub fn solve(
+    inst: &Instance,
+    restrictions: &Restrictions,
+    settings: &Settings,
+) -> Result<Option<Solution>> {
     let t0 = Instant::now();
+    if inst.unit_pairs.is_empty() {
+        return Ok(nobody_housed(inst, restrictions));
+    }
     let Some(form) = formulate(inst, restrictions) else {
         return Ok(None);
     };
@@ -155,8 +174,14 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, settings: &Settings) 
     let t1 = Instant::now();
     let floor = form.level1.clone().geq(value1 as f64 - 0.5);
     let build2 = t1.elapsed().as_secs_f64();
-    let raw2 = run(&form, form.level2.clone(), Some(floor), Some(&raw1.values), settings)?
-        .ok_or_else(|| Error::Solver("level 2 is infeasible although level 1 was solved".into()))?;
+    let raw2 = run(
+        &form,
+        form.level2.clone(),
+        Some(floor),
+        Some(&raw1.values),
+        settings,
+    )?
+    .ok_or_else(|| Error::Solver("level 2 is infeasible although level 1 was solved".into()))?;
     let (unit_of, class_of) = if raw2.values.is_empty() {
         (unit_of, class_of)
     } else {
@@ -179,6 +204,30 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, settings: &Settings) 
         unit_of,
         class_of,
     }))
+}
+
+/// The only plan when no one may be housed (HiGHS refuses an empty model).
+fn nobody_housed(inst: &Instance, restrictions: &Restrictions) -> Option<Solution> {
+    let n = inst.round.people.len();
+    let differs_enough = restrictions
+        .differ_from
+        .iter()
+        .all(|(plan, d)| plan.iter().flatten().count() >= *d);
+    if !inst.pins.is_empty() || !restrictions.forced.is_empty() || !differs_enough {
+        return None;
+    }
+    let zero = LevelResult {
+        value: 0,
+        status: Status::Optimal,
+        build_seconds: 0.0,
+        solve_seconds: 0.0,
+    };
+    Some(Solution {
+        unit_of: vec![None; n],
+        class_of: vec![None; n],
+        level1: zero,
+        level2: zero,
+    })
 }
 
 /// Reads binaries as `> 0.5`. good_lp numbers HiGHS columns in creation

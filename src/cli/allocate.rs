@@ -60,7 +60,9 @@ pub fn run(args: &Args) -> Result<()> {
         }
     }
     if args.proposals == 0 {
-        anyhow::bail!(boligmatch::Error::Refused("--proposals must be at least 1".into()));
+        anyhow::bail!(boligmatch::Error::Refused(
+            "--proposals must be at least 1".into()
+        ));
     }
     let (paths, loaded) = args.input.load()?;
     let options = Options {
@@ -72,7 +74,11 @@ pub fn run(args: &Args) -> Result<()> {
         },
     };
     let outcome = allocation::run(&loaded.round, &options)?;
-    let style = if args.excel { CsvStyle::EXCEL } else { CsvStyle::PLAIN };
+    let style = if args.excel {
+        CsvStyle::EXCEL
+    } else {
+        CsvStyle::PLAIN
+    };
     let audit = Audit {
         inputs: loaded.sources.clone(),
         policy: loaded.round.policy.clone(),
@@ -81,18 +87,32 @@ pub fn run(args: &Args) -> Result<()> {
     let summary = files::summary_json(&outcome, &audit, !args.no_timings);
     if let Some(dir) = &args.out {
         let mut out = vec![
-            ("proposals.csv".to_string(), files::proposals_csv(&outcome, style)),
-            ("unplaced.csv".to_string(), files::unplaced_csv(&outcome, style)),
+            (
+                "proposals.csv".to_string(),
+                files::proposals_csv(&outcome, style),
+            ),
+            (
+                "unplaced.csv".to_string(),
+                files::unplaced_csv(&outcome, style),
+            ),
             ("summary.json".to_string(), summary.clone()),
         ];
         if args.alternatives > 0 {
-            out.push(("alternatives.csv".to_string(), files::alternatives_csv(&outcome, style)));
+            out.push((
+                "alternatives.csv".to_string(),
+                files::alternatives_csv(&outcome, style),
+            ));
         }
         boligmatch::output::write_all(dir, &out, &paths.all())?;
     }
     match args.format {
-        Format::Table => print(&table::render(&outcome, &loaded.round.policy.round_date.to_string())),
-        Format::Csv => print(&String::from_utf8_lossy(&files::proposals_csv(&outcome, style))),
+        Format::Table => print(&table::render(
+            &outcome,
+            &loaded.round.policy.round_date.to_string(),
+        )),
+        Format::Csv => print(&String::from_utf8_lossy(&files::proposals_csv(
+            &outcome, style,
+        ))),
         Format::Json => print(&String::from_utf8_lossy(&summary)),
     }
 }

@@ -49,7 +49,10 @@ impl InputArgs {
     /// The checked set of paths.
     pub fn paths(&self) -> Result<RoundPaths> {
         let base = self.dir.as_deref().map(RoundPaths::in_dir);
-        let pick = |explicit: &Option<PathBuf>, from_dir: Option<PathBuf>, name: &str| -> Result<PathBuf> {
+        let pick = |explicit: &Option<PathBuf>,
+                    from_dir: Option<PathBuf>,
+                    name: &str|
+         -> Result<PathBuf> {
             match (explicit, from_dir) {
                 (Some(p), _) => Ok(p.clone()),
                 (None, Some(p)) => Ok(p),
@@ -60,9 +63,21 @@ impl InputArgs {
             }
         };
         Ok(RoundPaths {
-            units: pick(&self.units, base.as_ref().map(|b| b.units.clone()), "units.csv")?,
-            people: pick(&self.people, base.as_ref().map(|b| b.people.clone()), "people.csv")?,
-            staff: pick(&self.staff, base.as_ref().map(|b| b.staff.clone()), "staff.csv")?,
+            units: pick(
+                &self.units,
+                base.as_ref().map(|b| b.units.clone()),
+                "units.csv",
+            )?,
+            people: pick(
+                &self.people,
+                base.as_ref().map(|b| b.people.clone()),
+                "people.csv",
+            )?,
+            staff: pick(
+                &self.staff,
+                base.as_ref().map(|b| b.staff.clone()),
+                "staff.csv",
+            )?,
             policy: self.policy.clone().or_else(|| base.and_then(|b| b.policy)),
         })
     }
@@ -88,8 +103,10 @@ impl InputArgs {
 }
 
 fn file_name(p: &std::path::Path) -> String {
-    p.file_name()
-        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Prints to stdout; a closed pipe (e.g. `| head`) is not an error.

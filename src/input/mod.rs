@@ -42,7 +42,11 @@ impl RoundPaths {
 
     /// Every input path, for audit and for refusing to overwrite inputs.
     pub fn all(&self) -> Vec<&Path> {
-        let mut v = vec![self.units.as_path(), self.people.as_path(), self.staff.as_path()];
+        let mut v = vec![
+            self.units.as_path(),
+            self.people.as_path(),
+            self.staff.as_path(),
+        ];
         if let Some(p) = &self.policy {
             v.push(p);
         }
@@ -71,8 +75,10 @@ pub struct Loaded {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Reads and validates a round. All problems in all files are reported together.
@@ -128,11 +134,7 @@ pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
         staff,
         policy,
     };
-    validate::check(
-        &round,
-        &[name(0), name(1), name(2)],
-        &mut problems,
-    );
+    validate::check(&round, &[name(0), name(1), name(2)], &mut problems);
     if !problems.is_empty() {
         problems.sort();
         problems.dedup();
@@ -152,40 +154,171 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 const UNIT_COLUMNS: &[Column] = &[
-    Column { name: "unit_id", aliases: &["bolig_id", "boligid", "bolig", "lejemaal", "lejemål", "id"], required: true },
-    Column { name: "kind", aliases: &["type", "boligtype", "art"], required: true },
-    Column { name: "places", aliases: &["pladser", "antal_pladser"], required: false },
-    Column { name: "rent_dkk", aliases: &["husleje", "husleje_kr", "husleje_dkk", "leje", "rent"], required: true },
-    Column { name: "available_from", aliases: &["ledig_fra", "disponibel_fra", "fra_dato"], required: false },
-    Column { name: "drug_free", aliases: &["stoffri", "misbrugsfri"], required: false },
-    Column { name: "gender", aliases: &["køn", "koen"], required: false },
-    Column { name: "min_age", aliases: &["min_alder", "minimumsalder"], required: false },
-    Column { name: "max_age", aliases: &["max_alder", "maksimumsalder", "maks_alder"], required: false },
-    Column { name: "area", aliases: &["område", "omraade", "bydel", "kommune"], required: false },
+    Column {
+        name: "unit_id",
+        aliases: &["bolig_id", "boligid", "bolig", "lejemaal", "lejemål", "id"],
+        required: true,
+    },
+    Column {
+        name: "kind",
+        aliases: &["type", "boligtype", "art"],
+        required: true,
+    },
+    Column {
+        name: "places",
+        aliases: &["pladser", "antal_pladser"],
+        required: false,
+    },
+    Column {
+        name: "rent_dkk",
+        aliases: &["husleje", "husleje_kr", "husleje_dkk", "leje", "rent"],
+        required: true,
+    },
+    Column {
+        name: "available_from",
+        aliases: &["ledig_fra", "disponibel_fra", "fra_dato"],
+        required: false,
+    },
+    Column {
+        name: "drug_free",
+        aliases: &["stoffri", "misbrugsfri"],
+        required: false,
+    },
+    Column {
+        name: "gender",
+        aliases: &["køn", "koen"],
+        required: false,
+    },
+    Column {
+        name: "min_age",
+        aliases: &["min_alder", "minimumsalder"],
+        required: false,
+    },
+    Column {
+        name: "max_age",
+        aliases: &["max_alder", "maksimumsalder", "maks_alder"],
+        required: false,
+    },
+    Column {
+        name: "area",
+        aliases: &["område", "omraade", "bydel", "kommune"],
+        required: false,
+    },
 ];
 
 const PEOPLE_COLUMNS: &[Column] = &[
-    Column { name: "person_id", aliases: &["borger_id", "borgerid", "id", "pseudonym"], required: true },
-    Column { name: "gender", aliases: &["køn", "koen"], required: true },
-    Column { name: "age", aliases: &["alder"], required: true },
-    Column { name: "substance_use", aliases: &["misbrug", "rusmiddel", "rusmiddelbrug"], required: false },
-    Column { name: "psychiatric", aliases: &["psykiatri", "psykiatrisk", "psykisk_sygdom", "psykisk_lidelse"], required: false },
-    Column { name: "in_recovery", aliases: &["i_behandling", "efterbehandling", "stoffri_ønske", "recovery"], required: false },
-    Column { name: "income_dkk", aliases: &["indkomst", "indkomst_kr", "indtægt", "indtaegt", "income"], required: true },
-    Column { name: "max_rent_dkk", aliases: &["max_husleje", "maks_husleje", "max_leje"], required: false },
-    Column { name: "stay", aliases: &["opholdssted", "ophold", "opholdssted_nu"], required: false },
-    Column { name: "registered", aliases: &["registreret", "opskrevet", "skrevet_op", "ventet_siden"], required: false },
-    Column { name: "female_staff", aliases: &["kvindelig_medarbejder", "kvindelig_bostøtte", "kvindelig_bostoette"], required: false },
-    Column { name: "preferred_areas", aliases: &["ønskede_områder", "oenskede_omraader", "ønsker", "foretrukne_områder"], required: false },
-    Column { name: "declined_units", aliases: &["afslåede_boliger", "afslaaede_boliger", "afslag"], required: false },
-    Column { name: "pinned_unit", aliases: &["tilbudt_bolig", "fastholdt_bolig", "accepteret_bolig"], required: false },
+    Column {
+        name: "person_id",
+        aliases: &["borger_id", "borgerid", "id", "pseudonym"],
+        required: true,
+    },
+    Column {
+        name: "gender",
+        aliases: &["køn", "koen"],
+        required: true,
+    },
+    Column {
+        name: "age",
+        aliases: &["alder"],
+        required: true,
+    },
+    Column {
+        name: "substance_use",
+        aliases: &["misbrug", "rusmiddel", "rusmiddelbrug"],
+        required: false,
+    },
+    Column {
+        name: "psychiatric",
+        aliases: &[
+            "psykiatri",
+            "psykiatrisk",
+            "psykisk_sygdom",
+            "psykisk_lidelse",
+        ],
+        required: false,
+    },
+    Column {
+        name: "in_recovery",
+        aliases: &[
+            "i_behandling",
+            "efterbehandling",
+            "stoffri_ønske",
+            "recovery",
+        ],
+        required: false,
+    },
+    Column {
+        name: "income_dkk",
+        aliases: &["indkomst", "indkomst_kr", "indtægt", "indtaegt", "income"],
+        required: true,
+    },
+    Column {
+        name: "max_rent_dkk",
+        aliases: &["max_husleje", "maks_husleje", "max_leje"],
+        required: false,
+    },
+    Column {
+        name: "stay",
+        aliases: &["opholdssted", "ophold", "opholdssted_nu"],
+        required: false,
+    },
+    Column {
+        name: "registered",
+        aliases: &["registreret", "opskrevet", "skrevet_op", "ventet_siden"],
+        required: false,
+    },
+    Column {
+        name: "female_staff",
+        aliases: &[
+            "kvindelig_medarbejder",
+            "kvindelig_bostøtte",
+            "kvindelig_bostoette",
+        ],
+        required: false,
+    },
+    Column {
+        name: "preferred_areas",
+        aliases: &[
+            "ønskede_områder",
+            "oenskede_omraader",
+            "ønsker",
+            "foretrukne_områder",
+        ],
+        required: false,
+    },
+    Column {
+        name: "declined_units",
+        aliases: &["afslåede_boliger", "afslaaede_boliger", "afslag"],
+        required: false,
+    },
+    Column {
+        name: "pinned_unit",
+        aliases: &["tilbudt_bolig", "fastholdt_bolig", "accepteret_bolig"],
+        required: false,
+    },
 ];
 
 const STAFF_COLUMNS: &[Column] = &[
-    Column { name: "staff_id", aliases: &["medarbejder_id", "medarbejderid", "medarbejder", "id"], required: true },
-    Column { name: "gender", aliases: &["køn", "koen"], required: true },
-    Column { name: "method", aliases: &["metode"], required: true },
-    Column { name: "capacity", aliases: &["kapacitet", "ledige_pladser", "ledige_sager"], required: true },
+    Column {
+        name: "staff_id",
+        aliases: &["medarbejder_id", "medarbejderid", "medarbejder", "id"],
+        required: true,
+    },
+    Column {
+        name: "gender",
+        aliases: &["køn", "koen"],
+        required: true,
+    },
+    Column {
+        name: "method",
+        aliases: &["metode"],
+        required: true,
+    },
+    Column {
+        name: "capacity",
+        aliases: &["kapacitet", "ledige_pladser", "ledige_sager"],
+        required: true,
+    },
 ];
 
 /// Reads units.csv.
@@ -219,7 +352,9 @@ pub fn read_units(
                 c.fail(
                     "places",
                     c.get("places"),
-                    format!("is more than 1 on a {kind} unit; only shared_living has several places"),
+                    format!(
+                        "is more than 1 on a {kind} unit; only shared_living has several places"
+                    ),
                 );
             }
         }
@@ -284,7 +419,12 @@ pub fn read_people(
         let gender = c.word("gender", true, Gender::parse, Gender::expected());
         let age = c.int("age", true, 0, 150).map(|a| a as u32);
         let substance_use = c
-            .word("substance_use", false, SubstanceUse::parse, SubstanceUse::expected())
+            .word(
+                "substance_use",
+                false,
+                SubstanceUse::parse,
+                SubstanceUse::expected(),
+            )
             .unwrap_or(SubstanceUse::None);
         let psychiatric = c.boolean("psychiatric", false);
         let in_recovery = c.boolean("in_recovery", false);
@@ -294,9 +434,20 @@ pub fn read_people(
             .word("stay", false, Stay::parse, Stay::expected())
             .unwrap_or(Stay::Other);
         let registered = c.date("registered");
-        let female_staff = c.word("female_staff", false, FemaleStaff::parse, FemaleStaff::expected());
-        let preferred_areas = c.get("preferred_areas").map(text::parse_list).unwrap_or_default();
-        let declined_units = c.get("declined_units").map(text::parse_list).unwrap_or_default();
+        let female_staff = c.word(
+            "female_staff",
+            false,
+            FemaleStaff::parse,
+            FemaleStaff::expected(),
+        );
+        let preferred_areas = c
+            .get("preferred_areas")
+            .map(text::parse_list)
+            .unwrap_or_default();
+        let declined_units = c
+            .get("declined_units")
+            .map(text::parse_list)
+            .unwrap_or_default();
         let pinned_unit = c.get("pinned_unit").map(str::to_string);
         if problems.len() > before {
             continue;
@@ -349,7 +500,9 @@ pub fn read_staff(
         if problems.len() > before {
             continue;
         }
-        if let (Some(id), Some(gender), Some(method), Some(capacity)) = (id, gender, method, capacity) {
+        if let (Some(id), Some(gender), Some(method), Some(capacity)) =
+            (id, gender, method, capacity)
+        {
             out.push(Staff {
                 id,
                 gender,

@@ -36,7 +36,8 @@ pub fn line_of(text: &str, offset: usize) -> u64 {
 
 /// Parses policy.toml text into a table (for scenarios that merge overrides).
 pub fn parse_table(file: &str, text: &str) -> Result<toml::Table, Vec<Problem>> {
-    text.parse::<toml::Table>().map_err(|e| vec![toml_problem(file, text, &e)])
+    text.parse::<toml::Table>()
+        .map_err(|e| vec![toml_problem(file, text, &e)])
 }
 
 fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Problem {
@@ -70,13 +71,14 @@ pub fn from_table(
                     return Err(vec![toml_problem(file, text, &e2)]);
                 }
             }
-            return Err(vec![Problem::file(file, e.message().trim().replace('\n', " "))]);
+            return Err(vec![Problem::file(
+                file,
+                e.message().trim().replace('\n', " "),
+            )]);
         }
     };
     let mut problems = Vec::new();
-    let key_line = |key: &str| -> Option<u64> {
-        text.find(key).map(|pos| line_of(text, pos))
-    };
+    let key_line = |key: &str| -> Option<u64> { text.find(key).map(|pos| line_of(text, pos)) };
     let mut fail = |key: &str, msg: String| {
         problems.push(Problem {
             file: file.to_string(),
@@ -105,7 +107,10 @@ pub fn from_table(
     }
     if let Some(s) = raw.max_rent_share {
         if !(s > 0.0 && s <= 1.0) {
-            fail("max_rent_share", format!("{s} must be above 0 and at most 1"));
+            fail(
+                "max_rent_share",
+                format!("{s} must be above 0 and at most 1"),
+            );
         }
         policy.max_rent_share = s;
     }
@@ -116,9 +121,16 @@ pub fn from_table(
         policy.priority = p;
     }
     if let Some(s) = raw.support {
-        for (name, list) in [("complex", &s.complex), ("moderate", &s.moderate), ("light", &s.light)] {
+        for (name, list) in [
+            ("complex", &s.complex),
+            ("moderate", &s.moderate),
+            ("light", &s.light),
+        ] {
             if list.is_empty() {
-                fail(name, "lists no support method; give at least one of ACT, ICM, CTI".into());
+                fail(
+                    name,
+                    "lists no support method; give at least one of ACT, ICM, CTI".into(),
+                );
             }
         }
         policy.support = s;
@@ -131,7 +143,10 @@ pub fn from_table(
     }
     if let Some(c) = raw.shelter_cost_per_night_dkk {
         if c < 0 {
-            fail("shelter_cost_per_night_dkk", format!("{c} must be 0 or more"));
+            fail(
+                "shelter_cost_per_night_dkk",
+                format!("{c} must be 0 or more"),
+            );
         }
         policy.shelter_cost_per_night_dkk = c;
     }
@@ -152,7 +167,10 @@ mod tests {
 
     #[test]
     fn empty_policy_is_the_default() {
-        assert_eq!(parse("policy.toml", b"", today()), Ok(Policy::with_date(today())));
+        assert_eq!(
+            parse("policy.toml", b"", today()),
+            Ok(Policy::with_date(today()))
+        );
     }
 
     #[test]
@@ -168,12 +186,20 @@ mod tests {
         let e = parse("policy.toml", b"horizon_days = 28\nmax_rent = 3\n", today()).unwrap_err();
         let msg = e[0].to_string();
         assert!(msg.starts_with("policy.toml:2:"), "{msg}");
-        assert!(msg.contains("max_rent") && msg.contains("max_rent_share"), "{msg}");
+        assert!(
+            msg.contains("max_rent") && msg.contains("max_rent_share"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn nested_keys_are_checked_too() {
-        let e = parse("policy.toml", b"[priority]\nbase = 100\nwomen = 5\n", today()).unwrap_err();
+        let e = parse(
+            "policy.toml",
+            b"[priority]\nbase = 100\nwomen = 5\n",
+            today(),
+        )
+        .unwrap_err();
         let msg = e[0].to_string();
         assert!(msg.contains("women") && msg.contains("woman"), "{msg}");
     }

@@ -78,9 +78,9 @@ pub fn read(
     let mut seen = std::collections::BTreeMap::new();
     for (i, h) in headers.iter().enumerate() {
         let key = fold(h);
-        let found = columns.iter().find(|c| {
-            fold(c.name) == key || c.aliases.iter().any(|a| fold(a) == key)
-        });
+        let found = columns
+            .iter()
+            .find(|c| fold(c.name) == key || c.aliases.iter().any(|a| fold(a) == key));
         match found {
             Some(c) => {
                 if let Some(first) = seen.insert(c.name, i) {

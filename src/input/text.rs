@@ -111,7 +111,10 @@ pub fn parse_money(s: &str) -> Result<Ore, ParseFail> {
         }
         None => (t.clone(), String::new()),
     };
-    let int_digits: String = int_part.chars().filter(|c| *c != '.' && *c != ',').collect();
+    let int_digits: String = int_part
+        .chars()
+        .filter(|c| *c != '.' && *c != ',')
+        .collect();
     if int_digits.is_empty() && frac_part.is_empty()
         || !int_digits.bytes().all(|b| b.is_ascii_digit())
         || !frac_part.bytes().all(|b| b.is_ascii_digit())
@@ -191,7 +194,13 @@ mod tests {
     #[test]
     fn dates_in_every_spelling() {
         let d = NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
-        for s in ["2014-11-03", "03-11-2014", "03.11.2014", "03/11/2014", "03-11-2014 00:00"] {
+        for s in [
+            "2014-11-03",
+            "03-11-2014",
+            "03.11.2014",
+            "03/11/2014",
+            "03-11-2014 00:00",
+        ] {
             assert_eq!(parse_date(s), Ok(d), "{s}");
         }
         assert!(parse_date("31-02-2014").is_err());

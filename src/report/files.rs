@@ -10,13 +10,26 @@ use serde_json::{json, Value};
 /// `proposals.csv`: one row per housed person per proposal.
 pub fn proposals_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
     let headers = [
-        "proposal", "rank", "person_id", "unit_id", "unit_kind", "area", "staff_id", "method",
-        "priority", "fit", "reasons",
+        "proposal",
+        "rank",
+        "person_id",
+        "unit_id",
+        "unit_kind",
+        "area",
+        "staff_id",
+        "method",
+        "priority",
+        "fit",
+        "reasons",
     ];
     let mut rows = Vec::new();
     for p in &outcome.proposals {
         let mut placements: Vec<_> = p.placements.iter().collect();
-        placements.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.person_id.cmp(&b.person_id)));
+        placements.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(a.person_id.cmp(&b.person_id))
+        });
         for (i, pl) in placements.iter().enumerate() {
             rows.push(vec![
                 Cell::from(p.rank),
@@ -57,7 +70,13 @@ pub fn unplaced_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
 /// `alternatives.csv`: other units each housed person of proposal 1 could take.
 pub fn alternatives_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
     let headers = [
-        "person_id", "current_unit_id", "rank", "unit_id", "unit_kind", "area", "priority_loss",
+        "person_id",
+        "current_unit_id",
+        "rank",
+        "unit_id",
+        "unit_kind",
+        "area",
+        "priority_loss",
         "fit_loss",
     ];
     let rows: Vec<Vec<Cell>> = outcome

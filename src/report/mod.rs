@@ -15,9 +15,15 @@ pub struct CsvStyle {
 
 impl CsvStyle {
     /// Plain CSV: `,`, no BOM.
-    pub const PLAIN: CsvStyle = CsvStyle { delimiter: b',', bom: false };
+    pub const PLAIN: CsvStyle = CsvStyle {
+        delimiter: b',',
+        bom: false,
+    };
     /// Danish Excel: `;`, UTF-8 with BOM.
-    pub const EXCEL: CsvStyle = CsvStyle { delimiter: b';', bom: true };
+    pub const EXCEL: CsvStyle = CsvStyle {
+        delimiter: b';',
+        bom: true,
+    };
 }
 
 /// A cell: text is guarded against formula injection, numbers are not.

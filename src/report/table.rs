@@ -39,7 +39,11 @@ fn placements(out: &mut String, p: &Proposal) {
         "person", "unit", "kind", "area", "staff", "method", "priority", "fit"
     );
     let mut rows: Vec<_> = p.placements.iter().collect();
-    rows.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.person_id.cmp(&b.person_id)));
+    rows.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then(a.person_id.cmp(&b.person_id))
+    });
     for r in rows {
         let _ = writeln!(
             out,
@@ -73,7 +77,11 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
             if !p.unplaced.is_empty() {
                 let _ = writeln!(out, "\nNot placed ({}):", p.unplaced.len());
                 let mut rows: Vec<_> = p.unplaced.iter().collect();
-                rows.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.person_id.cmp(&b.person_id)));
+                rows.sort_by(|a, b| {
+                    b.priority
+                        .cmp(&a.priority)
+                        .then(a.person_id.cmp(&b.person_id))
+                });
                 for u in rows {
                     let _ = writeln!(
                         out,
@@ -103,12 +111,21 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
         let _ = writeln!(out, "\nNote: {note}");
     }
     if !outcome.alternatives.is_empty() {
-        let _ = writeln!(out, "\nAlternatives for proposal 1 (exact loss if the placement were forced):");
+        let _ = writeln!(
+            out,
+            "\nAlternatives for proposal 1 (exact loss if the placement were forced):"
+        );
         for a in &outcome.alternatives {
             let _ = writeln!(
                 out,
                 "  {:<10} {} -> {:<8} {:<14} {:<12} loses priority {}, fit {}",
-                a.person_id, a.current_unit_id, a.unit_id, a.unit_kind, a.area, a.priority_loss, a.fit_loss
+                a.person_id,
+                a.current_unit_id,
+                a.unit_id,
+                a.unit_kind,
+                a.area,
+                a.priority_loss,
+                a.fit_loss
             );
         }
     }

@@ -1,0 +1,304 @@
+//! Builders for small rounds, an independent checker of every hard rule, and a
+//! brute-force optimiser for tiny rounds. The checker re-implements the rules
+//! from the issue text on purpose: it must not share code with the engine.
+
+use boligmatch::allocation::{Outcome, Proposal};
+use boligmatch::model::*;
+use boligmatch::scoring;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn unit(id: &str, kind: UnitKind, places: u32, rent_kr: i64) -> Unit {
+    Unit {
+        id: id.into(),
+        kind,
+        places,
+        rent: rent_kr * 100,
+        available_from: None,
+        drug_free: false,
+        gender: UnitGender::Any,
+        min_age: 18,
+        max_age: None,
+        area: None,
+        line: 0,
+    }
+}
+
+pub fn person(id: &str, gender: Gender, age: u32, income_kr: i64) -> Person {
+    Person {
+        id: id.into(),
+        gender,
+        age,
+        substance_use: SubstanceUse::None,
+        psychiatric: false,
+        in_recovery: false,
+        income: income_kr * 100,
+        max_rent: None,
+        stay: Stay::Other,
+        registered: None,
+        female_staff: if gender == Gender::F {
+            FemaleStaff::Preferred
+        } else {
+            FemaleStaff::No
+        },
+        preferred_areas: vec![],
+        declined_units: vec![],
+        pinned_unit: None,
+        line: 0,
+    }
+}
+
+pub fn staff(id: &str, gender: Gender, method: Method, capacity: u32) -> Staff {
+    Staff {
+        id: id.into(),
+        gender,
+        method,
+        capacity,
+        line: 0,
+    }
+}
+
+pub fn round(units: Vec<Unit>, people: Vec<Person>, staff: Vec<Staff>) -> Round {
+    let mut r = Round {
+        units,
+        people,
+        staff,
+        policy: Policy::with_date(date(2014, 11, 3)),
+    };
+    r.sort();
+    r
+}
+
+/// Independent: may `p` live in `u`?
+pub fn may_live(r: &Round, p: &Person, u: &Unit) -> bool {
+    let horizon = r.policy.round_date + chrono::Duration::days(r.policy.horizon_days);
+    let max_rent = p.max_rent.unwrap_or_else(|| {
+        ((r.policy.max_rent_share * (p.income as f64) / 100.0 + 1e-9).floor() as i64) * 100
+    });
+    u.available_from.map_or(true, |d| d <= horizon)
+        && match u.gender {
+            UnitGender::Any => true,
+            UnitGender::Women => p.gender == Gender::F,
+            UnitGender::Men => p.gender == Gender::M,
+        }
+        && u.min_age <= p.age
+        && u.max_age.map_or(true, |m| p.age <= m)
+        && (!u.drug_free || p.substance_use == SubstanceUse::None)
+        && u.rent <= max_rent
+        && !p.declined_units.contains(&u.id)
+}
+
+/// Independent: may `s` support `p`?
+pub fn may_support(r: &Round, p: &Person, s: &Staff) -> bool {
+    let uses = p.substance_use != SubstanceUse::None;
+    let methods = match (p.psychiatric, uses) {
+        (true, true) => &r.policy.support.complex,
+        (false, false) => &r.policy.support.light,
+        _ => &r.policy.support.moderate,
+    };
+    methods.contains(&s.method)
+        && (p.female_staff != FemaleStaff::Required || s.gender == Gender::F)
+}
+
+/// Every hard rule, checked on one proposal. Returns the violations.
+pub fn violations(r: &Round, prop: &Proposal) -> Vec<String> {
+    let mut v = Vec::new();
+    let people: HashMap<&str, &Person> = r.people.iter().map(|p| (p.id.as_str(), p)).collect();
+    let units: HashMap<&str, &Unit> = r.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let staff: HashMap<&str, &Staff> = r.staff.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut seen = HashMap::new();
+    let mut occ: HashMap<&str, Vec<&Person>> = HashMap::new();
+    let mut load: HashMap<&str, u32> = HashMap::new();
+    for pl in &prop.placements {
+        let p = people[pl.person_id.as_str()];
+        let u = units[pl.unit_id.as_str()];
+        if seen.insert(pl.person_id.clone(), ()).is_some() {
+            v.push(format!("{} placed twice", p.id));
+        }
+        if !may_live(r, p, u) {
+            v.push(format!("{} may not live in {}", p.id, u.id));
+        }
+        match staff.get(pl.staff_id.as_str()) {
+            None => v.push(format!("{} housed without exactly one worker", p.id)),
+            Some(s) => {
+                if !may_support(r, p, s) {
+                    v.push(format!("{} may not support {}", s.id, p.id));
+                }
+                *load.entry(s.id.as_str()).or_default() += 1;
+            }
+        }
+        occ.entry(u.id.as_str()).or_default().push(p);
+    }
+    for (uid, ps) in &occ {
+        let u = units[uid];
+        if ps.len() > u.places as usize {
+            v.push(format!("{uid} over places"));
+        }
+        if u.kind == UnitKind::SharedLiving && u.places > 1 {
+            if r.policy.shared_living_minors_separated
+                && ps.iter().any(|p| p.age < 18)
+                && ps.iter().any(|p| p.age >= 18)
+            {
+                v.push(format!("{uid} mixes minors and adults"));
+            }
+            if r.policy.shared_living_gender_separated
+                && u.gender == UnitGender::Any
+                && ps.iter().any(|p| p.gender == Gender::F)
+                && ps.iter().any(|p| p.gender == Gender::M)
+            {
+                v.push(format!("{uid} mixes women and men"));
+            }
+        }
+    }
+    for (sid, n) in &load {
+        if *n > staff[sid].capacity {
+            v.push(format!("{sid} over capacity"));
+        }
+    }
+    for p in &r.people {
+        if let Some(pin) = &p.pinned_unit {
+            if !prop
+                .placements
+                .iter()
+                .any(|pl| pl.person_id == p.id && pl.unit_id == *pin)
+            {
+                v.push(format!("{} lost pinned {pin}", p.id));
+            }
+        }
+    }
+    v
+}
+
+/// Placements of a proposal as (person, unit, staff).
+pub fn triples(p: &Proposal) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = p
+        .placements
+        .iter()
+        .map(|pl| {
+            (
+                pl.person_id.clone(),
+                pl.unit_id.clone(),
+                pl.staff_id.clone(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Unit of a person in a proposal.
+pub fn unit_of<'a>(p: &'a Proposal, person: &str) -> Option<&'a str> {
+    p.placements
+        .iter()
+        .find(|pl| pl.person_id == person)
+        .map(|pl| pl.unit_id.as_str())
+}
+
+pub fn run(r: &Round) -> Outcome {
+    boligmatch::allocation::run(r, &Default::default()).expect("solves")
+}
+
+/// Brute force: the lexicographic optimum (level 1, level 2) over every plan,
+/// or `None` when no plan keeps the pins.
+pub fn brute_force(r: &Round) -> Option<(i64, i64)> {
+    let n = r.people.len();
+    let pol = &r.policy;
+    // Best staff fit for each set of housed people (None = no valid assignment).
+    let mut staff_best: Vec<Option<i64>> = vec![None; 1 << n];
+    for (mask, slot) in staff_best.iter_mut().enumerate() {
+        let members: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+        let mut left: Vec<u32> = r.staff.iter().map(|s| s.capacity).collect();
+        *slot = best_staff(r, &members, 0, &mut left);
+    }
+    fn best_staff(r: &Round, members: &[usize], i: usize, left: &mut Vec<u32>) -> Option<i64> {
+        if i == members.len() {
+            return Some(0);
+        }
+        let p = &r.people[members[i]];
+        let mut best = None;
+        for (s, st) in r.staff.iter().enumerate() {
+            if left[s] == 0 || !may_support(r, p, st) {
+                continue;
+            }
+            left[s] -= 1;
+            if let Some(rest) = best_staff(r, members, i + 1, left) {
+                let f =
+                    scoring::total(&scoring::staff_fit(p, st.method, st.gender, &r.policy)) + rest;
+                if best.map_or(true, |b| f > b) {
+                    best = Some(f);
+                }
+            }
+            left[s] += 1;
+        }
+        best
+    }
+    let prio: Vec<i64> = r.people.iter().map(|p| scoring::priority(p, pol)).collect();
+    let mut best: Option<(i64, i64)> = None;
+    let mut occ: Vec<Vec<usize>> = vec![Vec::new(); r.units.len()];
+    fn dfs(
+        r: &Round,
+        i: usize,
+        mask: usize,
+        l1: i64,
+        ufit: i64,
+        occ: &mut Vec<Vec<usize>>,
+        prio: &[i64],
+        staff_best: &[Option<i64>],
+        best: &mut Option<(i64, i64)>,
+    ) {
+        let n = r.people.len();
+        if i == n {
+            if let Some(sf) = staff_best[mask] {
+                let cand = (l1, ufit + sf);
+                if best.map_or(true, |b| cand > b) {
+                    *best = Some(cand);
+                }
+            }
+            return;
+        }
+        let p = &r.people[i];
+        if p.pinned_unit.is_none() {
+            dfs(r, i + 1, mask, l1, ufit, occ, prio, staff_best, best);
+        }
+        for (ui, u) in r.units.iter().enumerate() {
+            if p.pinned_unit.as_ref().is_some_and(|pin| *pin != u.id) {
+                continue;
+            }
+            if occ[ui].len() >= u.places as usize || !may_live(r, p, u) {
+                continue;
+            }
+            let shared = u.kind == UnitKind::SharedLiving && u.places > 1;
+            let ok = occ[ui].iter().all(|&o| {
+                let q = &r.people[o];
+                !(shared
+                    && (r.policy.shared_living_minors_separated && (q.age < 18) != (p.age < 18)
+                        || r.policy.shared_living_gender_separated
+                            && u.gender == UnitGender::Any
+                            && q.gender != p.gender))
+            });
+            if !ok {
+                continue;
+            }
+            occ[ui].push(i);
+            let f = scoring::total(&scoring::unit_fit(p, u, &r.policy));
+            dfs(
+                r,
+                i + 1,
+                mask | (1 << i),
+                l1 + prio[i],
+                ufit + f,
+                occ,
+                prio,
+                staff_best,
+                best,
+            );
+            occ[ui].pop();
+        }
+    }
+    dfs(r, 0, 0, 0, 0, &mut occ, &prio, &staff_best, &mut best);
+    best
+}

@@ -1,0 +1,5 @@
+//! All integration tests build into one binary.
+
+mod common;
+mod props;
+mod rules;

@@ -1,0 +1,154 @@
+//! Property tests: the optimiser against brute force on tiny rounds, and every
+//! hard rule in every proposal.
+
+use super::common::*;
+use boligmatch::allocation::{self, Options};
+use boligmatch::model::*;
+use proptest::prelude::*;
+
+fn arb_unit(i: usize) -> impl Strategy<Value = Unit> {
+    (
+        prop::sample::select(UnitKind::ALL.to_vec()),
+        1u32..=3,
+        20i64..=50,
+        prop::bool::weighted(0.2),
+        prop::sample::select(vec![
+            UnitGender::Any,
+            UnitGender::Any,
+            UnitGender::Women,
+            UnitGender::Men,
+        ]),
+        prop::sample::select(vec![16u32, 18, 18]),
+        prop::sample::select(vec![None, None, Some(24u32), Some(29)]),
+        prop::bool::weighted(0.1),
+        prop::sample::select(vec!["A", "B"]),
+    )
+        .prop_map(
+            move |(kind, places, rent, drug_free, gender, min_age, max_age, late, area)| {
+                let mut u = unit(
+                    &format!("U{i}"),
+                    kind,
+                    if kind == UnitKind::SharedLiving {
+                        places
+                    } else {
+                        1
+                    },
+                    rent * 100,
+                );
+                u.drug_free = drug_free;
+                u.gender = gender;
+                u.min_age = min_age;
+                u.max_age = max_age;
+                u.area = Some(area.into());
+                if late {
+                    u.available_from = Some(date(2015, 6, 1));
+                }
+                u
+            },
+        )
+}
+
+fn arb_person(i: usize, n_units: usize) -> impl Strategy<Value = Person> {
+    (
+        prop::sample::select(vec![Gender::F, Gender::M]),
+        16u32..=31,
+        prop::sample::select(SubstanceUse::ALL.to_vec()),
+        any::<bool>(),
+        any::<bool>(),
+        40i64..=120,
+        prop::sample::select(Stay::ALL.to_vec()),
+        prop::option::of(0i64..400),
+        prop::sample::select(FemaleStaff::ALL.to_vec()),
+        prop::sample::select(vec![vec![], vec!["A".to_string()], vec!["B".to_string()]]),
+        prop::option::weighted(0.15, 0..n_units.max(1)),
+        prop::option::weighted(0.06, 0..n_units.max(1)),
+    )
+        .prop_map(
+            move |(g, age, sub, psych, rec, income, stay, reg, fs, areas, declined, pinned)| {
+                let mut p = person(&format!("P{i}"), g, age, income * 100);
+                p.substance_use = sub;
+                p.psychiatric = psych;
+                p.in_recovery = rec;
+                p.stay = stay;
+                p.registered = reg.map(|d| date(2014, 11, 3) - chrono::Duration::days(d));
+                p.female_staff = fs;
+                p.preferred_areas = areas;
+                p.declined_units = declined.map(|d| vec![format!("U{d}")]).unwrap_or_default();
+                p.pinned_unit = pinned.map(|d| format!("U{d}"));
+                p
+            },
+        )
+}
+
+fn arb_staff(i: usize) -> impl Strategy<Value = Staff> {
+    (
+        prop::sample::select(vec![Gender::F, Gender::M]),
+        prop::sample::select(Method::ALL.to_vec()),
+        0u32..=3,
+    )
+        .prop_map(move |(g, m, c)| staff(&format!("S{i}"), g, m, c))
+}
+
+fn arb_round() -> impl Strategy<Value = Round> {
+    (1usize..=5, 1usize..=7, 1usize..=3)
+        .prop_flat_map(|(nu, np, ns)| {
+            (
+                (0..nu).map(arb_unit).collect::<Vec<_>>(),
+                (0..np).map(move |i| arb_person(i, nu)).collect::<Vec<_>>(),
+                (0..ns).map(arb_staff).collect::<Vec<_>>(),
+                any::<bool>(),
+                any::<bool>(),
+            )
+        })
+        .prop_map(|(units, people, staff, sep_g, sep_m)| {
+            let mut r = round(units, people, staff);
+            r.policy.shared_living_gender_separated = sep_g;
+            r.policy.shared_living_minors_separated = sep_m;
+            r
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// Level 1 and level 2 equal brute force; every hard rule holds.
+    #[test]
+    fn optimum_equals_brute_force(r in arb_round()) {
+        let expected = brute_force(&r);
+        let got = allocation::run(&r, &Options::default());
+        match (expected, got) {
+            (None, Err(boligmatch::Error::Infeasible(_))) => {}
+            (Some((l1, l2)), Ok(out)) => {
+                let p = &out.proposals[0];
+                prop_assert_eq!(p.level1.value, l1);
+                prop_assert_eq!(p.level2.value, l2);
+                prop_assert!(p.level1.status.is_optimal());
+                prop_assert_eq!(violations(&r, p), Vec::<String>::new());
+                prop_assert!(out.baseline.priority_score <= l1);
+            }
+            (e, g) => prop_assert!(false, "brute force {:?} vs engine {:?}", e, g.map(|o| o.proposals[0].level1.value)),
+        }
+    }
+
+    /// Proposals are distinct by at least D placements, ordered, and all valid.
+    #[test]
+    fn proposals_are_ranked_distinct_and_valid(r in arb_round(), d in 1usize..=2) {
+        let opts = Options { proposals: 4, min_diff: d, ..Options::default() };
+        if let Ok(out) = allocation::run(&r, &opts) {
+            let ps = &out.proposals;
+            for w in ps.windows(2) {
+                prop_assert!((w[0].level1.value, w[0].level2.value) >= (w[1].level1.value, w[1].level2.value));
+            }
+            for (i, a) in ps.iter().enumerate() {
+                prop_assert_eq!(violations(&r, a), Vec::<String>::new());
+                for b in &ps[..i] {
+                    let differ = r.people.iter().filter(|p| unit_of(a, &p.id) != unit_of(b, &p.id)).count();
+                    prop_assert!(differ >= d, "proposal {} differs from {} in {} < {}", a.rank, b.rank, differ, d);
+                }
+            }
+            if ps.len() < 4 {
+                prop_assert!(out.note.is_some());
+            }
+        }
+    }
+}

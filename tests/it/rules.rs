@@ -1,0 +1,284 @@
+//! A known-answer test per hard rule: each round is built so that the rule,
+//! if ignored, would change the answer. Small enough to check by hand.
+
+use super::common::*;
+use boligmatch::allocation::{self, Options};
+use boligmatch::model::*;
+use boligmatch::Error;
+
+fn s_cti(cap: u32) -> Staff {
+    staff("S1", Gender::M, Method::Cti, cap)
+}
+
+#[test]
+fn drug_free_unit_never_gets_an_active_user() {
+    let mut df = unit("U1", UnitKind::SharedLiving, 1, 2000);
+    df.drug_free = true;
+    let mut user = person("P1", Gender::M, 22, 8000);
+    user.substance_use = SubstanceUse::Cannabis;
+    user.stay = Stay::Street; // higher priority than P2
+    let clean = person("P2", Gender::M, 22, 8000);
+    let r = round(vec![df], vec![user, clean], vec![staff("S1", Gender::M, Method::Icm, 2), s_cti(2)]);
+    let out = run(&r);
+    assert_eq!(unit_of(&out.proposals[0], "P1"), None);
+    assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U1"));
+}
+
+#[test]
+fn women_only_unit() {
+    let mut w = unit("U1", UnitKind::Ordinary, 1, 2000);
+    w.gender = UnitGender::Women;
+    let mut man = person("P1", Gender::M, 22, 8000);
+    man.stay = Stay::Street;
+    let woman = person("P2", Gender::F, 22, 8000);
+    let r = round(vec![w], vec![man, woman], vec![staff("S1", Gender::F, Method::Cti, 2)]);
+    let out = run(&r);
+    assert_eq!(unit_of(&out.proposals[0], "P1"), None);
+    assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U1"));
+}
+
+#[test]
+fn age_limits() {
+    let mut youth = unit("U1", UnitKind::YouthHousing, 1, 2000);
+    youth.max_age = Some(24);
+    let mut adult_only = unit("U2", UnitKind::Ordinary, 1, 2000);
+    adult_only.min_age = 18;
+    let minor = person("P1", Gender::M, 16, 8000); // may not take U2 (min 18)
+    let mut old = person("P2", Gender::M, 27, 8000); // may not take U1 (max 24)
+    old.stay = Stay::Street;
+    let r = round(vec![youth, adult_only], vec![minor, old], vec![s_cti(2)]);
+    let mut r2 = r.clone();
+    r2.units[0].min_age = 16;
+    let out = run(&r2);
+    assert_eq!(unit_of(&out.proposals[0], "P1"), Some("U1"));
+    assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U2"));
+    // With U1's minimum age left at 18 the minor has nowhere to go.
+    let out = run(&r);
+    assert_eq!(unit_of(&out.proposals[0], "P1"), None);
+    assert_eq!(out.proposals[0].unplaced[0].reason, boligmatch::explain::Reason::NoEligibleUnit);
+}
+
+#[test]
+fn affordability_floor_of_share_of_income() {
+    // 0.5 × 6.543 kr = 3.271,5 → 3.271 kr affordable: 3.271 fits, 3.272 does not.
+    let cheap = unit("U1", UnitKind::Ordinary, 1, 3271);
+    let dear = unit("U2", UnitKind::Ordinary, 1, 3272);
+    let p = person("P1", Gender::M, 22, 6543);
+    let mut q = person("P2", Gender::M, 22, 6543);
+    q.max_rent = Some(400_000); // explicit ceiling overrides the rule
+    let r = round(vec![cheap, dear], vec![p, q], vec![s_cti(2)]);
+    let out = run(&r);
+    assert_eq!(unit_of(&out.proposals[0], "P1"), Some("U1"));
+    assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U2"));
+}
+
+#[test]
+fn declined_never_proposed() {
+    let u = unit("U1", UnitKind::Ordinary, 1, 2000);
+    let mut p = person("P1", Gender::M, 22, 8000);
+    p.declined_units = vec!["U1".into()];
+    p.stay = Stay::Street;
+    let q = person("P2", Gender::M, 22, 8000);
+    let r = round(vec![u], vec![p, q], vec![s_cti(2)]);
+    let out = allocation::run(&r, &Options { proposals: 3, alternatives: 3, ..Options::default() }).unwrap();
+    for prop in &out.proposals {
+        assert_ne!(unit_of(prop, "P1"), Some("U1"));
+    }
+    assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U1"));
+}
+
+#[test]
+fn pinned_offer_is_kept_even_against_priority() {
+    let u = unit("U1", UnitKind::Ordinary, 1, 2000);
+    let mut high = person("P1", Gender::M, 17, 8000);
+    high.stay = Stay::Street;
+    let u2 = unit("U2", UnitKind::Ordinary, 1, 2000);
+    let mut pinned = person("P2", Gender::M, 29, 8000);
+    pinned.pinned_unit = Some("U1".into());
+    let mut high2 = person("P3", Gender::M, 22, 8000);
+    high2.stay = Stay::Street;
+    let r = round(vec![u, u2], vec![high, pinned, high2], vec![s_cti(3)]);
+    let out = run(&r);
+    assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U1"));
+    assert_eq!(out.proposals[0].placements.len(), 2);
+}
+
+#[test]
+fn conflicting_pins_name_the_rows() {
+    let mut shared = unit("U1", UnitKind::SharedLiving, 2, 2000);
+    shared.line = 2;
+    let mut a = person("P1", Gender::F, 22, 8000);
+    a.pinned_unit = Some("U1".into());
+    a.line = 2;
+    let mut b = person("P2", Gender::M, 22, 8000);
+    b.pinned_unit = Some("U1".into());
+    b.line = 3;
+    let r = round(vec![shared], vec![a, b], vec![s_cti(2)]);
+    match allocation::run(&r, &Options::default()) {
+        Err(Error::Infeasible(p)) => {
+            let msg = p.to_string();
+            assert!(msg.contains("units.csv:2:"), "{msg}");
+            assert!(msg.contains("P1 (people.csv:2)") && msg.contains("P2 (people.csv:3)"), "{msg}");
+            assert!(msg.contains("women and men"), "{msg}");
+        }
+        other => panic!("expected infeasible, got {other:?}"),
+    }
+}
+
+#[test]
+fn ineligible_pin_is_an_error() {
+    let mut u = unit("U1", UnitKind::Ordinary, 1, 5000);
+    u.line = 2;
+    let mut p = person("P1", Gender::M, 22, 6000);
+    p.pinned_unit = Some("U1".into());
+    p.line = 7;
+    let r = round(vec![u], vec![p], vec![s_cti(1)]);
+    match allocation::run(&r, &Options::default()) {
+        Err(Error::Infeasible(p)) => {
+            let msg = p.to_string();
+            assert!(msg.contains("people.csv:7: column \"pinned_unit\": \"U1\" cannot be kept"), "{msg}");
+            assert!(msg.contains("rent above affordable 3.000 kr"), "{msg}");
+        }
+        other => panic!("expected infeasible, got {other:?}"),
+    }
+}
+
+#[test]
+fn required_female_worker() {
+    let u1 = unit("U1", UnitKind::Ordinary, 1, 2000);
+    let u2 = unit("U2", UnitKind::Ordinary, 1, 2000);
+    let mut needs_f = person("P1", Gender::F, 22, 8000);
+    needs_f.female_staff = FemaleStaff::Required;
+    needs_f.stay = Stay::Street;
+    let other = person("P2", Gender::M, 22, 8000);
+    let r = round(
+        vec![u1, u2],
+        vec![needs_f, other],
+        vec![staff("S1", Gender::M, Method::Cti, 2), staff("S2", Gender::F, Method::Icm, 1)],
+    );
+    let out = run(&r);
+    let p = &out.proposals[0];
+    let pl = p.placements.iter().find(|x| x.person_id == "P1").unwrap();
+    assert_eq!(pl.staff_id, "S2");
+    // Without any female worker she cannot be housed.
+    let mut r2 = r.clone();
+    r2.staff.retain(|s| s.gender == Gender::M);
+    let out = run(&r2);
+    assert_eq!(unit_of(&out.proposals[0], "P1"), None);
+    assert_eq!(out.proposals[0].unplaced[0].reason, boligmatch::explain::Reason::NoSupportCapacity);
+}
+
+#[test]
+fn staff_capacity_limits_how_many_are_housed() {
+    let units: Vec<Unit> = (1..=4).map(|i| unit(&format!("U{i}"), UnitKind::Ordinary, 1, 2000)).collect();
+    let people: Vec<Person> = (1..=4).map(|i| person(&format!("P{i}"), Gender::M, 20 + i, 8000)).collect();
+    let r = round(units, people, vec![s_cti(2), staff("S2", Gender::M, Method::Cti, 1)]);
+    let out = run(&r);
+    let p = &out.proposals[0];
+    assert_eq!(p.placements.len(), 3);
+    assert_eq!(p.placements.iter().filter(|x| x.staff_id == "S1").count(), 2);
+    assert_eq!(p.placements.iter().filter(|x| x.staff_id == "S2").count(), 1);
+    // All four score the same; one is left out, for lack of support.
+    assert_eq!(p.unplaced.len(), 1);
+    assert_eq!(p.unplaced[0].reason, boligmatch::explain::Reason::NoSupportCapacity);
+}
+
+#[test]
+fn shared_living_never_mixes_women_and_men() {
+    let shared = unit("U1", UnitKind::SharedLiving, 3, 2000);
+    let mut w = person("P1", Gender::F, 22, 8000);
+    w.stay = Stay::Street; // the woman has the highest priority
+    let m1 = person("P2", Gender::M, 22, 8000);
+    let m2 = person("P3", Gender::M, 22, 8000);
+    let r = round(vec![shared], vec![w, m1, m2], vec![s_cti(3)]);
+    let out = run(&r);
+    // Two men (2 × 120) beat one woman (155): the unit becomes a men's unit.
+    let p = &out.proposals[0];
+    assert_eq!(unit_of(p, "P1"), None);
+    assert_eq!(unit_of(p, "P2"), Some("U1"));
+    assert_eq!(unit_of(p, "P3"), Some("U1"));
+    // With the rule off, all three live there.
+    let mut r2 = r.clone();
+    r2.policy.shared_living_gender_separated = false;
+    assert_eq!(run(&r2).proposals[0].placements.len(), 3);
+    // A women-only shared unit is not subject to the mixing rule at all.
+    let mut r3 = r.clone();
+    r3.units[0].gender = UnitGender::Women;
+    assert_eq!(triples(&run(&r3).proposals[0]), vec![("P1".into(), "U1".into(), "S1".into())]);
+}
+
+#[test]
+fn shared_living_never_mixes_minors_and_adults() {
+    let mut shared = unit("U1", UnitKind::SharedLiving, 2, 2000);
+    shared.min_age = 16;
+    let minor = person("P1", Gender::M, 17, 8000); // 180
+    let adult = person("P2", Gender::M, 22, 8000); // 120
+    let r = round(vec![shared], vec![minor, adult], vec![s_cti(2)]);
+    let p = &run(&r).proposals[0];
+    assert_eq!(unit_of(p, "P1"), Some("U1"));
+    assert_eq!(unit_of(p, "P2"), None);
+    let mut r2 = r.clone();
+    r2.policy.shared_living_minors_separated = false;
+    assert_eq!(run(&r2).proposals[0].placements.len(), 2);
+}
+
+#[test]
+fn every_housed_person_has_exactly_one_worker() {
+    let units: Vec<Unit> = (1..=3).map(|i| unit(&format!("U{i}"), UnitKind::Ordinary, 1, 2000)).collect();
+    let mut people: Vec<Person> = (1..=3).map(|i| person(&format!("P{i}"), Gender::M, 22, 8000)).collect();
+    people[0].psychiatric = true;
+    people[0].substance_use = SubstanceUse::Drugs; // complex: ACT only, and there is none
+    let r = round(units, people, vec![s_cti(5), staff("S2", Gender::F, Method::Icm, 5)]);
+    let out = run(&r);
+    let p = &out.proposals[0];
+    assert_eq!(p.placements.len(), 2);
+    assert!(p.placements.iter().all(|x| !x.staff_id.is_empty()));
+    assert_eq!(p.goals.support.achieved, p.goals.support.total);
+    assert_eq!(unit_of(p, "P1"), None);
+}
+
+#[test]
+fn priority_points_follow_the_policy() {
+    let mut p = person("P1", Gender::F, 17, 0);
+    p.stay = Stay::Shelter;
+    p.registered = Some(date(2014, 11, 3) - chrono::Duration::days(7 * 60 + 6));
+    let pol = Policy::with_date(date(2014, 11, 3));
+    // base 100 + under-18 50 + woman 5 + shelter 20 + min(60, 52) weeks × 1
+    assert_eq!(boligmatch::scoring::priority(&p, &pol), 100 + 50 + 5 + 20 + 52);
+    p.age = 25;
+    p.gender = Gender::M;
+    p.registered = None;
+    assert_eq!(boligmatch::scoring::priority(&p, &pol), 100 + 10 + 20);
+}
+
+#[test]
+fn unit_not_available_in_time() {
+    let mut late = unit("U1", UnitKind::Ordinary, 1, 2000);
+    late.available_from = Some(date(2014, 12, 2)); // horizon ends 2014-12-01
+    let mut on_time = unit("U2", UnitKind::Ordinary, 1, 2000);
+    on_time.available_from = Some(date(2014, 12, 1));
+    let people = vec![person("P1", Gender::M, 22, 8000), person("P2", Gender::M, 23, 8000)];
+    let r = round(vec![late, on_time], people, vec![s_cti(2)]);
+    let p = &run(&r).proposals[0];
+    assert_eq!(p.placements.len(), 1);
+    assert_eq!(p.placements[0].unit_id, "U2");
+}
+
+#[test]
+fn fit_breaks_ties_but_never_buys_priority() {
+    // One unit in the preferred area for a low-priority person, a plain one.
+    let mut a = unit("U1", UnitKind::Ordinary, 1, 2000);
+    a.area = Some("Måløv".into());
+    let mut low = person("P1", Gender::M, 27, 8000);
+    low.preferred_areas = vec!["Måløv".into()];
+    let mut high = person("P2", Gender::M, 22, 8000);
+    high.stay = Stay::Street;
+    let r = round(vec![a.clone()], vec![low.clone(), high.clone()], vec![s_cti(1)]);
+    assert_eq!(unit_of(&run(&r).proposals[0], "P2"), Some("U1"));
+    // With two units, each takes the one that fits.
+    let b = unit("U2", UnitKind::Ordinary, 1, 2000);
+    let r = round(vec![a, b], vec![low, high], vec![s_cti(2)]);
+    let p = &run(&r).proposals[0];
+    assert_eq!(unit_of(p, "P1"), Some("U1"));
+    assert_eq!(unit_of(p, "P2"), Some("U2"));
+}
