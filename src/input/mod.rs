@@ -97,7 +97,10 @@ pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
                 raw.push(Some(bytes));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                problems.push(Problem::file(&file_name(path), "file not found"));
+                problems.push(Problem::file(
+                    &file_name(path),
+                    format!("file not found (looked for {})", path.display()),
+                ));
                 raw.push(None);
             }
             Err(source) => {

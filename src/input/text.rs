@@ -187,8 +187,8 @@ mod tests {
         assert_eq!(parse_money("-10"), Ok(-1000));
         assert!(parse_money("tre").is_err());
         assert!(parse_money("").is_err());
-        assert!(parse_money("1,234").is_ok());
-        assert!(parse_money("12,345").is_ok());
+        assert!(parse_money("1,234").is_err()); // ambiguous: refused, not guessed
+        assert_eq!(parse_money("1,234,567"), Ok(123_456_700));
     }
 
     #[test]

@@ -3,3 +3,5 @@
 mod common;
 mod props;
 mod rules;
+mod cli;
+mod inputs;
