@@ -436,6 +436,9 @@ pub fn goals(inst: &Instance, unit_of: &UnitPlan, class_of: &[Option<usize>]) ->
     g
 }
 
+/// (person, current unit, forced unit, level-1 loss, level-2 loss).
+type Forced = (usize, usize, usize, i64, i64);
+
 /// For each housed person in `best`, the other units they could take, with the
 /// exact loss of forcing each (re-solved in parallel, one HiGHS thread each).
 fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<Vec<Alternative>> {
@@ -452,7 +455,7 @@ fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<V
             }
         }
     }
-    let results: Vec<Result<Option<(usize, usize, usize, i64, i64)>>> = jobs
+    let results: Vec<Result<Option<Forced>>> = jobs
         .par_iter()
         .map(|&(p, cur, alt)| {
             let r = Restrictions {

@@ -85,7 +85,7 @@ pub fn exclusions(person: &Person, unit: &Unit, policy: &Policy) -> Vec<Exclusio
     {
         out.push(Exclusion::NotAvailable);
     }
-    if person.declined_units.iter().any(|d| *d == unit.id) {
+    if person.declined_units.contains(&unit.id) {
         out.push(Exclusion::Declined);
     }
     out

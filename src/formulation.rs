@@ -234,13 +234,13 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
     for (plan, d) in &restrictions.differ_from {
         // Number of people whose placement differs from `plan` is at least d.
         let mut differs = Expression::default();
-        for p in 0..n_people {
+        for (p, housed_p) in housed.iter().enumerate() {
             match plan.get(p).copied().flatten() {
                 Some(u) => match inst.unit_pair(p, u) {
                     Some(k) => differs += 1.0 - x[k],
                     None => differs += 1.0,
                 },
-                None => differs += housed[p].clone(),
+                None => differs += housed_p.clone(),
             }
         }
         constraints.push(differs.geq(*d as f64));

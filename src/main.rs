@@ -1,6 +1,9 @@
 //! The `boligmatch` binary: parse, run, map the result to an exit code.
 //! 0 = success, 1 = internal error, 2 = invalid input (or usage).
 
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod cli;
 
 fn main() {

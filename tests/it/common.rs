@@ -79,14 +79,14 @@ pub fn may_live(r: &Round, p: &Person, u: &Unit) -> bool {
     let max_rent = p.max_rent.unwrap_or_else(|| {
         ((r.policy.max_rent_share * (p.income as f64) / 100.0 + 1e-9).floor() as i64) * 100
     });
-    u.available_from.map_or(true, |d| d <= horizon)
+    u.available_from.is_none_or(|d| d <= horizon)
         && match u.gender {
             UnitGender::Any => true,
             UnitGender::Women => p.gender == Gender::F,
             UnitGender::Men => p.gender == Gender::M,
         }
         && u.min_age <= p.age
-        && u.max_age.map_or(true, |m| p.age <= m)
+        && u.max_age.is_none_or(|m| p.age <= m)
         && (!u.drug_free || p.substance_use == SubstanceUse::None)
         && u.rent <= max_rent
         && !p.declined_units.contains(&u.id)
@@ -228,7 +228,7 @@ pub fn brute_force(r: &Round) -> Option<(i64, i64)> {
             if let Some(rest) = best_staff(r, members, i + 1, left) {
                 let f =
                     scoring::total(&scoring::staff_fit(p, st.method, st.gender, &r.policy)) + rest;
-                if best.map_or(true, |b| f > b) {
+                if best.is_none_or(|b| f > b) {
                     best = Some(f);
                 }
             }
@@ -236,69 +236,65 @@ pub fn brute_force(r: &Round) -> Option<(i64, i64)> {
         }
         best
     }
-    let prio: Vec<i64> = r.people.iter().map(|p| scoring::priority(p, pol)).collect();
-    let mut best: Option<(i64, i64)> = None;
-    let mut occ: Vec<Vec<usize>> = vec![Vec::new(); r.units.len()];
-    fn dfs(
-        r: &Round,
-        i: usize,
-        mask: usize,
-        l1: i64,
-        ufit: i64,
-        occ: &mut Vec<Vec<usize>>,
-        prio: &[i64],
-        staff_best: &[Option<i64>],
-        best: &mut Option<(i64, i64)>,
-    ) {
-        let n = r.people.len();
-        if i == n {
-            if let Some(sf) = staff_best[mask] {
+    let mut search = Search {
+        r,
+        prio: r.people.iter().map(|p| scoring::priority(p, pol)).collect(),
+        staff_best,
+        occ: vec![Vec::new(); r.units.len()],
+        best: None,
+    };
+    search.dfs(0, 0, 0, 0);
+    search.best
+}
+
+struct Search<'a> {
+    r: &'a Round,
+    prio: Vec<i64>,
+    staff_best: Vec<Option<i64>>,
+    occ: Vec<Vec<usize>>,
+    best: Option<(i64, i64)>,
+}
+
+impl Search<'_> {
+    /// Places person `i` (or not), recursively; `mask` = housed so far.
+    fn dfs(&mut self, i: usize, mask: usize, l1: i64, ufit: i64) {
+        let r = self.r;
+        if i == r.people.len() {
+            if let Some(sf) = self.staff_best[mask] {
                 let cand = (l1, ufit + sf);
-                if best.map_or(true, |b| cand > b) {
-                    *best = Some(cand);
+                if self.best.is_none_or(|b| cand > b) {
+                    self.best = Some(cand);
                 }
             }
             return;
         }
         let p = &r.people[i];
         if p.pinned_unit.is_none() {
-            dfs(r, i + 1, mask, l1, ufit, occ, prio, staff_best, best);
+            self.dfs(i + 1, mask, l1, ufit);
         }
         for (ui, u) in r.units.iter().enumerate() {
             if p.pinned_unit.as_ref().is_some_and(|pin| *pin != u.id) {
                 continue;
             }
-            if occ[ui].len() >= u.places as usize || !may_live(r, p, u) {
+            if self.occ[ui].len() >= u.places as usize || !may_live(r, p, u) {
                 continue;
             }
             let shared = u.kind == UnitKind::SharedLiving && u.places > 1;
-            let ok = occ[ui].iter().all(|&o| {
+            let clash = self.occ[ui].iter().any(|&o| {
                 let q = &r.people[o];
-                !(shared
+                shared
                     && (r.policy.shared_living_minors_separated && (q.age < 18) != (p.age < 18)
                         || r.policy.shared_living_gender_separated
                             && u.gender == UnitGender::Any
-                            && q.gender != p.gender))
+                            && q.gender != p.gender)
             });
-            if !ok {
+            if clash {
                 continue;
             }
-            occ[ui].push(i);
+            self.occ[ui].push(i);
             let f = scoring::total(&scoring::unit_fit(p, u, &r.policy));
-            dfs(
-                r,
-                i + 1,
-                mask | (1 << i),
-                l1 + prio[i],
-                ufit + f,
-                occ,
-                prio,
-                staff_best,
-                best,
-            );
-            occ[ui].pop();
+            self.dfs(i + 1, mask | (1 << i), l1 + self.prio[i], ufit + f);
+            self.occ[ui].pop();
         }
     }
-    dfs(r, 0, 0, 0, 0, &mut occ, &prio, &staff_best, &mut best);
-    best
 }

@@ -1,7 +1,7 @@
 //! All integration tests build into one binary.
 
+mod cli;
 mod common;
+mod inputs;
 mod props;
 mod rules;
-mod cli;
-mod inputs;

@@ -18,7 +18,11 @@ fn drug_free_unit_never_gets_an_active_user() {
     user.substance_use = SubstanceUse::Cannabis;
     user.stay = Stay::Street; // higher priority than P2
     let clean = person("P2", Gender::M, 22, 8000);
-    let r = round(vec![df], vec![user, clean], vec![staff("S1", Gender::M, Method::Icm, 2), s_cti(2)]);
+    let r = round(
+        vec![df],
+        vec![user, clean],
+        vec![staff("S1", Gender::M, Method::Icm, 2), s_cti(2)],
+    );
     let out = run(&r);
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
     assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U1"));
@@ -31,7 +35,11 @@ fn women_only_unit() {
     let mut man = person("P1", Gender::M, 22, 8000);
     man.stay = Stay::Street;
     let woman = person("P2", Gender::F, 22, 8000);
-    let r = round(vec![w], vec![man, woman], vec![staff("S1", Gender::F, Method::Cti, 2)]);
+    let r = round(
+        vec![w],
+        vec![man, woman],
+        vec![staff("S1", Gender::F, Method::Cti, 2)],
+    );
     let out = run(&r);
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
     assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U1"));
@@ -55,7 +63,10 @@ fn age_limits() {
     // With U1's minimum age left at 18 the minor has nowhere to go.
     let out = run(&r);
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
-    assert_eq!(out.proposals[0].unplaced[0].reason, boligmatch::explain::Reason::NoEligibleUnit);
+    assert_eq!(
+        out.proposals[0].unplaced[0].reason,
+        boligmatch::explain::Reason::NoEligibleUnit
+    );
 }
 
 #[test]
@@ -80,7 +91,15 @@ fn declined_never_proposed() {
     p.stay = Stay::Street;
     let q = person("P2", Gender::M, 22, 8000);
     let r = round(vec![u], vec![p, q], vec![s_cti(2)]);
-    let out = allocation::run(&r, &Options { proposals: 3, alternatives: 3, ..Options::default() }).unwrap();
+    let out = allocation::run(
+        &r,
+        &Options {
+            proposals: 3,
+            alternatives: 3,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     for prop in &out.proposals {
         assert_ne!(unit_of(prop, "P1"), Some("U1"));
     }
@@ -118,7 +137,10 @@ fn conflicting_pins_name_the_rows() {
         Err(Error::Infeasible(p)) => {
             let msg = p.to_string();
             assert!(msg.contains("units.csv:2:"), "{msg}");
-            assert!(msg.contains("P1 (people.csv:2)") && msg.contains("P2 (people.csv:3)"), "{msg}");
+            assert!(
+                msg.contains("P1 (people.csv:2)") && msg.contains("P2 (people.csv:3)"),
+                "{msg}"
+            );
             assert!(msg.contains("women and men"), "{msg}");
         }
         other => panic!("expected infeasible, got {other:?}"),
@@ -136,7 +158,10 @@ fn ineligible_pin_is_an_error() {
     match allocation::run(&r, &Options::default()) {
         Err(Error::Infeasible(p)) => {
             let msg = p.to_string();
-            assert!(msg.contains("people.csv:7: column \"pinned_unit\": \"U1\" cannot be kept"), "{msg}");
+            assert!(
+                msg.contains("people.csv:7: column \"pinned_unit\": \"U1\" cannot be kept"),
+                "{msg}"
+            );
             assert!(msg.contains("rent above affordable 3.000 kr"), "{msg}");
         }
         other => panic!("expected infeasible, got {other:?}"),
@@ -154,7 +179,10 @@ fn required_female_worker() {
     let r = round(
         vec![u1, u2],
         vec![needs_f, other],
-        vec![staff("S1", Gender::M, Method::Cti, 2), staff("S2", Gender::F, Method::Icm, 1)],
+        vec![
+            staff("S1", Gender::M, Method::Cti, 2),
+            staff("S2", Gender::F, Method::Icm, 1),
+        ],
     );
     let out = run(&r);
     let p = &out.proposals[0];
@@ -165,22 +193,42 @@ fn required_female_worker() {
     r2.staff.retain(|s| s.gender == Gender::M);
     let out = run(&r2);
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
-    assert_eq!(out.proposals[0].unplaced[0].reason, boligmatch::explain::Reason::NoSupportCapacity);
+    assert_eq!(
+        out.proposals[0].unplaced[0].reason,
+        boligmatch::explain::Reason::NoSupportCapacity
+    );
 }
 
 #[test]
 fn staff_capacity_limits_how_many_are_housed() {
-    let units: Vec<Unit> = (1..=4).map(|i| unit(&format!("U{i}"), UnitKind::Ordinary, 1, 2000)).collect();
-    let people: Vec<Person> = (1..=4).map(|i| person(&format!("P{i}"), Gender::M, 20 + i, 8000)).collect();
-    let r = round(units, people, vec![s_cti(2), staff("S2", Gender::M, Method::Cti, 1)]);
+    let units: Vec<Unit> = (1..=4)
+        .map(|i| unit(&format!("U{i}"), UnitKind::Ordinary, 1, 2000))
+        .collect();
+    let people: Vec<Person> = (1..=4)
+        .map(|i| person(&format!("P{i}"), Gender::M, 20 + i, 8000))
+        .collect();
+    let r = round(
+        units,
+        people,
+        vec![s_cti(2), staff("S2", Gender::M, Method::Cti, 1)],
+    );
     let out = run(&r);
     let p = &out.proposals[0];
     assert_eq!(p.placements.len(), 3);
-    assert_eq!(p.placements.iter().filter(|x| x.staff_id == "S1").count(), 2);
-    assert_eq!(p.placements.iter().filter(|x| x.staff_id == "S2").count(), 1);
+    assert_eq!(
+        p.placements.iter().filter(|x| x.staff_id == "S1").count(),
+        2
+    );
+    assert_eq!(
+        p.placements.iter().filter(|x| x.staff_id == "S2").count(),
+        1
+    );
     // All four score the same; one is left out, for lack of support.
     assert_eq!(p.unplaced.len(), 1);
-    assert_eq!(p.unplaced[0].reason, boligmatch::explain::Reason::NoSupportCapacity);
+    assert_eq!(
+        p.unplaced[0].reason,
+        boligmatch::explain::Reason::NoSupportCapacity
+    );
 }
 
 #[test]
@@ -204,7 +252,10 @@ fn shared_living_never_mixes_women_and_men() {
     // A women-only shared unit is not subject to the mixing rule at all.
     let mut r3 = r.clone();
     r3.units[0].gender = UnitGender::Women;
-    assert_eq!(triples(&run(&r3).proposals[0]), vec![("P1".into(), "U1".into(), "S1".into())]);
+    assert_eq!(
+        triples(&run(&r3).proposals[0]),
+        vec![("P1".into(), "U1".into(), "S1".into())]
+    );
 }
 
 #[test]
@@ -224,11 +275,19 @@ fn shared_living_never_mixes_minors_and_adults() {
 
 #[test]
 fn every_housed_person_has_exactly_one_worker() {
-    let units: Vec<Unit> = (1..=3).map(|i| unit(&format!("U{i}"), UnitKind::Ordinary, 1, 2000)).collect();
-    let mut people: Vec<Person> = (1..=3).map(|i| person(&format!("P{i}"), Gender::M, 22, 8000)).collect();
+    let units: Vec<Unit> = (1..=3)
+        .map(|i| unit(&format!("U{i}"), UnitKind::Ordinary, 1, 2000))
+        .collect();
+    let mut people: Vec<Person> = (1..=3)
+        .map(|i| person(&format!("P{i}"), Gender::M, 22, 8000))
+        .collect();
     people[0].psychiatric = true;
     people[0].substance_use = SubstanceUse::Drugs; // complex: ACT only, and there is none
-    let r = round(units, people, vec![s_cti(5), staff("S2", Gender::F, Method::Icm, 5)]);
+    let r = round(
+        units,
+        people,
+        vec![s_cti(5), staff("S2", Gender::F, Method::Icm, 5)],
+    );
     let out = run(&r);
     let p = &out.proposals[0];
     assert_eq!(p.placements.len(), 2);
@@ -244,7 +303,10 @@ fn priority_points_follow_the_policy() {
     p.registered = Some(date(2014, 11, 3) - chrono::Duration::days(7 * 60 + 6));
     let pol = Policy::with_date(date(2014, 11, 3));
     // base 100 + under-18 50 + woman 5 + shelter 20 + min(60, 52) weeks × 1
-    assert_eq!(boligmatch::scoring::priority(&p, &pol), 100 + 50 + 5 + 20 + 52);
+    assert_eq!(
+        boligmatch::scoring::priority(&p, &pol),
+        100 + 50 + 5 + 20 + 52
+    );
     p.age = 25;
     p.gender = Gender::M;
     p.registered = None;
@@ -257,7 +319,10 @@ fn unit_not_available_in_time() {
     late.available_from = Some(date(2014, 12, 2)); // horizon ends 2014-12-01
     let mut on_time = unit("U2", UnitKind::Ordinary, 1, 2000);
     on_time.available_from = Some(date(2014, 12, 1));
-    let people = vec![person("P1", Gender::M, 22, 8000), person("P2", Gender::M, 23, 8000)];
+    let people = vec![
+        person("P1", Gender::M, 22, 8000),
+        person("P2", Gender::M, 23, 8000),
+    ];
     let r = round(vec![late, on_time], people, vec![s_cti(2)]);
     let p = &run(&r).proposals[0];
     assert_eq!(p.placements.len(), 1);
@@ -273,7 +338,11 @@ fn fit_breaks_ties_but_never_buys_priority() {
     low.preferred_areas = vec!["Måløv".into()];
     let mut high = person("P2", Gender::M, 22, 8000);
     high.stay = Stay::Street;
-    let r = round(vec![a.clone()], vec![low.clone(), high.clone()], vec![s_cti(1)]);
+    let r = round(
+        vec![a.clone()],
+        vec![low.clone(), high.clone()],
+        vec![s_cti(1)],
+    );
     assert_eq!(unit_of(&run(&r).proposals[0], "P2"), Some("U1"));
     // With two units, each takes the one that fits.
     let b = unit("U2", UnitKind::Ordinary, 1, 2000);
