@@ -120,6 +120,13 @@ pub struct Restrictions {
     pub differ_from: Vec<(UnitPlan, usize)>,
 }
 
+impl Restrictions {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.forced.is_empty() && self.differ_from.is_empty()
+    }
+}
+
 /// The model in good_lp form.
 pub struct Formulation {
     /// Variables.
@@ -134,6 +141,59 @@ pub struct Formulation {
     pub level1: Expression,
     /// Level 2: total fit.
     pub level2: Expression,
+    /// One per separation variable, in creation order: the unit and the rule;
+    /// the variable is 1 when the unit serves side A (minors, or women).
+    pub sides: Vec<(usize, Separation)>,
+}
+
+/// A shared-living separation rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separation {
+    /// Under-18s (side A) apart from adults.
+    Minors,
+    /// Women (side A) apart from men.
+    Women,
+}
+
+impl Separation {
+    /// Whether a person is on side A of the rule.
+    pub fn side_a(self, person: &crate::model::Person) -> bool {
+        match self {
+            Separation::Minors => person.age < 18,
+            Separation::Women => person.gender == Gender::F,
+        }
+    }
+}
+
+impl Formulation {
+    /// The full column vector of a plan, for a MIP start. The plan must keep
+    /// every rule (e.g. the priority-list baseline does).
+    pub fn start_values(
+        &self,
+        inst: &Instance,
+        unit_of: &UnitPlan,
+        class_of: &[Option<usize>],
+    ) -> Vec<f64> {
+        let mut v = Vec::with_capacity(self.x.len() + self.y.len() + self.sides.len());
+        v.extend(
+            inst.unit_pairs
+                .iter()
+                .map(|q| f64::from(u8::from(unit_of[q.person] == Some(q.target)))),
+        );
+        v.extend(
+            inst.staff_pairs
+                .iter()
+                .map(|q| f64::from(u8::from(class_of[q.person] == Some(q.target)))),
+        );
+        for &(u, rule) in &self.sides {
+            let a = unit_of
+                .iter()
+                .enumerate()
+                .any(|(p, x)| *x == Some(u) && rule.side_a(&inst.round.people[p]));
+            v.push(f64::from(u8::from(a)));
+        }
+        v
+    }
 }
 
 /// Builds the model. `None` when a forced pair is not eligible.
@@ -173,6 +233,7 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         level2.add_mul(q.fit as f64, y[k]);
     }
     let mut constraints = Vec::new();
+    let mut sides = Vec::new();
     let has_units: Vec<bool> = {
         let mut v = vec![false; n_people];
         for q in &inst.unit_pairs {
@@ -198,7 +259,8 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         let (minors, genders) = separation_applies(unit, &round.policy);
         let pairs = &by_unit[ui];
         let places = unit.places as f64;
-        let mut side = |is_a: &dyn Fn(usize) -> bool| {
+        let mut side = |rule: Separation| {
+            let is_a = |p: usize| rule.side_a(&round.people[p]);
             let (a_pairs, b_pairs): (Vec<usize>, Vec<usize>) = pairs
                 .iter()
                 .partition(|&&k| is_a(inst.unit_pairs[k].person));
@@ -209,14 +271,15 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
             let b: Expression = b_pairs.iter().map(|&k| x[k]).sum();
             // Shared living: one side or the other, never both (z = 1: side A).
             let z = vars.add(variable().binary());
+            sides.push((ui, rule));
             constraints.push(a.leq(places * z));
             constraints.push((b + places * z).leq(places));
         };
         if minors {
-            side(&|p| round.people[p].age < 18);
+            side(Separation::Minors);
         }
         if genders {
-            side(&|p| round.people[p].gender == Gender::F);
+            side(Separation::Women);
         }
     }
     for (ci, class) in inst.classes.iter().enumerate() {
@@ -252,5 +315,6 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         constraints,
         level1,
         level2,
+        sides,
     })
 }

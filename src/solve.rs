@@ -165,8 +165,14 @@ pub fn solve(
     let Some(form) = formulate(inst, restrictions) else {
         return Ok(None);
     };
+    // Start from the priority list: HiGHS then always has a valid plan, even
+    // when a time limit stops it early.
+    let (b_units, b_classes) = crate::baseline::priority_list(inst);
+    let start = restrictions
+        .is_empty()
+        .then(|| form.start_values(inst, &b_units, &b_classes));
     let build1 = t0.elapsed().as_secs_f64();
-    let Some(raw1) = run(&form, form.level1.clone(), None, None, settings)? else {
+    let Some(raw1) = run(&form, form.level1.clone(), None, start.as_deref(), settings)? else {
         return Ok(None);
     };
     let (unit_of, class_of) = extract(inst, &form, &raw1.values);

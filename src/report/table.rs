@@ -130,9 +130,14 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
         }
     }
     if let Some(best) = outcome.proposals.first() {
+        let label = if best.level1.status.is_optimal() {
+            "optimal".to_string()
+        } else {
+            best.level1.status.describe()
+        };
         let _ = writeln!(
             out,
-            "\noptimal: {} housed (priority score {}) · priority list: {} housed ({})",
+            "\n{label}: {} housed (priority score {}) · priority list: {} housed ({})",
             best.placements.len(),
             best.level1.value,
             outcome.baseline.housed,
