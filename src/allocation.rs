@@ -25,6 +25,8 @@ pub struct Options {
     pub alternatives: usize,
     /// Solver settings.
     pub settings: Settings,
+    /// Goals every proposal must reach (capacity planning); empty = none.
+    pub targets: Vec<crate::formulation::Target>,
 }
 
 impl Default for Options {
@@ -34,6 +36,7 @@ impl Default for Options {
             min_diff: 1,
             alternatives: 0,
             settings: Settings::default(),
+            targets: Vec::new(),
         }
     }
 }
@@ -219,7 +222,10 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         eligibility: t0.elapsed().as_secs_f64(),
         ..Timings::default()
     };
-    let mut restrictions = Restrictions::default();
+    let mut restrictions = Restrictions {
+        targets: options.targets.clone(),
+        ..Restrictions::default()
+    };
     let first = solve(&inst, &restrictions, &options.settings)?.ok_or_else(|| infeasible(round))?;
     let add_times = |t: &mut Timings, s: &Solution| {
         t.build += s.level1.build_seconds + s.level2.build_seconds;
@@ -460,7 +466,8 @@ fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<V
         .map(|&(p, cur, alt)| {
             let r = Restrictions {
                 forced: vec![(p, alt)],
-                differ_from: Vec::new(),
+                targets: options.targets.clone(),
+                ..Restrictions::default()
             };
             Ok(solve(inst, &r, &options.settings)?.map(|s| {
                 (

@@ -118,12 +118,41 @@ pub struct Restrictions {
     pub forced: Vec<(usize, usize)>,
     /// Differ from each plan in at least this many person→unit placements.
     pub differ_from: Vec<(UnitPlan, usize)>,
+    /// Goals that must be reached.
+    pub targets: Vec<Target>,
+    /// Units that exist only if opened (capacity planning), by index.
+    pub optional_units: Vec<usize>,
+    /// Staff members who exist only if hired (capacity planning), by index.
+    pub optional_staff: Vec<usize>,
+}
+
+/// A goal the allocation must reach.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// At least `min_housed` of `people` are housed.
+    Housed {
+        /// People concerned (indices).
+        people: Vec<usize>,
+        /// How many must be housed.
+        min_housed: usize,
+    },
+    /// Of the housed among `people`, at least `share` get a female worker.
+    FemaleWorker {
+        /// People who asked (indices).
+        people: Vec<usize>,
+        /// Share, 0–1.
+        share: f64,
+    },
 }
 
 impl Restrictions {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.forced.is_empty() && self.differ_from.is_empty()
+        self.forced.is_empty()
+            && self.differ_from.is_empty()
+            && self.targets.is_empty()
+            && self.optional_units.is_empty()
+            && self.optional_staff.is_empty()
     }
 }
 
@@ -141,6 +170,12 @@ pub struct Formulation {
     pub level1: Expression,
     /// Level 2: total fit.
     pub level2: Expression,
+    /// Open variables of optional units (unit index, variable), created right
+    /// after `y`, in this order.
+    pub opened: Vec<(usize, Variable)>,
+    /// Hire variables of optional staff (staff index, variable), created right
+    /// after `opened`, in this order.
+    pub hired: Vec<(usize, Variable)>,
     /// One per separation variable, in creation order: the unit and the rule;
     /// the variable is 1 when the unit serves side A (minors, or women).
     pub sides: Vec<(usize, Separation)>,
@@ -166,6 +201,16 @@ impl Separation {
 }
 
 impl Formulation {
+    /// Column of the `i`-th optional unit's open variable.
+    pub fn opened_column(&self, i: usize) -> usize {
+        self.x.len() + self.y.len() + i
+    }
+
+    /// Column of the `i`-th optional worker's hire variable.
+    pub fn hired_column(&self, i: usize) -> usize {
+        self.x.len() + self.y.len() + self.opened.len() + i
+    }
+
     /// The full column vector of a plan, for a MIP start. The plan must keep
     /// every rule (e.g. the priority-list baseline does).
     pub fn start_values(
@@ -174,7 +219,9 @@ impl Formulation {
         unit_of: &UnitPlan,
         class_of: &[Option<usize>],
     ) -> Vec<f64> {
-        let mut v = Vec::with_capacity(self.x.len() + self.y.len() + self.sides.len());
+        let mut v = Vec::with_capacity(
+            self.x.len() + self.y.len() + self.opened.len() + self.hired.len() + self.sides.len(),
+        );
         v.extend(
             inst.unit_pairs
                 .iter()
@@ -185,6 +232,11 @@ impl Formulation {
                 .iter()
                 .map(|q| f64::from(u8::from(class_of[q.person] == Some(q.target)))),
         );
+        // Optional units and staff, in creation order: all open.
+        v.extend(std::iter::repeat_n(
+            1.0,
+            self.opened.len() + self.hired.len(),
+        ));
         for &(u, rule) in &self.sides {
             let a = unit_of
                 .iter()
@@ -234,6 +286,19 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
     }
     let mut constraints = Vec::new();
     let mut sides = Vec::new();
+    // Capacity planning: a 0/1 "open" variable per optional unit and worker.
+    let opened: Vec<(usize, Variable)> = restrictions
+        .optional_units
+        .iter()
+        .map(|&u| (u, vars.add(variable().binary())))
+        .collect();
+    let hired: Vec<(usize, Variable)> = restrictions
+        .optional_staff
+        .iter()
+        .map(|&s| (s, vars.add(variable().binary())))
+        .collect();
+    let open_of: std::collections::BTreeMap<usize, Variable> = opened.iter().copied().collect();
+    let hire_of: std::collections::BTreeMap<usize, Variable> = hired.iter().copied().collect();
     let has_units: Vec<bool> = {
         let mut v = vec![false; n_people];
         for q in &inst.unit_pairs {
@@ -254,8 +319,11 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         if by_unit[ui].is_empty() {
             continue;
         }
-        // Occupants never exceed places.
-        constraints.push(occupants[ui].clone().leq(unit.places as f64));
+        // Occupants never exceed places (of an opened unit, in planning).
+        match open_of.get(&ui) {
+            Some(open) => constraints.push(occupants[ui].clone().leq(unit.places as f64 * *open)),
+            None => constraints.push(occupants[ui].clone().leq(unit.places as f64)),
+        }
         let (minors, genders) = separation_applies(unit, &round.policy);
         let pairs = &by_unit[ui];
         let places = unit.places as f64;
@@ -286,8 +354,38 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         if !by_class[ci] {
             continue;
         }
-        // Each worker's new cases within free capacity (pooled per class).
-        constraints.push(caseload[ci].clone().leq(class.capacity as f64));
+        // Each worker's new cases within free capacity (pooled per class); a
+        // worker to be hired adds capacity only if hired.
+        let mut cap = Expression::default();
+        for &s in &class.members {
+            let c = round.staff[s].capacity as f64;
+            match hire_of.get(&s) {
+                Some(h) => cap.add_mul(c, *h),
+                None => cap += c,
+            }
+        }
+        constraints.push(caseload[ci].clone().leq(cap));
+    }
+    for t in &restrictions.targets {
+        match t {
+            Target::Housed { people, min_housed } => {
+                let e: Expression = people.iter().map(|&p| housed[p].clone()).sum();
+                constraints.push(e.geq(*min_housed as f64));
+            }
+            Target::FemaleWorker { people, share } => {
+                let mut female = Expression::default();
+                let mut all = Expression::default();
+                for (k, q) in inst.staff_pairs.iter().enumerate() {
+                    if people.contains(&q.person) {
+                        all.add_mul(1.0, y[k]);
+                        if inst.classes[q.target].gender == Gender::F {
+                            female.add_mul(1.0, y[k]);
+                        }
+                    }
+                }
+                constraints.push(female.geq(*share * all));
+            }
+        }
     }
     let forced = inst.pins.iter().chain(restrictions.forced.iter());
     for &(p, u) in forced {
@@ -315,6 +413,8 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         constraints,
         level1,
         level2,
+        opened,
+        hired,
         sides,
     })
 }

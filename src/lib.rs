@@ -20,7 +20,9 @@ pub mod formulation;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod planning;
 pub mod report;
+pub mod scenario;
 pub mod scoring;
 pub mod solve;
 

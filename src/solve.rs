@@ -72,10 +72,15 @@ pub struct Solution {
     pub level2: LevelResult,
 }
 
-struct Raw {
-    values: Vec<f64>,
-    status: Status,
-    seconds: f64,
+/// A solved model: column values in variable creation order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raw {
+    /// Column values.
+    pub values: Vec<f64>,
+    /// Optimal or best found.
+    pub status: Status,
+    /// Seconds in HiGHS.
+    pub seconds: f64,
 }
 
 /// Runs HiGHS on `form` with `objective` and optional extra constraint; `None`
@@ -87,11 +92,42 @@ fn run(
     start: Option<&[f64]>,
     settings: &Settings,
 ) -> Result<Option<Raw>> {
-    let mut problem = form.vars.clone().maximise(objective).using(highs_solver);
-    for c in &form.constraints {
-        problem.add_constraint(c.clone());
-    }
-    if let Some(c) = floor {
+    let constraints = form.constraints.iter().cloned().chain(floor);
+    run_model(
+        form.vars.clone(),
+        Sense::Maximise,
+        objective,
+        constraints,
+        start,
+        settings,
+    )
+}
+
+/// Direction of an objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sense {
+    /// Maximise.
+    Maximise,
+    /// Minimise.
+    Minimise,
+}
+
+/// Solves any good_lp model with boligmatch's HiGHS settings (one thread, fixed
+/// seed, MIP gap 0, optional time limit and start). `None` if infeasible.
+pub fn run_model(
+    vars: good_lp::ProblemVariables,
+    sense: Sense,
+    objective: Expression,
+    constraints: impl IntoIterator<Item = good_lp::Constraint>,
+    start: Option<&[f64]>,
+    settings: &Settings,
+) -> Result<Option<Raw>> {
+    let unsolved = match sense {
+        Sense::Maximise => vars.maximise(objective),
+        Sense::Minimise => vars.minimise(objective),
+    };
+    let mut problem = unsolved.using(highs_solver);
+    for c in constraints {
         problem.add_constraint(c);
     }
     let mut model = problem
@@ -219,7 +255,11 @@ fn nobody_housed(inst: &Instance, restrictions: &Restrictions) -> Option<Solutio
         .differ_from
         .iter()
         .all(|(plan, d)| plan.iter().flatten().count() >= *d);
-    if !inst.pins.is_empty() || !restrictions.forced.is_empty() || !differs_enough {
+    let targets_met = restrictions.targets.iter().all(|t| match t {
+        crate::formulation::Target::Housed { min_housed, .. } => *min_housed == 0,
+        crate::formulation::Target::FemaleWorker { .. } => true,
+    });
+    if !inst.pins.is_empty() || !restrictions.forced.is_empty() || !differs_enough || !targets_met {
         return None;
     }
     let zero = LevelResult {

@@ -72,6 +72,7 @@ pub fn run(args: &Args) -> Result<()> {
         settings: Settings {
             time_limit: args.time_limit,
         },
+        targets: Vec::new(),
     };
     let outcome = allocation::run(&loaded.round, &options)?;
     let style = if args.excel {

@@ -3,6 +3,8 @@
 
 pub mod allocate;
 pub mod check;
+pub mod plan;
+pub mod whatif;
 
 use anyhow::{bail, Result};
 use boligmatch::input::{self, Loaded, RoundPaths};
@@ -24,6 +26,10 @@ enum Command {
     Check(check::Args),
     /// Allocate homes and support workers: ranked, explained proposals.
     Allocate(allocate::Args),
+    /// Compare what-if scenarios (more units, more staff, new intake, other policy).
+    Whatif(whatif::Args),
+    /// The cheapest mix of new units and staff that reaches the goals.
+    Plan(plan::Args),
 }
 
 /// Where the round's files are: a folder, and/or explicit paths.
@@ -124,5 +130,7 @@ pub fn run() -> Result<()> {
     match cli.command {
         Command::Check(a) => check::run(&a),
         Command::Allocate(a) => allocate::run(&a),
+        Command::Whatif(a) => whatif::run(&a),
+        Command::Plan(a) => plan::run(&a),
     }
 }

@@ -1,7 +1,9 @@
 //! Turning an [`Outcome`](crate::allocation::Outcome) into files and tables.
 //! Reads only what the allocation stage returned; never the inputs again.
 
+pub mod compare;
 pub mod files;
+pub mod plan;
 pub mod table;
 
 /// How CSV files are written.

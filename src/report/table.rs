@@ -4,7 +4,8 @@ use crate::allocation::{Goal, Goals, Outcome, Proposal};
 use std::fmt::Write;
 
 fn pct(g: &Goal) -> String {
-    format!("{:.0}%", g.share() * 100.0)
+    // Floored, so that 89.7 % never reads as a met 90 % goal.
+    format!("{:.0}%", (g.share() * 100.0 + 1e-9).floor())
 }
 
 fn goal_line(out: &mut String, label: &str, g: &Goal, target: &str) {
@@ -35,7 +36,7 @@ pub fn goals(out: &mut String, g: &Goals) {
 fn placements(out: &mut String, p: &Proposal) {
     let _ = writeln!(
         out,
-        "{:<10} {:<8} {:<14} {:<12} {:<8} {:<6} {:>8} {:>4}",
+        "{:<10} {:<8} {:<14} {:<12} {:<12} {:<6} {:>8} {:>4}",
         "person", "unit", "kind", "area", "staff", "method", "priority", "fit"
     );
     let mut rows: Vec<_> = p.placements.iter().collect();
@@ -47,7 +48,7 @@ fn placements(out: &mut String, p: &Proposal) {
     for r in rows {
         let _ = writeln!(
             out,
-            "{:<10} {:<8} {:<14} {:<12} {:<8} {:<6} {:>8} {:>4}",
+            "{:<10} {:<8} {:<14} {:<12} {:<12} {:<6} {:>8} {:>4}",
             r.person_id, r.unit_id, r.unit_kind, r.area, r.staff_id, r.method, r.priority, r.fit
         );
     }

@@ -373,3 +373,102 @@ fn a_time_limit_is_reported_as_best_found_never_optimal() {
             > 0.0
     );
 }
+
+#[test]
+fn whatif_on_the_sample_scenarios_prints_the_comparison_and_writes_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = sample("ballerup-2014").join("scenarios");
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("w{threads}"));
+        let o = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "whatif",
+                sample("ballerup-2014").to_str().unwrap(),
+                "--scenarios",
+                scen.to_str().unwrap(),
+            ])
+            .args(["--out", out.to_str().unwrap(), "--excel"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let s = text(&o.stdout);
+        for name in [
+            "base",
+            "6 more skæve boliger",
+            "one more female ICM worker",
+            "2015 intake of 20 more",
+        ] {
+            assert!(s.contains(name), "{name} in\n{s}");
+        }
+        outs.push((
+            o.stdout,
+            read(&out, "comparison.csv"),
+            read(&out, "comparison.json"),
+        ));
+    }
+    assert_eq!(outs[0], outs[1], "1 and 2 threads give the same bytes");
+    let csv = text(&outs[0].1[3..]);
+    assert!(
+        csv.starts_with("scenario;status;people;places;support_slots;housed;"),
+        "{csv}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&outs[0].2).unwrap();
+    assert_eq!(v["scenarios"][0]["scenario"], "base");
+    assert_eq!(v["scenarios"][0]["change_from_base"]["housed"], 0);
+}
+
+#[test]
+fn whatif_sweeps_report_where_each_goal_is_first_met() {
+    let o = run(&[
+        "whatif",
+        sample("ballerup-2014").to_str().unwrap(),
+        "--sweep",
+        "staff=ICM:f:0..3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v["scenarios"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["scenario"], "+0 ICM (f)");
+    let housed: Vec<u64> = rows.iter().map(|r| r["housed"].as_u64().unwrap()).collect();
+    assert!(housed.windows(2).all(|w| w[0] <= w[1]), "{housed:?}");
+    assert!(v["first_step_goal_met"].as_array().unwrap().len() == 4);
+    let bad = run(&[
+        "whatif",
+        sample("ballerup-2014").to_str().unwrap(),
+        "--sweep",
+        "add=castle:0..3",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("castle"));
+}
+
+#[test]
+fn plan_on_the_sample_templates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan");
+    let templates = sample("ballerup-2014").join("scenarios/templates.toml");
+    let o = run(&[
+        "plan",
+        sample("ballerup-2014").to_str().unwrap(),
+        "--templates",
+        templates.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    assert!(
+        s.contains("Cheapest mix reaching under_18 ≥ 100%, age_18_29 ≥ 90% (optimal)"),
+        "{s}"
+    );
+    assert!(s.contains("Goals before and after"), "{s}");
+    let v: serde_json::Value = serde_json::from_slice(&read(&out, "plan.json")).unwrap();
+    assert_eq!(v["after"]["under_18_housed"]["met"], true);
+    assert_eq!(v["after"]["age_18_29_housed"]["met"], true);
+    assert!(text(&read(&out, "plan.csv")).starts_with("template,kind,count,cost_each_dkk,cost_dkk"));
+}

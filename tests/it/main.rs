@@ -5,3 +5,4 @@ mod common;
 mod inputs;
 mod props;
 mod rules;
+mod whatif;

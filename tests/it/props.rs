@@ -89,7 +89,7 @@ fn arb_staff(i: usize) -> impl Strategy<Value = Staff> {
         .prop_map(move |(g, m, c)| staff(&format!("S{i}"), g, m, c))
 }
 
-fn arb_round() -> impl Strategy<Value = Round> {
+pub fn arb_round() -> impl Strategy<Value = Round> {
     (1usize..=5, 1usize..=7, 1usize..=3)
         .prop_flat_map(|(nu, np, ns)| {
             (

@@ -1,0 +1,621 @@
+//! Capacity planning: the cheapest mix of new units and staff that reaches the
+//! programme's goals, found in one MILP with the allocation inside it.
+//!
+//! Each template gets up to `max_count` copies, each with a 0/1 "open" (or
+//! "hire") variable; copies of a template open in order (symmetry breaking), so
+//! the number opened is the template's integer count. The objective is the
+//! total cost; the allocation constraints are those of every round.
+
+use crate::allocation::{self, Goals, Options, Outcome};
+use crate::error::{Error, Problem, Problems, Result};
+use crate::formulation::{formulate, Instance, Restrictions, Target};
+use crate::input::{self, policy as policy_input};
+use crate::model::{
+    AgeBand, FemaleStaff, Gender, Method, Round, Staff, Unit, UnitGender, UnitKind,
+};
+use crate::solve::{run_model, Sense, Settings, Status};
+use good_lp::Expression;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A kind of unit that could be created.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitTemplate {
+    /// Name shown in the mix.
+    pub name: String,
+    /// Kind of home.
+    pub kind: UnitKind,
+    /// Places per unit.
+    #[serde(default = "one")]
+    pub places: u32,
+    /// Monthly rent per place the resident pays, kr.
+    pub rent_dkk: f64,
+    /// Drug-free.
+    #[serde(default)]
+    pub drug_free: bool,
+    /// Who it admits.
+    #[serde(default = "any_gender")]
+    pub gender: UnitGender,
+    /// Lowest age.
+    #[serde(default = "eighteen")]
+    pub min_age: u32,
+    /// Highest age.
+    pub max_age: Option<u32>,
+    /// Area.
+    pub area: Option<String>,
+    /// Monthly cost to the municipality per unit, kr.
+    pub monthly_cost_dkk: f64,
+    /// One-off cost per unit (building, furnishing), kr.
+    #[serde(default)]
+    pub one_off_cost_dkk: f64,
+    /// Most that can be created.
+    pub max_count: Option<u32>,
+}
+
+/// A kind of support worker that could be hired.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffTemplate {
+    /// Name shown in the mix.
+    pub name: String,
+    /// Method.
+    pub method: Method,
+    /// Gender.
+    pub gender: Gender,
+    /// Caseload slots.
+    pub capacity: u32,
+    /// Monthly cost per worker, kr.
+    pub monthly_cost_dkk: f64,
+    /// One-off cost per worker (hiring, training), kr.
+    #[serde(default)]
+    pub one_off_cost_dkk: f64,
+    /// Most that can be hired.
+    pub max_count: Option<u32>,
+}
+
+fn one() -> u32 {
+    1
+}
+fn eighteen() -> u32 {
+    18
+}
+fn any_gender() -> UnitGender {
+    UnitGender::Any
+}
+fn twelve() -> u32 {
+    12
+}
+
+/// templates.toml.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Templates {
+    /// Months of running cost counted (plus one-off costs).
+    #[serde(default = "twelve")]
+    pub months: u32,
+    /// Unit templates.
+    #[serde(default)]
+    pub unit: Vec<UnitTemplate>,
+    /// Staff templates.
+    #[serde(default)]
+    pub staff: Vec<StaffTemplate>,
+}
+
+impl UnitTemplate {
+    /// Cost of one unit over the planning period, in whole kroner.
+    pub fn cost(&self, months: u32) -> i64 {
+        (self.monthly_cost_dkk * f64::from(months) + self.one_off_cost_dkk).round() as i64
+    }
+}
+
+impl StaffTemplate {
+    /// Cost of one worker over the planning period, in whole kroner.
+    pub fn cost(&self, months: u32) -> i64 {
+        (self.monthly_cost_dkk * f64::from(months) + self.one_off_cost_dkk).round() as i64
+    }
+}
+
+/// Reads templates.toml.
+pub fn load_templates(path: &Path) -> Result<Templates> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = input::text::decode(&bytes);
+    let file = path.display().to_string();
+    let t: Templates = toml::from_str(&text).map_err(|e| {
+        let message = e.message().trim().replace('\n', " ");
+        let p = match e.span() {
+            Some(span) => Problem::line(&file, policy_input::line_of(&text, span.start), message),
+            None => Problem::file(&file, message),
+        };
+        Error::Input(Problems(vec![p]))
+    })?;
+    let mut problems = Vec::new();
+    for u in &t.unit {
+        if u.places > 1 && u.kind != UnitKind::SharedLiving {
+            problems.push(Problem::file(
+                &file,
+                format!("unit \"{}\": places > 1 only for shared_living", u.name),
+            ));
+        }
+        if u.monthly_cost_dkk < 0.0 || u.one_off_cost_dkk < 0.0 || u.rent_dkk < 0.0 {
+            problems.push(Problem::file(
+                &file,
+                format!("unit \"{}\": costs and rent must be 0 or more", u.name),
+            ));
+        }
+    }
+    for s in &t.staff {
+        if s.monthly_cost_dkk < 0.0 || s.one_off_cost_dkk < 0.0 {
+            problems.push(Problem::file(
+                &file,
+                format!("staff \"{}\": costs must be 0 or more", s.name),
+            ));
+        }
+    }
+    if t.unit.is_empty() && t.staff.is_empty() {
+        problems.push(Problem::file(
+            &file,
+            "no templates: add [[unit]] or [[staff]] tables",
+        ));
+    }
+    if problems.is_empty() {
+        Ok(t)
+    } else {
+        Err(Error::Input(Problems(problems)))
+    }
+}
+
+/// A goal of the programme, as a share of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Goal {
+    /// `under_18`, `age_18_29`, `age_18_24`, `age_25_29`, `all` or `female_worker`.
+    pub name: &'static str,
+    /// Share to reach, 0–1.
+    pub share: f64,
+}
+
+/// The names a goal may have.
+pub const GOAL_NAMES: [&str; 6] = [
+    "under_18",
+    "age_18_29",
+    "age_18_24",
+    "age_25_29",
+    "all",
+    "female_worker",
+];
+
+impl Goal {
+    /// Parses `NAME=SHARE`, e.g. `under_18=1.0`.
+    pub fn parse(s: &str) -> std::result::Result<Goal, String> {
+        let (n, v) = s
+            .split_once('=')
+            .ok_or_else(|| format!("--target '{s}': expected NAME=SHARE, e.g. under_18=1.0"))?;
+        let name = GOAL_NAMES.iter().find(|g| **g == n.trim()).ok_or_else(|| {
+            format!(
+                "--target '{s}': \"{n}\" is not one of {}",
+                GOAL_NAMES.join(", ")
+            )
+        })?;
+        let share: f64 = v
+            .trim()
+            .trim_end_matches('%')
+            .parse()
+            .map_err(|_| format!("--target '{s}': \"{v}\" is not a share such as 0.9"))?;
+        let share = if v.trim().ends_with('%') {
+            share / 100.0
+        } else {
+            share
+        };
+        if !(0.0..=1.0).contains(&share) {
+            return Err(format!("--target '{s}': the share must be between 0 and 1"));
+        }
+        Ok(Goal { name, share })
+    }
+
+    /// The programme's goals: all under-18s, 90 % of 18–29-year-olds.
+    pub fn programme() -> Vec<Goal> {
+        vec![
+            Goal {
+                name: "under_18",
+                share: 1.0,
+            },
+            Goal {
+                name: "age_18_29",
+                share: 0.9,
+            },
+        ]
+    }
+
+    fn members(&self, round: &Round) -> Vec<usize> {
+        round
+            .people
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| match self.name {
+                "under_18" => p.age_band() == AgeBand::Under18,
+                "age_18_29" => matches!(p.age_band(), AgeBand::Age18To24 | AgeBand::Age25To29),
+                "age_18_24" => p.age_band() == AgeBand::Age18To24,
+                "age_25_29" => p.age_band() == AgeBand::Age25To29,
+                "female_worker" => p.female_staff != FemaleStaff::No,
+                _ => true,
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// As a constraint on a round.
+    pub fn target(&self, round: &Round) -> Target {
+        let people = self.members(round);
+        if self.name == "female_worker" {
+            Target::FemaleWorker {
+                people,
+                share: self.share,
+            }
+        } else {
+            let n = people.len() as f64;
+            Target::Housed {
+                min_housed: (self.share * n - 1e-9).ceil().max(0.0) as usize,
+                people,
+            }
+        }
+    }
+}
+
+/// One line of the mix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MixLine {
+    /// Template name.
+    pub template: String,
+    /// `unit` or `staff`.
+    pub what: &'static str,
+    /// How many.
+    pub count: u32,
+    /// Cost of one over the period, kr.
+    pub cost_each_dkk: i64,
+    /// Cost of all, kr.
+    pub cost_dkk: i64,
+}
+
+/// Why the goals cannot be reached, per goal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shortfall {
+    /// Goal name.
+    pub goal: &'static str,
+    /// Share asked.
+    pub target: f64,
+    /// Best share reachable with every template at its maximum.
+    pub best_achievable: f64,
+    /// Whether this goal alone can be reached.
+    pub reachable_alone: bool,
+}
+
+/// The answer of `plan`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PlanResult {
+    /// The cheapest mix and what it enables.
+    Reached {
+        /// The mix (templates with count > 0 first, then the rest).
+        mix: Vec<MixLine>,
+        /// Total cost, kr.
+        total_cost_dkk: i64,
+        /// Optimal or best found.
+        status: Status,
+        /// The allocation with the mix (goals enforced).
+        #[serde(skip)]
+        outcome: Box<Outcome>,
+        /// The round with the mix added.
+        #[serde(skip)]
+        round: Box<Round>,
+    },
+    /// The goals cannot be reached with the templates.
+    Unreachable {
+        /// Per goal.
+        shortfalls: Vec<Shortfall>,
+    },
+}
+
+/// The full answer, with the base for comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// Goals asked.
+    pub goals: Vec<Goal>,
+    /// Months of running cost counted.
+    pub months: u32,
+    /// Goals reached today (base allocation).
+    pub before: Goals,
+    /// The result.
+    pub result: PlanResult,
+}
+
+/// The base round with `counts` of each template added (units first, then staff).
+pub fn with_mix(base: &Round, t: &Templates, unit_counts: &[u32], staff_counts: &[u32]) -> Round {
+    let mut r = base.clone();
+    for (i, (tpl, &n)) in t.unit.iter().zip(unit_counts).enumerate() {
+        for j in 0..n {
+            r.units.push(Unit {
+                id: format!("PLAN-U{:02}-{:02}", i + 1, j + 1),
+                kind: tpl.kind,
+                places: tpl.places.max(1),
+                rent: (tpl.rent_dkk * 100.0).round() as i64,
+                available_from: None,
+                drug_free: tpl.drug_free,
+                gender: tpl.gender,
+                min_age: tpl.min_age,
+                max_age: tpl.max_age,
+                area: tpl.area.clone(),
+                line: 0,
+            });
+        }
+    }
+    for (i, (tpl, &n)) in t.staff.iter().zip(staff_counts).enumerate() {
+        for j in 0..n {
+            r.staff.push(Staff {
+                id: format!("PLAN-S{:02}-{:02}", i + 1, j + 1),
+                gender: tpl.gender,
+                method: tpl.method,
+                capacity: tpl.capacity,
+                line: 0,
+            });
+        }
+    }
+    r.sort();
+    r
+}
+
+/// Upper bounds on the counts: `max_count`, or as many as could ever be used.
+fn bounds(base: &Round, t: &Templates) -> (Vec<u32>, Vec<u32>) {
+    let n = base.people.len() as u32;
+    let units = t
+        .unit
+        .iter()
+        .map(|u| u.max_count.unwrap_or(n.div_ceil(u.places.max(1))))
+        .collect();
+    let staff = t
+        .staff
+        .iter()
+        .map(|s| {
+            s.max_count.unwrap_or(if s.capacity == 0 {
+                0
+            } else {
+                n.div_ceil(s.capacity)
+            })
+        })
+        .collect();
+    (units, staff)
+}
+
+/// Finds the cheapest mix that reaches `goals`.
+pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) -> Result<Plan> {
+    let before = allocation::run(base, &Options::default())?.proposals[0].goals;
+    let (ub_units, ub_staff) = bounds(base, t);
+    let round = with_mix(base, t, &ub_units, &ub_staff);
+    let inst = Instance::new(&round);
+    let copies = |prefix: char, i: usize, n: u32| -> Vec<String> {
+        (0..n)
+            .map(|j| format!("PLAN-{prefix}{:02}-{:02}", i + 1, j + 1))
+            .collect()
+    };
+    let unit_copies: Vec<Vec<usize>> = ub_units
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            copies('U', i, n)
+                .iter()
+                .filter_map(|id| round.unit_index(id))
+                .collect()
+        })
+        .collect();
+    let staff_copies: Vec<Vec<usize>> = ub_staff
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            copies('S', i, n)
+                .iter()
+                .filter_map(|id| round.staff.iter().position(|s| s.id == *id))
+                .collect()
+        })
+        .collect();
+    let targets: Vec<Target> = goals.iter().map(|g| g.target(&round)).collect();
+    let restrictions = Restrictions {
+        targets: targets.clone(),
+        optional_units: unit_copies.iter().flatten().copied().collect(),
+        optional_staff: staff_copies.iter().flatten().copied().collect(),
+        ..Restrictions::default()
+    };
+    let Some(form) = formulate(&inst, &restrictions) else {
+        return Err(Error::Solver(
+            "the planning model could not be built".into(),
+        ));
+    };
+    let mut cost = Expression::default();
+    let mut extra = Vec::new();
+    let mut k = 0;
+    for (i, cs) in unit_copies.iter().enumerate() {
+        let c = t.unit[i].cost(t.months) as f64;
+        for (j, _) in cs.iter().enumerate() {
+            cost.add_mul(c, form.opened[k + j].1);
+            if j > 0 {
+                // Copies open in order: the count is the number opened.
+                extra.push(
+                    (Expression::from(form.opened[k + j - 1].1) - form.opened[k + j].1).geq(0.0),
+                );
+            }
+        }
+        k += cs.len();
+    }
+    let mut k = 0;
+    for (i, cs) in staff_copies.iter().enumerate() {
+        let c = t.staff[i].cost(t.months) as f64;
+        for (j, _) in cs.iter().enumerate() {
+            cost.add_mul(c, form.hired[k + j].1);
+            if j > 0 {
+                extra.push(
+                    (Expression::from(form.hired[k + j - 1].1) - form.hired[k + j].1).geq(0.0),
+                );
+            }
+        }
+        k += cs.len();
+    }
+    let constraints = form.constraints.iter().cloned().chain(extra);
+    let raw = run_model(
+        form.vars.clone(),
+        Sense::Minimise,
+        cost,
+        constraints,
+        None,
+        settings,
+    )?;
+    let Some(raw) = raw else {
+        return Ok(Plan {
+            goals: goals.to_vec(),
+            months: t.months,
+            before,
+            result: PlanResult::Unreachable {
+                shortfalls: shortfalls(&inst, &round, &restrictions, goals, settings)?,
+            },
+        });
+    };
+    let count = |cols: &mut dyn Iterator<Item = usize>| -> u32 {
+        cols.filter(|&c| raw.values.get(c).is_some_and(|v| *v > 0.5))
+            .count() as u32
+    };
+    let mut unit_counts = Vec::new();
+    let mut k = 0;
+    for cs in &unit_copies {
+        unit_counts.push(count(&mut (k..k + cs.len()).map(|i| form.opened_column(i))));
+        k += cs.len();
+    }
+    let mut staff_counts = Vec::new();
+    let mut k = 0;
+    for cs in &staff_copies {
+        staff_counts.push(count(&mut (k..k + cs.len()).map(|i| form.hired_column(i))));
+        k += cs.len();
+    }
+    let mut mix = Vec::new();
+    for (tpl, &n) in t.unit.iter().zip(&unit_counts) {
+        mix.push(MixLine {
+            template: tpl.name.clone(),
+            what: "unit",
+            count: n,
+            cost_each_dkk: tpl.cost(t.months),
+            cost_dkk: tpl.cost(t.months) * i64::from(n),
+        });
+    }
+    for (tpl, &n) in t.staff.iter().zip(&staff_counts) {
+        mix.push(MixLine {
+            template: tpl.name.clone(),
+            what: "staff",
+            count: n,
+            cost_each_dkk: tpl.cost(t.months),
+            cost_dkk: tpl.cost(t.months) * i64::from(n),
+        });
+    }
+    let total_cost_dkk = mix.iter().map(|m| m.cost_dkk).sum();
+    let final_round = with_mix(base, t, &unit_counts, &staff_counts);
+    let options = Options {
+        targets: goals.iter().map(|g| g.target(&final_round)).collect(),
+        settings: *settings,
+        ..Options::default()
+    };
+    let outcome = allocation::run(&final_round, &options)?;
+    Ok(Plan {
+        goals: goals.to_vec(),
+        months: t.months,
+        before,
+        result: PlanResult::Reached {
+            mix,
+            total_cost_dkk,
+            status: raw.status,
+            outcome: Box::new(outcome),
+            round: Box::new(final_round),
+        },
+    })
+}
+
+/// For each goal alone: the best share reachable with every template at its maximum.
+fn shortfalls(
+    inst: &Instance,
+    round: &Round,
+    all: &Restrictions,
+    goals: &[Goal],
+    settings: &Settings,
+) -> Result<Vec<Shortfall>> {
+    let mut out = Vec::new();
+    for g in goals {
+        let members = g.members(round);
+        let r = Restrictions {
+            targets: Vec::new(),
+            ..all.clone()
+        };
+        let Some(form) = formulate(inst, &r) else {
+            return Err(Error::Solver(
+                "the planning model could not be built".into(),
+            ));
+        };
+        let mut obj = Expression::default();
+        let mut denom = members.len() as f64;
+        if g.name == "female_worker" {
+            // Best share: maximise women workers among the housed who asked,
+            // with everyone who asked housed if possible.
+            for (k, q) in inst.staff_pairs.iter().enumerate() {
+                if members.contains(&q.person) && inst.classes[q.target].gender == Gender::F {
+                    obj.add_mul(1.0, form.y[k]);
+                }
+            }
+        } else {
+            for (k, q) in inst.unit_pairs.iter().enumerate() {
+                if members.contains(&q.person) {
+                    obj.add_mul(1.0, form.x[k]);
+                }
+            }
+        }
+        let raw = run_model(
+            form.vars.clone(),
+            Sense::Maximise,
+            obj,
+            form.constraints.clone(),
+            None,
+            settings,
+        )?;
+        let best = raw.map_or(0.0, |raw| {
+            let cols: Vec<usize> = if g.name == "female_worker" {
+                inst.staff_pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| {
+                        members.contains(&q.person) && inst.classes[q.target].gender == Gender::F
+                    })
+                    .map(|(k, _)| form.x.len() + k)
+                    .collect()
+            } else {
+                inst.unit_pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| members.contains(&q.person))
+                    .map(|(k, _)| k)
+                    .collect()
+            };
+            cols.iter()
+                .filter(|&&c| raw.values.get(c).is_some_and(|v| *v > 0.5))
+                .count() as f64
+        });
+        if denom == 0.0 {
+            denom = 1.0;
+        }
+        let share = if members.is_empty() {
+            1.0
+        } else {
+            best / denom
+        };
+        out.push(Shortfall {
+            goal: g.name,
+            target: g.share,
+            best_achievable: (share * 10_000.0).round() / 10_000.0,
+            reachable_alone: share + 1e-9 >= g.share,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,145 @@
+//! The answer of `plan`: the mix, its cost, the goals before and after.
+
+use super::{csv_bytes, table as alloc_table, Cell, CsvStyle};
+use crate::allocation::Goals;
+use crate::model::fmt_kr;
+use crate::planning::{Plan, PlanResult};
+use std::fmt::Write;
+
+fn goal_names(plan: &Plan) -> String {
+    plan.goals
+        .iter()
+        .map(|g| format!("{} ≥ {:.0}%", g.name, g.share * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn goals_line(out: &mut String, label: &str, g: &Goals) {
+    let f = |x: &crate::allocation::Goal| {
+        format!(
+            "{}/{} ({:.0}%)",
+            x.achieved,
+            x.total,
+            (x.share() * 100.0 + 1e-9).floor()
+        )
+    };
+    let _ = writeln!(
+        out,
+        "  {label:<7} under 18 {:<14} 18-29 {:<14} support {:<14} female worker {}",
+        f(&g.under_18),
+        f(&g.age_18_29),
+        f(&g.support),
+        f(&g.female_worker)
+    );
+}
+
+/// The readable answer.
+pub fn table(plan: &Plan) -> String {
+    let mut out = String::new();
+    match &plan.result {
+        PlanResult::Reached {
+            mix,
+            total_cost_dkk,
+            status,
+            outcome,
+            round,
+        } => {
+            let _ = writeln!(
+                out,
+                "Cheapest mix reaching {} ({}):",
+                goal_names(plan),
+                status.describe()
+            );
+            let _ = writeln!(
+                out,
+                "  {:<40} {:>5} {:>16} {:>16}",
+                "template", "count", "cost each", "cost"
+            );
+            for m in mix {
+                let _ = writeln!(
+                    out,
+                    "  {:<40} {:>5} {:>16} {:>16}",
+                    format!("{} ({})", m.template, m.what),
+                    m.count,
+                    fmt_kr(m.cost_each_dkk * 100),
+                    fmt_kr(m.cost_dkk * 100)
+                );
+            }
+            let _ = writeln!(
+                out,
+                "  total over {} months, one-off costs included: {}",
+                plan.months,
+                fmt_kr(total_cost_dkk * 100)
+            );
+            let _ = writeln!(out, "\nGoals before and after:");
+            goals_line(&mut out, "before", &plan.before);
+            goals_line(&mut out, "after", &outcome.proposals[0].goals);
+            let _ = writeln!(out, "\nThe allocation it enables (goals enforced):");
+            out.push_str(&alloc_table::render(
+                outcome,
+                &round.policy.round_date.to_string(),
+            ));
+        }
+        PlanResult::Unreachable { shortfalls } => {
+            let _ = writeln!(
+                out,
+                "The goals {} cannot be reached with these templates.",
+                goal_names(plan)
+            );
+            for s in shortfalls {
+                let _ = writeln!(
+                    out,
+                    "  {:<14} asked {:>4.0}%  best achievable {:>5.1}%  {}",
+                    s.goal,
+                    s.target * 100.0,
+                    s.best_achievable * 100.0,
+                    if s.reachable_alone {
+                        "reachable alone, not together with the others"
+                    } else {
+                        "FAILS"
+                    }
+                );
+            }
+            let _ = writeln!(out, "Raise max_count, add templates, or lower the target.");
+            goals_line(&mut out, "today", &plan.before);
+        }
+    }
+    out
+}
+
+/// `plan.csv`: the mix.
+pub fn mix_csv(plan: &Plan, style: CsvStyle) -> Vec<u8> {
+    let rows: Vec<Vec<Cell>> = match &plan.result {
+        PlanResult::Reached { mix, .. } => mix
+            .iter()
+            .map(|m| {
+                vec![
+                    m.template.as_str().into(),
+                    m.what.into(),
+                    Cell::Int(m.count.into()),
+                    m.cost_each_dkk.into(),
+                    m.cost_dkk.into(),
+                ]
+            })
+            .collect(),
+        PlanResult::Unreachable { .. } => Vec::new(),
+    };
+    csv_bytes(
+        &["template", "kind", "count", "cost_each_dkk", "cost_dkk"],
+        &rows,
+        style,
+    )
+}
+
+/// `plan.json`.
+pub fn json(plan: &Plan) -> Vec<u8> {
+    let mut v = serde_json::to_value(plan).unwrap_or_default();
+    if let PlanResult::Reached { outcome, .. } = &plan.result {
+        v["after"] = super::files::goals_json(&outcome.proposals[0].goals);
+        v["housed_after"] = outcome.proposals[0].placements.len().into();
+    }
+    v["before"] = super::files::goals_json(&plan.before);
+    let mut bytes = serde_json::to_vec_pretty(&v).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,693 @@
+//! What-if scenarios: changes to a base round (units, staff, people, policy),
+//! run side by side in parallel, one HiGHS thread each.
+
+use crate::allocation::{self, Goals, Options};
+use crate::error::{Error, Problem, Problems, Result};
+use crate::input::{self, policy as policy_input};
+use crate::model::{Gender, Method, Policy, Round, Staff, Stay, Unit, UnitGender, UnitKind};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Units to add, from a template.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddUnits {
+    /// Kind of home.
+    pub kind: UnitKind,
+    /// How many units.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Places per unit.
+    #[serde(default = "one")]
+    pub places: u32,
+    /// Monthly rent per place, kr.
+    pub rent_dkk: f64,
+    /// Drug-free.
+    #[serde(default)]
+    pub drug_free: bool,
+    /// Who it admits.
+    #[serde(default = "any_gender")]
+    pub gender: UnitGender,
+    /// Lowest age.
+    #[serde(default = "eighteen")]
+    pub min_age: u32,
+    /// Highest age.
+    pub max_age: Option<u32>,
+    /// Area.
+    pub area: Option<String>,
+    /// First day available (any accepted date spelling).
+    pub available_from: Option<String>,
+    /// Prefix of the new ids (default `NEW-<kind>-`).
+    pub id_prefix: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+fn eighteen() -> u32 {
+    18
+}
+fn any_gender() -> UnitGender {
+    UnitGender::Any
+}
+
+/// Units to remove: by id, or by kind and/or area (the first `count` by id).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveUnits {
+    /// Ids.
+    #[serde(default)]
+    pub ids: Vec<String>,
+    /// Kind.
+    pub kind: Option<UnitKind>,
+    /// Area.
+    pub area: Option<String>,
+    /// How many of those matching kind/area (all if absent).
+    pub count: Option<u32>,
+}
+
+/// Staff to add, from a template.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddStaff {
+    /// Method.
+    pub method: Method,
+    /// Gender.
+    pub gender: Gender,
+    /// Free slots each.
+    pub capacity: u32,
+    /// How many workers.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Prefix of the new ids (default `NEW-<method>-`).
+    pub id_prefix: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    name: String,
+    #[serde(default)]
+    add_units: Vec<AddUnits>,
+    #[serde(default)]
+    remove_units: Vec<RemoveUnits>,
+    #[serde(default)]
+    add_staff: Vec<AddStaff>,
+    #[serde(default)]
+    remove_staff: Vec<String>,
+    #[serde(default)]
+    add_people: Vec<String>,
+    #[serde(default)]
+    remove_people: Vec<String>,
+    policy: Option<toml::Spanned<toml::Table>>,
+}
+
+/// A scenario: a name and changes to a base round.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scenario {
+    /// Name shown in the comparison.
+    pub name: String,
+    /// Units to add.
+    pub add_units: Vec<AddUnits>,
+    /// Units to remove.
+    pub remove_units: Vec<RemoveUnits>,
+    /// Staff to add.
+    pub add_staff: Vec<AddStaff>,
+    /// Staff ids to remove.
+    pub remove_staff: Vec<String>,
+    /// People files to add (paths resolved against the scenario file).
+    pub add_people: Vec<PathBuf>,
+    /// People ids to remove.
+    pub remove_people: Vec<String>,
+    /// Policy keys to override (merged into the base policy).
+    pub policy: Option<toml::Table>,
+    /// Where it came from, for messages.
+    pub source: String,
+    /// Line of `[policy]`, for messages.
+    pub policy_line: Option<u64>,
+}
+
+impl Scenario {
+    /// The scenario that changes nothing.
+    pub fn base() -> Self {
+        Scenario {
+            name: "base".into(),
+            source: "base".into(),
+            ..Scenario::default()
+        }
+    }
+}
+
+/// Reads a scenario file.
+pub fn load(path: &Path) -> Result<Scenario> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = input::text::decode(&bytes);
+    let file = path.display().to_string();
+    let raw: ScenarioFile = toml::from_str(&text).map_err(|e| {
+        let message = e.message().trim().replace('\n', " ");
+        let p = match e.span() {
+            Some(span) => Problem::line(&file, policy_input::line_of(&text, span.start), message),
+            None => Problem::file(&file, message),
+        };
+        Error::Input(Problems(vec![p]))
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let policy_line = raw
+        .policy
+        .as_ref()
+        .map(|s| policy_input::line_of(&text, s.span().start));
+    Ok(Scenario {
+        name: raw.name,
+        add_units: raw.add_units,
+        remove_units: raw.remove_units,
+        add_staff: raw.add_staff,
+        remove_staff: raw.remove_staff,
+        add_people: raw.add_people.iter().map(|p| dir.join(p)).collect(),
+        remove_people: raw.remove_people,
+        policy: raw.policy.map(|s| s.into_inner()),
+        source: file,
+        policy_line,
+    })
+}
+
+/// Reads every `*.toml` in a folder, by file name.
+pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "toml")
+                && p.file_name().is_some_and(|n| n != "templates.toml")
+        })
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        match load(&p) {
+            Ok(s) => out.push(s),
+            Err(Error::Input(ps)) => problems.extend(ps.0),
+            Err(e) => return Err(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Input(Problems(problems)))
+    }
+}
+
+fn merge(base: &mut toml::Table, over: &toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// The policy with a scenario's overrides.
+pub fn override_policy(
+    base: &Policy,
+    over: &toml::Table,
+    file: &str,
+    line: Option<u64>,
+) -> Result<Policy> {
+    let mut table = toml::Table::try_from(base)
+        .map_err(|e| Error::Solver(format!("cannot represent the policy: {e}")))?;
+    merge(&mut table, over);
+    policy_input::from_table(file, "", table, base.round_date).map_err(|ps| {
+        Error::Input(Problems(
+            ps.into_iter()
+                .map(|mut p| {
+                    p.line = line;
+                    p.message = format!("[policy]: {}", p.message);
+                    p
+                })
+                .collect(),
+        ))
+    })
+}
+
+fn kr(x: f64) -> i64 {
+    (x * 100.0).round() as i64
+}
+
+/// Applies a scenario to a base round.
+pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
+    let mut r = base.clone();
+    let mut problems = Vec::new();
+    let file = s.source.as_str();
+    if let Some(over) = &s.policy {
+        r.policy = override_policy(&base.policy, over, file, s.policy_line)?;
+    }
+    for rm in &s.remove_units {
+        for id in &rm.ids {
+            if r.unit_index(id).is_none() {
+                problems.push(Problem::file(
+                    file,
+                    format!("remove_units: unit \"{id}\" is not in the base round"),
+                ));
+            }
+        }
+        r.units.retain(|u| !rm.ids.contains(&u.id));
+        if rm.kind.is_some() || rm.area.is_some() {
+            let matching: Vec<String> = r
+                .units
+                .iter()
+                .filter(|u| rm.kind.is_none_or(|k| u.kind == k))
+                .filter(|u| rm.area.as_ref().is_none_or(|a| u.area.as_ref() == Some(a)))
+                .map(|u| u.id.clone())
+                .collect();
+            let n = rm
+                .count
+                .map_or(matching.len(), |c| (c as usize).min(matching.len()));
+            let gone: Vec<&String> = matching.iter().take(n).collect();
+            r.units.retain(|u| !gone.contains(&&u.id));
+        }
+    }
+    for (i, add) in s.add_units.iter().enumerate() {
+        if add.places > 1 && add.kind != UnitKind::SharedLiving {
+            problems.push(Problem::file(
+                file,
+                format!(
+                    "add_units #{}: places {} on a {} unit; only shared_living has several places",
+                    i + 1,
+                    add.places,
+                    add.kind
+                ),
+            ));
+        }
+        if add.rent_dkk < 0.0 {
+            problems.push(Problem::file(
+                file,
+                format!("add_units #{}: rent_dkk must be 0 or more", i + 1),
+            ));
+        }
+        let available_from = match add.available_from.as_deref().map(input::text::parse_date) {
+            Some(Err(m)) => {
+                problems.push(Problem::file(
+                    file,
+                    format!("add_units #{}: available_from {m}", i + 1),
+                ));
+                None
+            }
+            Some(Ok(d)) => Some(d),
+            None => None,
+        };
+        let prefix = add
+            .id_prefix
+            .clone()
+            .unwrap_or_else(|| format!("NEW-{}-", add.kind));
+        let mut n = 0;
+        for _ in 0..add.count {
+            let id = loop {
+                n += 1;
+                let id = format!("{prefix}{n:02}");
+                if !r.units.iter().any(|u| u.id == id) {
+                    break id;
+                }
+            };
+            r.units.push(Unit {
+                id,
+                kind: add.kind,
+                places: add.places.max(1),
+                rent: kr(add.rent_dkk),
+                available_from,
+                drug_free: add.drug_free,
+                gender: add.gender,
+                min_age: add.min_age,
+                max_age: add.max_age,
+                area: add.area.clone(),
+                line: 0,
+            });
+        }
+    }
+    for id in &s.remove_staff {
+        if !r.staff.iter().any(|st| st.id == *id) {
+            problems.push(Problem::file(
+                file,
+                format!("remove_staff: \"{id}\" is not in the base round"),
+            ));
+        }
+    }
+    r.staff.retain(|st| !s.remove_staff.contains(&st.id));
+    for add in &s.add_staff {
+        let prefix = add
+            .id_prefix
+            .clone()
+            .unwrap_or_else(|| format!("NEW-{}-", add.method));
+        let mut n = 0;
+        for _ in 0..add.count {
+            let id = loop {
+                n += 1;
+                let id = format!("{prefix}{n:02}");
+                if !r.staff.iter().any(|st| st.id == id) {
+                    break id;
+                }
+            };
+            r.staff.push(Staff {
+                id,
+                gender: add.gender,
+                method: add.method,
+                capacity: add.capacity,
+                line: 0,
+            });
+        }
+    }
+    for id in &s.remove_people {
+        if !r.people.iter().any(|p| p.id == *id) {
+            problems.push(Problem::file(
+                file,
+                format!("remove_people: \"{id}\" is not in the base round"),
+            ));
+        }
+    }
+    r.people.retain(|p| !s.remove_people.contains(&p.id));
+    for path in &s.add_people {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let name = path.display().to_string();
+        let mut warnings = Vec::new();
+        let added = input::read_people(&name, &bytes, &mut problems, &mut warnings);
+        for p in added {
+            if r.people.iter().any(|q| q.id == p.id) {
+                problems.push(Problem::cell(
+                    &name,
+                    p.line,
+                    "person_id",
+                    Some(&p.id),
+                    "is already in the round; ids must be unique",
+                ));
+            } else {
+                r.people.push(p);
+            }
+        }
+    }
+    let unit_ids: Vec<String> = r.units.iter().map(|u| u.id.clone()).collect();
+    for p in &mut r.people {
+        // A pinned unit that the scenario removed can no longer be kept.
+        if p.pinned_unit
+            .as_ref()
+            .is_some_and(|u| !unit_ids.contains(u))
+        {
+            p.pinned_unit = None;
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(Problems(problems)));
+    }
+    r.sort();
+    Ok(r)
+}
+
+/// The comparison row of one scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Scenario name.
+    pub scenario: String,
+    /// Optimal or best found.
+    pub status: String,
+    /// People in the round.
+    pub people: usize,
+    /// Places offered.
+    pub places: u32,
+    /// Free support slots.
+    pub support_slots: u32,
+    /// Housed in total.
+    pub housed: usize,
+    /// Housed under 18.
+    pub housed_under_18: usize,
+    /// Housed 18–24.
+    pub housed_18_24: usize,
+    /// Housed 25–29.
+    pub housed_25_29: usize,
+    /// Housed 30 and over.
+    pub housed_30_plus: usize,
+    /// Housed women.
+    pub housed_women: usize,
+    /// Housed men.
+    pub housed_men: usize,
+    /// The programme's goals.
+    pub goals: Goals,
+    /// Level 1.
+    pub priority_score: i64,
+    /// Level 2.
+    pub fit: i64,
+    /// Total monthly rent of the housed, kr.
+    pub monthly_rent_dkk: i64,
+    /// People leaving a shelter or night shelter × cost per night × 365, kr.
+    pub shelter_cost_avoided_dkk: i64,
+}
+
+/// Runs one scenario against a base round.
+pub fn evaluate(base: &Round, s: &Scenario, options: &Options) -> Result<Row> {
+    let round = apply(base, s)?;
+    let outcome = allocation::run(&round, options)?;
+    Ok(row(&round, &s.name, &outcome))
+}
+
+/// The comparison row of an outcome.
+pub fn row(round: &Round, name: &str, outcome: &allocation::Outcome) -> Row {
+    let best = &outcome.proposals[0];
+    let person = |id: &str| round.people.iter().find(|p| p.id == id);
+    let unit = |id: &str| round.units.iter().find(|u| u.id == id);
+    let mut r = Row {
+        scenario: name.to_string(),
+        status: if best.level1.status.is_optimal() && best.level2.status.is_optimal() {
+            "optimal".into()
+        } else {
+            best.level1.status.describe()
+        },
+        people: outcome.people,
+        places: outcome.places,
+        support_slots: outcome.support_slots,
+        housed: best.placements.len(),
+        housed_under_18: 0,
+        housed_18_24: 0,
+        housed_25_29: 0,
+        housed_30_plus: 0,
+        housed_women: 0,
+        housed_men: 0,
+        goals: best.goals,
+        priority_score: best.level1.value,
+        fit: best.level2.value,
+        monthly_rent_dkk: 0,
+        shelter_cost_avoided_dkk: 0,
+    };
+    let mut leaving_shelter = 0i64;
+    for pl in &best.placements {
+        if let Some(p) = person(&pl.person_id) {
+            match p.age_band() {
+                crate::model::AgeBand::Under18 => r.housed_under_18 += 1,
+                crate::model::AgeBand::Age18To24 => r.housed_18_24 += 1,
+                crate::model::AgeBand::Age25To29 => r.housed_25_29 += 1,
+                crate::model::AgeBand::Age30Plus => r.housed_30_plus += 1,
+            }
+            match p.gender {
+                Gender::F => r.housed_women += 1,
+                Gender::M => r.housed_men += 1,
+            }
+            if matches!(p.stay, Stay::Shelter | Stay::NightShelter) {
+                leaving_shelter += 1;
+            }
+        }
+        if let Some(u) = unit(&pl.unit_id) {
+            r.monthly_rent_dkk += u.rent;
+        }
+    }
+    r.monthly_rent_dkk = (r.monthly_rent_dkk + 50) / 100;
+    r.shelter_cost_avoided_dkk = leaving_shelter * round.policy.shelter_cost_per_night_dkk * 365;
+    r
+}
+
+/// Runs the base and every scenario in parallel; rows come back in input order.
+pub fn run_all(base: &Round, scenarios: &[Scenario], options: &Options) -> Result<Vec<Row>> {
+    let results: Vec<Result<Row>> = scenarios
+        .par_iter()
+        .map(|s| evaluate(base, s, options))
+        .collect();
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(row) => rows.push(row),
+            Err(Error::Input(ps)) | Err(Error::Infeasible(ps)) => problems.extend(ps.0),
+            Err(e) => return Err(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(Error::Input(Problems(problems)))
+    }
+}
+
+/// One dimension of a sweep: `add=KIND:FROM..TO` or `staff=METHOD:GENDER:FROM..TO`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sweep {
+    /// Add units of a kind, from the base's typical unit of that kind.
+    Units {
+        /// Kind.
+        kind: UnitKind,
+        /// Counts, inclusive.
+        range: std::ops::RangeInclusive<u32>,
+    },
+    /// Add workers of a method and gender, with the base's typical capacity.
+    Staff {
+        /// Method.
+        method: Method,
+        /// Gender.
+        gender: Gender,
+        /// Counts, inclusive.
+        range: std::ops::RangeInclusive<u32>,
+    },
+}
+
+impl Sweep {
+    /// Parses a sweep spec.
+    pub fn parse(spec: &str) -> std::result::Result<Sweep, String> {
+        let bad = || {
+            format!("--sweep '{spec}': expected 'add=KIND:FROM..TO' (e.g. add=skaev_bolig:0..10) or 'staff=METHOD:GENDER:FROM..TO' (e.g. staff=ICM:f:0..3)")
+        };
+        let (what, rest) = spec.split_once('=').ok_or_else(bad)?;
+        let parts: Vec<&str> = rest.split(':').collect();
+        let range = |s: &str| -> std::result::Result<std::ops::RangeInclusive<u32>, String> {
+            let (a, b) = s.split_once("..").ok_or_else(bad)?;
+            let a: u32 = a.trim().parse().map_err(|_| bad())?;
+            let b: u32 = b.trim().parse().map_err(|_| bad())?;
+            if a > b || b > 1000 {
+                return Err(format!(
+                    "--sweep '{spec}': the range must go up, to at most 1000"
+                ));
+            }
+            Ok(a..=b)
+        };
+        match (what.trim(), parts.as_slice()) {
+            ("add", [kind, r]) => Ok(Sweep::Units {
+                kind: UnitKind::parse(kind).ok_or_else(|| {
+                    format!(
+                        "--sweep '{spec}': kind \"{kind}\" is not one of {}",
+                        UnitKind::expected()
+                    )
+                })?,
+                range: range(r)?,
+            }),
+            ("staff", [method, gender, r]) => Ok(Sweep::Staff {
+                method: Method::parse(method).ok_or_else(|| {
+                    format!(
+                        "--sweep '{spec}': method \"{method}\" is not one of {}",
+                        Method::expected()
+                    )
+                })?,
+                gender: Gender::parse(gender).ok_or_else(|| {
+                    format!(
+                        "--sweep '{spec}': gender \"{gender}\" is not one of {}",
+                        Gender::expected()
+                    )
+                })?,
+                range: range(r)?,
+            }),
+            _ => Err(bad()),
+        }
+    }
+
+    /// Steps of the sweep.
+    pub fn steps(&self) -> Vec<u32> {
+        match self {
+            Sweep::Units { range, .. } | Sweep::Staff { range, .. } => range.clone().collect(),
+        }
+    }
+
+    /// Label of a step, e.g. `+3 skaev_bolig`.
+    pub fn label(&self, n: u32) -> String {
+        match self {
+            Sweep::Units { kind, .. } => format!("+{n} {kind}"),
+            Sweep::Staff { method, gender, .. } => format!("+{n} {method} ({gender})"),
+        }
+    }
+
+    /// Adds `n` of this dimension to a scenario, using the base's median unit
+    /// (rent, places, area) or median worker capacity of the kind.
+    pub fn add_to(&self, base: &Round, s: &mut Scenario, n: u32) {
+        if n == 0 {
+            return;
+        }
+        match self {
+            Sweep::Units { kind, .. } => {
+                let mut same: Vec<&Unit> = base.units.iter().filter(|u| u.kind == *kind).collect();
+                same.sort_by_key(|u| (u.rent, u.id.clone()));
+                let typical = same.get(same.len() / 2);
+                s.add_units.push(AddUnits {
+                    kind: *kind,
+                    count: n,
+                    places: typical.map_or(1, |u| u.places),
+                    rent_dkk: typical.map_or(3000.0, |u| u.rent as f64 / 100.0),
+                    drug_free: false,
+                    gender: UnitGender::Any,
+                    min_age: typical.map_or(18, |u| u.min_age),
+                    max_age: typical.and_then(|u| u.max_age),
+                    area: typical.and_then(|u| u.area.clone()),
+                    available_from: None,
+                    id_prefix: Some(format!("SWEEP-{kind}-")),
+                });
+            }
+            Sweep::Staff { method, gender, .. } => {
+                let mut caps: Vec<u32> = base
+                    .staff
+                    .iter()
+                    .filter(|st| st.method == *method)
+                    .map(|st| st.capacity)
+                    .collect();
+                caps.sort();
+                s.add_staff.push(AddStaff {
+                    method: *method,
+                    gender: *gender,
+                    capacity: caps.get(caps.len() / 2).copied().unwrap_or(5),
+                    count: n,
+                    id_prefix: Some(format!("SWEEP-{method}-{gender}-")),
+                });
+            }
+        }
+    }
+}
+
+/// The scenarios of a sweep over one or two dimensions, the base (all zeros) first.
+pub fn sweep_scenarios(base: &Round, dims: &[Sweep]) -> Vec<Scenario> {
+    let grid: Vec<Vec<u32>> = match dims {
+        [] => vec![],
+        [a] => a.steps().into_iter().map(|x| vec![x]).collect(),
+        [a, b, ..] => a
+            .steps()
+            .into_iter()
+            .flat_map(|x| b.steps().into_iter().map(move |y| vec![x, y]))
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for point in grid {
+        let mut s = Scenario::base();
+        s.name = dims
+            .iter()
+            .zip(&point)
+            .map(|(d, n)| d.label(*n))
+            .collect::<Vec<_>>()
+            .join(", ");
+        s.source = "--sweep".into();
+        for (d, n) in dims.iter().zip(&point) {
+            d.add_to(base, &mut s, *n);
+        }
+        out.push(s);
+    }
+    out
+}

@@ -1,0 +1,423 @@
+//! What-if scenarios and capacity planning.
+
+use super::common::*;
+use boligmatch::allocation::{self, Options};
+use boligmatch::model::*;
+use boligmatch::planning::{self, Goal, PlanResult, StaffTemplate, Templates, UnitTemplate};
+use boligmatch::scenario::{self, AddStaff, AddUnits, RemoveUnits, Scenario};
+use proptest::prelude::*;
+use std::path::PathBuf;
+
+fn sample_round() -> Round {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    boligmatch::input::load(
+        &boligmatch::input::RoundPaths::in_dir(&dir),
+        date(2014, 11, 3),
+    )
+    .unwrap()
+    .round
+}
+
+#[test]
+fn a_scenario_with_no_changes_equals_the_base() {
+    let base = sample_round();
+    let empty = Scenario {
+        name: "nothing".into(),
+        ..Scenario::default()
+    };
+    assert_eq!(scenario::apply(&base, &empty).unwrap(), base);
+    let opts = Options::default();
+    let a = allocation::run(&base, &opts).unwrap();
+    let b = allocation::run(&scenario::apply(&base, &empty).unwrap(), &opts).unwrap();
+    let key = |o: &boligmatch::allocation::Outcome| {
+        o.proposals
+            .iter()
+            .map(|p| {
+                (
+                    p.level1.value,
+                    p.level2.value,
+                    p.placements.clone(),
+                    p.unplaced.clone(),
+                    p.goals,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(&a), key(&b));
+    let rows = scenario::run_all(&base, &[Scenario::base(), empty], &opts).unwrap();
+    let (mut r0, r1) = (rows[0].clone(), rows[1].clone());
+    r0.scenario = r1.scenario.clone();
+    assert_eq!(r0, r1);
+}
+
+#[test]
+fn removing_every_unit_of_a_kind() {
+    let base = sample_round();
+    let s = Scenario {
+        name: "no skæve boliger".into(),
+        remove_units: vec![RemoveUnits {
+            ids: vec![],
+            kind: Some(UnitKind::SkaevBolig),
+            area: None,
+            count: None,
+        }],
+        ..Scenario::default()
+    };
+    let r = scenario::apply(&base, &s).unwrap();
+    assert!(r.units.iter().all(|u| u.kind != UnitKind::SkaevBolig));
+    assert_eq!(r.units.len(), base.units.len() - 6);
+    let out = allocation::run(&r, &Options::default()).unwrap();
+    assert!(out.proposals[0]
+        .placements
+        .iter()
+        .all(|p| p.unit_kind != "skaev_bolig"));
+    assert!(
+        out.proposals[0].level1.value
+            <= allocation::run(&base, &Options::default())
+                .unwrap()
+                .proposals[0]
+                .level1
+                .value
+    );
+    // And all units at all: nobody housed, nothing breaks.
+    let mut none = s.clone();
+    none.remove_units = UnitKind::ALL
+        .iter()
+        .map(|k| RemoveUnits {
+            ids: vec![],
+            kind: Some(*k),
+            area: None,
+            count: None,
+        })
+        .collect();
+    let r = scenario::apply(&base, &none).unwrap();
+    let out = allocation::run(&r, &Options::default()).unwrap();
+    assert_eq!(out.proposals[0].placements.len(), 0);
+    assert_eq!(out.proposals[0].unplaced.len(), base.people.len());
+}
+
+#[test]
+fn removing_a_pinned_unit_releases_the_pin() {
+    let base = sample_round();
+    let pinned = base
+        .people
+        .iter()
+        .find_map(|p| p.pinned_unit.clone())
+        .unwrap();
+    let s = Scenario {
+        name: "x".into(),
+        remove_units: vec![RemoveUnits {
+            ids: vec![pinned],
+            kind: None,
+            area: None,
+            count: None,
+        }],
+        ..Scenario::default()
+    };
+    let r = scenario::apply(&base, &s).unwrap();
+    assert!(r.people.iter().all(|p| p.pinned_unit.is_none()));
+}
+
+#[test]
+fn policy_overrides_merge_into_the_base_policy() {
+    let base = sample_round();
+    let mut over = toml::Table::new();
+    over.insert("max_rent_share".into(), toml::Value::Float(0.6));
+    let mut prio = toml::Table::new();
+    prio.insert("woman".into(), toml::Value::Integer(12));
+    over.insert("priority".into(), toml::Value::Table(prio));
+    let s = Scenario {
+        name: "p".into(),
+        policy: Some(over),
+        ..Scenario::default()
+    };
+    let r = scenario::apply(&base, &s).unwrap();
+    assert_eq!(r.policy.max_rent_share, 0.6);
+    assert_eq!(r.policy.priority.woman, 12);
+    assert_eq!(r.policy.priority.base, 100);
+    assert_eq!(r.policy.round_date, base.policy.round_date);
+}
+
+#[test]
+fn bad_scenario_files_say_file_line_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("bad.toml");
+    std::fs::write(
+        &f,
+        "name = \"x\"\n\n[[add_units]]\nkind = \"castle\"\nrent_dkk = 3000\n",
+    )
+    .unwrap();
+    let e = scenario::load(&f).unwrap_err().to_string();
+    assert!(
+        e.contains("bad.toml:4:") && e.contains("castle") && e.contains("skaev_bolig"),
+        "{e}"
+    );
+    std::fs::write(
+        &f,
+        "name = \"x\"\n[[add_staff]]\nmethod = \"ICM\"\ngender = \"f\"\ncapacity = 5\ncolour = 1\n",
+    )
+    .unwrap();
+    let e = scenario::load(&f).unwrap_err().to_string();
+    assert!(
+        e.contains("bad.toml:6:") && e.contains("colour") && e.contains("capacity"),
+        "{e}"
+    );
+    std::fs::write(&f, "name = \"x\"\n\n[policy]\nmax_rent = 0.6\n").unwrap();
+    let s = scenario::load(&f).unwrap();
+    let e = scenario::apply(&sample_round(), &s)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("bad.toml:3:") && e.contains("max_rent") && e.contains("max_rent_share"),
+        "{e}"
+    );
+}
+
+fn arb_addition() -> impl Strategy<Value = Scenario> {
+    prop_oneof![
+        (
+            prop::sample::select(UnitKind::ALL.to_vec()),
+            20f64..=50.0,
+            1u32..=3
+        )
+            .prop_map(|(kind, rent, places)| Scenario {
+                name: "unit".into(),
+                add_units: vec![AddUnits {
+                    kind,
+                    count: 1,
+                    places: if kind == UnitKind::SharedLiving {
+                        places
+                    } else {
+                        1
+                    },
+                    rent_dkk: rent * 100.0,
+                    drug_free: false,
+                    gender: UnitGender::Any,
+                    min_age: 16,
+                    max_age: None,
+                    area: None,
+                    available_from: None,
+                    id_prefix: None,
+                }],
+                ..Scenario::default()
+            }),
+        (
+            prop::sample::select(Method::ALL.to_vec()),
+            prop::sample::select(vec![Gender::F, Gender::M]),
+            1u32..=3
+        )
+            .prop_map(|(method, gender, capacity)| Scenario {
+                name: "staff".into(),
+                add_staff: vec![AddStaff {
+                    method,
+                    gender,
+                    capacity,
+                    count: 1,
+                    id_prefix: None
+                }],
+                ..Scenario::default()
+            }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// More homes or more workers never lower the level-1 optimum.
+    #[test]
+    fn adding_a_unit_or_worker_never_lowers_level_1(r in super::props::arb_round(), s in arb_addition()) {
+        let base = allocation::run(&r, &Options::default());
+        if let Ok(base) = base {
+            let more = scenario::apply(&r, &s).unwrap();
+            let after = allocation::run(&more, &Options::default()).unwrap();
+            prop_assert!(after.proposals[0].level1.value >= base.proposals[0].level1.value);
+        }
+    }
+}
+
+fn small_templates() -> Templates {
+    Templates {
+        months: 12,
+        unit: vec![
+            UnitTemplate {
+                name: "cheap room".into(),
+                kind: UnitKind::ClubRoom,
+                places: 1,
+                rent_dkk: 2000.0,
+                drug_free: false,
+                gender: UnitGender::Any,
+                min_age: 16,
+                max_age: None,
+                area: None,
+                monthly_cost_dkk: 1000.0,
+                one_off_cost_dkk: 0.0,
+                max_count: Some(3),
+            },
+            UnitTemplate {
+                name: "shared flat".into(),
+                kind: UnitKind::SharedLiving,
+                places: 2,
+                rent_dkk: 2000.0,
+                drug_free: false,
+                gender: UnitGender::Any,
+                min_age: 16,
+                max_age: None,
+                area: None,
+                monthly_cost_dkk: 1500.0,
+                one_off_cost_dkk: 0.0,
+                max_count: Some(2),
+            },
+        ],
+        staff: vec![
+            StaffTemplate {
+                name: "CTI".into(),
+                method: Method::Cti,
+                gender: Gender::M,
+                capacity: 2,
+                monthly_cost_dkk: 2500.0,
+                one_off_cost_dkk: 0.0,
+                max_count: Some(2),
+            },
+            StaffTemplate {
+                name: "ACT f".into(),
+                method: Method::Act,
+                gender: Gender::F,
+                capacity: 1,
+                monthly_cost_dkk: 2000.0,
+                one_off_cost_dkk: 1000.0,
+                max_count: Some(2),
+            },
+        ],
+    }
+}
+
+/// Brute force over every mix: the cheapest that reaches the goals (with the
+/// goals enforced in the allocation), or None.
+fn cheapest_by_brute_force(base: &Round, t: &Templates, goals: &[Goal]) -> Option<i64> {
+    let mut best: Option<i64> = None;
+    for a in 0..=3u32 {
+        for b in 0..=2u32 {
+            for c in 0..=2u32 {
+                for d in 0..=2u32 {
+                    let cost = a as i64 * t.unit[0].cost(12)
+                        + b as i64 * t.unit[1].cost(12)
+                        + c as i64 * t.staff[0].cost(12)
+                        + d as i64 * t.staff[1].cost(12);
+                    if best.is_some_and(|b| b <= cost) {
+                        continue;
+                    }
+                    let r = planning::with_mix(base, t, &[a, b], &[c, d]);
+                    let opts = Options {
+                        targets: goals.iter().map(|g| g.target(&r)).collect(),
+                        ..Options::default()
+                    };
+                    if allocation::run(&r, &opts).is_ok() {
+                        best = Some(cost);
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// The plan's mix is the cheapest (brute force over every mix), and fed back
+    /// as a round it really reaches the goals.
+    #[test]
+    fn plan_is_the_cheapest_mix_that_reaches_the_goals(r in super::props::arb_round(), adults in 0.0f64..=1.0) {
+        let t = small_templates();
+        let goals = vec![Goal { name: "under_18", share: 1.0 }, Goal { name: "age_18_29", share: (adults * 4.0).round() / 4.0 }];
+        let Ok(plan) = planning::plan(&r, &t, &goals, &Default::default()) else { return Ok(()) };
+        let expected = cheapest_by_brute_force(&r, &t, &goals);
+        match plan.result {
+            PlanResult::Reached { total_cost_dkk, mix, outcome, round, .. } => {
+                prop_assert_eq!(Some(total_cost_dkk), expected);
+                let counts: Vec<u32> = mix.iter().map(|m| m.count).collect();
+                let fed = planning::with_mix(&r, &t, &counts[..2], &counts[2..]);
+                prop_assert_eq!(&fed, round.as_ref());
+                let g = &outcome.proposals[0].goals;
+                prop_assert!(g.under_18.met());
+                prop_assert!(g.age_18_29.share() + 1e-9 >= goals[1].share);
+                prop_assert_eq!(violations(&fed, &outcome.proposals[0]), Vec::<String>::new());
+            }
+            PlanResult::Unreachable { shortfalls } => {
+                prop_assert_eq!(expected, None);
+                prop_assert!(!shortfalls.is_empty());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_sample_plan_fed_back_as_a_scenario_reaches_the_goals() {
+    let base = sample_round();
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014/scenarios");
+    let t = planning::load_templates(&dir.join("templates.toml")).unwrap();
+    let plan = planning::plan(&base, &t, &Goal::programme(), &Default::default()).unwrap();
+    let PlanResult::Reached { mix, .. } = plan.result else {
+        panic!("reachable")
+    };
+    // As a plain what-if scenario (no goals enforced), the priority-first
+    // allocation reaches the goals too.
+    let mut s = Scenario {
+        name: "plan".into(),
+        ..Scenario::default()
+    };
+    for (m, tpl) in mix.iter().zip(&t.unit) {
+        if m.count > 0 {
+            s.add_units.push(AddUnits {
+                kind: tpl.kind,
+                count: m.count,
+                places: tpl.places,
+                rent_dkk: tpl.rent_dkk,
+                drug_free: tpl.drug_free,
+                gender: tpl.gender,
+                min_age: tpl.min_age,
+                max_age: tpl.max_age,
+                area: tpl.area.clone(),
+                available_from: None,
+                id_prefix: None,
+            });
+        }
+    }
+    for (m, tpl) in mix[t.unit.len()..].iter().zip(&t.staff) {
+        if m.count > 0 {
+            s.add_staff.push(AddStaff {
+                method: tpl.method,
+                gender: tpl.gender,
+                capacity: tpl.capacity,
+                count: m.count,
+                id_prefix: None,
+            });
+        }
+    }
+    let row = scenario::evaluate(&base, &s, &Options::default()).unwrap();
+    assert!(row.goals.under_18.met(), "{row:?}");
+    assert!(row.goals.age_18_29.met(), "{row:?}");
+}
+
+#[test]
+fn unreachable_goals_name_the_failing_goal() {
+    let base = sample_round();
+    let t = Templates {
+        months: 12,
+        unit: vec![],
+        staff: small_templates().staff,
+    };
+    let mut r = base.clone();
+    r.units.clear();
+    let plan = planning::plan(&r, &t, &Goal::programme(), &Default::default()).unwrap();
+    match plan.result {
+        PlanResult::Unreachable { shortfalls } => {
+            assert_eq!(shortfalls.len(), 2);
+            assert!(shortfalls
+                .iter()
+                .all(|s| !s.reachable_alone && s.best_achievable == 0.0));
+        }
+        _ => panic!("no units at all cannot reach the goals"),
+    }
+}
