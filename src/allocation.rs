@@ -62,6 +62,8 @@ pub struct Placement {
     pub fit: i64,
     /// Why it fits.
     pub reasons: Vec<String>,
+    /// The fit terms earned, for reports (in the order of `reasons`).
+    pub terms: Vec<crate::scoring::FitTerm>,
 }
 
 /// A person not housed in a proposal.
@@ -75,6 +77,12 @@ pub struct Unplaced {
     pub reason: Reason,
     /// Details: counts per rule, or who got the units.
     pub details: String,
+    /// For "no eligible unit": how many units each rule closes.
+    pub blocking: Vec<(crate::eligibility::Exclusion, usize)>,
+    /// Units open to the person under the hard rules.
+    pub eligible_units: usize,
+    /// Lowest priority placed in one of those units, if any.
+    pub lowest_placed_priority: Option<i64>,
 }
 
 /// A share towards a goal: `achieved` of `total`, against a target share.
@@ -134,6 +142,19 @@ pub struct Proposal {
     pub goals: Goals,
     /// How it differs from proposal 1, in words (empty for proposal 1).
     pub difference: Vec<String>,
+    /// The same, as data: (person, unit in proposal 1, unit here).
+    pub changes: Vec<Change>,
+}
+
+/// One person placed differently from proposal 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Person.
+    pub person_id: String,
+    /// Unit in proposal 1, if housed there.
+    pub from: Option<String>,
+    /// Unit in this proposal, if housed here.
+    pub to: Option<String>,
 }
 
 /// A unit a housed person could take instead, and what forcing it costs.
@@ -208,6 +229,10 @@ pub struct Outcome {
     pub places: u32,
     /// Free support slots.
     pub support_slots: u32,
+    /// Places per kind of unit (kind, places), in kind order.
+    pub places_by_kind: Vec<(String, u32)>,
+    /// Free slots per support method (method, slots), in method order.
+    pub slots_by_method: Vec<(String, u32)>,
 }
 
 /// Runs the round.
@@ -295,6 +320,30 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         units: round.units.len(),
         places: round.units.iter().map(|u| u.places).sum(),
         support_slots: round.staff.iter().map(|s| s.capacity).sum(),
+        places_by_kind: crate::model::UnitKind::ALL
+            .iter()
+            .map(|k| {
+                let n = round
+                    .units
+                    .iter()
+                    .filter(|u| u.kind == *k)
+                    .map(|u| u.places)
+                    .sum();
+                (k.to_string(), n)
+            })
+            .collect(),
+        slots_by_method: crate::model::Method::ALL
+            .iter()
+            .map(|m| {
+                let n = round
+                    .staff
+                    .iter()
+                    .filter(|s| s.method == *m)
+                    .map(|s| s.capacity)
+                    .sum();
+                (m.to_string(), n)
+            })
+            .collect(),
     })
 }
 
@@ -336,6 +385,7 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
                         .find(|q| q.person == p && q.target == c)
                         .map_or(0, |q| q.fit)
                 });
+                let reasons = fit_reasons(inst, p, u, s.class_of[p]);
                 placements.push(Placement {
                     person_id: person.id.clone(),
                     unit_id: unit.id.clone(),
@@ -345,20 +395,29 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
                     method: staff.map(|s| s.method.to_string()).unwrap_or_default(),
                     priority: inst.priority[p],
                     fit: unit_fit + staff_fit,
-                    reasons: fit_reasons(inst, p, u, s.class_of[p]),
+                    reasons: reasons.iter().map(|(_, r)| r.clone()).collect(),
+                    terms: reasons.iter().map(|(t, _)| *t).collect(),
                 });
             }
             None => {
-                let (reason, details) = unplaced_reason(inst, p, &s.unit_of, &s.class_of);
+                let why = unplaced_reason(inst, p, &s.unit_of, &s.class_of);
                 unplaced.push(Unplaced {
                     person_id: person.id.clone(),
                     priority: inst.priority[p],
-                    reason,
-                    details,
+                    reason: why.reason,
+                    details: why.details,
+                    blocking: why.blocking,
+                    eligible_units: why.eligible_units,
+                    lowest_placed_priority: why.lowest_placed_priority,
                 });
             }
         }
     }
+    let changes = if rank == 1 {
+        Vec::new()
+    } else {
+        difference(inst, &base.unit_of, &s.unit_of)
+    };
     Proposal {
         rank,
         level1: s.level1,
@@ -366,31 +425,39 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
         placements,
         unplaced,
         goals: goals(inst, &s.unit_of, &s.class_of),
-        difference: if rank == 1 {
-            Vec::new()
-        } else {
-            difference(inst, &base.unit_of, &s.unit_of)
-        },
+        difference: changes.iter().map(Change::describe).collect(),
+        changes,
     }
 }
 
-/// The changes from `base` to `plan`, in words, by person id.
-pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<String> {
-    let round = inst.round;
-    let mut out = Vec::new();
-    for (p, person) in round.people.iter().enumerate() {
-        let id = &person.id;
-        match (base[p], plan[p]) {
-            (Some(a), Some(b)) if a != b => out.push(format!(
-                "{id} takes {} instead of {}",
-                round.units[b].id, round.units[a].id
-            )),
-            (None, Some(b)) => out.push(format!("{id} is housed ({})", round.units[b].id)),
-            (Some(a), None) => out.push(format!("{id} is not housed (was {})", round.units[a].id)),
-            _ => {}
+impl Change {
+    /// In words, e.g. `P07 takes U12 instead of U03`.
+    pub fn describe(&self) -> String {
+        let id = &self.person_id;
+        match (&self.from, &self.to) {
+            (Some(a), Some(b)) => format!("{id} takes {b} instead of {a}"),
+            (None, Some(b)) => format!("{id} is housed ({b})"),
+            (Some(a), None) => format!("{id} is not housed (was {a})"),
+            (None, None) => format!("{id}: no change"),
         }
     }
-    out
+}
+
+/// The people placed differently in `plan` than in `base`, by person id.
+pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<Change> {
+    let round = inst.round;
+    let unit = |u: Option<usize>| u.map(|u| round.units[u].id.clone());
+    round
+        .people
+        .iter()
+        .enumerate()
+        .filter(|(p, _)| base[*p] != plan[*p])
+        .map(|(p, person)| Change {
+            person_id: person.id.clone(),
+            from: unit(base[p]),
+            to: unit(plan[p]),
+        })
+        .collect()
 }
 
 /// The programme's goals for a plan.

@@ -8,7 +8,8 @@ use crate::model::{
 use std::collections::BTreeMap;
 
 /// Why a unit is closed to a person. Ordered as explanations list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// Rent above what the person can afford.
     Rent,
@@ -29,6 +30,24 @@ pub enum Exclusion {
 }
 
 impl Exclusion {
+    /// Every rule, in order.
+    pub const ALL: [Exclusion; 8] = [
+        Exclusion::Rent,
+        Exclusion::WomenOnly,
+        Exclusion::MenOnly,
+        Exclusion::TooYoung,
+        Exclusion::TooOld,
+        Exclusion::DrugFree,
+        Exclusion::NotAvailable,
+        Exclusion::Declined,
+    ];
+
+    /// Whether naming this rule says something about the person's health
+    /// (reports with `--redact` leave such rules out).
+    pub fn is_health(self) -> bool {
+        matches!(self, Exclusion::DrugFree)
+    }
+
     /// A short label for explanations, e.g. `rent above affordable 3.272 kr`.
     pub fn label(self, person: &Person, policy: &Policy) -> String {
         match self {

@@ -31,13 +31,35 @@ impl Reason {
     }
 }
 
+/// Why one person was not placed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Why {
+    /// Main reason.
+    pub reason: Reason,
+    /// In words.
+    pub details: String,
+    /// Units closed per rule (for "no eligible unit").
+    pub blocking: Vec<(Exclusion, usize)>,
+    /// Units open to the person.
+    pub eligible_units: usize,
+    /// Lowest priority placed in one of those.
+    pub lowest_placed_priority: Option<i64>,
+}
+
 /// Reason and details for an unplaced person in a plan.
 pub fn unplaced_reason(
     inst: &Instance,
     person: usize,
     unit_of: &UnitPlan,
     class_of: &[Option<usize>],
-) -> (Reason, String) {
+) -> Why {
+    let why = |reason, details, blocking, eligible_units, lowest_placed_priority| Why {
+        reason,
+        details,
+        blocking,
+        eligible_units,
+        lowest_placed_priority,
+    };
     let round = inst.round;
     let p = &round.people[person];
     let policy = &round.policy;
@@ -54,8 +76,15 @@ pub fn unplaced_reason(
         .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
         .map(|(i, _)| i)
         .collect();
+    let eligible_units: Vec<usize> = round
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| crate::eligibility::unit_eligible(p, u, policy))
+        .map(|(i, _)| i)
+        .collect();
     if eligible_classes.is_empty() {
-        return (
+        return why(
             Reason::NoSupportCapacity,
             format!(
                 "no support worker with free capacity offers {}{}",
@@ -66,9 +95,11 @@ pub fn unplaced_reason(
                     ""
                 }
             ),
+            Vec::new(),
+            eligible_units.len(),
+            None,
         );
     }
-    let eligible_units: Vec<usize> = inst.units_of(person).iter().map(|q| q.target).collect();
     if eligible_units.is_empty() {
         let mut counts: BTreeMap<Exclusion, usize> = BTreeMap::new();
         for u in &round.units {
@@ -87,7 +118,13 @@ pub fn unplaced_reason(
             })
             .collect::<Vec<_>>()
             .join("; ");
-        return (Reason::NoEligibleUnit, details);
+        return why(
+            Reason::NoEligibleUnit,
+            details,
+            counts.into_iter().collect(),
+            0,
+            None,
+        );
     }
     let mut used = vec![0u32; inst.classes.len()];
     for c in class_of.iter().flatten() {
@@ -103,21 +140,24 @@ pub fn unplaced_reason(
     let staff_full = eligible_classes
         .iter()
         .all(|&c| used[c] >= inst.classes[c].capacity);
-    if staff_full && free_unit {
-        return (
-            Reason::NoSupportCapacity,
-            format!(
-                "every worker offering {} is fully booked this round; an eligible unit is free",
-                methods.join(" or ")
-            ),
-        );
-    }
     let lowest = unit_of
         .iter()
         .enumerate()
         .filter(|(_, u)| u.is_some_and(|u| eligible_units.contains(&u)))
         .map(|(q, _)| inst.priority[q])
         .min();
+    if staff_full && free_unit {
+        return why(
+            Reason::NoSupportCapacity,
+            format!(
+                "every worker offering {} is fully booked this round; an eligible unit is free",
+                methods.join(" or ")
+            ),
+            Vec::new(),
+            eligible_units.len(),
+            lowest,
+        );
+    }
     let n = eligible_units.len();
     let mut details = format!(
         "{n} eligible unit{} went to people with higher priority",
@@ -134,7 +174,7 @@ pub fn unplaced_reason(
             "; a free place is closed by the shared-living separation rules or the support left",
         );
     }
-    (Reason::Outcompeted, details)
+    why(Reason::Outcompeted, details, Vec::new(), n, lowest)
 }
 
 /// Reasons a placement fits, e.g. `preferred area (Centrum); first-choice method (ICM)`.
@@ -143,7 +183,7 @@ pub fn fit_reasons(
     person: usize,
     unit: usize,
     class: Option<usize>,
-) -> Vec<String> {
+) -> Vec<(FitTerm, String)> {
     let round = inst.round;
     let p = &round.people[person];
     let u = &round.units[unit];
@@ -155,23 +195,26 @@ pub fn fit_reasons(
     }
     terms
         .iter()
-        .map(|(t, pts)| match t {
-            FitTerm::PreferredArea => {
-                format!("{} ({})", t.label(), u.area.as_deref().unwrap_or(""))
-            }
-            FitTerm::RentHeadroom => format!(
-                "{} ({} of {} affordable, +{pts})",
-                t.label(),
-                fmt_kr(u.rent),
-                fmt_kr(crate::eligibility::max_rent(p, policy))
-            ),
-            FitTerm::KindSuits => format!("{} ({})", t.label(), u.kind),
-            FitTerm::FirstMethod => format!(
-                "{} ({})",
-                t.label(),
-                class.map_or("", |c| inst.classes[c].method.as_str())
-            ),
-            FitTerm::FemaleWorker => t.label().to_string(),
+        .map(|(t, pts)| {
+            let text = match t {
+                FitTerm::PreferredArea => {
+                    format!("{} ({})", t.label(), u.area.as_deref().unwrap_or(""))
+                }
+                FitTerm::RentHeadroom => format!(
+                    "{} ({} of {} affordable, +{pts})",
+                    t.label(),
+                    fmt_kr(u.rent),
+                    fmt_kr(crate::eligibility::max_rent(p, policy))
+                ),
+                FitTerm::KindSuits => format!("{} ({})", t.label(), u.kind),
+                FitTerm::FirstMethod => format!(
+                    "{} ({})",
+                    t.label(),
+                    class.map_or("", |c| inst.classes[c].method.as_str())
+                ),
+                FitTerm::FemaleWorker => t.label().to_string(),
+            };
+            (*t, text)
         })
         .collect()
 }

@@ -35,7 +35,8 @@ pub fn weeks_waited(person: &Person, policy: &Policy) -> i64 {
 }
 
 /// One reason a placement fits, with its points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FitTerm {
     /// The unit is in an area the person prefers.
     PreferredArea,

@@ -1,6 +1,6 @@
 //! `boligmatch allocate DIR`: the weekly allocation round.
 
-use super::{print, InputArgs};
+use super::{print, InputArgs, ReportArgs};
 use anyhow::Result;
 use boligmatch::allocation::{self, Options};
 use boligmatch::report::files::{self, Audit};
@@ -45,6 +45,8 @@ pub struct Args {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Leave solve times out of summary.json, so that identical runs give identical bytes.
     #[arg(long)]
     no_timings: bool,
@@ -106,6 +108,22 @@ pub fn run(args: &Args) -> Result<()> {
         }
         boligmatch::output::write_all(dir, &out, &paths.all())?;
     }
+    args.report.write(
+        || {
+            let meta = boligmatch::report::html::Meta {
+                round_date: loaded.round.policy.round_date.to_string(),
+                inputs: loaded.sources.iter().map(|s| s.path.clone()).collect(),
+                note: outcome.note.clone(),
+            };
+            boligmatch::report::html::allocate(
+                &outcome,
+                &meta,
+                args.report.lang(),
+                args.report.redact,
+            )
+        },
+        &paths.all(),
+    )?;
     match args.format {
         Format::Table => print(&table::render(
             &outcome,

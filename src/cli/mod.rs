@@ -115,6 +115,58 @@ fn file_name(p: &std::path::Path) -> String {
     )
 }
 
+/// Report options shared by `allocate`, `whatif` and `plan`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Write a self-contained HTML report (inline CSS and SVG, printable on A4).
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Language of the report.
+    #[arg(long, value_enum, default_value_t = ReportLang::Da)]
+    pub lang: ReportLang,
+    /// Leave health-related reasons out of the report (for reports that leave the team).
+    #[arg(long)]
+    pub redact: bool,
+}
+
+/// Report language.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum ReportLang {
+    /// Dansk.
+    Da,
+    /// English.
+    En,
+}
+
+impl ReportArgs {
+    /// The language for the renderer.
+    pub fn lang(&self) -> boligmatch::report::html::Lang {
+        match self.lang {
+            ReportLang::Da => boligmatch::report::html::Lang::Da,
+            ReportLang::En => boligmatch::report::html::Lang::En,
+        }
+    }
+
+    /// Writes `html` atomically to `--report`, if given.
+    pub fn write(&self, html: impl FnOnce() -> String, inputs: &[&std::path::Path]) -> Result<()> {
+        let Some(path) = &self.report else {
+            return Ok(());
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                boligmatch::Error::Refused(format!("--report {}: not a file name", path.display()))
+            })?;
+        boligmatch::output::write_all(&dir, &[(name, html().into_bytes())], inputs)?;
+        Ok(())
+    }
+}
+
 /// Prints to stdout; a closed pipe (e.g. `| head`) is not an error.
 pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();

@@ -1,7 +1,7 @@
 //! `boligmatch plan DIR --templates templates.toml`: the cheapest mix of new
 //! units and staff that reaches the goals.
 
-use super::{print, InputArgs};
+use super::{print, InputArgs, ReportArgs};
 use anyhow::Result;
 use boligmatch::planning::{self, Goal, PlanResult};
 use boligmatch::report::{files, plan as plan_report, CsvStyle};
@@ -29,6 +29,8 @@ pub struct Args {
     /// Write CSV for Danish Excel: `;`-separated UTF-8 with BOM.
     #[arg(long)]
     excel: bool,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 /// Runs `plan`.
@@ -64,5 +66,11 @@ pub fn run(args: &Args) -> Result<()> {
         inputs.push(&args.templates);
         boligmatch::output::write_all(dir, &out, &inputs)?;
     }
+    let mut inputs = paths.all();
+    inputs.push(&args.templates);
+    args.report.write(
+        || boligmatch::report::html::plan(&plan, args.report.lang(), args.report.redact),
+        &inputs,
+    )?;
     print(&plan_report::table(&plan))
 }

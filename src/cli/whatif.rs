@@ -1,7 +1,7 @@
 //! `boligmatch whatif DIR --scenario a.toml …`: the base and every scenario side
 //! by side, solved in parallel.
 
-use super::{print, InputArgs};
+use super::{print, InputArgs, ReportArgs};
 use anyhow::{bail, Result};
 use boligmatch::allocation::Options;
 use boligmatch::report::{compare, CsvStyle};
@@ -46,6 +46,8 @@ pub struct Args {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 /// Runs `whatif`.
@@ -95,6 +97,10 @@ pub fn run(args: &Args) -> Result<()> {
         ];
         boligmatch::output::write_all(dir, &files, &paths.all())?;
     }
+    args.report.write(
+        || boligmatch::report::html::whatif(&rows, args.report.lang(), sweep),
+        &paths.all(),
+    )?;
     match args.format {
         Format::Table => print(&compare::table(&rows, sweep)),
         Format::Csv => print(&String::from_utf8_lossy(&compare::csv(&rows, style))),

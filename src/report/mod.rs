@@ -3,7 +3,9 @@
 
 pub mod compare;
 pub mod files;
+pub mod html;
 pub mod plan;
+pub mod svg;
 pub mod table;
 
 /// How CSV files are written.

@@ -4,5 +4,6 @@ mod cli;
 mod common;
 mod inputs;
 mod props;
+mod report;
 mod rules;
 mod whatif;
