@@ -27,11 +27,13 @@ pub enum Exclusion {
     NotAvailable,
     /// The person declined the unit.
     Declined,
+    /// The unit is further from the person's home area than `max_area_distance`.
+    TooFar,
 }
 
 impl Exclusion {
     /// Every rule, in order.
-    pub const ALL: [Exclusion; 8] = [
+    pub const ALL: [Exclusion; 9] = [
         Exclusion::Rent,
         Exclusion::WomenOnly,
         Exclusion::MenOnly,
@@ -40,6 +42,7 @@ impl Exclusion {
         Exclusion::DrugFree,
         Exclusion::NotAvailable,
         Exclusion::Declined,
+        Exclusion::TooFar,
     ];
 
     /// Whether naming this rule says something about the person's health
@@ -61,6 +64,11 @@ impl Exclusion {
             Exclusion::DrugFree => "drug-free".into(),
             Exclusion::NotAvailable => format!("not available by {}", policy.horizon_end()),
             Exclusion::Declined => "declined".into(),
+            Exclusion::TooFar => format!(
+                "more than {} area step{} from home",
+                policy.max_area_distance.unwrap_or(0),
+                if policy.max_area_distance == Some(1) { "" } else { "s" }
+            ),
         }
     }
 }
@@ -106,6 +114,11 @@ pub fn exclusions(person: &Person, unit: &Unit, policy: &Policy) -> Vec<Exclusio
     }
     if person.declined_units.contains(&unit.id) {
         out.push(Exclusion::Declined);
+    }
+    if let (Some(home), Some(area)) = (&person.home_area, &unit.area) {
+        if !policy.within_reach(home, area) {
+            out.push(Exclusion::TooFar);
+        }
     }
     out
 }

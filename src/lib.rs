@@ -27,3 +27,4 @@ pub mod scoring;
 pub mod solve;
 
 pub use error::{Error, Problem, Problems, Result};
+pub mod generate;

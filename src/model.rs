@@ -267,6 +267,8 @@ pub struct Person {
     pub registered: Option<NaiveDate>,
     /// Wish for a female support worker.
     pub female_staff: FemaleStaff,
+    /// The person's own area (municipality or district), for `max_area_distance`.
+    pub home_area: Option<String>,
     /// Areas the person prefers.
     pub preferred_areas: Vec<String>,
     /// Units the person has declined.
@@ -452,6 +454,13 @@ pub struct Policy {
     pub shared_living_minors_separated: bool,
     /// Cost of one shelter night, for the what-if estimate of costs avoided.
     pub shelter_cost_per_night_dkk: i64,
+    /// Placements only within this many neighbour steps of a person's home area.
+    pub max_area_distance: Option<u32>,
+    /// Which areas border which (symmetric: listing one direction is enough).
+    pub area_neighbours: std::collections::BTreeMap<String, Vec<String>>,
+    /// Neighbour-step distances between areas, derived from `area_neighbours`.
+    #[serde(skip)]
+    pub area_distance: std::collections::BTreeMap<(String, String), u32>,
 }
 
 impl Policy {
@@ -466,6 +475,59 @@ impl Policy {
             shared_living_gender_separated: true,
             shared_living_minors_separated: true,
             shelter_cost_per_night_dkk: 600,
+            max_area_distance: None,
+            area_neighbours: std::collections::BTreeMap::new(),
+            area_distance: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Recomputes `area_distance` from `area_neighbours` (breadth-first search,
+    /// up to `max_area_distance` steps).
+    pub fn derive_area_distances(&mut self) {
+        use std::collections::{BTreeMap, BTreeSet, VecDeque};
+        let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (a, ns) in &self.area_neighbours {
+            for b in ns {
+                graph.entry(a.as_str()).or_default().insert(b.as_str());
+                graph.entry(b.as_str()).or_default().insert(a.as_str());
+            }
+        }
+        let limit = self.max_area_distance.unwrap_or(0);
+        let mut out = BTreeMap::new();
+        for &start in graph.keys() {
+            let mut seen: BTreeMap<&str, u32> = BTreeMap::from([(start, 0)]);
+            let mut queue = VecDeque::from([start]);
+            while let Some(a) = queue.pop_front() {
+                let d = seen[a];
+                if d >= limit {
+                    continue;
+                }
+                for &b in graph.get(a).into_iter().flatten() {
+                    if !seen.contains_key(b) {
+                        seen.insert(b, d + 1);
+                        queue.push_back(b);
+                    }
+                }
+            }
+            for (b, d) in seen {
+                if d > 0 {
+                    out.insert((start.to_string(), b.to_string()), d);
+                }
+            }
+        }
+        self.area_distance = out;
+    }
+
+    /// Whether `area` is within `max_area_distance` of `home` (always, when
+    /// the rule is off).
+    pub fn within_reach(&self, home: &str, area: &str) -> bool {
+        match self.max_area_distance {
+            None => true,
+            Some(_) if home == area => true,
+            Some(d) => self
+                .area_distance
+                .get(&(home.to_string(), area.to_string()))
+                .is_some_and(|x| *x <= d),
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod allocate;
 pub mod check;
+pub mod generate;
 pub mod plan;
 pub mod whatif;
 
@@ -30,6 +31,8 @@ enum Command {
     Whatif(whatif::Args),
     /// The cheapest mix of new units and staff that reaches the goals.
     Plan(plan::Args),
+    /// Write a synthetic round (tier S, M or L) for tests and benchmarks.
+    Generate(generate::Args),
 }
 
 /// Where the round's files are: a folder, and/or explicit paths.
@@ -184,5 +187,6 @@ pub fn run() -> Result<()> {
         Command::Allocate(a) => allocate::run(&a),
         Command::Whatif(a) => whatif::run(&a),
         Command::Plan(a) => plan::run(&a),
+        Command::Generate(a) => generate::run(&a),
     }
 }

@@ -280,6 +280,11 @@ const PEOPLE_COLUMNS: &[Column] = &[
         required: false,
     },
     Column {
+        name: "home_area",
+        aliases: &["hjemområde", "hjemomraade", "hjemkommune", "bopæl"],
+        required: false,
+    },
+    Column {
         name: "preferred_areas",
         aliases: &[
             "ønskede_områder",
@@ -443,6 +448,7 @@ pub fn read_people(
             FemaleStaff::parse,
             FemaleStaff::expected(),
         );
+        let home_area = c.get("home_area").map(str::to_string);
         let preferred_areas = c
             .get("preferred_areas")
             .map(text::parse_list)
@@ -472,6 +478,7 @@ pub fn read_people(
                 stay,
                 registered,
                 female_staff,
+                home_area,
                 preferred_areas,
                 declined_units,
                 pinned_unit,

@@ -16,6 +16,8 @@ struct RawPolicy {
     shared_living_gender_separated: Option<bool>,
     shared_living_minors_separated: Option<bool>,
     shelter_cost_per_night_dkk: Option<i64>,
+    max_area_distance: Option<u32>,
+    area_neighbours: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -150,6 +152,11 @@ pub fn from_table(
         }
         policy.shelter_cost_per_night_dkk = c;
     }
+    policy.max_area_distance = raw.max_area_distance;
+    if let Some(n) = raw.area_neighbours {
+        policy.area_neighbours = n;
+    }
+    policy.derive_area_distances();
     if problems.is_empty() {
         Ok(policy)
     } else {

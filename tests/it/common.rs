@@ -45,6 +45,7 @@ pub fn person(id: &str, gender: Gender, age: u32, income_kr: i64) -> Person {
         } else {
             FemaleStaff::No
         },
+        home_area: None,
         preferred_areas: vec![],
         declined_units: vec![],
         pinned_unit: None,
@@ -90,6 +91,10 @@ pub fn may_live(r: &Round, p: &Person, u: &Unit) -> bool {
         && (!u.drug_free || p.substance_use == SubstanceUse::None)
         && u.rent <= max_rent
         && !p.declined_units.contains(&u.id)
+        && match (&p.home_area, &u.area, r.policy.max_area_distance) {
+            (Some(h), Some(a), Some(d)) => h == a || (d >= 1 && r.policy.area_neighbours.get(h).is_some_and(|n| n.contains(a))) || (d >= 1 && r.policy.area_neighbours.get(a).is_some_and(|n| n.contains(h))) || d >= 2 && r.policy.area_distance.get(&(h.clone(), a.clone())).is_some_and(|x| *x <= d),
+            _ => true,
+        }
 }
 
 /// Independent: may `s` support `p`?

@@ -1,0 +1,353 @@
+//! Synthetic rounds in the input contract, for benchmarks and scale tests:
+//! S (Ballerup-like), M (a region) and L (the country). Seeded and portable
+//! (ChaCha8), so the same tier and seed give the same files everywhere.
+//! Marginals follow the Ballerup sample and the municipality's application.
+
+use crate::error::Result;
+use crate::model::{FemaleStaff, Gender, Method, Stay, SubstanceUse, UnitGender, UnitKind};
+use chrono::NaiveDate;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::fmt::Write;
+
+/// Size of a generated round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// Ballerup-like: 35 people, ~40 units, 8 staff, one municipality.
+    S,
+    /// A region: 2,000 people, 1,500 units, 150 staff, 17 municipalities.
+    M,
+    /// The country: 10,000 people, 8,000 units, 600 staff, 98 municipalities.
+    L,
+}
+
+impl Tier {
+    /// (people, units, staff, areas).
+    pub fn size(self) -> (usize, usize, usize, usize) {
+        match self {
+            Tier::S => (35, 40, 8, 4),
+            Tier::M => (2_000, 1_500, 150, 17),
+            Tier::L => (10_000, 8_000, 600, 98),
+        }
+    }
+}
+
+/// A generated round as file contents (UTF-8 or the Excel dialect).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Files {
+    /// (file name, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+fn areas(tier: Tier, n: usize) -> Vec<String> {
+    match tier {
+        Tier::S => ["Centrum", "Skovlunde", "Måløv", "Hedegården"].iter().map(|s| s.to_string()).collect(),
+        _ => (1..=n).map(|i| format!("K{i:02}")).collect(),
+    }
+}
+
+/// One row, in canonical spellings; converted per dialect when written.
+type Row = Vec<(&'static str, String)>;
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, f64)]) -> T {
+    let total: f64 = items.iter().map(|(_, w)| w).sum();
+    let mut x = rng.random::<f64>() * total;
+    for (v, w) in items {
+        if x < *w {
+            return *v;
+        }
+        x -= w;
+    }
+    items[items.len() - 1].0
+}
+
+/// Generates a round.
+pub fn generate(tier: Tier, seed: u64, excel: bool) -> Files {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x626f_6c69_676d_6174);
+    let (n_people, n_units, n_staff, n_areas) = tier.size();
+    let areas = areas(tier, n_areas);
+    let round_date = NaiveDate::from_ymd_opt(2014, 11, 3).unwrap_or_default();
+    let neighbours = |i: usize| -> Vec<usize> {
+        if n_areas < 3 {
+            return Vec::new();
+        }
+        vec![(i + n_areas - 1) % n_areas, (i + 1) % n_areas]
+    };
+    // Units.
+    let mut units: Vec<Row> = Vec::new();
+    let kinds = [
+        (UnitKind::ClubRoom, 0.20),
+        (UnitKind::SkaevBolig, 0.15),
+        (UnitKind::SharedLiving, 0.075),
+        (UnitKind::YouthHousing, 0.25),
+        (UnitKind::Ordinary, 0.325),
+    ];
+    for i in 0..n_units {
+        let kind = if tier == Tier::S && i == 0 { UnitKind::SharedLiving } else { pick(&mut rng, &kinds) };
+        let (lo, hi) = match kind {
+            UnitKind::ClubRoom => (2200, 2950),
+            UnitKind::SkaevBolig => (2950, 3400),
+            UnitKind::SharedLiving => (2600, 2900),
+            UnitKind::YouthHousing => (2900, 3900),
+            UnitKind::Ordinary => (3800, 5400),
+        };
+        let rent = rng.random_range(lo / 50..=hi / 50) * 50;
+        let places = if kind == UnitKind::SharedLiving { rng.random_range(3..=4) } else { 1 };
+        // The first shared unit of S is the small drug-free residence (4 places).
+        let drug_free = (tier == Tier::S && i == 0) || (kind == UnitKind::SharedLiving && rng.random_bool(0.15));
+        let places = if tier == Tier::S && i == 0 { 4 } else { places };
+        let gender = match kind {
+            UnitKind::SharedLiving if rng.random_bool(0.3) => UnitGender::Women,
+            UnitKind::Ordinary if rng.random_bool(0.08) => UnitGender::Women,
+            UnitKind::Ordinary if rng.random_bool(0.05) => UnitGender::Men,
+            _ => UnitGender::Any,
+        };
+        let (min_age, max_age) = match kind {
+            UnitKind::ClubRoom if rng.random_bool(0.3) => (Some(16), Some(24)),
+            UnitKind::YouthHousing if rng.random_bool(0.15) => (Some(16), Some(24)),
+            UnitKind::YouthHousing => (None, Some(29)),
+            UnitKind::SharedLiving if !drug_free && rng.random_bool(0.3) => (Some(16), Some(24)),
+            _ => (None, None),
+        };
+        let available = match rng.random_range(0..100) {
+            0..=7 => Some(round_date + chrono::Duration::days(rng.random_range(35..=120))),
+            8..=17 => Some(round_date + chrono::Duration::days(rng.random_range(1..=28))),
+            _ => None,
+        };
+        let area = &areas[rng.random_range(0..n_areas)];
+        units.push(vec![
+            ("unit_id", format!("U{:05}", i + 1)),
+            ("kind", kind.as_str().into()),
+            ("places", places.to_string()),
+            ("rent_dkk", rent.to_string()),
+            ("available_from", available.map(|d| d.to_string()).unwrap_or_default()),
+            ("drug_free", drug_free.to_string()),
+            ("gender", gender.as_str().into()),
+            ("min_age", min_age.map(|a: u32| a.to_string()).unwrap_or_default()),
+            ("max_age", max_age.map(|a: u32| a.to_string()).unwrap_or_default()),
+            ("area", area.clone()),
+        ]);
+    }
+    // People.
+    let mut people: Vec<Row> = Vec::new();
+    for i in 0..n_people {
+        let age: u32 = match rng.random_range(0..100) {
+            0..=16 => rng.random_range(16..=17),
+            17..=79 => rng.random_range(18..=24),
+            _ => rng.random_range(25..=29),
+        };
+        let gender = if rng.random_bool(1.0 / 3.0) { Gender::F } else { Gender::M };
+        let substance = pick(
+            &mut rng,
+            &[(SubstanceUse::Cannabis, 0.33), (SubstanceUse::Alcohol, 0.15), (SubstanceUse::Drugs, 0.10), (SubstanceUse::None, 0.42)],
+        );
+        let psychiatric = rng.random_bool(0.5);
+        let in_recovery = substance == SubstanceUse::None && rng.random_bool(0.15);
+        let (income, max_rent) = if age < 18 {
+            (0, Some(rng.random_range(56..=64) * 50))
+        } else if age <= 24 {
+            (rng.random_range(5500..=7500), None)
+        } else {
+            (rng.random_range(9000..=11200), None)
+        };
+        let stay = pick(
+            &mut rng,
+            &[
+                (Stay::FamilyFriends, 0.63),
+                (Stay::Transitional, 0.15),
+                (Stay::Shelter, 0.09),
+                (Stay::Hospital, 0.05),
+                (Stay::Street, 0.03),
+                (Stay::NightShelter, 0.02),
+                (Stay::Other, 0.03),
+            ],
+        );
+        let registered = round_date - chrono::Duration::days(rng.random_range(0..=420));
+        let female_staff = match gender {
+            Gender::F => pick(
+                &mut rng,
+                &[(None, 0.4), (Some(FemaleStaff::Required), 0.2), (Some(FemaleStaff::Preferred), 0.2), (Some(FemaleStaff::No), 0.2)],
+            ),
+            Gender::M => None,
+        };
+        let home = rng.random_range(0..n_areas);
+        let preferred = match rng.random_range(0..10) {
+            0..=6 => areas[home].clone(),
+            7..=8 => match neighbours(home).first() {
+                Some(&n) => format!("{}|{}", areas[home], areas[n]),
+                None => areas[home].clone(),
+            },
+            _ => String::new(),
+        };
+        let declined = if rng.random_bool(0.05) {
+            format!("U{:05}", rng.random_range(1..=n_units))
+        } else {
+            String::new()
+        };
+        people.push(vec![
+            ("person_id", format!("P{:05}", i + 1)),
+            ("gender", gender.as_str().into()),
+            ("age", age.to_string()),
+            ("substance_use", substance.as_str().into()),
+            ("psychiatric", psychiatric.to_string()),
+            ("in_recovery", in_recovery.to_string()),
+            ("income_dkk", income.to_string()),
+            ("max_rent_dkk", max_rent.map(|m: u32| m.to_string()).unwrap_or_default()),
+            ("stay", stay.as_str().into()),
+            ("registered", registered.to_string()),
+            ("female_staff", female_staff.map(|f| f.as_str().to_string()).unwrap_or_default()),
+            ("home_area", areas[home].clone()),
+            ("preferred_areas", preferred),
+            ("declined_units", declined),
+            ("pinned_unit", String::new()),
+        ]);
+    }
+    // Staff.
+    let mut staff: Vec<Row> = Vec::new();
+    for i in 0..n_staff {
+        let method = if tier == Tier::S {
+            [Method::Act, Method::Act, Method::Icm, Method::Icm, Method::Icm, Method::Cti, Method::Cti, Method::Cti][i % 8]
+        } else {
+            pick(&mut rng, &[(Method::Act, 0.25), (Method::Icm, 0.37), (Method::Cti, 0.38)])
+        };
+        let gender = if (tier == Tier::S && i < 2) || rng.random_bool(0.55) { Gender::F } else { Gender::M };
+        staff.push(vec![
+            ("staff_id", format!("S{:04}", i + 1)),
+            ("gender", gender.as_str().into()),
+            ("method", method.as_str().into()),
+            ("capacity", rng.random_range(3..=8u32).to_string()),
+        ]);
+    }
+    // Policy: one municipality for S; for M and L, placements within the home
+    // municipality and its neighbours.
+    let mut policy = String::from("# Generated by boligmatch generate (synthetic data).\nround_date = 2014-11-03\n");
+    if tier != Tier::S {
+        policy.push_str("max_area_distance = 1\n\n[area_neighbours]\n");
+        for (i, a) in areas.iter().enumerate() {
+            let ns: Vec<String> = neighbours(i).iter().map(|&n| format!("\"{}\"", areas[n])).collect();
+            let _ = writeln!(policy, "{a} = [{}]", ns.join(", "));
+        }
+    }
+    Files {
+        files: vec![
+            ("units.csv".into(), write_csv(&units, excel)),
+            ("people.csv".into(), write_csv(&people, excel)),
+            ("staff.csv".into(), write_csv(&staff, excel)),
+            ("policy.toml".into(), policy.into_bytes()),
+        ],
+    }
+}
+
+/// Danish header and value spellings for the Excel dialect.
+fn danish(col: &str, v: &str) -> (String, String) {
+    let header = match col {
+        "unit_id" => "Bolig_ID",
+        "kind" => "Boligtype",
+        "places" => "Pladser",
+        "rent_dkk" => "Husleje",
+        "available_from" => "Ledig_fra",
+        "drug_free" => "Stoffri",
+        "gender" => "Køn",
+        "min_age" => "Min_alder",
+        "max_age" => "Max_alder",
+        "area" => "Område",
+        "person_id" => "Borger_ID",
+        "age" => "Alder",
+        "substance_use" => "Misbrug",
+        "psychiatric" => "Psykisk_sygdom",
+        "in_recovery" => "I_behandling",
+        "income_dkk" => "Indkomst",
+        "max_rent_dkk" => "Max_husleje",
+        "stay" => "Opholdssted",
+        "registered" => "Registreret",
+        "female_staff" => "Kvindelig_medarbejder",
+        "home_area" => "Hjemområde",
+        "preferred_areas" => "Ønskede_områder",
+        "declined_units" => "Afslåede_boliger",
+        "pinned_unit" => "Tilbudt_bolig",
+        "staff_id" => "Medarbejder_ID",
+        "method" => "Metode",
+        "capacity" => "Kapacitet",
+        other => other,
+    };
+    let value = match (col, v) {
+        (_, "") => String::new(),
+        ("kind", "club_room") => "Klubværelse".into(),
+        ("kind", "skaev_bolig") => "Skæv bolig".into(),
+        ("kind", "shared_living") => "Bofællesskab".into(),
+        ("kind", "youth_housing") => "Ungdomsbolig".into(),
+        ("kind", "ordinary") => "Almen bolig".into(),
+        ("gender", "any") => "alle".into(),
+        ("gender", "women") => "kvinder".into(),
+        ("gender", "men") => "mænd".into(),
+        ("gender", "f") => "K".into(),
+        ("gender", "m") => "M".into(),
+        ("substance_use", "none") => "ingen".into(),
+        ("substance_use", "cannabis") => "hash".into(),
+        ("substance_use", "alcohol") => "alkohol".into(),
+        ("substance_use", "drugs") => "stoffer".into(),
+        (_, "true") => "ja".into(),
+        (_, "false") => "nej".into(),
+        ("stay", "street") => "gaden".into(),
+        ("stay", "night_shelter") => "natvarmestue".into(),
+        ("stay", "shelter") => "herberg".into(),
+        ("stay", "family_friends") => "familie/venner".into(),
+        ("stay", "transitional") => "udslusningsbolig".into(),
+        ("stay", "other") => "andet".into(),
+        ("female_staff", "required") => "krævet".into(),
+        ("female_staff", "preferred") => "foretrukket".into(),
+        ("female_staff", "no") => "nej".into(),
+        ("rent_dkk" | "income_dkk" | "max_rent_dkk", n) => {
+            let kr: i64 = n.parse().unwrap_or(0);
+            let s = kr.to_string();
+            let mut g = String::new();
+            for (i, c) in s.chars().enumerate() {
+                if i > 0 && (s.len() - i) % 3 == 0 {
+                    g.push('.');
+                }
+                g.push(c);
+            }
+            format!("{g},00")
+        }
+        ("available_from" | "registered", d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(|d| d.format("%d-%m-%Y").to_string())
+            .unwrap_or_else(|_| d.to_string()),
+        (_, v) => v.to_string(),
+    };
+    (header.to_string(), value)
+}
+
+fn write_csv(rows: &[Row], excel: bool) -> Vec<u8> {
+    let delimiter = if excel { b';' } else { b',' };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(if excel { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+        .from_writer(Vec::new());
+    if let Some(first) = rows.first() {
+        let header: Vec<String> = first
+            .iter()
+            .map(|(c, _)| if excel { danish(c, "").0 } else { c.to_string() })
+            .collect();
+        let _ = w.write_record(&header);
+    }
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|(c, v)| if excel { danish(c, v).1 } else { v.clone() })
+            .collect();
+        let _ = w.write_record(&cells);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    if excel {
+        let text = String::from_utf8_lossy(&bytes);
+        let (enc, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+        enc.into_owned()
+    } else {
+        bytes
+    }
+}
+
+/// Writes a generated round into `dir` (atomically; never over other files).
+pub fn write(dir: &std::path::Path, files: &Files) -> Result<()> {
+    crate::output::write_all(dir, &files.files, &[])
+}
