@@ -63,8 +63,14 @@ fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, f64)]) -> T {
 
 /// Generates a round.
 pub fn generate(tier: Tier, seed: u64, excel: bool) -> Files {
+    generate_sized(tier, seed, excel, None)
+}
+
+/// Generates a round, optionally with another number of people (for growth curves).
+pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>) -> Files {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x626f_6c69_676d_6174);
     let (n_people, n_units, n_staff, n_areas) = tier.size();
+    let n_people = people.unwrap_or(n_people);
     let areas = areas(tier, n_areas);
     let round_date = NaiveDate::from_ymd_opt(2014, 11, 3).unwrap_or_default();
     let neighbours = |i: usize| -> Vec<usize> {

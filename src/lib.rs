@@ -19,6 +19,7 @@ pub mod explain;
 pub mod formulation;
 pub mod input;
 pub mod model;
+pub mod netflow;
 pub mod output;
 pub mod planning;
 pub mod report;

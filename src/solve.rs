@@ -11,10 +11,22 @@ use serde::Serialize;
 use std::time::Instant;
 
 /// Solver settings for one lexicographic solve.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
     /// Seconds per level; `None` = until proven optimal.
     pub time_limit: Option<f64>,
+    /// Use the exact network-flow solver where the round allows it (default);
+    /// `false` forces the MILP (for cross-checks).
+    pub use_flow: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            time_limit: None,
+            use_flow: true,
+        }
+    }
 }
 
 /// How a level's value was reached.
@@ -198,12 +210,72 @@ pub fn solve(
     if inst.unit_pairs.is_empty() {
         return Ok(nobody_housed(inst, restrictions));
     }
+    // The common case is a network flow: solve it exactly without the MILP.
+    let mut flow_start = None;
+    if settings.use_flow {
+        let limits = crate::netflow::Limits {
+            max_nodes: 200,
+            deadline: settings
+                .time_limit
+                .map(|t| t0 + std::time::Duration::from_secs_f64(t)),
+        };
+        let found = crate::netflow::solve(inst, restrictions, limits);
+        let seconds = t0.elapsed().as_secs_f64();
+        let level = |value, status| LevelResult {
+            value,
+            status,
+            build_seconds: 0.0,
+            solve_seconds: seconds,
+        };
+        let gap = |value: i64, bound: i64| {
+            if bound == value {
+                0.0
+            } else {
+                (bound - value) as f64 / (bound.abs().max(1) as f64)
+            }
+        };
+        match found {
+            Some(crate::netflow::Found::Optimal(unit_of, class_of)) => {
+                return Ok(Some(Solution {
+                    level1: level(level1_value(inst, &unit_of), Status::Optimal),
+                    level2: LevelResult {
+                        solve_seconds: 0.0,
+                        ..level(level2_value(inst, &unit_of, &class_of), Status::Optimal)
+                    },
+                    unit_of,
+                    class_of,
+                }))
+            }
+            Some(crate::netflow::Found::Infeasible) => return Ok(None),
+            Some(crate::netflow::Found::Stopped { best, bound }) => {
+                if let (Some((unit_of, class_of)), Some(_)) = (&best, settings.time_limit) {
+                    // Out of time: the best plan, with its honest gap.
+                    let (v1, v2) = (level1_value(inst, unit_of), level2_value(inst, unit_of, class_of));
+                    let s1 = if v1 >= bound.0 { Status::Optimal } else { Status::BestFound { gap: gap(v1, bound.0) } };
+                    let s2 = if v1 >= bound.0 && v2 >= bound.1 {
+                        Status::Optimal
+                    } else {
+                        Status::BestFound { gap: gap(v2, bound.1.max(v2)) }
+                    };
+                    return Ok(Some(Solution {
+                        level1: level(v1, s1),
+                        level2: LevelResult { solve_seconds: 0.0, ..level(v2, s2) },
+                        unit_of: unit_of.clone(),
+                        class_of: class_of.clone(),
+                    }));
+                }
+                // No time limit: prove it with the MILP, starting from the best plan.
+                flow_start = best;
+            }
+            None => {}
+        }
+    }
     let Some(form) = formulate(inst, restrictions) else {
         return Ok(None);
     };
     // Start from the priority list: HiGHS then always has a valid plan, even
     // when a time limit stops it early.
-    let (b_units, b_classes) = crate::baseline::priority_list(inst);
+    let (b_units, b_classes) = flow_start.unwrap_or_else(|| crate::baseline::priority_list(inst));
     let start = restrictions
         .is_empty()
         .then(|| form.start_values(inst, &b_units, &b_classes));

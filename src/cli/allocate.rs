@@ -73,6 +73,7 @@ pub fn run(args: &Args) -> Result<()> {
         alternatives: args.alternatives,
         settings: Settings {
             time_limit: args.time_limit,
+            ..Settings::default()
         },
         targets: Vec::new(),
     };

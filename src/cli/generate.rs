@@ -27,6 +27,9 @@ pub struct Args {
     /// Folder to write units.csv, people.csv, staff.csv and policy.toml into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Another number of people than the tier's (e.g. for growth curves).
+    #[arg(long, value_name = "N")]
+    people: Option<usize>,
     /// Write the Danish Excel dialect (`;`, Windows-1252, Danish headers, dd-mm-yyyy).
     #[arg(long)]
     excel: bool,
@@ -39,9 +42,10 @@ pub fn run(args: &Args) -> Result<()> {
         TierArg::M => Tier::M,
         TierArg::L => Tier::L,
     };
-    let files = generate::generate(tier, args.seed, args.excel);
+    let files = generate::generate_sized(tier, args.seed, args.excel, args.people);
     generate::write(&args.out, &files)?;
     let (p, u, s, a) = tier.size();
+    let p = args.people.unwrap_or(p);
     eprintln!(
         "wrote {} ({p} people, {u} units, {s} staff, {a} areas, seed {})",
         args.out.display(),

@@ -44,6 +44,7 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let settings = Settings {
         time_limit: args.time_limit,
+        ..Settings::default()
     };
     let plan = planning::plan(&loaded.round, &templates, &goals, &settings)?;
     let style = if args.excel {

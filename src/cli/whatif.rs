@@ -81,6 +81,7 @@ pub fn run(args: &Args) -> Result<()> {
     let options = Options {
         settings: Settings {
             time_limit: args.time_limit,
+            ..Settings::default()
         },
         ..Options::default()
     };

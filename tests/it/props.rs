@@ -152,3 +152,31 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// The network-flow solver and the MILP agree on both levels, also with a
+    /// forced placement (as alternatives use).
+    #[test]
+    fn flow_and_milp_agree(r in arb_round(), pick in any::<prop::sample::Index>()) {
+        use boligmatch::formulation::{Instance, Restrictions};
+        use boligmatch::solve::{solve, Settings};
+        let inst = Instance::new(&r);
+        let milp = Settings { use_flow: false, ..Settings::default() };
+        let flow = Settings::default();
+        let mut cases = vec![Restrictions::default()];
+        if !inst.unit_pairs.is_empty() {
+            let q = inst.unit_pairs[pick.index(inst.unit_pairs.len())];
+            cases.push(Restrictions { forced: vec![(q.person, q.target)], ..Restrictions::default() });
+        }
+        for restr in cases {
+            let a = solve(&inst, &restr, &flow).unwrap();
+            let b = solve(&inst, &restr, &milp).unwrap();
+            prop_assert_eq!(
+                a.as_ref().map(|s| (s.level1.value, s.level2.value)),
+                b.as_ref().map(|s| (s.level1.value, s.level2.value))
+            );
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Scale benchmarks on generated rounds (fixed seeds): tier S end to end with
+//! 10 ranked proposals, each stage apart, and 1,000 what-if scenarios.
+//! Tiers M and L take seconds to minutes per solve; they are measured with
+//! the commands in docs/performance.md instead of repeated here.
+
+use boligmatch::allocation::{self, Options};
+use boligmatch::formulation::{formulate, Instance, Restrictions};
+use boligmatch::generate::{generate, Tier};
+use boligmatch::input::{load, RoundPaths};
+use boligmatch::scenario::{self, AddStaff, AddUnits, Scenario};
+use boligmatch::solve::{solve, Settings};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn round_dir(tier: Tier, seed: u64) -> tempfile::TempDir {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("temp dir: {e}"),
+    };
+    if let Err(e) = boligmatch::generate::write(dir.path(), &generate(tier, seed, false)) {
+        panic!("write: {e}");
+    }
+    dir
+}
+
+fn read(dir: &std::path::Path) -> boligmatch::model::Round {
+    let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap_or_default();
+    match load(&RoundPaths::in_dir(dir), today) {
+        Ok(l) => l.round,
+        Err(e) => panic!("generated round must load: {e}"),
+    }
+}
+
+fn tier_s(c: &mut Criterion) {
+    let dir = round_dir(Tier::S, 1);
+    let round = read(dir.path());
+    let mut g = c.benchmark_group("tier S");
+    g.bench_function("read + validate", |b| b.iter(|| read(dir.path())));
+    g.bench_function("eligibility", |b| b.iter(|| Instance::new(&round).unit_pairs.len()));
+    let inst = Instance::new(&round);
+    g.bench_function("model build (MILP)", |b| {
+        b.iter(|| formulate(&inst, &Restrictions::default()).map(|f| f.x.len()))
+    });
+    g.bench_function("solve both levels (flow)", |b| {
+        b.iter(|| solve(&inst, &Restrictions::default(), &Settings::default()))
+    });
+    let milp = Settings { use_flow: false, ..Settings::default() };
+    g.bench_function("solve both levels (MILP)", |b| b.iter(|| solve(&inst, &Restrictions::default(), &milp)));
+    let ten = Options { proposals: 10, ..Options::default() };
+    g.bench_function("allocate, 10 ranked proposals", |b| b.iter(|| allocation::run(&round, &ten).map(|o| o.proposals.len())));
+    g.finish();
+}
+
+/// 1,000 Ballerup-size scenarios: 0–9 extra units of each kind × 0–3 extra
+/// workers of each method, in a fixed pattern.
+fn thousand_scenarios(base: &boligmatch::model::Round) -> Vec<Scenario> {
+    let kinds = boligmatch::model::UnitKind::ALL;
+    let methods = boligmatch::model::Method::ALL;
+    (0..1000)
+        .map(|i| Scenario {
+            name: format!("s{i}"),
+            add_units: vec![AddUnits {
+                kind: kinds[i % kinds.len()],
+                count: (i / 5 % 10) as u32,
+                places: 1,
+                rent_dkk: 2500.0 + (i % 7) as f64 * 150.0,
+                drug_free: false,
+                gender: boligmatch::model::UnitGender::Any,
+                min_age: 16,
+                max_age: None,
+                area: base.units.first().and_then(|u| u.area.clone()),
+                available_from: None,
+                id_prefix: None,
+            }],
+            add_staff: vec![AddStaff {
+                method: methods[i % methods.len()],
+                gender: if i % 2 == 0 { boligmatch::model::Gender::F } else { boligmatch::model::Gender::M },
+                capacity: 5,
+                count: (i / 50 % 4) as u32,
+                id_prefix: None,
+            }],
+            ..Scenario::default()
+        })
+        .collect()
+}
+
+fn whatif(c: &mut Criterion) {
+    let dir = round_dir(Tier::S, 1);
+    let base = read(dir.path());
+    let scenarios = thousand_scenarios(&base);
+    let mut g = c.benchmark_group("what-if");
+    g.sample_size(10);
+    g.bench_function("1000 tier-S scenarios", |b| {
+        b.iter(|| scenario::run_all(&base, &scenarios, &Options::default()).map(|r| r.len()))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = tier_s, whatif
+}
+criterion_main!(benches);
