@@ -35,7 +35,9 @@ fn tier_s(c: &mut Criterion) {
     let round = read(dir.path());
     let mut g = c.benchmark_group("tier S");
     g.bench_function("read + validate", |b| b.iter(|| read(dir.path())));
-    g.bench_function("eligibility", |b| b.iter(|| Instance::new(&round).unit_pairs.len()));
+    g.bench_function("eligibility", |b| {
+        b.iter(|| Instance::new(&round).unit_pairs.len())
+    });
     let inst = Instance::new(&round);
     g.bench_function("model build (MILP)", |b| {
         b.iter(|| formulate(&inst, &Restrictions::default()).map(|f| f.x.len()))
@@ -43,10 +45,20 @@ fn tier_s(c: &mut Criterion) {
     g.bench_function("solve both levels (flow)", |b| {
         b.iter(|| solve(&inst, &Restrictions::default(), &Settings::default()))
     });
-    let milp = Settings { use_flow: false, ..Settings::default() };
-    g.bench_function("solve both levels (MILP)", |b| b.iter(|| solve(&inst, &Restrictions::default(), &milp)));
-    let ten = Options { proposals: 10, ..Options::default() };
-    g.bench_function("allocate, 10 ranked proposals", |b| b.iter(|| allocation::run(&round, &ten).map(|o| o.proposals.len())));
+    let milp = Settings {
+        use_flow: false,
+        ..Settings::default()
+    };
+    g.bench_function("solve both levels (MILP)", |b| {
+        b.iter(|| solve(&inst, &Restrictions::default(), &milp))
+    });
+    let ten = Options {
+        proposals: 10,
+        ..Options::default()
+    };
+    g.bench_function("allocate, 10 ranked proposals", |b| {
+        b.iter(|| allocation::run(&round, &ten).map(|o| o.proposals.len()))
+    });
     g.finish();
 }
 
@@ -73,7 +85,11 @@ fn thousand_scenarios(base: &boligmatch::model::Round) -> Vec<Scenario> {
             }],
             add_staff: vec![AddStaff {
                 method: methods[i % methods.len()],
-                gender: if i % 2 == 0 { boligmatch::model::Gender::F } else { boligmatch::model::Gender::M },
+                gender: if i % 2 == 0 {
+                    boligmatch::model::Gender::F
+                } else {
+                    boligmatch::model::Gender::M
+                },
                 capacity: 5,
                 count: (i / 50 % 4) as u32,
                 id_prefix: None,

@@ -67,7 +67,11 @@ impl Exclusion {
             Exclusion::TooFar => format!(
                 "more than {} area step{} from home",
                 policy.max_area_distance.unwrap_or(0),
-                if policy.max_area_distance == Some(1) { "" } else { "s" }
+                if policy.max_area_distance == Some(1) {
+                    ""
+                } else {
+                    "s"
+                }
             ),
         }
     }

@@ -41,7 +41,10 @@ pub struct Files {
 
 fn areas(tier: Tier, n: usize) -> Vec<String> {
     match tier {
-        Tier::S => ["Centrum", "Skovlunde", "Måløv", "Hedegården"].iter().map(|s| s.to_string()).collect(),
+        Tier::S => ["Centrum", "Skovlunde", "Måløv", "Hedegården"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         _ => (1..=n).map(|i| format!("K{i:02}")).collect(),
     }
 }
@@ -89,7 +92,11 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
         (UnitKind::Ordinary, 0.325),
     ];
     for i in 0..n_units {
-        let kind = if tier == Tier::S && i == 0 { UnitKind::SharedLiving } else { pick(&mut rng, &kinds) };
+        let kind = if tier == Tier::S && i == 0 {
+            UnitKind::SharedLiving
+        } else {
+            pick(&mut rng, &kinds)
+        };
         let (lo, hi) = match kind {
             UnitKind::ClubRoom => (2200, 2950),
             UnitKind::SkaevBolig => (2950, 3400),
@@ -98,9 +105,14 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
             UnitKind::Ordinary => (3800, 5400),
         };
         let rent = rng.random_range(lo / 50..=hi / 50) * 50;
-        let places = if kind == UnitKind::SharedLiving { rng.random_range(3..=4) } else { 1 };
+        let places = if kind == UnitKind::SharedLiving {
+            rng.random_range(3..=4)
+        } else {
+            1
+        };
         // The first shared unit of S is the small drug-free residence (4 places).
-        let drug_free = (tier == Tier::S && i == 0) || (kind == UnitKind::SharedLiving && rng.random_bool(0.15));
+        let drug_free = (tier == Tier::S && i == 0)
+            || (kind == UnitKind::SharedLiving && rng.random_bool(0.15));
         let places = if tier == Tier::S && i == 0 { 4 } else { places };
         let gender = match kind {
             UnitKind::SharedLiving if rng.random_bool(0.3) => UnitGender::Women,
@@ -126,11 +138,20 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
             ("kind", kind.as_str().into()),
             ("places", places.to_string()),
             ("rent_dkk", rent.to_string()),
-            ("available_from", available.map(|d| d.to_string()).unwrap_or_default()),
+            (
+                "available_from",
+                available.map(|d| d.to_string()).unwrap_or_default(),
+            ),
             ("drug_free", drug_free.to_string()),
             ("gender", gender.as_str().into()),
-            ("min_age", min_age.map(|a: u32| a.to_string()).unwrap_or_default()),
-            ("max_age", max_age.map(|a: u32| a.to_string()).unwrap_or_default()),
+            (
+                "min_age",
+                min_age.map(|a: u32| a.to_string()).unwrap_or_default(),
+            ),
+            (
+                "max_age",
+                max_age.map(|a: u32| a.to_string()).unwrap_or_default(),
+            ),
             ("area", area.clone()),
         ]);
     }
@@ -142,10 +163,19 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
             17..=79 => rng.random_range(18..=24),
             _ => rng.random_range(25..=29),
         };
-        let gender = if rng.random_bool(1.0 / 3.0) { Gender::F } else { Gender::M };
+        let gender = if rng.random_bool(1.0 / 3.0) {
+            Gender::F
+        } else {
+            Gender::M
+        };
         let substance = pick(
             &mut rng,
-            &[(SubstanceUse::Cannabis, 0.33), (SubstanceUse::Alcohol, 0.15), (SubstanceUse::Drugs, 0.10), (SubstanceUse::None, 0.42)],
+            &[
+                (SubstanceUse::Cannabis, 0.33),
+                (SubstanceUse::Alcohol, 0.15),
+                (SubstanceUse::Drugs, 0.10),
+                (SubstanceUse::None, 0.42),
+            ],
         );
         let psychiatric = rng.random_bool(0.5);
         let in_recovery = substance == SubstanceUse::None && rng.random_bool(0.15);
@@ -172,7 +202,12 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
         let female_staff = match gender {
             Gender::F => pick(
                 &mut rng,
-                &[(None, 0.4), (Some(FemaleStaff::Required), 0.2), (Some(FemaleStaff::Preferred), 0.2), (Some(FemaleStaff::No), 0.2)],
+                &[
+                    (None, 0.4),
+                    (Some(FemaleStaff::Required), 0.2),
+                    (Some(FemaleStaff::Preferred), 0.2),
+                    (Some(FemaleStaff::No), 0.2),
+                ],
             ),
             Gender::M => None,
         };
@@ -198,10 +233,18 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
             ("psychiatric", psychiatric.to_string()),
             ("in_recovery", in_recovery.to_string()),
             ("income_dkk", income.to_string()),
-            ("max_rent_dkk", max_rent.map(|m: u32| m.to_string()).unwrap_or_default()),
+            (
+                "max_rent_dkk",
+                max_rent.map(|m: u32| m.to_string()).unwrap_or_default(),
+            ),
             ("stay", stay.as_str().into()),
             ("registered", registered.to_string()),
-            ("female_staff", female_staff.map(|f| f.as_str().to_string()).unwrap_or_default()),
+            (
+                "female_staff",
+                female_staff
+                    .map(|f| f.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
             ("home_area", areas[home].clone()),
             ("preferred_areas", preferred),
             ("declined_units", declined),
@@ -212,11 +255,31 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
     let mut staff: Vec<Row> = Vec::new();
     for i in 0..n_staff {
         let method = if tier == Tier::S {
-            [Method::Act, Method::Act, Method::Icm, Method::Icm, Method::Icm, Method::Cti, Method::Cti, Method::Cti][i % 8]
+            [
+                Method::Act,
+                Method::Act,
+                Method::Icm,
+                Method::Icm,
+                Method::Icm,
+                Method::Cti,
+                Method::Cti,
+                Method::Cti,
+            ][i % 8]
         } else {
-            pick(&mut rng, &[(Method::Act, 0.25), (Method::Icm, 0.37), (Method::Cti, 0.38)])
+            pick(
+                &mut rng,
+                &[
+                    (Method::Act, 0.25),
+                    (Method::Icm, 0.37),
+                    (Method::Cti, 0.38),
+                ],
+            )
         };
-        let gender = if (tier == Tier::S && i < 2) || rng.random_bool(0.55) { Gender::F } else { Gender::M };
+        let gender = if (tier == Tier::S && i < 2) || rng.random_bool(0.55) {
+            Gender::F
+        } else {
+            Gender::M
+        };
         staff.push(vec![
             ("staff_id", format!("S{:04}", i + 1)),
             ("gender", gender.as_str().into()),
@@ -226,11 +289,16 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
     }
     // Policy: one municipality for S; for M and L, placements within the home
     // municipality and its neighbours.
-    let mut policy = String::from("# Generated by boligmatch generate (synthetic data).\nround_date = 2014-11-03\n");
+    let mut policy = String::from(
+        "# Generated by boligmatch generate (synthetic data).\nround_date = 2014-11-03\n",
+    );
     if tier != Tier::S {
         policy.push_str("max_area_distance = 1\n\n[area_neighbours]\n");
         for (i, a) in areas.iter().enumerate() {
-            let ns: Vec<String> = neighbours(i).iter().map(|&n| format!("\"{}\"", areas[n])).collect();
+            let ns: Vec<String> = neighbours(i)
+                .iter()
+                .map(|&n| format!("\"{}\"", areas[n]))
+                .collect();
             let _ = writeln!(policy, "{a} = [{}]", ns.join(", "));
         }
     }
@@ -304,16 +372,12 @@ fn danish(col: &str, v: &str) -> (String, String) {
         ("female_staff", "preferred") => "foretrukket".into(),
         ("female_staff", "no") => "nej".into(),
         ("rent_dkk" | "income_dkk" | "max_rent_dkk", n) => {
+            // Danish Excel: thousands with '.', decimals with ','.
             let kr: i64 = n.parse().unwrap_or(0);
-            let s = kr.to_string();
-            let mut g = String::new();
-            for (i, c) in s.chars().enumerate() {
-                if i > 0 && (s.len() - i) % 3 == 0 {
-                    g.push('.');
-                }
-                g.push(c);
-            }
-            format!("{g},00")
+            format!(
+                "{},00",
+                crate::model::fmt_kr(kr * 100).trim_end_matches(" kr")
+            )
         }
         ("available_from" | "registered", d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map(|d| d.format("%d-%m-%Y").to_string())
@@ -327,12 +391,22 @@ fn write_csv(rows: &[Row], excel: bool) -> Vec<u8> {
     let delimiter = if excel { b';' } else { b',' };
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
-        .terminator(if excel { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+        .terminator(if excel {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        })
         .from_writer(Vec::new());
     if let Some(first) = rows.first() {
         let header: Vec<String> = first
             .iter()
-            .map(|(c, _)| if excel { danish(c, "").0 } else { c.to_string() })
+            .map(|(c, _)| {
+                if excel {
+                    danish(c, "").0
+                } else {
+                    c.to_string()
+                }
+            })
             .collect();
         let _ = w.write_record(&header);
     }

@@ -48,7 +48,14 @@ const NONE: usize = usize::MAX;
 
 impl Graph {
     fn new(n: usize) -> Self {
-        Graph { head: Vec::new(), to: Vec::new(), cap: Vec::new(), cost: Vec::new(), first: vec![NONE; n], next: Vec::new() }
+        Graph {
+            head: Vec::new(),
+            to: Vec::new(),
+            cap: Vec::new(),
+            cost: Vec::new(),
+            first: vec![NONE; n],
+            next: Vec::new(),
+        }
     }
     fn arc(&mut self, a: usize, b: usize, cap: i32, cost: Cost) -> usize {
         let e = self.to.len();
@@ -95,7 +102,9 @@ fn solve_flow(inst: &Instance, forced: &[(usize, usize)], branches: &[Branch]) -
         if must[p].is_some_and(|m| m != u) {
             return false;
         }
-        branches.iter().all(|&(bu, rule, side_a)| bu != u || rule.side_a(&round.people[p]) == side_a)
+        branches
+            .iter()
+            .all(|&(bu, rule, side_a)| bu != u || rule.side_a(&round.people[p]) == side_a)
     };
     for (u, unit) in round.units.iter().enumerate() {
         g.arc(0, unit_node(u), unit.places as i32, Cost::default());
@@ -107,13 +116,18 @@ fn solve_flow(inst: &Instance, forced: &[(usize, usize)], branches: &[Branch]) -
             unit_arcs.push((e, q.person, q.target));
         }
     }
-    for p in 0..n_people {
-        let bonus = i64::from(must[p].is_some());
+    for (p, m) in must.iter().enumerate() {
+        let bonus = i64::from(m.is_some());
         g.arc(p_in(p), p_out(p), 1, Cost([-bonus, -inst.priority[p], 0]));
     }
     let mut staff_arcs = Vec::with_capacity(inst.staff_pairs.len());
     for q in &inst.staff_pairs {
-        let e = g.arc(p_out(q.person), class_node(q.target), 1, Cost([0, 0, -q.fit]));
+        let e = g.arc(
+            p_out(q.person),
+            class_node(q.target),
+            1,
+            Cost([0, 0, -q.fit]),
+        );
         staff_arcs.push((e, q.person, q.target));
     }
     for (c, class) in inst.classes.iter().enumerate() {
@@ -136,7 +150,12 @@ fn solve_flow(inst: &Instance, forced: &[(usize, usize)], branches: &[Branch]) -
     // p_in → p_out arcs: the forward arc is the one whose head is p_in(p).
     for e in (0..g.to.len()).step_by(2) {
         let (a, b) = (g.head[e], g.to[e]);
-        if a >= p_in(0) && a < p_in(0) + n_people && b >= p_out(0) && b < p_out(0) + n_people && pot[a] < inf {
+        if a >= p_in(0)
+            && a < p_in(0) + n_people
+            && b >= p_out(0)
+            && b < p_out(0) + n_people
+            && pot[a] < inf
+        {
             let d = pot[a] + g.cost[e];
             if d < pot[b] {
                 pot[b] = d;
@@ -229,17 +248,29 @@ fn solve_flow(inst: &Instance, forced: &[(usize, usize)], branches: &[Branch]) -
             class_of[p] = Some(c);
         }
     }
-    FlowSolution { unit_of, class_of, cost: total }
+    FlowSolution {
+        unit_of,
+        class_of,
+        cost: total,
+    }
 }
 
 /// A shared unit whose occupants break a separation rule in `sol`, if any.
-fn violation(inst: &Instance, unit_of: &UnitPlan, branches: &[Branch]) -> Option<(usize, Separation)> {
+fn violation(
+    inst: &Instance,
+    unit_of: &UnitPlan,
+    branches: &[Branch],
+) -> Option<(usize, Separation)> {
     violations(inst, unit_of, branches).into_iter().next()
 }
 
 /// Every shared unit whose occupants break a separation rule, with the side
 /// whose occupants have the larger total priority (ties: side A).
-fn violations(inst: &Instance, unit_of: &UnitPlan, branches: &[Branch]) -> Vec<(usize, Separation)> {
+fn violations(
+    inst: &Instance,
+    unit_of: &UnitPlan,
+    branches: &[Branch],
+) -> Vec<(usize, Separation)> {
     let mut out = Vec::new();
     let round = inst.round;
     let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); round.units.len()];
@@ -303,14 +334,26 @@ fn presumed_sides(inst: &Instance, forced: &[(usize, usize)]) -> Vec<Branch> {
     out
 }
 
-/// A quick plan that keeps the separation rules: presume a side for every
-/// shared unit, solve, and fix any unit still violated to the side with more
-/// priority among its occupants, re-solve, repeat.
-fn dive(inst: &Instance, forced: &[(usize, usize)], need: i64, from: &[Branch]) -> Option<FlowSolution> {
-    let mut branches = from.to_vec();
-    branches.extend(presumed_sides(inst, forced));
-    for _ in 0..64 {
-        let sol = solve_flow(inst, forced, &branches);
+/// A quick plan that keeps the separation rules: from the relaxation's
+/// solution, fix every violated unit to the side with more priority among its
+/// occupants, re-solve, repeat; if that does not settle, presume a side for
+/// every shared unit at once.
+fn dive(
+    inst: &Instance,
+    forced: &[(usize, usize)],
+    need: i64,
+    root: &FlowSolution,
+) -> Option<FlowSolution> {
+    let mut branches: Vec<Branch> = Vec::new();
+    let mut sol = FlowSolution {
+        unit_of: root.unit_of.clone(),
+        class_of: root.class_of.clone(),
+        cost: root.cost,
+    };
+    for round in 0..8 {
+        if round > 0 {
+            sol = solve_flow(inst, forced, &branches);
+        }
         if -sol.cost.0[0] < need {
             return None;
         }
@@ -332,7 +375,9 @@ fn dive(inst: &Instance, forced: &[(usize, usize)], need: i64, from: &[Branch]) 
             branches.push((u, rule, a >= b));
         }
     }
-    None
+    let presumed = presumed_sides(inst, forced);
+    let sol = solve_flow(inst, forced, &presumed);
+    (-sol.cost.0[0] >= need && violations(inst, &sol.unit_of, &presumed).is_empty()).then_some(sol)
 }
 
 /// What the flow solver found.
@@ -386,12 +431,11 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
     let mut pool: Vec<Vec<Branch>> = vec![Vec::new()];
     let root = solve_flow(inst, &forced, &[]);
     open.push(Reverse((root.cost, Reverse(0), 0)));
-    let needs_branching = violation(inst, &root.unit_of, &[]).is_some();
+    if violation(inst, &root.unit_of, &[]).is_some() {
+        best = dive(inst, &forced, need, &root);
+    }
     let mut cached: Vec<Option<FlowSolution>> = vec![Some(root)];
     let mut nodes = 1;
-    if needs_branching {
-        best = dive(inst, &forced, need, &[]);
-    }
     let trace = std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some();
     while let Some(Reverse((bound, _, id))) = open.pop() {
         if best.as_ref().is_some_and(|b| bound >= b.cost) {
@@ -399,7 +443,9 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
             open.clear();
             break;
         }
-        let Some(sol) = cached[id].take() else { continue };
+        let Some(sol) = cached[id].take() else {
+            continue;
+        };
         // Every pinned or forced placement must hold.
         if -sol.cost.0[0] < need {
             continue;
@@ -411,7 +457,9 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
             }
             Some((u, rule)) => {
                 let stop = nodes >= limits.max_nodes
-                    || limits.deadline.is_some_and(|d| std::time::Instant::now() >= d);
+                    || limits
+                        .deadline
+                        .is_some_and(|d| std::time::Instant::now() >= d);
                 if stop {
                     open.push(Reverse((bound, Reverse(branches.len()), id)));
                     cached[id] = Some(sol);
@@ -419,7 +467,10 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
                     break;
                 }
                 for side in [false, true] {
-                    if limits.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                    if limits
+                        .deadline
+                        .is_some_and(|d| std::time::Instant::now() >= d)
+                    {
                         break;
                     }
                     let mut b = branches.clone();
@@ -429,7 +480,9 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
                     if trace {
                         eprintln!("node {nodes}: depth {} cost {:?}", b.len(), child.cost);
                     }
-                    if -child.cost.0[0] < need || best.as_ref().is_some_and(|x| child.cost >= x.cost) {
+                    if -child.cost.0[0] < need
+                        || best.as_ref().is_some_and(|x| child.cost >= x.cost)
+                    {
                         continue;
                     }
                     pool.push(b.clone());

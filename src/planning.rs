@@ -124,14 +124,8 @@ pub fn load_templates(path: &Path) -> Result<Templates> {
     })?;
     let text = input::text::decode(&bytes);
     let file = path.display().to_string();
-    let t: Templates = toml::from_str(&text).map_err(|e| {
-        let message = e.message().trim().replace('\n', " ");
-        let p = match e.span() {
-            Some(span) => Problem::line(&file, policy_input::line_of(&text, span.start), message),
-            None => Problem::file(&file, message),
-        };
-        Error::Input(Problems(vec![p]))
-    })?;
+    let t: Templates = toml::from_str(&text)
+        .map_err(|e| Error::Input(Problems(vec![policy_input::toml_problem(&file, &text, &e)])))?;
     let mut problems = Vec::new();
     for u in &t.unit {
         if u.places > 1 && u.kind != UnitKind::SharedLiving {

@@ -147,14 +147,8 @@ pub fn load(path: &Path) -> Result<Scenario> {
     })?;
     let text = input::text::decode(&bytes);
     let file = path.display().to_string();
-    let raw: ScenarioFile = toml::from_str(&text).map_err(|e| {
-        let message = e.message().trim().replace('\n', " ");
-        let p = match e.span() {
-            Some(span) => Problem::line(&file, policy_input::line_of(&text, span.start), message),
-            None => Problem::file(&file, message),
-        };
-        Error::Input(Problems(vec![p]))
-    })?;
+    let raw: ScenarioFile = toml::from_str(&text)
+        .map_err(|e| Error::Input(Problems(vec![policy_input::toml_problem(&file, &text, &e)])))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let policy_line = raw
         .policy

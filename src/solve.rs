@@ -250,16 +250,30 @@ pub fn solve(
             Some(crate::netflow::Found::Stopped { best, bound }) => {
                 if let (Some((unit_of, class_of)), Some(_)) = (&best, settings.time_limit) {
                     // Out of time: the best plan, with its honest gap.
-                    let (v1, v2) = (level1_value(inst, unit_of), level2_value(inst, unit_of, class_of));
-                    let s1 = if v1 >= bound.0 { Status::Optimal } else { Status::BestFound { gap: gap(v1, bound.0) } };
+                    let (v1, v2) = (
+                        level1_value(inst, unit_of),
+                        level2_value(inst, unit_of, class_of),
+                    );
+                    let s1 = if v1 >= bound.0 {
+                        Status::Optimal
+                    } else {
+                        Status::BestFound {
+                            gap: gap(v1, bound.0),
+                        }
+                    };
                     let s2 = if v1 >= bound.0 && v2 >= bound.1 {
                         Status::Optimal
                     } else {
-                        Status::BestFound { gap: gap(v2, bound.1.max(v2)) }
+                        Status::BestFound {
+                            gap: gap(v2, bound.1.max(v2)),
+                        }
                     };
                     return Ok(Some(Solution {
                         level1: level(v1, s1),
-                        level2: LevelResult { solve_seconds: 0.0, ..level(v2, s2) },
+                        level2: LevelResult {
+                            solve_seconds: 0.0,
+                            ..level(v2, s2)
+                        },
                         unit_of: unit_of.clone(),
                         class_of: class_of.clone(),
                     }));

@@ -42,7 +42,8 @@ pub fn parse_table(file: &str, text: &str) -> Result<toml::Table, Vec<Problem>> 
         .map_err(|e| vec![toml_problem(file, text, &e)])
 }
 
-fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Problem {
+/// A TOML error as a problem at its line.
+pub fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Problem {
     let message = e.message().trim().replace('\n', " ");
     match e.span() {
         Some(span) => Problem::line(file, line_of(text, span.start), message),

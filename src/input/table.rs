@@ -43,7 +43,8 @@ pub fn read(
     problems: &mut Vec<Problem>,
     warnings: &mut Vec<String>,
 ) -> Option<Table> {
-    let text = text::decode(bytes);
+    // CRLF as LF: the csv reader would otherwise count CRLF lines one short.
+    let text = text::decode(bytes).replace("\r\n", "\n");
     if text.trim().is_empty() {
         let names: Vec<&str> = columns
             .iter()

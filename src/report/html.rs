@@ -161,7 +161,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("x_drugfree", "stoffri bolig", "drug-free"),
     ("x_late", "ikke ledig i tide", "not available in time"),
     ("x_declined", "afslået", "declined"),
-    ("x_far", "for langt fra hjemområdet", "too far from home area"),
+    (
+        "x_far",
+        "for langt fra hjemområdet",
+        "too far from home area",
+    ),
     ("f_area", "ønsket område", "preferred area"),
     ("f_kind", "boligtypen passer", "kind of home suits"),
     ("f_rent", "husleje giver luft", "rent leaves room"),

@@ -116,6 +116,39 @@ fn axis_x(o: &mut String, x0: u32, x1: u32, y: u32, max: f64, unit: &str) {
     );
 }
 
+/// The plotting area of a vertical chart.
+#[derive(Clone, Copy)]
+struct Frame {
+    w: u32,
+    left: u32,
+    right: u32,
+    top: u32,
+    base_y: f64,
+    plot_h: f64,
+}
+
+/// Gridlines with tick labels every quarter, and the unit along the axis.
+fn y_axis(o: &mut String, f: Frame, max: f64, unit: &str) {
+    for k in 0..=4 {
+        let y = f.base_y - f.plot_h * k as f64 / 4.0;
+        let _ = write!(
+            o,
+            r#"<line x1="{}" y1="{y:.1}" x2="{}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{}</text>"#,
+            f.left,
+            f.w - f.right,
+            f.left - 4,
+            y + 4.0,
+            fmt_num(max * k as f64 / 4.0)
+        );
+    }
+    let mid = f.top as f64 + f.plot_h / 2.0;
+    let _ = write!(
+        o,
+        r#"<text x="70" y="{mid}" class="unit" transform="rotate(-90 70 {mid})" text-anchor="middle">{}</text>"#,
+        esc(unit)
+    );
+}
+
 /// Grouped vertical bars: categories along x, one bar per series in each.
 pub fn grouped(
     id: &str,
@@ -154,24 +187,18 @@ pub fn grouped(
     let n = categories.len().max(1) as f64;
     let group_w = plot_w / n;
     let bar_w = (group_w * 0.8) / series.len().max(1) as f64;
-    // y axis with gridlines
-    for k in 0..=4 {
-        let y = base_y - plot_h * k as f64 / 4.0;
-        let _ = write!(
-            o,
-            r#"<line x1="{left}" y1="{y:.1}" x2="{}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{}</text>"#,
-            w - right,
-            left - 4,
-            y + 4.0,
-            fmt_num(max * k as f64 / 4.0)
-        );
-    }
-    let _ = write!(
-        o,
-        r#"<text x="70" y="{}" class="unit" transform="rotate(-90 70 {})" text-anchor="middle">{}</text>"#,
-        top as f64 + plot_h / 2.0,
-        top as f64 + plot_h / 2.0,
-        esc(unit)
+    y_axis(
+        &mut o,
+        Frame {
+            w,
+            left,
+            right,
+            top,
+            base_y,
+            plot_h,
+        },
+        max,
+        unit,
     );
     for (i, c) in categories.iter().enumerate() {
         let gx = left as f64 + group_w * i as f64 + group_w * 0.1;
@@ -310,23 +337,18 @@ pub fn lines(
     let n = steps.len().max(2) as f64 - 1.0;
     let px = |i: usize| left as f64 + plot_w * i as f64 / n;
     let py = |v: f64| base_y - v / max * plot_h;
-    for k in 0..=4 {
-        let y = base_y - plot_h * k as f64 / 4.0;
-        let _ = write!(
-            o,
-            r#"<line x1="{left}" y1="{y:.1}" x2="{}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{}</text>"#,
-            w - right,
-            left - 4,
-            y + 4.0,
-            fmt_num(max * k as f64 / 4.0)
-        );
-    }
-    let _ = write!(
-        o,
-        r#"<text x="70" y="{}" class="unit" transform="rotate(-90 70 {})" text-anchor="middle">{}</text>"#,
-        top as f64 + plot_h / 2.0,
-        top as f64 + plot_h / 2.0,
-        esc(unit)
+    y_axis(
+        &mut o,
+        Frame {
+            w,
+            left,
+            right,
+            top,
+            base_y,
+            plot_h,
+        },
+        max,
+        unit,
     );
     for (i, s) in steps.iter().enumerate() {
         let x = px(i);

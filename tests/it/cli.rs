@@ -472,3 +472,32 @@ fn plan_on_the_sample_templates() {
     assert_eq!(v["after"]["age_18_29_housed"]["met"], true);
     assert!(text(&read(&out, "plan.csv")).starts_with("template,kind,count,cost_each_dkk,cost_dkk"));
 }
+
+#[test]
+fn crlf_files_cite_the_same_lines_as_lf_files() {
+    // Regression: CRLF line ends (Excel's) were counted one line short.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("units.csv"),
+        "unit_id,kind,rent_dkk\r\nU1,ordinary,2000\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("people.csv"),
+        "person_id,gender,age,income_dkk\r\nP1,m,22,8000\r\nP2,m,tyve,8000\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("staff.csv"),
+        "staff_id;gender;method;capacity\r\nS1;f;ICM;-1\r\n",
+    )
+    .unwrap();
+    let o = run(&["check", d.to_str().unwrap()]);
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("people.csv:3: column \"age\": \"tyve\""),
+        "{err}"
+    );
+    assert!(err.contains("staff.csv:2: column \"capacity\""), "{err}");
+}

@@ -92,7 +92,24 @@ pub fn may_live(r: &Round, p: &Person, u: &Unit) -> bool {
         && u.rent <= max_rent
         && !p.declined_units.contains(&u.id)
         && match (&p.home_area, &u.area, r.policy.max_area_distance) {
-            (Some(h), Some(a), Some(d)) => h == a || (d >= 1 && r.policy.area_neighbours.get(h).is_some_and(|n| n.contains(a))) || (d >= 1 && r.policy.area_neighbours.get(a).is_some_and(|n| n.contains(h))) || d >= 2 && r.policy.area_distance.get(&(h.clone(), a.clone())).is_some_and(|x| *x <= d),
+            (Some(h), Some(a), Some(d)) => {
+                h == a
+                    || (d >= 1
+                        && r.policy
+                            .area_neighbours
+                            .get(h)
+                            .is_some_and(|n| n.contains(a)))
+                    || (d >= 1
+                        && r.policy
+                            .area_neighbours
+                            .get(a)
+                            .is_some_and(|n| n.contains(h)))
+                    || d >= 2
+                        && r.policy
+                            .area_distance
+                            .get(&(h.clone(), a.clone()))
+                            .is_some_and(|x| *x <= d)
+            }
             _ => true,
         }
 }

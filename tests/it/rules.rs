@@ -359,13 +359,23 @@ fn placements_stay_within_max_area_distance() {
         u.area = Some(area.into());
         u
     };
-    let mut people: Vec<Person> = (1..=3).map(|i| person(&format!("P{i}"), Gender::M, 22, 8000)).collect();
+    let mut people: Vec<Person> = (1..=3)
+        .map(|i| person(&format!("P{i}"), Gender::M, 22, 8000))
+        .collect();
     for p in &mut people {
         p.home_area = Some("A".into());
     }
-    let mut r = round(vec![mk("U1", "A"), mk("U2", "B"), mk("U3", "C")], people, vec![s_cti(3)]);
-    r.policy.area_neighbours.insert("A".into(), vec!["B".into()]);
-    r.policy.area_neighbours.insert("C".into(), vec!["B".into()]);
+    let mut r = round(
+        vec![mk("U1", "A"), mk("U2", "B"), mk("U3", "C")],
+        people,
+        vec![s_cti(3)],
+    );
+    r.policy
+        .area_neighbours
+        .insert("A".into(), vec!["B".into()]);
+    r.policy
+        .area_neighbours
+        .insert("C".into(), vec!["B".into()]);
     r.policy.max_area_distance = Some(1);
     r.policy.derive_area_distances();
     let p = &run(&r).proposals[0];
@@ -375,7 +385,10 @@ fn placements_stay_within_max_area_distance() {
     far.units.retain(|u| u.id == "U3");
     far.people.truncate(1);
     let p = &run(&far).proposals[0];
-    assert_eq!(p.unplaced[0].details, "more than 1 area step from home: 1 unit");
+    assert_eq!(
+        p.unplaced[0].details,
+        "more than 1 area step from home: 1 unit"
+    );
     r.policy.max_area_distance = Some(2);
     r.policy.derive_area_distances();
     assert_eq!(run(&r).proposals[0].placements.len(), 3);

@@ -1,0 +1,68 @@
+//! The generator: deterministic, valid, in both dialects, at the tier sizes.
+
+use boligmatch::generate::{generate, write, Tier};
+use boligmatch::input::{load, RoundPaths};
+use boligmatch::model::{AgeBand, Gender, Round};
+
+fn load_files(tier: Tier, seed: u64, excel: bool) -> Round {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &generate(tier, seed, excel)).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    load(&RoundPaths::in_dir(dir.path()), today).unwrap().round
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_round() {
+    assert_eq!(generate(Tier::S, 7, false), generate(Tier::S, 7, false));
+    assert_ne!(generate(Tier::S, 7, false), generate(Tier::S, 8, false));
+}
+
+#[test]
+fn excel_dialect_loads_to_the_same_round() {
+    for tier in [Tier::S, Tier::M] {
+        let a = load_files(tier, 3, false);
+        let b = load_files(tier, 3, true);
+        assert_eq!(a, b);
+    }
+    let files = generate(Tier::S, 3, true);
+    let units = &files.files[0].1;
+    assert!(
+        std::str::from_utf8(units).is_err(),
+        "Windows-1252, not UTF-8"
+    );
+    assert!(units.windows(2).any(|w| w == b"\r\n"));
+}
+
+#[test]
+fn tiers_have_their_sizes_and_realistic_marginals() {
+    for tier in [Tier::S, Tier::M] {
+        let r = load_files(tier, 1, false);
+        let (p, u, s, a) = tier.size();
+        assert_eq!((r.people.len(), r.units.len(), r.staff.len()), (p, u, s));
+        let areas: std::collections::BTreeSet<_> =
+            r.units.iter().filter_map(|u| u.area.clone()).collect();
+        assert!(areas.len() <= a && areas.len() >= a.min(4) - 1);
+        if tier == Tier::M {
+            let n = r.people.len() as f64;
+            let share = |f: &dyn Fn(&boligmatch::model::Person) -> bool| {
+                r.people.iter().filter(|p| f(p)).count() as f64 / n
+            };
+            assert!((0.12..0.22).contains(&share(&|p| p.age_band() == AgeBand::Under18)));
+            assert!((0.28..0.39).contains(&share(&|p| p.gender == Gender::F)));
+            assert!((0.45..0.55).contains(&share(&|p| p.psychiatric)));
+            assert!(r.policy.max_area_distance == Some(1));
+            assert!(r.people.iter().all(|p| p.home_area.is_some()));
+        }
+    }
+}
+
+#[test]
+fn a_generated_round_allocates_and_keeps_every_rule() {
+    let r = load_files(Tier::S, 2, false);
+    let out = boligmatch::allocation::run(&r, &Default::default()).unwrap();
+    assert!(!out.proposals[0].placements.is_empty());
+    assert_eq!(
+        super::common::violations(&r, &out.proposals[0]),
+        Vec::<String>::new()
+    );
+}
