@@ -66,7 +66,9 @@ pub fn run(args: &Args) -> Result<()> {
             "--proposals must be at least 1".into()
         ));
     }
+    let t0 = std::time::Instant::now();
     let (paths, loaded) = args.input.load()?;
+    let read_seconds = t0.elapsed().as_secs_f64();
     let options = Options {
         proposals: args.proposals,
         min_diff: args.min_diff.max(1),
@@ -87,6 +89,7 @@ pub fn run(args: &Args) -> Result<()> {
         inputs: loaded.sources.clone(),
         policy: loaded.round.policy.clone(),
         command_line: std::env::args().collect(),
+        read_seconds,
     };
     let summary = files::summary_json(&outcome, &audit, !args.no_timings);
     if let Some(dir) = &args.out {

@@ -107,6 +107,8 @@ pub struct Audit {
     pub policy: Policy,
     /// The command line as given.
     pub command_line: Vec<String>,
+    /// Seconds spent reading and validating the inputs.
+    pub read_seconds: f64,
 }
 
 fn level(l: &LevelResult) -> Value {
@@ -195,6 +197,7 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
     if with_timings {
         let t = &outcome.timings;
         doc["timings_seconds"] = json!({
+            "read_validate": round6(audit.read_seconds),
             "eligibility": round6(t.eligibility),
             "model_build": round6(t.build),
             "solve_level1": round6(t.solve_level1),
