@@ -343,6 +343,7 @@ fn dive(
     forced: &[(usize, usize)],
     need: i64,
     root: &FlowSolution,
+    deadline: Option<std::time::Instant>,
 ) -> Option<FlowSolution> {
     let mut branches: Vec<Branch> = Vec::new();
     let mut sol = FlowSolution {
@@ -352,6 +353,9 @@ fn dive(
     };
     for round in 0..8 {
         if round > 0 {
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                break;
+            }
             sol = solve_flow(inst, forced, &branches);
         }
         if -sol.cost.0[0] < need {
@@ -432,7 +436,7 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
     let root = solve_flow(inst, &forced, &[]);
     open.push(Reverse((root.cost, Reverse(0), 0)));
     if violation(inst, &root.unit_of, &[]).is_some() {
-        best = dive(inst, &forced, need, &root);
+        best = dive(inst, &forced, need, &root, limits.deadline);
     }
     let mut cached: Vec<Option<FlowSolution>> = vec![Some(root)];
     let mut nodes = 1;
