@@ -89,17 +89,15 @@ pub struct AddStaff {
 struct ScenarioFile {
     name: String,
     #[serde(default)]
-    add_units: Vec<AddUnits>,
+    add_units: Vec<toml::Spanned<AddUnits>>,
     #[serde(default)]
-    remove_units: Vec<RemoveUnits>,
+    remove_units: Vec<toml::Spanned<RemoveUnits>>,
     #[serde(default)]
     add_staff: Vec<AddStaff>,
-    #[serde(default)]
-    remove_staff: Vec<String>,
+    remove_staff: Option<toml::Spanned<Vec<String>>>,
     #[serde(default)]
     add_people: Vec<String>,
-    #[serde(default)]
-    remove_people: Vec<String>,
+    remove_people: Option<toml::Spanned<Vec<String>>>,
     policy: Option<toml::Spanned<toml::Table>>,
 }
 
@@ -126,6 +124,9 @@ pub struct Scenario {
     pub source: String,
     /// Line of `[policy]`, for messages.
     pub policy_line: Option<u64>,
+    /// Lines of the changes, for messages: `add_units#1`, `remove_units#2`,
+    /// `remove_staff`, `remove_people`.
+    pub lines: std::collections::BTreeMap<String, u64>,
 }
 
 impl Scenario {
@@ -150,21 +151,42 @@ pub fn load(path: &Path) -> Result<Scenario> {
     let raw: ScenarioFile = toml::from_str(&text)
         .map_err(|e| Error::Input(Problems(vec![policy_input::toml_problem(&file, &text, &e)])))?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let policy_line = raw
-        .policy
-        .as_ref()
-        .map(|s| policy_input::line_of(&text, s.span().start));
+    let line = |span: std::ops::Range<usize>| policy_input::line_of(&text, span.start);
+    let policy_line = raw.policy.as_ref().map(|s| line(s.span()));
+    let mut lines = std::collections::BTreeMap::new();
+    for (i, a) in raw.add_units.iter().enumerate() {
+        lines.insert(format!("add_units#{}", i + 1), line(a.span()));
+    }
+    for (i, a) in raw.remove_units.iter().enumerate() {
+        lines.insert(format!("remove_units#{}", i + 1), line(a.span()));
+    }
+    for (key, v) in [
+        ("remove_staff", &raw.remove_staff),
+        ("remove_people", &raw.remove_people),
+    ] {
+        if let Some(v) = v {
+            lines.insert(key.to_string(), line(v.span()));
+        }
+    }
     Ok(Scenario {
         name: raw.name,
-        add_units: raw.add_units,
-        remove_units: raw.remove_units,
+        add_units: raw.add_units.into_iter().map(|a| a.into_inner()).collect(),
+        remove_units: raw
+            .remove_units
+            .into_iter()
+            .map(|a| a.into_inner())
+            .collect(),
         add_staff: raw.add_staff,
-        remove_staff: raw.remove_staff,
+        remove_staff: raw.remove_staff.map(|v| v.into_inner()).unwrap_or_default(),
         add_people: raw.add_people.iter().map(|p| dir.join(p)).collect(),
-        remove_people: raw.remove_people,
+        remove_people: raw
+            .remove_people
+            .map(|v| v.into_inner())
+            .unwrap_or_default(),
         policy: raw.policy.map(|s| s.into_inner()),
         source: file,
         policy_line,
+        lines,
     })
 }
 
@@ -241,15 +263,23 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
     let mut r = base.clone();
     let mut problems = Vec::new();
     let file = s.source.as_str();
+    // A problem at the line of one change (file only when not from a file).
+    let at = |key: &str, message: String| Problem {
+        file: file.to_string(),
+        line: s.lines.get(key).copied(),
+        column: None,
+        value: None,
+        message,
+    };
     if let Some(over) = &s.policy {
         r.policy = override_policy(&base.policy, over, file, s.policy_line)?;
     }
-    for rm in &s.remove_units {
+    for (i, rm) in s.remove_units.iter().enumerate() {
         for id in &rm.ids {
             if r.unit_index(id).is_none() {
-                problems.push(Problem::file(
-                    file,
-                    format!("remove_units: unit \"{id}\" is not in the base round"),
+                problems.push(at(
+                    &format!("remove_units#{}", i + 1),
+                    format!("remove_units: unit \"{id}\" is not in the base round; expected a unit_id of units.csv"),
                 ));
             }
         }
@@ -271,8 +301,8 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
     }
     for (i, add) in s.add_units.iter().enumerate() {
         if add.places > 1 && add.kind != UnitKind::SharedLiving {
-            problems.push(Problem::file(
-                file,
+            problems.push(at(
+                &format!("add_units#{}", i + 1),
                 format!(
                     "add_units #{}: places {} on a {} unit; only shared_living has several places",
                     i + 1,
@@ -282,15 +312,15 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
             ));
         }
         if add.rent_dkk < 0.0 {
-            problems.push(Problem::file(
-                file,
+            problems.push(at(
+                &format!("add_units#{}", i + 1),
                 format!("add_units #{}: rent_dkk must be 0 or more", i + 1),
             ));
         }
         let available_from = match add.available_from.as_deref().map(input::text::parse_date) {
             Some(Err(m)) => {
-                problems.push(Problem::file(
-                    file,
+                problems.push(at(
+                    &format!("add_units#{}", i + 1),
                     format!("add_units #{}: available_from {m}", i + 1),
                 ));
                 None
@@ -328,9 +358,9 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
     }
     for id in &s.remove_staff {
         if !r.staff.iter().any(|st| st.id == *id) {
-            problems.push(Problem::file(
-                file,
-                format!("remove_staff: \"{id}\" is not in the base round"),
+            problems.push(at(
+                "remove_staff",
+                format!("remove_staff: \"{id}\" is not in the base round; expected a staff_id of staff.csv"),
             ));
         }
     }
@@ -360,9 +390,9 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
     }
     for id in &s.remove_people {
         if !r.people.iter().any(|p| p.id == *id) {
-            problems.push(Problem::file(
-                file,
-                format!("remove_people: \"{id}\" is not in the base round"),
+            problems.push(at(
+                "remove_people",
+                format!("remove_people: \"{id}\" is not in the base round; expected a person_id of people.csv"),
             ));
         }
     }

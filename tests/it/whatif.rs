@@ -162,6 +162,23 @@ fn bad_scenario_files_say_file_line_and_key() {
         e.contains("bad.toml:6:") && e.contains("colour") && e.contains("capacity"),
         "{e}"
     );
+    std::fs::write(
+        &f,
+        "name = \"x\"\nremove_people = [\"P01\", \"P99\"]\n\n[[remove_units]]\nids = [\"U99\"]\n",
+    )
+    .unwrap();
+    let s = scenario::load(&f).unwrap();
+    let e = scenario::apply(&sample_round(), &s)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("bad.toml:2: remove_people: \"P99\" is not in the base round"),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad.toml:4: remove_units: unit \"U99\" is not in the base round"),
+        "{e}"
+    );
     std::fs::write(&f, "name = \"x\"\n\n[policy]\nmax_rent = 0.6\n").unwrap();
     let s = scenario::load(&f).unwrap();
     let e = scenario::apply(&sample_round(), &s)
