@@ -19,6 +19,15 @@ pub enum Format {
     Json,
 }
 
+/// Solver choice.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum SolverArg {
+    /// Network flow where it applies, else the MILP.
+    Auto,
+    /// Always the MILP (HiGHS).
+    Milp,
+}
+
 /// Arguments of `allocate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,6 +39,10 @@ pub struct Args {
     /// Seconds per solver level; when hit, results are "best found" with the gap.
     #[arg(long, value_name = "SECONDS")]
     time_limit: Option<f64>,
+    /// Which exact solver finds proposal 1 and the alternatives: the network
+    /// flow where the round allows it (auto), or always the MILP.
+    #[arg(long, value_enum, default_value_t = SolverArg::Auto)]
+    solver: SolverArg,
     /// Number of ranked proposals.
     #[arg(long, default_value_t = 3, value_name = "K")]
     proposals: usize,
@@ -75,7 +88,7 @@ pub fn run(args: &Args) -> Result<()> {
         alternatives: args.alternatives,
         settings: Settings {
             time_limit: args.time_limit,
-            ..Settings::default()
+            use_flow: args.solver == SolverArg::Auto,
         },
         targets: Vec::new(),
     };

@@ -13,7 +13,7 @@ use crate::model::{
 };
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use table::{Cells, Column};
+use table::Column;
 
 /// Where the four inputs of a round are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,13 +336,7 @@ pub fn read_units(
     problems: &mut Vec<Problem>,
     warnings: &mut Vec<String>,
 ) -> Vec<Unit> {
-    let Some(t) = table::read(file, bytes, UNIT_COLUMNS, problems, warnings) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for row in &t.rows {
-        let before = problems.len();
-        let mut c = Cells::new(&t, row, problems);
+    table::rows(file, bytes, UNIT_COLUMNS, problems, warnings, |c| {
         let id = c.text("unit_id");
         let kind = c.word("kind", true, UnitKind::parse, UnitKind::expected());
         let places = c.int("places", false, 1, 10_000).unwrap_or(1) as u32;
@@ -375,26 +369,23 @@ pub fn read_units(
                 );
             }
         }
-        if problems.len() > before {
-            continue;
-        }
-        if let (Some(id), Some(kind), Some(rent)) = (id, kind, rent) {
-            out.push(Unit {
-                id,
-                kind,
-                places,
-                rent,
-                available_from,
-                drug_free,
-                gender,
-                min_age,
-                max_age,
-                area,
-                line: row.line,
-            });
-        }
-    }
-    out
+        let (Some(id), Some(kind), Some(rent)) = (id, kind, rent) else {
+            return None;
+        };
+        Some(Unit {
+            id,
+            kind,
+            places,
+            rent,
+            available_from,
+            drug_free,
+            gender,
+            min_age,
+            max_age,
+            area,
+            line: c.line(),
+        })
+    })
 }
 
 /// Reads people.csv.
@@ -404,24 +395,15 @@ pub fn read_people(
     problems: &mut Vec<Problem>,
     warnings: &mut Vec<String>,
 ) -> Vec<Person> {
-    let Some(t) = table::read(file, bytes, PEOPLE_COLUMNS, problems, warnings) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for row in &t.rows {
-        let before = problems.len();
-        let mut c = Cells::new(&t, row, problems);
+    table::rows(file, bytes, PEOPLE_COLUMNS, problems, warnings, |c| {
         let id = c.text("person_id");
         if let Some(pid) = &id {
             if looks_like_cpr(pid) {
-                let header = c.header("person_id");
-                c.problems.push(Problem::cell(
-                    &t.file,
-                    row.line,
-                    &header,
+                c.fail(
+                    "person_id",
                     None,
                     "looks like a Danish CPR number (value not shown); replace it with a pseudonymous id such as P01 before export",
-                ));
+                );
             }
         }
         let gender = c.word("gender", true, Gender::parse, Gender::expected());
@@ -458,15 +440,15 @@ pub fn read_people(
             .map(text::parse_list)
             .unwrap_or_default();
         let pinned_unit = c.get("pinned_unit").map(str::to_string);
-        if problems.len() > before {
-            continue;
-        }
-        if let (Some(id), Some(gender), Some(age), Some(income)) = (id, gender, age, income) {
+        let (Some(id), Some(gender), Some(age), Some(income)) = (id, gender, age, income) else {
+            return None;
+        };
+        {
             let female_staff = female_staff.unwrap_or(match gender {
                 Gender::F => FemaleStaff::Preferred,
                 Gender::M => FemaleStaff::No,
             });
-            out.push(Person {
+            Some(Person {
                 id,
                 gender,
                 age,
@@ -482,11 +464,10 @@ pub fn read_people(
                 preferred_areas,
                 declined_units,
                 pinned_unit,
-                line: row.line,
-            });
+                line: c.line(),
+            })
         }
-    }
-    out
+    })
 }
 
 /// Reads staff.csv.
@@ -496,33 +477,23 @@ pub fn read_staff(
     problems: &mut Vec<Problem>,
     warnings: &mut Vec<String>,
 ) -> Vec<Staff> {
-    let Some(t) = table::read(file, bytes, STAFF_COLUMNS, problems, warnings) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for row in &t.rows {
-        let before = problems.len();
-        let mut c = Cells::new(&t, row, problems);
+    table::rows(file, bytes, STAFF_COLUMNS, problems, warnings, |c| {
         let id = c.text("staff_id");
         let gender = c.word("gender", true, Gender::parse, Gender::expected());
         let method = c.word("method", true, Method::parse, Method::expected());
         let capacity = c.int("capacity", true, 0, 10_000).map(|n| n as u32);
-        if problems.len() > before {
-            continue;
-        }
-        if let (Some(id), Some(gender), Some(method), Some(capacity)) =
-            (id, gender, method, capacity)
-        {
-            out.push(Staff {
-                id,
-                gender,
-                method,
-                capacity,
-                line: row.line,
-            });
-        }
-    }
-    out
+        let (Some(id), Some(gender), Some(method), Some(capacity)) = (id, gender, method, capacity)
+        else {
+            return None;
+        };
+        Some(Staff {
+            id,
+            gender,
+            method,
+            capacity,
+            line: c.line(),
+        })
+    })
 }
 
 /// A Danish CPR number: `ddmmyy-xxxx` or ten digits with a plausible date.

@@ -167,6 +167,30 @@ pub fn read(
     })
 }
 
+/// Reads every row of an export with `parse`; a row with any problem yields
+/// nothing, and every problem is kept.
+pub fn rows<T>(
+    file: &str,
+    bytes: &[u8],
+    columns: &[Column],
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<String>,
+    mut parse: impl FnMut(&mut Cells<'_>) -> Option<T>,
+) -> Vec<T> {
+    let Some(t) = read(file, bytes, columns, problems, warnings) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for row in &t.rows {
+        let before = problems.len();
+        let item = parse(&mut Cells::new(&t, row, problems));
+        if problems.len() == before {
+            out.extend(item);
+        }
+    }
+    out
+}
+
 /// Reads typed cells of one row, collecting problems.
 pub struct Cells<'a> {
     table: &'a Table,

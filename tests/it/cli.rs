@@ -354,6 +354,8 @@ fn a_time_limit_is_reported_as_best_found_never_optimal() {
         sample("ballerup-2014").to_str().unwrap(),
         "--time-limit",
         "0.000001",
+        "--solver",
+        "milp",
         "--proposals",
         "1",
         "--out",

@@ -66,3 +66,59 @@ fn a_generated_round_allocates_and_keeps_every_rule() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_time_limited_flow_never_claims_a_false_optimum() {
+    use boligmatch::formulation::{Instance, Restrictions};
+    use boligmatch::solve::{solve, Settings, Status};
+    for seed in 1..=4 {
+        let r = load_files(Tier::S, seed, false);
+        let inst = Instance::new(&r);
+        let exact = solve(
+            &inst,
+            &Restrictions::default(),
+            &Settings {
+                use_flow: false,
+                ..Settings::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+        let quick = solve(
+            &inst,
+            &Restrictions::default(),
+            &Settings {
+                time_limit: Some(1e-9),
+                ..Settings::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+        let got = (quick.level1.value, quick.level2.value);
+        let best = (exact.level1.value, exact.level2.value);
+        assert!(
+            got <= best,
+            "seed {seed}: {got:?} beats the optimum {best:?}"
+        );
+        match (quick.level1.status, quick.level2.status) {
+            (Status::Optimal, Status::Optimal) => assert_eq!(got, best, "seed {seed}"),
+            (Status::Optimal, Status::BestFound { gap }) => {
+                assert_eq!(got.0, best.0, "seed {seed}");
+                assert!(gap >= 0.0);
+            }
+            (Status::BestFound { gap }, _) => assert!(
+                gap > 0.0 && got.0 < best.0 || got.0 == best.0,
+                "seed {seed}"
+            ),
+        }
+        assert_eq!(
+            super::common::violations(
+                &r,
+                &boligmatch::allocation::run(&r, &Default::default())
+                    .unwrap()
+                    .proposals[0]
+            ),
+            Vec::<String>::new()
+        );
+    }
+}
