@@ -235,6 +235,52 @@ fn solve_flow(inst: &Instance, forced: &[(usize, usize)], branches: &[Branch]) -
             v = g.head[e];
         }
         total = total + real;
+        // Every other path of zero reduced cost is just as short: augment
+        // them too before the next search (one phase, Dinic-style pointers).
+        let zero = Cost::default();
+        let mut it: Vec<usize> = g.first.clone();
+        let mut on_path = vec![false; n];
+        loop {
+            let mut path: Vec<usize> = Vec::new();
+            let mut v = 0;
+            on_path[0] = true;
+            let found = loop {
+                if v == 1 {
+                    break true;
+                }
+                let mut advanced = false;
+                while it[v] != NONE {
+                    let e = it[v];
+                    let w = g.to[e];
+                    if g.cap[e] > 0 && !on_path[w] && g.cost[e] + pot[v] - pot[w] == zero {
+                        path.push(e);
+                        on_path[w] = true;
+                        v = w;
+                        advanced = true;
+                        break;
+                    }
+                    it[v] = g.next[e];
+                }
+                if !advanced {
+                    let Some(e) = path.pop() else { break false };
+                    on_path[v] = false;
+                    v = g.head[e];
+                    it[v] = g.next[e];
+                }
+            };
+            for &e in &path {
+                on_path[g.to[e]] = false;
+            }
+            on_path[0] = false;
+            if !found {
+                break;
+            }
+            for &e in &path {
+                g.cap[e] -= 1;
+                g.cap[e ^ 1] += 1;
+            }
+            total = total + real;
+        }
     }
     let mut unit_of = vec![None; n_people];
     let mut class_of = vec![None; n_people];
