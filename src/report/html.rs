@@ -704,57 +704,21 @@ pub fn allocate(outcome: &Outcome, meta: &Meta, lang: Lang, redact: bool) -> Str
     b.push_str("</section>");
     // Use of units and staff
     let _ = write!(b, "<section><h2>{}</h2>", lang.t("use_by_kind"));
-    let kinds: Vec<String> = outcome
-        .places_by_kind
-        .iter()
-        .map(|(k, _)| k.clone())
-        .collect();
-    let used_kind: Vec<f64> = kinds
-        .iter()
-        .map(|k| best.placements.iter().filter(|p| p.unit_kind == *k).count() as f64)
-        .collect();
-    b.push_str(&svg::grouped(
+    b.push_str(&used_vs_available(
+        lang,
         "use-kind",
         lang.t("use_by_kind"),
-        &kinds,
-        &[
-            (lang.t("used").to_string(), used_kind),
-            (
-                lang.t("available").to_string(),
-                outcome
-                    .places_by_kind
-                    .iter()
-                    .map(|(_, n)| f64::from(*n))
-                    .collect(),
-            ),
-        ],
+        &outcome.places_by_kind,
+        |k| best.placements.iter().filter(|p| p.unit_kind == k).count(),
         lang.t("places"),
     ));
     let _ = write!(b, "<h2>{}</h2>", lang.t("use_by_method"));
-    let methods: Vec<String> = outcome
-        .slots_by_method
-        .iter()
-        .map(|(m, _)| m.clone())
-        .collect();
-    let used_method: Vec<f64> = methods
-        .iter()
-        .map(|m| best.placements.iter().filter(|p| p.method == *m).count() as f64)
-        .collect();
-    b.push_str(&svg::grouped(
+    b.push_str(&used_vs_available(
+        lang,
         "use-method",
         lang.t("use_by_method"),
-        &methods,
-        &[
-            (lang.t("used").to_string(), used_method),
-            (
-                lang.t("available").to_string(),
-                outcome
-                    .slots_by_method
-                    .iter()
-                    .map(|(_, n)| f64::from(*n))
-                    .collect(),
-            ),
-        ],
+        &outcome.slots_by_method,
+        |m| best.placements.iter().filter(|p| p.method == m).count(),
         lang.t("support_slots"),
     ));
     b.push_str("</section>");
@@ -762,6 +726,34 @@ pub fn allocate(outcome: &Outcome, meta: &Meta, lang: Lang, redact: bool) -> Str
         lang,
         &format!("{} {}", lang.t("title_allocate"), meta.round_date),
         &b,
+    )
+}
+
+/// Grouped bars of what was used against what was available, per category.
+fn used_vs_available(
+    lang: Lang,
+    id: &str,
+    title: &str,
+    available: &[(String, u32)],
+    used: impl Fn(&str) -> usize,
+    unit: &str,
+) -> String {
+    let names: Vec<String> = available.iter().map(|(k, _)| k.clone()).collect();
+    svg::grouped(
+        id,
+        title,
+        &names,
+        &[
+            (
+                lang.t("used").to_string(),
+                names.iter().map(|k| used(k) as f64).collect(),
+            ),
+            (
+                lang.t("available").to_string(),
+                available.iter().map(|(_, n)| f64::from(*n)).collect(),
+            ),
+        ],
+        unit,
     )
 }
 

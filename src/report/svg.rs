@@ -116,6 +116,19 @@ fn axis_x(o: &mut String, x0: u32, x1: u32, y: u32, max: f64, unit: &str) {
     );
 }
 
+/// Left, right, top and bottom margins of the vertical charts.
+const MARGINS: (u32, u32, u32, u32) = (110, 20, 40, 100);
+
+/// A round axis maximum above every value of every series.
+fn series_max(series: &[(String, Vec<f64>)]) -> f64 {
+    nice_max(
+        series
+            .iter()
+            .flat_map(|(_, v)| v.iter().cloned())
+            .fold(0.0, f64::max),
+    )
+}
+
 /// The plotting area of a vertical chart.
 #[derive(Clone, Copy)]
 struct Frame {
@@ -157,15 +170,9 @@ pub fn grouped(
     series: &[(String, Vec<f64>)],
     unit: &str,
 ) -> String {
-    let w = 760u32;
-    let h = 340u32;
-    let (left, right, top, bottom) = (110u32, 20u32, 40u32, 100u32);
-    let max = nice_max(
-        series
-            .iter()
-            .flat_map(|(_, v)| v.iter().cloned())
-            .fold(0.0, f64::max),
-    );
+    let (w, h) = (760u32, 340u32);
+    let (left, right, top, bottom) = MARGINS;
+    let max = series_max(series);
     let desc = categories
         .iter()
         .enumerate()
@@ -305,15 +312,9 @@ pub fn lines(
     unit: &str,
     marks: &[(usize, usize, String)],
 ) -> String {
-    let w = 760u32;
-    let h = 340u32;
-    let (left, right, top, bottom) = (110u32, 20u32, 40u32, 100u32);
-    let max = nice_max(
-        series
-            .iter()
-            .flat_map(|(_, v)| v.iter().cloned())
-            .fold(0.0, f64::max),
-    );
+    let (w, h) = (760u32, 340u32);
+    let (left, right, top, bottom) = MARGINS;
+    let max = series_max(series);
     let desc = series
         .iter()
         .map(|(n, v)| {
