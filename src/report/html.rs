@@ -204,7 +204,6 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Shelter cost avoided per year (kr)",
     ),
     ("change", "Ændring i bolig", "Change in housed"),
-    ("sweep", "Forløb", "Sweep"),
     ("first_met", "først nået", "first met"),
     (
         "not_within",

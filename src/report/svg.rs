@@ -116,9 +116,6 @@ fn axis_x(o: &mut String, x0: u32, x1: u32, y: u32, max: f64, unit: &str) {
     );
 }
 
-/// Left, right, top and bottom margins of the vertical charts.
-const MARGINS: (u32, u32, u32, u32) = (110, 20, 40, 100);
-
 /// A round axis maximum above every value of every series.
 fn series_max(series: &[(String, Vec<f64>)]) -> f64 {
     nice_max(
@@ -129,21 +126,44 @@ fn series_max(series: &[(String, Vec<f64>)]) -> f64 {
     )
 }
 
-/// The plotting area of a vertical chart.
-#[derive(Clone, Copy)]
+/// Size and margins of the vertical charts (grouped bars, lines).
 struct Frame {
     w: u32,
+    h: u32,
     left: u32,
     right: u32,
     top: u32,
-    base_y: f64,
-    plot_h: f64,
+    bottom: u32,
+}
+
+/// The one frame every vertical chart uses.
+const FRAME: Frame = Frame {
+    w: 760,
+    h: 340,
+    left: 110,
+    right: 20,
+    top: 40,
+    bottom: 100,
+};
+
+impl Frame {
+    fn plot_w(&self) -> f64 {
+        f64::from(self.w - self.left - self.right)
+    }
+    fn plot_h(&self) -> f64 {
+        f64::from(self.h - self.top - self.bottom)
+    }
+    fn base_y(&self) -> f64 {
+        f64::from(self.h - self.bottom)
+    }
 }
 
 /// Gridlines with tick labels every quarter, and the unit along the axis.
-fn y_axis(o: &mut String, f: Frame, max: f64, unit: &str) {
+fn y_axis(o: &mut String, max: f64, unit: &str) {
+    let f = &FRAME;
+    let (base_y, plot_h) = (f.base_y(), f.plot_h());
     for k in 0..=4 {
-        let y = f.base_y - f.plot_h * k as f64 / 4.0;
+        let y = base_y - plot_h * k as f64 / 4.0;
         let _ = write!(
             o,
             r#"<line x1="{}" y1="{y:.1}" x2="{}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{}</text>"#,
@@ -154,7 +174,7 @@ fn y_axis(o: &mut String, f: Frame, max: f64, unit: &str) {
             fmt_num(max * k as f64 / 4.0)
         );
     }
-    let mid = f.top as f64 + f.plot_h / 2.0;
+    let mid = f.top as f64 + plot_h / 2.0;
     let _ = write!(
         o,
         r#"<text x="70" y="{mid}" class="unit" transform="rotate(-90 70 {mid})" text-anchor="middle">{}</text>"#,
@@ -170,8 +190,7 @@ pub fn grouped(
     series: &[(String, Vec<f64>)],
     unit: &str,
 ) -> String {
-    let (w, h) = (760u32, 340u32);
-    let (left, right, top, bottom) = MARGINS;
+    let (w, h, left) = (FRAME.w, FRAME.h, FRAME.left);
     let max = series_max(series);
     let desc = categories
         .iter()
@@ -188,25 +207,11 @@ pub fn grouped(
         .join("; ");
     let mut o = String::new();
     open(&mut o, id, w, h, title, &desc);
-    let plot_w = (w - left - right) as f64;
-    let plot_h = (h - top - bottom) as f64;
-    let base_y = (h - bottom) as f64;
+    let (plot_w, plot_h, base_y) = (FRAME.plot_w(), FRAME.plot_h(), FRAME.base_y());
     let n = categories.len().max(1) as f64;
     let group_w = plot_w / n;
     let bar_w = (group_w * 0.8) / series.len().max(1) as f64;
-    y_axis(
-        &mut o,
-        Frame {
-            w,
-            left,
-            right,
-            top,
-            base_y,
-            plot_h,
-        },
-        max,
-        unit,
-    );
+    y_axis(&mut o, max, unit);
     for (i, c) in categories.iter().enumerate() {
         let gx = left as f64 + group_w * i as f64 + group_w * 0.1;
         for (j, (_, vals)) in series.iter().enumerate() {
@@ -312,8 +317,7 @@ pub fn lines(
     unit: &str,
     marks: &[(usize, usize, String)],
 ) -> String {
-    let (w, h) = (760u32, 340u32);
-    let (left, right, top, bottom) = MARGINS;
+    let (w, h, left) = (FRAME.w, FRAME.h, FRAME.left);
     let max = series_max(series);
     let desc = series
         .iter()
@@ -332,25 +336,11 @@ pub fn lines(
         .join("; ");
     let mut o = String::new();
     open(&mut o, id, w, h, title, &desc);
-    let plot_w = (w - left - right) as f64;
-    let plot_h = (h - top - bottom) as f64;
-    let base_y = (h - bottom) as f64;
+    let (plot_w, plot_h, base_y) = (FRAME.plot_w(), FRAME.plot_h(), FRAME.base_y());
     let n = steps.len().max(2) as f64 - 1.0;
     let px = |i: usize| left as f64 + plot_w * i as f64 / n;
     let py = |v: f64| base_y - v / max * plot_h;
-    y_axis(
-        &mut o,
-        Frame {
-            w,
-            left,
-            right,
-            top,
-            base_y,
-            plot_h,
-        },
-        max,
-        unit,
-    );
+    y_axis(&mut o, max, unit);
     for (i, s) in steps.iter().enumerate() {
         let x = px(i);
         let _ = write!(
