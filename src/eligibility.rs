@@ -92,44 +92,103 @@ pub fn max_rent(person: &Person, policy: &Policy) -> Ore {
 
 /// Every rule that closes `unit` to `person` (empty when the person may live there).
 pub fn exclusions(person: &Person, unit: &Unit, policy: &Policy) -> Vec<Exclusion> {
-    let mut out = Vec::new();
+    let set = exclusion_set(person, unit, policy);
+    Exclusion::ALL
+        .into_iter()
+        .filter(|e| set & (1 << *e as u16) != 0)
+        .collect()
+}
+
+/// The rules that close `unit` to `person`, as a bit set over
+/// `Exclusion as u16` (no allocation: this runs for every person × unit).
+fn exclusion_set(person: &Person, unit: &Unit, policy: &Policy) -> u16 {
+    let mut set = 0u16;
+    let mut add = |e: Exclusion| set |= 1 << e as u16;
     if unit.rent > max_rent(person, policy) {
-        out.push(Exclusion::Rent);
+        add(Exclusion::Rent);
     }
     match (unit.gender, person.gender) {
-        (UnitGender::Women, Gender::M) => out.push(Exclusion::WomenOnly),
-        (UnitGender::Men, Gender::F) => out.push(Exclusion::MenOnly),
+        (UnitGender::Women, Gender::M) => add(Exclusion::WomenOnly),
+        (UnitGender::Men, Gender::F) => add(Exclusion::MenOnly),
         _ => {}
     }
     if person.age < unit.min_age {
-        out.push(Exclusion::TooYoung);
+        add(Exclusion::TooYoung);
     }
     if unit.max_age.is_some_and(|m| person.age > m) {
-        out.push(Exclusion::TooOld);
+        add(Exclusion::TooOld);
     }
     if unit.drug_free && person.substance_use != SubstanceUse::None {
-        out.push(Exclusion::DrugFree);
+        add(Exclusion::DrugFree);
     }
     if unit
         .available_from
         .is_some_and(|d| d > policy.horizon_end())
     {
-        out.push(Exclusion::NotAvailable);
+        add(Exclusion::NotAvailable);
     }
     if person.declined_units.contains(&unit.id) {
-        out.push(Exclusion::Declined);
+        add(Exclusion::Declined);
     }
     if let (Some(home), Some(area)) = (&person.home_area, &unit.area) {
         if !policy.within_reach(home, area) {
-            out.push(Exclusion::TooFar);
+            add(Exclusion::TooFar);
         }
     }
-    out
+    set
 }
 
 /// Whether `person` may live in `unit`.
 pub fn unit_eligible(person: &Person, unit: &Unit, policy: &Policy) -> bool {
-    exclusions(person, unit, policy).is_empty()
+    exclusion_set(person, unit, policy) == 0
+}
+
+/// Units by area, so that a person's eligible units are found among those
+/// within reach of their home instead of among all units.
+#[derive(Debug, Clone)]
+pub struct UnitIndex<'r> {
+    units: &'r [Unit],
+    by_area: BTreeMap<&'r str, Vec<usize>>,
+    without_area: Vec<usize>,
+}
+
+impl<'r> UnitIndex<'r> {
+    /// Indexes `units`.
+    pub fn new(units: &'r [Unit]) -> Self {
+        let mut by_area: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut without_area = Vec::new();
+        for (i, u) in units.iter().enumerate() {
+            match &u.area {
+                Some(a) => by_area.entry(a.as_str()).or_default().push(i),
+                None => without_area.push(i),
+            }
+        }
+        UnitIndex {
+            units,
+            by_area,
+            without_area,
+        }
+    }
+
+    /// The units `person` may live in, in index order.
+    pub fn eligible(&self, person: &Person, policy: &Policy) -> Vec<usize> {
+        let mut candidates: Vec<usize> = match (&person.home_area, policy.max_area_distance) {
+            (Some(home), Some(_)) => {
+                let mut c = self.without_area.clone();
+                let reach = policy.area_distance.get(home);
+                for (area, units) in &self.by_area {
+                    if *area == home.as_str() || reach.is_some_and(|r| r.contains_key(*area)) {
+                        c.extend(units);
+                    }
+                }
+                c.sort_unstable();
+                c
+            }
+            _ => (0..self.units.len()).collect(),
+        };
+        candidates.retain(|&u| unit_eligible(person, &self.units[u], policy));
+        candidates
+    }
 }
 
 /// Whether a worker with `method` and `gender` may support `person`.

@@ -76,13 +76,7 @@ pub fn unplaced_reason(
         .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
         .map(|(i, _)| i)
         .collect();
-    let eligible_units: Vec<usize> = round
-        .units
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| crate::eligibility::unit_eligible(p, u, policy))
-        .map(|(i, _)| i)
-        .collect();
+    let eligible_units: Vec<usize> = inst.unit_index.eligible(p, policy);
     if eligible_classes.is_empty() {
         return why(
             Reason::NoSupportCapacity,

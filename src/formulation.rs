@@ -5,7 +5,7 @@
 //! side of each separation rule it serves. See `docs/model.md` for the math.
 
 use crate::eligibility::{
-    separation_applies, staff_classes, staff_eligible, unit_eligible, StaffClass,
+    separation_applies, staff_classes, staff_eligible, StaffClass, UnitIndex,
 };
 use crate::model::{Gender, Round};
 use crate::scoring::{priority, staff_fit, total, unit_fit};
@@ -37,6 +37,8 @@ pub struct Instance<'r> {
     pub staff_pairs: Vec<Pair>,
     /// Pinned (person, unit).
     pub pins: Vec<(usize, usize)>,
+    /// Units by area, for finding who may live where quickly.
+    pub unit_index: UnitIndex<'r>,
 }
 
 impl<'r> Instance<'r> {
@@ -49,6 +51,7 @@ impl<'r> Instance<'r> {
         let mut unit_pairs = Vec::new();
         let mut staff_pairs = Vec::new();
         let mut pins = Vec::new();
+        let unit_index = UnitIndex::new(&round.units);
         for (pi, p) in round.people.iter().enumerate() {
             if let Some(pin) = &p.pinned_unit {
                 if let Some(ui) = round.unit_index(pin) {
@@ -65,15 +68,16 @@ impl<'r> Instance<'r> {
                     fit: total(&staff_fit(p, c.method, c.gender, policy)),
                 })
                 .collect();
-            let units_of_p: Vec<Pair> = round
-                .units
-                .iter()
-                .enumerate()
-                .filter(|(_, u)| unit_eligible(p, u, policy))
-                .map(|(ui, u)| Pair {
+            if staff_of_p.is_empty() {
+                continue;
+            }
+            let units_of_p: Vec<Pair> = unit_index
+                .eligible(p, policy)
+                .into_iter()
+                .map(|ui| Pair {
                     person: pi,
                     target: ui,
-                    fit: total(&unit_fit(p, u, policy)),
+                    fit: total(&unit_fit(p, &round.units[ui], policy)),
                 })
                 .collect();
             // A person is in the model only with both a unit and a worker to
@@ -90,6 +94,7 @@ impl<'r> Instance<'r> {
             unit_pairs,
             staff_pairs,
             pins,
+            unit_index,
         }
     }
 

@@ -460,7 +460,7 @@ pub struct Policy {
     pub area_neighbours: std::collections::BTreeMap<String, Vec<String>>,
     /// Neighbour-step distances between areas, derived from `area_neighbours`.
     #[serde(skip)]
-    pub area_distance: std::collections::BTreeMap<(String, String), u32>,
+    pub area_distance: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u32>>,
 }
 
 impl Policy {
@@ -493,7 +493,7 @@ impl Policy {
             }
         }
         let limit = self.max_area_distance.unwrap_or(0);
-        let mut out = BTreeMap::new();
+        let mut out: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
         for &start in graph.keys() {
             let mut seen: BTreeMap<&str, u32> = BTreeMap::from([(start, 0)]);
             let mut queue = VecDeque::from([start]);
@@ -509,11 +509,12 @@ impl Policy {
                     }
                 }
             }
-            for (b, d) in seen {
-                if d > 0 {
-                    out.insert((start.to_string(), b.to_string()), d);
-                }
-            }
+            let reach: BTreeMap<String, u32> = seen
+                .into_iter()
+                .filter(|&(_, d)| d > 0)
+                .map(|(b, d)| (b.to_string(), d))
+                .collect();
+            out.insert(start.to_string(), reach);
         }
         self.area_distance = out;
     }
@@ -526,7 +527,8 @@ impl Policy {
             Some(_) if home == area => true,
             Some(d) => self
                 .area_distance
-                .get(&(home.to_string(), area.to_string()))
+                .get(home)
+                .and_then(|reach| reach.get(area))
                 .is_some_and(|x| *x <= d),
         }
     }

@@ -214,7 +214,7 @@ pub fn solve(
     let mut flow_start = None;
     if settings.use_flow {
         let limits = crate::netflow::Limits {
-            max_nodes: 200,
+            max_nodes: 100_000,
             deadline: settings
                 .time_limit
                 .map(|t| t0 + std::time::Duration::from_secs_f64(t)),

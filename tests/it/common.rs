@@ -93,25 +93,47 @@ pub fn may_live(r: &Round, p: &Person, u: &Unit) -> bool {
         && !p.declined_units.contains(&u.id)
         && match (&p.home_area, &u.area, r.policy.max_area_distance) {
             (Some(h), Some(a), Some(d)) => {
-                h == a
-                    || (d >= 1
-                        && r.policy
-                            .area_neighbours
-                            .get(h)
-                            .is_some_and(|n| n.contains(a)))
-                    || (d >= 1
-                        && r.policy
-                            .area_neighbours
-                            .get(a)
-                            .is_some_and(|n| n.contains(h)))
-                    || d >= 2
-                        && r.policy
-                            .area_distance
-                            .get(&(h.clone(), a.clone()))
-                            .is_some_and(|x| *x <= d)
+                steps(&r.policy.area_neighbours, h, a).is_some_and(|s| s <= d)
             }
             _ => true,
         }
+}
+
+/// Independent: neighbour steps from area `a` to area `b` (the lists are
+/// symmetric), by breadth-first search.
+pub fn steps(
+    neighbours: &std::collections::BTreeMap<String, Vec<String>>,
+    a: &str,
+    b: &str,
+) -> Option<u32> {
+    let adjacent = |x: &str, y: &str| {
+        neighbours.get(x).is_some_and(|n| n.iter().any(|z| z == y))
+            || neighbours.get(y).is_some_and(|n| n.iter().any(|z| z == x))
+    };
+    let mut areas: Vec<&str> = neighbours
+        .iter()
+        .flat_map(|(k, v)| std::iter::once(k.as_str()).chain(v.iter().map(|s| s.as_str())))
+        .collect();
+    areas.sort_unstable();
+    areas.dedup();
+    let mut frontier = vec![a];
+    let mut seen = vec![a];
+    for d in 0.. {
+        if frontier.contains(&b) {
+            return Some(d);
+        }
+        let next: Vec<&str> = areas
+            .iter()
+            .copied()
+            .filter(|x| !seen.contains(x) && frontier.iter().any(|f| adjacent(f, x)))
+            .collect();
+        if next.is_empty() {
+            return None;
+        }
+        seen.extend(&next);
+        frontier = next;
+    }
+    None
 }
 
 /// Independent: may `s` support `p`?

@@ -108,8 +108,57 @@ pub fn arb_round() -> impl Strategy<Value = Round> {
         })
 }
 
+/// A round with areas A–E (some units and people without one), a random
+/// neighbour graph and `max_area_distance` 0–2 or off.
+fn arb_area_round() -> impl Strategy<Value = Round> {
+    let area = prop::option::weighted(0.85, prop::sample::select(vec!["A", "B", "C", "D", "E"]));
+    (
+        arb_round(),
+        prop::collection::vec(area.clone(), 5),
+        prop::collection::vec(area, 7),
+        prop::collection::vec((0usize..5, 0usize..5), 0..6),
+        prop::option::of(0u32..=2),
+    )
+        .prop_map(|(mut r, unit_areas, home_areas, edges, distance)| {
+            let names = ["A", "B", "C", "D", "E"];
+            for (u, a) in r.units.iter_mut().zip(unit_areas) {
+                u.area = a.map(String::from);
+            }
+            for (p, a) in r.people.iter_mut().zip(home_areas) {
+                p.home_area = a.map(String::from);
+            }
+            for (a, b) in edges {
+                r.policy
+                    .area_neighbours
+                    .entry(names[a].to_string())
+                    .or_default()
+                    .push(names[b].to_string());
+            }
+            r.policy.max_area_distance = distance;
+            r.policy.derive_area_distances();
+            r
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// The eligible pairs (found through the area index) are exactly the
+    /// pairs the independent rule check allows, for everyone with a worker.
+    #[test]
+    fn eligible_pairs_match_the_rules_with_areas(r in arb_area_round()) {
+        let inst = boligmatch::formulation::Instance::new(&r);
+        for (pi, p) in r.people.iter().enumerate() {
+            let supported = r.staff.iter().any(|s| s.capacity > 0 && may_support(&r, p, s));
+            let expected: Vec<usize> = if supported {
+                (0..r.units.len()).filter(|&u| may_live(&r, p, &r.units[u])).collect()
+            } else {
+                Vec::new()
+            };
+            let got: Vec<usize> = inst.units_of(pi).iter().map(|q| q.target).collect();
+            prop_assert_eq!(got, expected, "person {}", p.id);
+        }
+    }
 
     /// Level 1 and level 2 equal brute force; every hard rule holds.
     #[test]

@@ -1,0 +1,569 @@
+//! An exact special-purpose solver for the common case: the allocation as a
+//! min-cost flow (units → people → staff classes) with lexicographic costs
+//! (pinned/forced, priority, fit), solved by successive shortest paths, and
+//! the shared-living separation rules enforced by branch and bound on which
+//! side a shared unit serves.
+//!
+//! Without the separation rules the allocation model is a network flow whose
+//! LP relaxation is integral; a flow algorithm solves it exactly and fast.
+//! Costs are compared as tuples, never mixed into one weighted sum.
+
+use crate::formulation::{Instance, Restrictions, Separation, UnitPlan};
+mod simplex;
+
+use simplex::Simplex;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// A lexicographic cost: (pinned or forced placements, priority, fit); lower is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+struct Cost([i64; 3]);
+
+impl std::ops::Add for Cost {
+    type Output = Cost;
+    fn add(self, o: Cost) -> Cost {
+        Cost([self.0[0] + o.0[0], self.0[1] + o.0[1], self.0[2] + o.0[2]])
+    }
+}
+impl std::ops::Sub for Cost {
+    type Output = Cost;
+    fn sub(self, o: Cost) -> Cost {
+        Cost([self.0[0] - o.0[0], self.0[1] - o.0[1], self.0[2] - o.0[2]])
+    }
+}
+impl std::ops::Neg for Cost {
+    type Output = Cost;
+    fn neg(self) -> Cost {
+        Cost([-self.0[0], -self.0[1], -self.0[2]])
+    }
+}
+
+/// A side restriction from branching: `unit` admits only side A (`true`) or
+/// side B of `rule`.
+type Branch = (usize, Separation, bool);
+
+/// An open branch-and-bound node: its branches and the violation to split on.
+type OpenNode = (Vec<Branch>, (usize, Separation));
+
+/// The solution of one flow: units and classes per person, and the cost
+/// (hard-rule violations, then priority and fit, negated).
+struct FlowSolution {
+    unit_of: UnitPlan,
+    class_of: Vec<Option<usize>>,
+    cost: Cost,
+}
+
+/// The round as a circulation, built once; a branch-and-bound node changes
+/// only costs, so each solve starts from the previous basis.
+///
+/// Nodes: 0 source, 1 sink, units, people in, people out, staff classes.
+/// Arcs: source → unit (places), unit → person (eligible pairs, cost −fit),
+/// person in → person out (capacity 1, cost −priority), person → class
+/// (cost −fit), class → sink (capacity), and sink → source (the flow value is
+/// free: nobody is housed unless it pays).
+///
+/// One integer cost carries the three levels exactly: hard rules, priority,
+/// fit, with weights larger than any possible difference of the levels below
+/// (`w_priority` > twice the largest total fit, `w_hard` > twice the largest
+/// total of the rest), so the order of costs is the lexicographic order.
+struct Network {
+    simplex: Simplex,
+    /// Arc of each unit pair (in `inst.unit_pairs` order).
+    unit_arc: Vec<usize>,
+    /// Arc of each staff pair (in `inst.staff_pairs` order).
+    staff_arc: Vec<usize>,
+    /// Person in → person out arc of each person.
+    through: Vec<usize>,
+    /// Unit pairs of each unit.
+    by_unit: Vec<Vec<usize>>,
+    /// Base cost of every real arc.
+    base: Vec<i64>,
+    /// Arcs whose cost differs from the base.
+    changed: Vec<usize>,
+    w_hard: i64,
+}
+
+impl Network {
+    /// `None` when the weights would overflow 64-bit costs (then the MILP).
+    fn new(inst: &Instance) -> Option<Network> {
+        let round = inst.round;
+        let (n_units, n_people, n_classes) =
+            (round.units.len(), round.people.len(), inst.classes.len());
+        let unit_node = |u: usize| 2 + u;
+        let p_in = |p: usize| 2 + n_units + p;
+        let p_out = |p: usize| 2 + n_units + n_people + p;
+        let class_node = |c: usize| 2 + n_units + 2 * n_people + c;
+        let n = 2 + n_units + 2 * n_people + n_classes;
+        let mut best_fit = vec![0i64; n_people];
+        let mut best_staff_fit = vec![0i64; n_people];
+        for q in &inst.unit_pairs {
+            best_fit[q.person] = best_fit[q.person].max(q.fit.checked_abs()?);
+        }
+        for q in &inst.staff_pairs {
+            best_staff_fit[q.person] = best_staff_fit[q.person].max(q.fit.checked_abs()?);
+        }
+        let fit_total = best_fit
+            .iter()
+            .chain(&best_staff_fit)
+            .try_fold(0i64, |a, &b| a.checked_add(b))?;
+        let priority_total = inst
+            .priority
+            .iter()
+            .try_fold(0i64, |a, &b| a.checked_add(b.checked_abs()?))?;
+        let max_priority = inst.priority.iter().map(|p| p.abs()).max().unwrap_or(0);
+        let w_priority = fit_total.checked_mul(2)?.checked_add(1)?;
+        let w_hard = priority_total
+            .checked_mul(2)?
+            .checked_mul(w_priority)?
+            .checked_add(fit_total.checked_mul(2)?)?
+            .checked_add(1)?;
+        // Largest arc cost after penalties, and a path of every node.
+        let biggest = w_hard
+            .checked_mul(2)?
+            .checked_add(max_priority.checked_mul(w_priority)?)?
+            .checked_add(fit_total)?;
+        biggest.checked_mul(2 * n as i64 + 4)?.checked_mul(4)?;
+
+        let mut arcs: Vec<(usize, usize, i64, i64)> = Vec::with_capacity(
+            n_units + inst.unit_pairs.len() + n_people + inst.staff_pairs.len() + n_classes + 1,
+        );
+        for (u, unit) in round.units.iter().enumerate() {
+            arcs.push((0, unit_node(u), i64::from(unit.places), 0));
+        }
+        let mut unit_arc = Vec::with_capacity(inst.unit_pairs.len());
+        let mut by_unit = vec![Vec::new(); n_units];
+        for (i, q) in inst.unit_pairs.iter().enumerate() {
+            unit_arc.push(arcs.len());
+            by_unit[q.target].push(i);
+            arcs.push((unit_node(q.target), p_in(q.person), 1, -q.fit));
+        }
+        let mut through = Vec::with_capacity(n_people);
+        for p in 0..n_people {
+            through.push(arcs.len());
+            arcs.push((p_in(p), p_out(p), 1, -inst.priority[p] * w_priority));
+        }
+        let mut staff_arc = Vec::with_capacity(inst.staff_pairs.len());
+        for q in &inst.staff_pairs {
+            staff_arc.push(arcs.len());
+            arcs.push((p_out(q.person), class_node(q.target), 1, -q.fit));
+        }
+        for (c, class) in inst.classes.iter().enumerate() {
+            arcs.push((class_node(c), 1, i64::from(class.capacity), 0));
+        }
+        arcs.push((1, 0, n_people as i64, 0));
+        let base = arcs.iter().map(|a| a.3).collect();
+        let start = greedy_flow(inst, &arcs, &unit_arc, &staff_arc, &through);
+        let simplex =
+            Simplex::with_flow(n, &arcs, &start).unwrap_or_else(|| Simplex::new(n, &arcs));
+        Some(Network {
+            simplex,
+            unit_arc,
+            staff_arc,
+            through,
+            by_unit,
+            base,
+            changed: Vec::new(),
+            w_hard,
+        })
+    }
+
+    /// The best flow keeping `forced` placements and the `branches`' sides,
+    /// as far as possible: forbidden pairs cost `w_hard` each and every forced
+    /// person housed saves `w_hard`, so a flow with cost level 0 in the first
+    /// component keeps all of them.
+    fn solve(
+        &mut self,
+        inst: &Instance,
+        forced: &[(usize, usize)],
+        branches: &[Branch],
+    ) -> FlowSolution {
+        let round = inst.round;
+        for &e in &self.changed {
+            self.simplex.set_cost(e, self.base[e]);
+        }
+        self.changed.clear();
+        let forbid = |s: &mut Self, pair: usize| {
+            let e = s.unit_arc[pair];
+            if s.simplex.cost(e) == s.base[e] {
+                s.simplex.set_cost(e, s.base[e] + s.w_hard);
+                s.changed.push(e);
+            }
+        };
+        for &(u, rule, side_a) in branches {
+            for i in 0..self.by_unit[u].len() {
+                let pair = self.by_unit[u][i];
+                if rule.side_a(&round.people[inst.unit_pairs[pair].person]) != side_a {
+                    forbid(self, pair);
+                }
+            }
+        }
+        for &(p, u) in forced {
+            let lo = inst.unit_pairs.partition_point(|q| q.person < p);
+            let hi = inst.unit_pairs.partition_point(|q| q.person <= p);
+            for pair in lo..hi {
+                if inst.unit_pairs[pair].target != u {
+                    forbid(self, pair);
+                }
+            }
+            let e = self.through[p];
+            self.simplex.set_cost(e, self.base[e] - self.w_hard);
+            self.changed.push(e);
+        }
+        let t = std::time::Instant::now();
+        let pivots = self.simplex.optimize();
+        if std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some() {
+            eprintln!("  solve: {pivots} pivots, {:?}", t.elapsed());
+        }
+        let n_people = round.people.len();
+        let mut unit_of = vec![None; n_people];
+        let mut class_of = vec![None; n_people];
+        let mut hard = 0i64;
+        let mut fit = 0i64;
+        for (i, q) in inst.unit_pairs.iter().enumerate() {
+            let e = self.unit_arc[i];
+            if self.simplex.flow(e) > 0 {
+                unit_of[q.person] = Some(q.target);
+                fit += q.fit;
+                if self.simplex.cost(e) != self.base[e] {
+                    hard += 1;
+                }
+            }
+        }
+        for (i, q) in inst.staff_pairs.iter().enumerate() {
+            if self.simplex.flow(self.staff_arc[i]) > 0 {
+                class_of[q.person] = Some(q.target);
+                fit += q.fit;
+            }
+        }
+        for &(p, u) in forced {
+            if unit_of[p] != Some(u) {
+                hard += 1;
+            }
+        }
+        let priority: i64 = (0..n_people)
+            .filter(|&p| unit_of[p].is_some())
+            .map(|p| inst.priority[p])
+            .sum();
+        FlowSolution {
+            unit_of,
+            class_of,
+            cost: Cost([hard, -priority, -fit]),
+        }
+    }
+}
+
+/// A first circulation for the simplex: pinned people, then everyone by
+/// priority (ties: index), each into their best-fitting unit and class with
+/// room left, when housing them pays. Separation rules are ignored (the
+/// first solve is the relaxation).
+fn greedy_flow(
+    inst: &Instance,
+    arcs: &[(usize, usize, i64, i64)],
+    unit_arc: &[usize],
+    staff_arc: &[usize],
+    through: &[usize],
+) -> Vec<i64> {
+    let round = inst.round;
+    let mut flow = vec![0i64; arcs.len()];
+    let mut places: Vec<i64> = round.units.iter().map(|u| i64::from(u.places)).collect();
+    let mut slots: Vec<i64> = inst.classes.iter().map(|c| i64::from(c.capacity)).collect();
+    let mut order: Vec<usize> = (0..round.people.len()).collect();
+    let pinned: Vec<Option<usize>> = {
+        let mut v = vec![None; round.people.len()];
+        for &(p, u) in &inst.pins {
+            v[p] = Some(u);
+        }
+        v
+    };
+    order.sort_by_key(|&p| (pinned[p].is_none(), std::cmp::Reverse(inst.priority[p]), p));
+    // Arc layout (see `Network::new`): source → unit arcs first, in unit
+    // order; class → sink arcs right after the staff pairs; the sink →
+    // source arc last.
+    let class_arc = staff_arc.last().map_or(arcs.len(), |&e| e + 1);
+    let back_arc = arcs.len() - 1;
+    for p in order {
+        let lo = inst.unit_pairs.partition_point(|q| q.person < p);
+        let hi = inst.unit_pairs.partition_point(|q| q.person <= p);
+        let unit = (lo..hi)
+            .filter(|&i| places[inst.unit_pairs[i].target] > 0)
+            .filter(|&i| pinned[p].is_none_or(|u| inst.unit_pairs[i].target == u))
+            .max_by_key(|&i| (inst.unit_pairs[i].fit, std::cmp::Reverse(i)));
+        let s_lo = inst.staff_pairs.partition_point(|q| q.person < p);
+        let s_hi = inst.staff_pairs.partition_point(|q| q.person <= p);
+        let class = (s_lo..s_hi)
+            .filter(|&i| slots[inst.staff_pairs[i].target] > 0)
+            .max_by_key(|&i| (inst.staff_pairs[i].fit, std::cmp::Reverse(i)));
+        let (Some(i), Some(j)) = (unit, class) else {
+            continue;
+        };
+        let gain = arcs[unit_arc[i]].3 + arcs[through[p]].3 + arcs[staff_arc[j]].3;
+        if gain >= 0 {
+            continue;
+        }
+        let (u, c) = (inst.unit_pairs[i].target, inst.staff_pairs[j].target);
+        places[u] -= 1;
+        slots[c] -= 1;
+        flow[u] += 1;
+        flow[unit_arc[i]] = 1;
+        flow[through[p]] = 1;
+        flow[staff_arc[j]] = 1;
+        flow[class_arc + c] += 1;
+        flow[back_arc] += 1;
+    }
+    flow
+}
+
+/// A shared unit whose occupants break a separation rule in `sol`, if any.
+fn violation(
+    inst: &Instance,
+    unit_of: &UnitPlan,
+    branches: &[Branch],
+) -> Option<(usize, Separation)> {
+    violations(inst, unit_of, branches).into_iter().next()
+}
+
+/// Every shared unit whose occupants break a separation rule, with the side
+/// whose occupants have the larger total priority (ties: side A).
+fn violations(
+    inst: &Instance,
+    unit_of: &UnitPlan,
+    branches: &[Branch],
+) -> Vec<(usize, Separation)> {
+    let mut out = Vec::new();
+    let round = inst.round;
+    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); round.units.len()];
+    for (p, u) in unit_of.iter().enumerate() {
+        if let Some(u) = u {
+            occupants[*u].push(p);
+        }
+    }
+    for (u, unit) in round.units.iter().enumerate() {
+        let (minors, genders) = crate::eligibility::separation_applies(unit, &round.policy);
+        for (on, rule) in [(minors, Separation::Minors), (genders, Separation::Women)] {
+            if !on || branches.iter().any(|&(bu, r, _)| bu == u && r == rule) {
+                continue;
+            }
+            let occ = &occupants[u];
+            let a = occ.iter().any(|&p| rule.side_a(&round.people[p]));
+            let b = occ.iter().any(|&p| !rule.side_a(&round.people[p]));
+            if a && b {
+                out.push((u, rule));
+            }
+        }
+    }
+    out
+}
+
+/// Sides for every shared unit where a separation rule could bite: the side
+/// whose best `places` eligible candidates (or pinned people) have the larger
+/// total priority.
+fn presumed_sides(inst: &Instance, forced: &[(usize, usize)]) -> Vec<Branch> {
+    let round = inst.round;
+    let mut by_unit: Vec<Vec<usize>> = vec![Vec::new(); round.units.len()];
+    for q in &inst.unit_pairs {
+        by_unit[q.target].push(q.person);
+    }
+    let mut out = Vec::new();
+    for (u, unit) in round.units.iter().enumerate() {
+        let (minors, genders) = crate::eligibility::separation_applies(unit, &round.policy);
+        for (on, rule) in [(minors, Separation::Minors), (genders, Separation::Women)] {
+            if !on {
+                continue;
+            }
+            let pinned_side = forced
+                .iter()
+                .find(|&&(_, fu)| fu == u)
+                .map(|&(p, _)| rule.side_a(&round.people[p]));
+            let score = |a: bool| -> i64 {
+                let mut v: Vec<i64> = by_unit[u]
+                    .iter()
+                    .filter(|&&p| rule.side_a(&round.people[p]) == a)
+                    .map(|&p| inst.priority[p])
+                    .collect();
+                v.sort_unstable_by(|x, y| y.cmp(x));
+                v.iter().take(unit.places as usize).sum()
+            };
+            let (sa, sb) = (score(true), score(false));
+            if sa > 0 && sb > 0 {
+                out.push((u, rule, pinned_side.unwrap_or(sa >= sb)));
+            }
+        }
+    }
+    out
+}
+
+/// A quick plan that keeps the separation rules: from the relaxation's
+/// solution, fix every violated unit to the side with more priority among its
+/// occupants, re-solve, repeat; if that does not settle, presume a side for
+/// every shared unit at once.
+fn dive(
+    net: &mut Network,
+    inst: &Instance,
+    forced: &[(usize, usize)],
+    root: &FlowSolution,
+    deadline: Option<std::time::Instant>,
+) -> Option<FlowSolution> {
+    let mut branches: Vec<Branch> = Vec::new();
+    let mut sol = FlowSolution {
+        unit_of: root.unit_of.clone(),
+        class_of: root.class_of.clone(),
+        cost: root.cost,
+    };
+    for round in 0..16 {
+        if round > 0 {
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                break;
+            }
+            sol = net.solve(inst, forced, &branches);
+        }
+        if sol.cost.0[0] > 0 {
+            return None;
+        }
+        let v = violations(inst, &sol.unit_of, &branches);
+        if std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some() {
+            eprintln!("dive {round}: {:?}, {} violations", sol.cost, v.len());
+        }
+        if v.is_empty() {
+            return Some(sol);
+        }
+        for (u, rule) in v {
+            let (mut a, mut b) = (0i64, 0i64);
+            for (p, x) in sol.unit_of.iter().enumerate() {
+                if *x == Some(u) {
+                    if rule.side_a(&inst.round.people[p]) {
+                        a += inst.priority[p];
+                    } else {
+                        b += inst.priority[p];
+                    }
+                }
+            }
+            branches.push((u, rule, a >= b));
+        }
+    }
+    let presumed = presumed_sides(inst, forced);
+    let sol = net.solve(inst, forced, &presumed);
+    (sol.cost.0[0] == 0 && violations(inst, &sol.unit_of, &presumed).is_empty()).then_some(sol)
+}
+
+/// What the flow solver found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// The lexicographic optimum, proven.
+    Optimal(UnitPlan, Vec<Option<usize>>),
+    /// The search stopped early (node budget or deadline): the best plan found
+    /// and the best bound (level 1, level 2) still open.
+    Stopped {
+        /// Best plan found, if any.
+        best: Option<(UnitPlan, Vec<Option<usize>>)>,
+        /// (level 1, level 2) no plan can beat.
+        bound: (i64, i64),
+    },
+    /// No plan keeps every pinned or forced placement.
+    Infeasible,
+}
+
+/// Limits on the branch and bound.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Flow solves at most.
+    pub max_nodes: usize,
+    /// Stop at this moment.
+    pub deadline: Option<std::time::Instant>,
+}
+
+/// The exact lexicographic optimum by flow and branch and bound, or `None`
+/// when the restrictions need the general MILP (or the costs are too large
+/// for exact 64-bit weights).
+pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Option<Found> {
+    if !restrictions.differ_from.is_empty()
+        || !restrictions.targets.is_empty()
+        || !restrictions.optional_units.is_empty()
+        || !restrictions.optional_staff.is_empty()
+    {
+        return None;
+    }
+    let mut forced: Vec<(usize, usize)> = inst.pins.clone();
+    forced.extend(restrictions.forced.iter().copied());
+    forced.sort();
+    forced.dedup();
+    // Two different forced units for one person cannot both hold.
+    if forced.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Some(Found::Infeasible);
+    }
+    let mut net = Network::new(inst)?;
+    let trace = std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some();
+    let out_of_time = || {
+        limits
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+    };
+    let root = net.solve(inst, &forced, &[]);
+    if root.cost.0[0] > 0 {
+        return Some(Found::Infeasible);
+    }
+    let Some(first) = violation(inst, &root.unit_of, &[]) else {
+        return Some(Found::Optimal(root.unit_of, root.class_of));
+    };
+    let mut best: Option<FlowSolution> = dive(&mut net, inst, &forced, &root, limits.deadline);
+    if trace {
+        eprintln!(
+            "root {:?}, dive {:?}",
+            root.cost,
+            best.as_ref().map(|b| b.cost)
+        );
+    }
+    // Best-first on the relaxation's cost; ties: deeper first (to find plans).
+    // An open node keeps its branches and the violation to branch on.
+    let mut open: BinaryHeap<Reverse<(Cost, Reverse<usize>, usize)>> = BinaryHeap::new();
+    let mut pool: Vec<Option<OpenNode>> = vec![Some((Vec::new(), first))];
+    open.push(Reverse((root.cost, Reverse(0), 0)));
+    let mut nodes = 1;
+    while let Some(Reverse((bound, depth, id))) = open.pop() {
+        if best.as_ref().is_some_and(|b| bound >= b.cost) {
+            // Best-first: every open node is at least as costly; done.
+            open.clear();
+            break;
+        }
+        if nodes >= limits.max_nodes || out_of_time() {
+            open.push(Reverse((bound, depth, id)));
+            break;
+        }
+        let Some((branches, (u, rule))) = pool[id].take() else {
+            continue;
+        };
+        for side in [false, true] {
+            let mut b = branches.clone();
+            b.push((u, rule, side));
+            let child = net.solve(inst, &forced, &b);
+            nodes += 1;
+            if trace {
+                eprintln!("node {nodes}: depth {} cost {:?}", b.len(), child.cost);
+            }
+            if child.cost.0[0] > 0 || best.as_ref().is_some_and(|x| child.cost >= x.cost) {
+                continue;
+            }
+            match violation(inst, &child.unit_of, &b) {
+                None => best = Some(child),
+                Some(next) => {
+                    let d = b.len();
+                    pool.push(Some((b, next)));
+                    open.push(Reverse((child.cost, Reverse(d), pool.len() - 1)));
+                }
+            }
+        }
+    }
+    let values = |s: &FlowSolution| (s.unit_of.clone(), s.class_of.clone());
+    if trace {
+        eprintln!("{nodes} nodes");
+    }
+    match open.pop() {
+        None => Some(match best {
+            Some(b) => Found::Optimal(b.unit_of, b.class_of),
+            None => Found::Infeasible,
+        }),
+        Some(Reverse((bound, _, _))) => Some(Found::Stopped {
+            best: best.as_ref().map(values),
+            bound: (-bound.0[1], -bound.0[2]),
+        }),
+    }
+}
