@@ -260,35 +260,55 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
     add_times(&mut timings, &first);
     let mut solutions = vec![first];
     let tp = Instant::now();
-    let mut note = None;
-    while solutions.len() < options.proposals.max(1) {
+    let wanted = options.proposals.max(1);
+    let min_diff = options.min_diff.max(1);
+    // With D = 1 the next plans are the next best ones: by the flow solver
+    // when it applies (and proves each), else by the MILP with cuts.
+    let mut ranked_by_flow = false;
+    if wanted > 1 && min_diff == 1 && options.settings.use_flow && first_is_proven(&solutions[0]) {
+        let limits = crate::netflow::Limits {
+            max_nodes: 100_000,
+            deadline: options
+                .settings
+                .time_limit
+                .map(|t| tp + std::time::Duration::from_secs_f64(t)),
+        };
+        let first = (&solutions[0].unit_of, &solutions[0].class_of[..]);
+        if let Some(plans) = crate::netflow::ranked(&inst, &restrictions, first, wanted, limits) {
+            let seconds = tp.elapsed().as_secs_f64() / plans.len().max(1) as f64;
+            for (unit_of, class_of) in plans.into_iter().skip(1) {
+                let s = crate::solve::proven(&inst, unit_of, class_of, seconds);
+                add_times(&mut timings, &s);
+                solutions.push(s);
+            }
+            ranked_by_flow = true;
+        }
+    }
+    while !ranked_by_flow && solutions.len() < wanted {
         let last = solutions
             .last()
             .map(|s| s.unit_of.clone())
             .unwrap_or_default();
-        restrictions
-            .differ_from
-            .push((last, options.min_diff.max(1)));
+        restrictions.differ_from.push((last, min_diff));
         match solve(&inst, &restrictions, &options.settings)? {
             Some(s) => {
                 add_times(&mut timings, &s);
                 solutions.push(s);
             }
-            None => {
-                note = Some(format!(
-                    "only {} distinct plan{} exist{} that differ{} in at least {} placement{}; {} were asked for",
-                    solutions.len(),
-                    if solutions.len() == 1 { "" } else { "s" },
-                    if solutions.len() == 1 { "s" } else { "" },
-                    if solutions.len() == 1 { "s" } else { "" },
-                    options.min_diff.max(1),
-                    if options.min_diff.max(1) == 1 { "" } else { "s" },
-                    options.proposals
-                ));
-                break;
-            }
+            None => break,
         }
     }
+    let note = (solutions.len() < wanted).then(|| {
+        let n = solutions.len();
+        format!(
+            "only {n} distinct plan{} exist{} that differ{} in at least {min_diff} placement{}; {} were asked for",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
+            if n == 1 { "s" } else { "" },
+            if min_diff == 1 { "" } else { "s" },
+            options.proposals
+        )
+    });
     timings.proposals = tp.elapsed().as_secs_f64();
     let ta = Instant::now();
     let alternatives = if options.alternatives > 0 {
@@ -345,6 +365,11 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
             })
             .collect(),
     })
+}
+
+/// Whether both levels of a solution are proven optimal.
+fn first_is_proven(s: &Solution) -> bool {
+    s.level1.status.is_optimal() && s.level2.status.is_optimal()
 }
 
 /// The error for a round whose pinned offers cannot all hold.

@@ -42,6 +42,32 @@ impl std::ops::Neg for Cost {
 /// side B of `rule`.
 type Branch = (usize, Separation, bool);
 
+/// What a search must keep besides the separation rules: forced placements
+/// (pins, alternatives, fixed parts of ranked proposals), forbidden pairs,
+/// and people who must, or must not, be housed.
+#[derive(Debug, Clone, Default)]
+struct Rules {
+    forced: Vec<(usize, usize)>,
+    forbidden: Vec<(usize, usize)>,
+    housed: Vec<usize>,
+    unhoused: Vec<usize>,
+}
+
+impl Rules {
+    /// Whether `plan` keeps every rule.
+    fn kept_by(&self, plan: &UnitPlan) -> bool {
+        self.forced.iter().all(|&(p, u)| plan[p] == Some(u))
+            && self.forbidden.iter().all(|&(p, u)| plan[p] != Some(u))
+            && self.housed.iter().all(|&p| plan[p].is_some())
+            && self.unhoused.iter().all(|&p| plan[p].is_none())
+    }
+
+    /// Whether the rules fix where (or whether) `person` lives.
+    fn fixes(&self, person: usize) -> bool {
+        self.forced.iter().any(|&(p, _)| p == person) || self.unhoused.contains(&person)
+    }
+}
+
 /// An open branch-and-bound node: its branches and the violation to split on.
 type OpenNode = (Vec<Branch>, (usize, Separation));
 
@@ -167,46 +193,55 @@ impl Network {
         })
     }
 
-    /// The best flow keeping `forced` placements and the `branches`' sides,
-    /// as far as possible: forbidden pairs cost `w_hard` each and every forced
-    /// person housed saves `w_hard`, so a flow with cost level 0 in the first
-    /// component keeps all of them.
-    fn solve(
-        &mut self,
-        inst: &Instance,
-        forced: &[(usize, usize)],
-        branches: &[Branch],
-    ) -> FlowSolution {
+    /// The best flow keeping the `rules` and the `branches`' sides, as far as
+    /// possible: a forbidden pair costs `w_hard`, and so does leaving a
+    /// person who must be housed unhoused (or the reverse), so a flow with 0
+    /// in the first cost component keeps all of them.
+    fn solve(&mut self, inst: &Instance, rules: &Rules, branches: &[Branch]) -> FlowSolution {
         let round = inst.round;
         for &e in &self.changed {
             self.simplex.set_cost(e, self.base[e]);
         }
         self.changed.clear();
-        let forbid = |s: &mut Self, pair: usize| {
-            let e = s.unit_arc[pair];
-            if s.simplex.cost(e) == s.base[e] {
-                s.simplex.set_cost(e, s.base[e] + s.w_hard);
-                s.changed.push(e);
-            }
-        };
+        let mut forbidden: Vec<usize> = Vec::new();
         for &(u, rule, side_a) in branches {
-            for i in 0..self.by_unit[u].len() {
-                let pair = self.by_unit[u][i];
+            for &pair in &self.by_unit[u] {
                 if rule.side_a(&round.people[inst.unit_pairs[pair].person]) != side_a {
-                    forbid(self, pair);
+                    forbidden.push(pair);
                 }
             }
         }
-        for &(p, u) in forced {
+        for &(p, u) in &rules.forced {
             let lo = inst.unit_pairs.partition_point(|q| q.person < p);
             let hi = inst.unit_pairs.partition_point(|q| q.person <= p);
-            for pair in lo..hi {
-                if inst.unit_pairs[pair].target != u {
-                    forbid(self, pair);
-                }
-            }
+            forbidden.extend((lo..hi).filter(|&pair| inst.unit_pairs[pair].target != u));
+        }
+        forbidden.extend(
+            rules
+                .forbidden
+                .iter()
+                .filter_map(|&(p, u)| inst.unit_pair(p, u)),
+        );
+        forbidden.sort_unstable();
+        forbidden.dedup();
+        for pair in forbidden {
+            let e = self.unit_arc[pair];
+            self.simplex.set_cost(e, self.base[e] + self.w_hard);
+            self.changed.push(e);
+        }
+        let mut through: Vec<(usize, i64)> = rules
+            .forced
+            .iter()
+            .map(|&(p, _)| (p, -self.w_hard))
+            .chain(rules.housed.iter().map(|&p| (p, -self.w_hard)))
+            .chain(rules.unhoused.iter().map(|&p| (p, self.w_hard)))
+            .collect();
+        through.sort_unstable();
+        through.dedup();
+        for (p, delta) in through {
             let e = self.through[p];
-            self.simplex.set_cost(e, self.base[e] - self.w_hard);
+            let cost = self.simplex.cost(e) + delta;
+            self.simplex.set_cost(e, cost);
             self.changed.push(e);
         }
         let t = std::time::Instant::now();
@@ -235,10 +270,8 @@ impl Network {
                 fit += q.fit;
             }
         }
-        for &(p, u) in forced {
-            if unit_of[p] != Some(u) {
-                hard += 1;
-            }
+        if !rules.kept_by(&unit_of) {
+            hard += 1;
         }
         let priority: i64 = (0..n_people)
             .filter(|&p| unit_of[p].is_some())
@@ -399,7 +432,7 @@ fn presumed_sides(inst: &Instance, forced: &[(usize, usize)]) -> Vec<Branch> {
 fn dive(
     net: &mut Network,
     inst: &Instance,
-    forced: &[(usize, usize)],
+    rules: &Rules,
     root: &FlowSolution,
     deadline: Option<std::time::Instant>,
 ) -> Option<FlowSolution> {
@@ -414,7 +447,7 @@ fn dive(
             if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
                 break;
             }
-            sol = net.solve(inst, forced, &branches);
+            sol = net.solve(inst, rules, &branches);
         }
         if sol.cost.0[0] > 0 {
             return None;
@@ -440,8 +473,8 @@ fn dive(
             branches.push((u, rule, a >= b));
         }
     }
-    let presumed = presumed_sides(inst, forced);
-    let sol = net.solve(inst, forced, &presumed);
+    let presumed = presumed_sides(inst, &rules.forced);
+    let sol = net.solve(inst, rules, &presumed);
     (sol.cost.0[0] == 0 && violations(inst, &sol.unit_of, &presumed).is_empty()).then_some(sol)
 }
 
@@ -471,40 +504,135 @@ pub struct Limits {
     pub deadline: Option<std::time::Instant>,
 }
 
-/// The exact lexicographic optimum by flow and branch and bound, or `None`
-/// when the restrictions need the general MILP (or the costs are too large
-/// for exact 64-bit weights).
-pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Option<Found> {
-    if !restrictions.differ_from.is_empty()
-        || !restrictions.targets.is_empty()
-        || !restrictions.optional_units.is_empty()
-        || !restrictions.optional_staff.is_empty()
-    {
-        return None;
-    }
+/// The flow solver applies: no constraint beyond flows and the separation
+/// rules.
+fn applies(restrictions: &Restrictions) -> bool {
+    restrictions.differ_from.is_empty()
+        && restrictions.targets.is_empty()
+        && restrictions.optional_units.is_empty()
+        && restrictions.optional_staff.is_empty()
+}
+
+/// Pins and forced placements; `None` when one person is forced into two
+/// different units.
+fn base_rules(inst: &Instance, restrictions: &Restrictions) -> Option<Rules> {
     let mut forced: Vec<(usize, usize)> = inst.pins.clone();
     forced.extend(restrictions.forced.iter().copied());
     forced.sort();
     forced.dedup();
-    // Two different forced units for one person cannot both hold.
     if forced.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Some(Found::Infeasible);
+        return None;
     }
+    Some(Rules {
+        forced,
+        ..Rules::default()
+    })
+}
+
+/// The exact lexicographic optimum by flow and branch and bound, or `None`
+/// when the restrictions need the general MILP (or the costs are too large
+/// for exact 64-bit weights).
+pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Option<Found> {
+    if !applies(restrictions) {
+        return None;
+    }
+    let Some(rules) = base_rules(inst, restrictions) else {
+        return Some(Found::Infeasible);
+    };
     let mut net = Network::new(inst)?;
+    Some(search(&mut net, inst, &rules, limits))
+}
+
+/// The best `count` distinct plans (a plan: where each person lives, or that
+/// they are not housed; the workers follow) in lexicographic order, starting
+/// from the proven optimum `first`, by Lawler–Murty partitioning: once a plan
+/// is taken, the plans left in its part are split by the first person who
+/// lives elsewhere than in it; every part is solved by the flow search. Fewer
+/// plans come back when fewer exist. `None` when the flow solver does not
+/// apply or a search stopped before proving its optimum.
+pub fn ranked(
+    inst: &Instance,
+    restrictions: &Restrictions,
+    first: (&UnitPlan, &[Option<usize>]),
+    count: usize,
+    limits: Limits,
+) -> Option<Vec<(UnitPlan, Vec<Option<usize>>)>> {
+    if !applies(restrictions) {
+        return None;
+    }
+    let base = base_rules(inst, restrictions)?;
+    let mut net = Network::new(inst)?;
+    let mut in_model = vec![false; inst.round.people.len()];
+    for q in &inst.unit_pairs {
+        in_model[q.person] = true;
+    }
+    let value = |plan: &UnitPlan, classes: &[Option<usize>]| {
+        (
+            crate::solve::level1_value(inst, plan),
+            crate::solve::level2_value(inst, plan, classes),
+        )
+    };
+    type Part = (Rules, UnitPlan, Vec<Option<usize>>);
+    let mut parts: Vec<Option<Part>> = vec![Some((base, first.0.clone(), first.1.to_vec()))];
+    // Best value first; ties: the part found first.
+    let mut queue: BinaryHeap<(i64, i64, Reverse<usize>)> = BinaryHeap::new();
+    let (l1, l2) = value(first.0, first.1);
+    queue.push((l1, l2, Reverse(0)));
+    let mut out = Vec::new();
+    while out.len() < count {
+        let Some((_, _, Reverse(id))) = queue.pop() else {
+            break;
+        };
+        let Some((rules, plan, classes)) = parts[id].take() else {
+            continue;
+        };
+        let mut prefix = rules;
+        for p in 0..plan.len() {
+            if !in_model[p] || prefix.fixes(p) {
+                continue;
+            }
+            if out.len() + 1 < count {
+                let mut part = prefix.clone();
+                match plan[p] {
+                    Some(u) => part.forbidden.push((p, u)),
+                    None => part.housed.push(p),
+                }
+                match search(&mut net, inst, &part, limits) {
+                    Found::Optimal(unit_of, class_of) => {
+                        let (l1, l2) = value(&unit_of, &class_of);
+                        parts.push(Some((part, unit_of, class_of)));
+                        queue.push((l1, l2, Reverse(parts.len() - 1)));
+                    }
+                    Found::Infeasible => {}
+                    Found::Stopped { .. } => return None,
+                }
+            }
+            match plan[p] {
+                Some(u) => prefix.forced.push((p, u)),
+                None => prefix.unhoused.push(p),
+            }
+        }
+        out.push((plan, classes));
+    }
+    Some(out)
+}
+
+/// Branch and bound over the separation rules, with `rules` kept.
+fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> Found {
     let trace = std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some();
     let out_of_time = || {
         limits
             .deadline
             .is_some_and(|d| std::time::Instant::now() >= d)
     };
-    let root = net.solve(inst, &forced, &[]);
+    let root = net.solve(inst, rules, &[]);
     if root.cost.0[0] > 0 {
-        return Some(Found::Infeasible);
+        return Found::Infeasible;
     }
     let Some(first) = violation(inst, &root.unit_of, &[]) else {
-        return Some(Found::Optimal(root.unit_of, root.class_of));
+        return Found::Optimal(root.unit_of, root.class_of);
     };
-    let mut best: Option<FlowSolution> = dive(&mut net, inst, &forced, &root, limits.deadline);
+    let mut best: Option<FlowSolution> = dive(net, inst, rules, &root, limits.deadline);
     if trace {
         eprintln!(
             "root {:?}, dive {:?}",
@@ -534,7 +662,7 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
         for side in [false, true] {
             let mut b = branches.clone();
             b.push((u, rule, side));
-            let child = net.solve(inst, &forced, &b);
+            let child = net.solve(inst, rules, &b);
             nodes += 1;
             if trace {
                 eprintln!("node {nodes}: depth {} cost {:?}", b.len(), child.cost);
@@ -557,13 +685,13 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
         eprintln!("{nodes} nodes");
     }
     match open.pop() {
-        None => Some(match best {
+        None => match best {
             Some(b) => Found::Optimal(b.unit_of, b.class_of),
             None => Found::Infeasible,
-        }),
-        Some(Reverse((bound, _, _))) => Some(Found::Stopped {
+        },
+        Some(Reverse((bound, _, _))) => Found::Stopped {
             best: best.as_ref().map(values),
             bound: (-bound.0[1], -bound.0[2]),
-        }),
+        },
     }
 }

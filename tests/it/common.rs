@@ -249,6 +249,12 @@ pub fn run(r: &Round) -> Outcome {
 /// Brute force: the lexicographic optimum (level 1, level 2) over every plan,
 /// or `None` when no plan keeps the pins.
 pub fn brute_force(r: &Round) -> Option<(i64, i64)> {
+    brute_force_all(r).first().copied()
+}
+
+/// Brute force: the values (level 1, level 2) of every plan (where each
+/// person lives, workers chosen at best) that keeps every rule, best first.
+pub fn brute_force_all(r: &Round) -> Vec<(i64, i64)> {
     let n = r.people.len();
     let pol = &r.policy;
     // Best staff fit for each set of housed people (None = no valid assignment).
@@ -285,10 +291,12 @@ pub fn brute_force(r: &Round) -> Option<(i64, i64)> {
         prio: r.people.iter().map(|p| scoring::priority(p, pol)).collect(),
         staff_best,
         occ: vec![Vec::new(); r.units.len()],
-        best: None,
+        all: Vec::new(),
     };
     search.dfs(0, 0, 0, 0);
-    search.best
+    let mut all = search.all;
+    all.sort_unstable_by(|a, b| b.cmp(a));
+    all
 }
 
 struct Search<'a> {
@@ -296,7 +304,7 @@ struct Search<'a> {
     prio: Vec<i64>,
     staff_best: Vec<Option<i64>>,
     occ: Vec<Vec<usize>>,
-    best: Option<(i64, i64)>,
+    all: Vec<(i64, i64)>,
 }
 
 impl Search<'_> {
@@ -305,10 +313,7 @@ impl Search<'_> {
         let r = self.r;
         if i == r.people.len() {
             if let Some(sf) = self.staff_best[mask] {
-                let cand = (l1, ufit + sf);
-                if self.best.is_none_or(|b| cand > b) {
-                    self.best = Some(cand);
-                }
+                self.all.push((l1, ufit + sf));
             }
             return;
         }

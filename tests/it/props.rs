@@ -228,4 +228,28 @@ proptest! {
             );
         }
     }
+
+    /// Ranked proposals (D = 1) are the best plans by brute force, rank by
+    /// rank, each proven and valid, by flow partitioning and by the MILP;
+    /// fewer (with a note) exactly when fewer plans exist.
+    #[test]
+    fn ranked_proposals_equal_brute_force(r in arb_round(), use_flow in any::<bool>()) {
+        let all = brute_force_all(&r);
+        let settings = boligmatch::solve::Settings { use_flow, ..Default::default() };
+        let opts = Options { proposals: 6, settings, ..Options::default() };
+        match allocation::run(&r, &opts) {
+            Ok(out) => {
+                let got: Vec<(i64, i64)> =
+                    out.proposals.iter().map(|p| (p.level1.value, p.level2.value)).collect();
+                let want: Vec<(i64, i64)> = all.iter().copied().take(6).collect();
+                prop_assert_eq!(got, want);
+                prop_assert_eq!(out.note.is_some(), all.len() < 6);
+                for p in &out.proposals {
+                    prop_assert!(p.level1.status.is_optimal() && p.level2.status.is_optimal());
+                    prop_assert_eq!(violations(&r, p), Vec::<String>::new());
+                }
+            }
+            Err(_) => prop_assert!(all.is_empty()),
+        }
+    }
 }
