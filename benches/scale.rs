@@ -1,7 +1,7 @@
 //! Scale benchmarks on generated rounds (fixed seeds): tier S end to end with
-//! 10 ranked proposals, each stage apart, and 1,000 what-if scenarios.
-//! Tiers M and L take seconds to minutes per solve; they are measured with
-//! the commands in docs/performance.md instead of repeated here.
+//! 10 ranked proposals, each stage apart; tier M (a region) per stage and
+//! proposal 1 proven optimal; 1,000 what-if scenarios. Tier L takes about
+//! 27 s per solve; it is measured with the commands in docs/performance.md.
 
 use boligmatch::allocation::{self, Options};
 use boligmatch::formulation::{formulate, Instance, Restrictions};
@@ -111,9 +111,36 @@ fn whatif(c: &mut Criterion) {
     g.finish();
 }
 
+fn tier_m(c: &mut Criterion) {
+    let dir = round_dir(Tier::M, 1);
+    let round = read(dir.path());
+    let mut g = c.benchmark_group("tier M");
+    g.sample_size(10);
+    g.bench_function("read + validate", |b| b.iter(|| read(dir.path())));
+    g.bench_function("eligibility", |b| {
+        b.iter(|| Instance::new(&round).unit_pairs.len())
+    });
+    let inst = Instance::new(&round);
+    g.bench_function("solve both levels (flow + branch and bound), proven", |b| {
+        b.iter(
+            || match solve(&inst, &Restrictions::default(), &Settings::default()) {
+                Ok(Some(s)) if s.level1.status.is_optimal() && s.level2.status.is_optimal() => {
+                    s.level2.value
+                }
+                other => panic!("tier M must be solved to proven optimality: {other:?}"),
+            },
+        )
+    });
+    let one = Options::default();
+    g.bench_function("allocate, proposal 1", |b| {
+        b.iter(|| allocation::run(&round, &one).map(|o| o.proposals.len()))
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = tier_s, whatif
+    targets = tier_s, tier_m, whatif
 }
 criterion_main!(benches);

@@ -207,6 +207,12 @@ pub fn run_model(
     }))
 }
 
+/// Largest round (eligible unit pairs) on which the MILP takes over when the
+/// flow branch and bound runs out of nodes without a time limit; beyond it
+/// good_lp alone needs minutes to build the model (tier M: 218,000 pairs,
+/// 432 s), so the flow's best plan is reported with its gap instead.
+const MILP_FALLBACK_PAIRS: usize = 20_000;
+
 /// Solves lexicographically. `Ok(None)` when the rules cannot all hold.
 pub fn solve(
     inst: &Instance,
@@ -221,7 +227,7 @@ pub fn solve(
     let mut flow_start = None;
     if settings.use_flow {
         let limits = crate::netflow::Limits {
-            max_nodes: 100_000,
+            max_nodes: 20_000,
             deadline: settings
                 .time_limit
                 .map(|t| t0 + std::time::Duration::from_secs_f64(t)),
@@ -247,8 +253,12 @@ pub fn solve(
             }
             Some(crate::netflow::Found::Infeasible) => return Ok(None),
             Some(crate::netflow::Found::Stopped { best, bound }) => {
-                if let (Some((unit_of, class_of)), Some(_)) = (&best, settings.time_limit) {
-                    // Out of time: the best plan, with its honest gap.
+                // Out of time, or out of nodes on a round too large for the
+                // MILP to do better: the best plan, with its honest gap.
+                let milp_can_finish = inst.unit_pairs.len() <= MILP_FALLBACK_PAIRS;
+                if let (Some((unit_of, class_of)), true) =
+                    (&best, settings.time_limit.is_some() || !milp_can_finish)
+                {
                     let (v1, v2) = (
                         level1_value(inst, unit_of),
                         level2_value(inst, unit_of, class_of),
