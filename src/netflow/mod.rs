@@ -1,12 +1,15 @@
 //! An exact special-purpose solver for the common case: the allocation as a
-//! min-cost flow (units → people → staff classes) with lexicographic costs
-//! (pinned/forced, priority, fit), solved by successive shortest paths, and
+//! min-cost circulation (units → people → staff classes) with lexicographic
+//! costs (hard rules, priority, fit), solved by a warm-started network simplex,
 //! the shared-living separation rules enforced by branch and bound on which
-//! side a shared unit serves.
+//! side a shared unit serves, and ranked proposals by Lawler–Murty
+//! partitioning.
 //!
 //! Without the separation rules the allocation model is a network flow whose
 //! LP relaxation is integral; a flow algorithm solves it exactly and fast.
-//! Costs are compared as tuples, never mixed into one weighted sum.
+//! The levels share one integer cost with weights larger than any difference
+//! of the levels below, so the order of costs is the lexicographic order and
+//! fit can never buy priority.
 
 use crate::formulation::{Instance, Restrictions, Separation, UnitPlan};
 mod simplex;
@@ -15,7 +18,7 @@ use simplex::Simplex;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// A lexicographic cost: (pinned or forced placements, priority, fit); lower is better.
+/// A plan's cost: (hard-rule violations, −priority, −fit); lower is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 struct Cost([i64; 3]);
 
