@@ -110,6 +110,8 @@ struct Network {
     /// Arcs whose cost differs from the base.
     changed: Vec<usize>,
     w_hard: i64,
+    /// `BOLIGMATCH_FLOW_TRACE` is set: print every solve and node on stderr.
+    trace: bool,
 }
 
 impl Network {
@@ -193,6 +195,7 @@ impl Network {
             base,
             changed: Vec::new(),
             w_hard,
+            trace: std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some(),
         })
     }
 
@@ -249,7 +252,7 @@ impl Network {
         }
         let t = std::time::Instant::now();
         let pivots = self.simplex.optimize();
-        if std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some() {
+        if self.trace {
             eprintln!("  solve: {pivots} pivots, {:?}", t.elapsed());
         }
         let n_people = round.people.len();
@@ -459,7 +462,7 @@ fn dive(
             return None;
         }
         let v = violations(inst, &sol.unit_of, &branches);
-        if std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some() {
+        if net.trace {
             eprintln!("dive {round}: {:?}, {} violations", sol.cost, v.len());
         }
         if v.is_empty() {
@@ -631,7 +634,7 @@ pub fn ranked(
 
 /// Branch and bound over the separation rules, with `rules` kept.
 fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> Found {
-    let trace = std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some();
+    let trace = net.trace;
     let out_of_time = || {
         limits
             .deadline

@@ -399,33 +399,17 @@ impl Simplex {
     /// Potentials from the tree after costs changed: every tree arc gets
     /// reduced cost zero, the root potential zero.
     fn recompute_potentials(&mut self) {
-        let root = self.n as u32;
-        self.pi[root as usize] = 0;
-        self.depth[root as usize] = 0;
-        let mut x = root;
-        loop {
-            let c = self.first_child[x as usize];
-            if c != NONE {
-                x = c;
-            } else {
-                loop {
-                    if x == root {
-                        return;
-                    }
-                    let s = self.next_sib[x as usize];
-                    if s != NONE {
-                        x = s;
-                        break;
-                    }
-                    x = self.parent[x as usize];
-                }
+        let root = self.n;
+        self.pi[root] = 0;
+        self.depth[root] = 0;
+        self.walk(root as u32, |s, v| {
+            if v != root {
+                let p = s.parent[v] as usize;
+                let e = s.pred[v] as usize;
+                s.pi[v] = s.pi[p] - i64::from(s.dir[v]) * s.cost[e];
+                s.depth[v] = s.depth[p] + 1;
             }
-            let v = x as usize;
-            let p = self.parent[v] as usize;
-            let e = self.pred[v] as usize;
-            self.pi[v] = self.pi[p] - i64::from(self.dir[v]) * self.cost[e];
-            self.depth[v] = self.depth[p] + 1;
-        }
+        });
     }
 
     fn detach(&mut self, x: u32) {
