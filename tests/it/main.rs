@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod generate;
+mod golden;
 mod inputs;
 mod props;
 mod report;
