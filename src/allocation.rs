@@ -268,10 +268,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
     if wanted > 1 && min_diff == 1 && options.settings.use_flow && first_is_proven(&solutions[0]) {
         let limits = crate::netflow::Limits {
             max_nodes: 100_000,
-            deadline: options
-                .settings
-                .time_limit
-                .map(|t| tp + std::time::Duration::from_secs_f64(t)),
+            deadline: options.settings.deadline(tp),
         };
         let first = (&solutions[0].unit_of, &solutions[0].class_of[..]);
         if let Some(plans) = crate::netflow::ranked(&inst, &restrictions, first, wanted, limits) {

@@ -8,16 +8,24 @@ use ::highs::{HighsModelStatus, HighsSolutionStatus};
 use good_lp::solvers::highs::highs as highs_solver;
 use good_lp::{Expression, SolverModel};
 use serde::Serialize;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Solver settings for one lexicographic solve.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
-    /// Seconds per level; `None` = until proven optimal.
-    pub time_limit: Option<f64>,
+    /// Time each solver level may take; `None` = until proven optimal.
+    pub time_limit: Option<Duration>,
     /// Use the exact network-flow solver where the round allows it (default);
     /// `false` forces the MILP (for cross-checks).
     pub use_flow: bool,
+}
+
+impl Settings {
+    /// The instant a solve started at `start` must stop, if any. A limit so
+    /// large that the instant cannot be represented is no limit at all.
+    pub fn deadline(&self, start: Instant) -> Option<Instant> {
+        self.time_limit.and_then(|t| start.checked_add(t))
+    }
 }
 
 impl Default for Settings {
@@ -170,7 +178,7 @@ pub fn run_model(
         .map_err(|e| option("presolve", e))?;
     if let Some(t) = settings.time_limit {
         model
-            .try_set_option("time_limit", t)
+            .try_set_option("time_limit", t.as_secs_f64())
             .map_err(|e| option("time_limit", e))?;
     }
     if let Some(s) = start {
@@ -228,9 +236,7 @@ pub fn solve(
     if settings.use_flow {
         let limits = crate::netflow::Limits {
             max_nodes: 20_000,
-            deadline: settings
-                .time_limit
-                .map(|t| t0 + std::time::Duration::from_secs_f64(t)),
+            deadline: settings.deadline(t0),
         };
         let found = crate::netflow::solve(inst, restrictions, limits);
         let seconds = t0.elapsed().as_secs_f64();

@@ -1,103 +1,59 @@
 //! `boligmatch allocate DIR`: the weekly allocation round.
 
-use super::{print, InputArgs, ReportArgs};
+use super::{print, Format, InputArgs, RunArgs};
 use anyhow::Result;
 use boligmatch::allocation::{self, Options};
 use boligmatch::report::files::{self, Audit};
-use boligmatch::report::{table, CsvStyle};
-use boligmatch::solve::Settings;
-use std::path::PathBuf;
-
-/// What goes to stdout.
-#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    /// A readable table.
-    Table,
-    /// proposals.csv.
-    Csv,
-    /// summary.json.
-    Json,
-}
-
-/// Solver choice.
-#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
-pub enum SolverArg {
-    /// Network flow where it applies, else the MILP.
-    Auto,
-    /// Always the MILP (HiGHS).
-    Milp,
-}
+use boligmatch::report::table;
 
 /// Arguments of `allocate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
-    /// Write proposals.csv, unplaced.csv, summary.json (and alternatives.csv) here.
-    #[arg(long, value_name = "OUTDIR")]
-    out: Option<PathBuf>,
-    /// Seconds per solver level; when hit, results are "best found" with the gap.
-    #[arg(long, value_name = "SECONDS")]
-    time_limit: Option<f64>,
-    /// Which exact solver finds proposal 1 and the alternatives: the network
-    /// flow where the round allows it (auto), or always the MILP.
-    #[arg(long, value_enum, default_value_t = SolverArg::Auto)]
-    solver: SolverArg,
-    /// Number of ranked proposals.
-    #[arg(long, default_value_t = 3, value_name = "K")]
-    proposals: usize,
-    /// Each proposal differs from every earlier one in at least D placements.
-    #[arg(long, default_value_t = 1, value_name = "D")]
-    min_diff: usize,
-    /// For each housed person in proposal 1, up to N other units, with the exact loss.
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    alternatives: usize,
-    /// Write CSV for Danish Excel: `;`-separated UTF-8 with BOM.
-    #[arg(long)]
-    excel: bool,
-    /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
     #[command(flatten)]
-    report: ReportArgs,
+    run: RunArgs,
+    /// Number of ranked proposals, from 1 to 100.
+    #[arg(long, default_value_t = 3, value_name = "K",
+          value_parser = clap::value_parser!(u32).range(1..=MAX_PROPOSALS))]
+    proposals: u32,
+    /// Each proposal differs from every earlier one in at least D placements,
+    /// from 1 to 10000.
+    #[arg(long, default_value_t = 1, value_name = "D",
+          value_parser = clap::value_parser!(u32).range(1..=MAX_MIN_DIFF))]
+    min_diff: u32,
+    /// For each housed person in proposal 1, up to N other units with the
+    /// exact loss of taking each, from 0 to 50.
+    #[arg(long, default_value_t = 0, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=MAX_ALTERNATIVES))]
+    alternatives: u32,
     /// Leave solve times out of summary.json, so that identical runs give identical bytes.
     #[arg(long)]
     no_timings: bool,
 }
 
+/// The most ranked proposals one run computes.
+const MAX_PROPOSALS: i64 = 100;
+/// The largest `--min-diff`.
+const MAX_MIN_DIFF: i64 = 10_000;
+/// The most alternatives per person.
+const MAX_ALTERNATIVES: i64 = 50;
+
 /// Runs `allocate`.
 pub fn run(args: &Args) -> Result<()> {
-    if let Some(t) = args.time_limit {
-        if !(t.is_finite() && t > 0.0) {
-            anyhow::bail!(boligmatch::Error::Refused(format!(
-                "--time-limit {t}: give a positive number of seconds"
-            )));
-        }
-    }
-    if args.proposals == 0 {
-        anyhow::bail!(boligmatch::Error::Refused(
-            "--proposals must be at least 1".into()
-        ));
-    }
+    let settings = args.run.settings();
     let t0 = std::time::Instant::now();
     let (paths, loaded) = args.input.load()?;
     let read_seconds = t0.elapsed().as_secs_f64();
     let options = Options {
-        proposals: args.proposals,
-        min_diff: args.min_diff.max(1),
-        alternatives: args.alternatives,
-        settings: Settings {
-            time_limit: args.time_limit,
-            use_flow: args.solver == SolverArg::Auto,
-        },
+        proposals: args.proposals as usize,
+        min_diff: args.min_diff as usize,
+        alternatives: args.alternatives as usize,
+        settings: settings.solver,
         targets: Vec::new(),
     };
     let outcome = allocation::run(&loaded.round, &options)?;
-    let style = if args.excel {
-        CsvStyle::EXCEL
-    } else {
-        CsvStyle::PLAIN
-    };
+    let style = settings.style;
     let audit = Audit {
         inputs: loaded.sources.clone(),
         policy: loaded.round.policy.clone(),
@@ -105,7 +61,7 @@ pub fn run(args: &Args) -> Result<()> {
         read_seconds,
     };
     let summary = files::summary_json(&outcome, &audit, !args.no_timings);
-    if let Some(dir) = &args.out {
+    if settings.out.is_some() {
         let mut out = vec![
             (
                 "proposals.csv".to_string(),
@@ -123,25 +79,20 @@ pub fn run(args: &Args) -> Result<()> {
                 files::alternatives_csv(&outcome, style),
             ));
         }
-        boligmatch::output::write_all(dir, &out, &paths.all())?;
+        settings.write_out(&out, &paths.all())?;
     }
-    args.report.write(
-        || {
+    settings.write_report(
+        |report| {
             let meta = boligmatch::report::html::Meta {
                 round_date: loaded.round.policy.round_date.to_string(),
                 inputs: loaded.sources.iter().map(|s| s.path.clone()).collect(),
                 note: outcome.note.clone(),
             };
-            boligmatch::report::html::allocate(
-                &outcome,
-                &meta,
-                args.report.lang(),
-                args.report.redact,
-            )
+            boligmatch::report::html::allocate(&outcome, &meta, report.lang, report.redact)
         },
         &paths.all(),
     )?;
-    match args.format {
+    match settings.format {
         Format::Table => print(&table::render(
             &outcome,
             &loaded.round.policy.round_date.to_string(),

@@ -21,19 +21,24 @@ pub struct Args {
     /// Size of the round.
     #[arg(long, value_enum)]
     tier: TierArg,
-    /// Random seed; the same tier and seed give the same files.
+    /// Random seed, from 0 to 18446744073709551615; the same tier and seed
+    /// give the same files.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Folder to write units.csv, people.csv, staff.csv and policy.toml into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Another number of people than the tier's (e.g. for growth curves).
-    #[arg(long, value_name = "N")]
-    people: Option<usize>,
+    /// Another number of people than the tier's (e.g. for growth curves),
+    /// from 1 to 50000.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_PEOPLE))]
+    people: Option<u32>,
     /// Write the Danish Excel dialect (`;`, Windows-1252, Danish headers, dd-mm-yyyy).
     #[arg(long)]
     excel: bool,
 }
+
+/// The most people `--people` may ask for: five times tier L.
+const MAX_PEOPLE: i64 = 50_000;
 
 /// Runs `generate`.
 pub fn run(args: &Args) -> Result<()> {
@@ -42,10 +47,11 @@ pub fn run(args: &Args) -> Result<()> {
         TierArg::M => Tier::M,
         TierArg::L => Tier::L,
     };
-    let files = generate::generate_sized(tier, args.seed, args.excel, args.people);
+    let files =
+        generate::generate_sized(tier, args.seed, args.excel, args.people.map(|n| n as usize));
     generate::write(&args.out, &files)?;
     let (p, u, s, a) = tier.size();
-    let p = args.people.unwrap_or(p);
+    let p = args.people.map_or(p, |n| n as usize);
     eprintln!(
         "wrote {} ({p} people, {u} units, {s} staff, {a} areas, seed {})",
         args.out.display(),

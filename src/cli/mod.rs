@@ -9,9 +9,11 @@ pub mod whatif;
 
 use anyhow::{bail, Result};
 use boligmatch::input::{self, Loaded, RoundPaths};
+use boligmatch::report::CsvStyle;
 use clap::{Parser, Subcommand};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// boligmatch: who moves into which home, with which support worker.
 #[derive(Debug, Parser)]
@@ -118,9 +120,29 @@ fn file_name(p: &std::path::Path) -> String {
     )
 }
 
-/// Report options shared by `allocate`, `whatif` and `plan`.
+/// The flags `allocate`, `whatif` and `plan` share, as given ("low"
+/// arguments); [`RunArgs::settings`] turns them into one checked [`Settings`].
 #[derive(Debug, clap::Args)]
-pub struct ReportArgs {
+pub struct RunArgs {
+    /// Write the command's output files into this folder (created if missing;
+    /// the files are replaced together or not at all).
+    #[arg(long, value_name = "OUTDIR")]
+    pub out: Option<PathBuf>,
+    /// Wall-clock seconds each solver level may take, from 0.001 to 86400 (one
+    /// day); when it is reached, results are labelled "best found, gap X%",
+    /// never optimal. Without it, every solve runs until proven optimal.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_time_limit)]
+    pub time_limit: Option<Duration>,
+    /// Write CSV for Danish Excel: `;`-separated UTF-8 with BOM.
+    #[arg(long)]
+    pub excel: bool,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Which exact solver to use: the network flow where the round allows it
+    /// (auto), or always the MILP (HiGHS).
+    #[arg(long, value_enum, default_value_t = SolverArg::Auto)]
+    pub solver: SolverArg,
     /// Write a self-contained HTML report (inline CSS and SVG, printable on A4).
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,
@@ -132,6 +154,46 @@ pub struct ReportArgs {
     pub redact: bool,
 }
 
+/// The range of `--time-limit`, in seconds: long enough for any round, short
+/// enough that a deadline computed from it can never overflow.
+pub const TIME_LIMIT_RANGE: std::ops::RangeInclusive<f64> = 0.001..=86_400.0;
+
+/// Parses `--time-limit`: a finite number of seconds within [`TIME_LIMIT_RANGE`].
+pub fn parse_time_limit(s: &str) -> std::result::Result<Duration, String> {
+    let t: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{s}\" is not a number of seconds, e.g. 30 or 2.5"))?;
+    if !TIME_LIMIT_RANGE.contains(&t) {
+        return Err(format!(
+            "{s} is outside the range {} to {} seconds",
+            TIME_LIMIT_RANGE.start(),
+            TIME_LIMIT_RANGE.end()
+        ));
+    }
+    Ok(Duration::from_secs_f64(t))
+}
+
+/// What goes to stdout.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// A readable table.
+    Table,
+    /// The main output file as CSV.
+    Csv,
+    /// The summary as JSON.
+    Json,
+}
+
+/// Solver choice.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum SolverArg {
+    /// Network flow where it applies, else the MILP.
+    Auto,
+    /// Always the MILP (HiGHS).
+    Milp,
+}
+
 /// Report language.
 #[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
 pub enum ReportLang {
@@ -141,20 +203,79 @@ pub enum ReportLang {
     En,
 }
 
-impl ReportArgs {
-    /// The language for the renderer.
-    pub fn lang(&self) -> boligmatch::report::html::Lang {
-        match self.lang {
-            ReportLang::Da => boligmatch::report::html::Lang::Da,
-            ReportLang::En => boligmatch::report::html::Lang::En,
+/// The checked settings of a run ("high" arguments): built once, after parsing,
+/// before any work starts.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Output folder.
+    pub out: Option<PathBuf>,
+    /// CSV dialect of written files.
+    pub style: CsvStyle,
+    /// What stdout shows.
+    pub format: Format,
+    /// Solver settings for the library.
+    pub solver: boligmatch::solve::Settings,
+    /// The HTML report, if asked for.
+    pub report: Option<Report>,
+}
+
+/// Where and how to write the HTML report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The report file.
+    pub path: PathBuf,
+    /// Its language.
+    pub lang: boligmatch::report::html::Lang,
+    /// Leave health-related reasons out.
+    pub redact: bool,
+}
+
+impl RunArgs {
+    /// The checked settings (every flag was range-checked by its parser).
+    pub fn settings(&self) -> Settings {
+        Settings {
+            out: self.out.clone(),
+            style: if self.excel {
+                CsvStyle::EXCEL
+            } else {
+                CsvStyle::PLAIN
+            },
+            format: self.format,
+            solver: boligmatch::solve::Settings {
+                time_limit: self.time_limit,
+                use_flow: self.solver == SolverArg::Auto,
+            },
+            report: self.report.clone().map(|path| Report {
+                path,
+                lang: match self.lang {
+                    ReportLang::Da => boligmatch::report::html::Lang::Da,
+                    ReportLang::En => boligmatch::report::html::Lang::En,
+                },
+                redact: self.redact,
+            }),
         }
+    }
+}
+
+impl Settings {
+    /// Writes the files of a run atomically into `--out`, if given.
+    pub fn write_out(&self, files: &[(String, Vec<u8>)], inputs: &[&Path]) -> Result<()> {
+        if let Some(dir) = &self.out {
+            boligmatch::output::write_all(dir, files, inputs)?;
+        }
+        Ok(())
     }
 
     /// Writes `html` atomically to `--report`, if given.
-    pub fn write(&self, html: impl FnOnce() -> String, inputs: &[&std::path::Path]) -> Result<()> {
-        let Some(path) = &self.report else {
+    pub fn write_report(
+        &self,
+        html: impl FnOnce(&Report) -> String,
+        inputs: &[&Path],
+    ) -> Result<()> {
+        let Some(report) = &self.report else {
             return Ok(());
         };
+        let path = &report.path;
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -165,7 +286,7 @@ impl ReportArgs {
             .ok_or_else(|| {
                 boligmatch::Error::Refused(format!("--report {}: not a file name", path.display()))
             })?;
-        boligmatch::output::write_all(&dir, &[(name, html().into_bytes())], inputs)?;
+        boligmatch::output::write_all(&dir, &[(name, html(report).into_bytes())], inputs)?;
         Ok(())
     }
 }
@@ -188,5 +309,146 @@ pub fn run() -> Result<()> {
         Command::Whatif(a) => whatif::run(&a),
         Command::Plan(a) => plan::run(&a),
         Command::Generate(a) => generate::run(&a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// The least a subcommand needs to parse, so that only the flag under test
+    /// can fail.
+    fn base_args(sub: &str) -> Vec<String> {
+        let words: &[&str] = match sub {
+            "plan" => &["DIR", "--templates", "t.toml"],
+            "generate" => &["--tier", "s", "--out", "o"],
+            "check" | "allocate" | "whatif" => &["DIR"],
+            other => panic!("subcommand {other}: add its required arguments here"),
+        };
+        std::iter::once("boligmatch")
+            .chain(std::iter::once(sub))
+            .chain(words.iter().copied())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The documented range "from A to B" in a flag's help.
+    fn documented_range(help: &str) -> Option<(f64, f64)> {
+        let rest = help
+            .match_indices("from ")
+            .map(|(i, _)| &help[i + 5..])
+            .find(|r| r.starts_with(|c: char| c.is_ascii_digit()))?;
+        let (a, rest) = rest.split_once(" to ")?;
+        let b: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let b = b.trim_end_matches('.');
+        Some((a.trim().parse().ok()?, b.parse().ok()?))
+    }
+
+    /// How a value of a numeric flag is written, for flags whose value holds a
+    /// number inside a larger spec.
+    fn spelled(value_name: &str, number: &str) -> String {
+        match value_name {
+            "NAME=SHARE" => format!("under_18={number}"),
+            "SPEC" => format!("add=ordinary:0..{number}"),
+            _ => number.to_string(),
+        }
+    }
+
+    fn parses(args: &[String]) -> Result<(), clap::Error> {
+        use clap::Parser;
+        Cli::try_parse_from(args).map(|_| ())
+    }
+
+    /// Every flag that takes a value is a path, a choice from a list, or a
+    /// number with its range in `--help`; every number outside its range, NaN
+    /// and ±infinity are refused with exit code 2. The flags come from clap's
+    /// own definition, so a new flag cannot be forgotten.
+    #[test]
+    fn every_numeric_flag_states_and_enforces_its_range() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut numeric = 0;
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = sub.get_name();
+            let base = base_args(name);
+            assert!(parses(&base).is_ok(), "{name}: {base:?} should parse");
+            for arg in sub.get_arguments() {
+                let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
+                if !takes_value || arg.is_positional() {
+                    continue;
+                }
+                let Some(long) = arg.get_long() else { continue };
+                let parser = format!("{:?}", arg.get_value_parser());
+                let is_path = parser.contains("path_buf");
+                let is_choice = !arg.get_possible_values().is_empty();
+                if is_path || is_choice {
+                    continue;
+                }
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                let (lo, hi) = documented_range(&help).unwrap_or_else(|| {
+                    panic!(
+                        "{name} --{long}: its help must state its range as 'from A to B': {help}"
+                    )
+                });
+                numeric += 1;
+                let value_name = arg
+                    .get_value_names()
+                    .and_then(|v| v.first().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                let with = |v: &str| {
+                    let mut a = base.clone();
+                    a.push(format!("--{long}={}", spelled(&value_name, v)));
+                    a
+                };
+                // The ends of the range are accepted (u64's end is beyond f64's
+                // exact integers: take it as written).
+                let hi_text = if hi >= 1.8e19 {
+                    u64::MAX.to_string()
+                } else {
+                    hi.to_string()
+                };
+                for ok in [lo.to_string(), hi_text] {
+                    assert!(
+                        parses(&with(&ok)).is_ok(),
+                        "{name} --{long}={ok} is within its range and must parse"
+                    );
+                }
+                let step = if help.contains("seconds") {
+                    0.0001
+                } else {
+                    1.0
+                };
+                let mut bad: Vec<String> = ["nan", "NaN", "inf", "-inf", "infinity", "1e400", "x"]
+                    .map(str::to_string)
+                    .to_vec();
+                if lo - step >= -1.0 {
+                    bad.push(format!("{}", lo - step));
+                }
+                bad.push(format!("{}", hi + step));
+                if hi < 1.8e19 {
+                    bad.push("1e30".into());
+                } else {
+                    bad.push("18446744073709551616".into());
+                }
+                for v in bad {
+                    let err = parses(&with(&v)).expect_err(&format!(
+                        "{name} --{long}={v} is outside its range and must be refused"
+                    ));
+                    assert_eq!(err.exit_code(), 2, "{name} --{long}={v}");
+                    let msg = err.to_string();
+                    assert!(
+                        msg.contains(&format!("--{long}")),
+                        "{name} --{long}={v}: {msg}"
+                    );
+                }
+            }
+        }
+        // allocate (3: proposals, min-diff, alternatives) + time limits on
+        // allocate, whatif, plan + generate (seed, people) + target + sweep.
+        assert!(numeric >= 10, "only {numeric} numeric flags found");
     }
 }

@@ -1,24 +1,12 @@
 //! `boligmatch whatif DIR --scenario a.toml …`: the base and every scenario side
 //! by side, solved in parallel.
 
-use super::{print, InputArgs, ReportArgs};
+use super::{print, Format, InputArgs, RunArgs};
 use anyhow::{bail, Result};
 use boligmatch::allocation::Options;
-use boligmatch::report::{compare, CsvStyle};
+use boligmatch::report::compare;
 use boligmatch::scenario::{self, Scenario, Sweep};
-use boligmatch::solve::Settings;
 use std::path::PathBuf;
-
-/// What goes to stdout.
-#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    /// A readable table.
-    Table,
-    /// comparison.csv.
-    Csv,
-    /// comparison.json.
-    Json,
-}
 
 /// Arguments of `whatif`.
 #[derive(Debug, clap::Args)]
@@ -31,23 +19,12 @@ pub struct Args {
     /// A folder of scenario files (every *.toml but templates.toml).
     #[arg(long = "scenarios", value_name = "FOLDER")]
     folder: Option<PathBuf>,
-    /// A sweep: 'add=KIND:FROM..TO' or 'staff=METHOD:GENDER:FROM..TO'; twice for a 2-D grid.
+    /// A sweep: 'add=KIND:FROM..TO' or 'staff=METHOD:GENDER:FROM..TO', the
+    /// counts from 0 to 1000; twice for a 2-D grid.
     #[arg(long = "sweep", value_name = "SPEC", value_parser = Sweep::parse)]
     sweeps: Vec<Sweep>,
-    /// Write comparison.csv and comparison.json here.
-    #[arg(long, value_name = "OUTDIR")]
-    out: Option<PathBuf>,
-    /// Seconds per solver level.
-    #[arg(long, value_name = "SECONDS")]
-    time_limit: Option<f64>,
-    /// Write CSV for Danish Excel: `;`-separated UTF-8 with BOM.
-    #[arg(long)]
-    excel: bool,
-    /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
     #[command(flatten)]
-    report: ReportArgs,
+    run: RunArgs,
 }
 
 /// Runs `whatif`.
@@ -57,6 +34,7 @@ pub fn run(args: &Args) -> Result<()> {
             "--sweep: at most two dimensions".into()
         ));
     }
+    let settings = args.run.settings();
     let (paths, loaded) = args.input.load()?;
     let base = &loaded.round;
     let mut scenarios = vec![Scenario::base()];
@@ -79,30 +57,23 @@ pub fn run(args: &Args) -> Result<()> {
         bail!(boligmatch::Error::Input(boligmatch::Problems(problems)));
     }
     let options = Options {
-        settings: Settings {
-            time_limit: args.time_limit,
-            ..Settings::default()
-        },
+        settings: settings.solver,
         ..Options::default()
     };
     let rows = scenario::run_all(base, &scenarios, &options)?;
-    let style = if args.excel {
-        CsvStyle::EXCEL
-    } else {
-        CsvStyle::PLAIN
-    };
-    if let Some(dir) = &args.out {
+    let style = settings.style;
+    if settings.out.is_some() {
         let files = vec![
             ("comparison.csv".to_string(), compare::csv(&rows, style)),
             ("comparison.json".to_string(), compare::json(&rows)),
         ];
-        boligmatch::output::write_all(dir, &files, &paths.all())?;
+        settings.write_out(&files, &paths.all())?;
     }
-    args.report.write(
-        || boligmatch::report::html::whatif(&rows, args.report.lang(), sweep),
+    settings.write_report(
+        |report| boligmatch::report::html::whatif(&rows, report.lang, sweep),
         &paths.all(),
     )?;
-    match args.format {
+    match settings.format {
         Format::Table => print(&compare::table(&rows, sweep)),
         Format::Csv => print(&String::from_utf8_lossy(&compare::csv(&rows, style))),
         Format::Json => print(&String::from_utf8_lossy(&compare::json(&rows))),

@@ -353,7 +353,7 @@ fn a_time_limit_is_reported_as_best_found_never_optimal() {
         "allocate",
         sample("ballerup-2014").to_str().unwrap(),
         "--time-limit",
-        "0.000001",
+        "0.001",
         "--solver",
         "milp",
         "--proposals",
@@ -527,6 +527,34 @@ fn second_plan_is_exact_by_both_solvers() {
             "Proposal 3 - level 1 (priority) 325 [optimal], level 2 (fit) 31 [optimal]",
         ] {
             assert!(s.contains(line), "{solver}: {s}");
+        }
+    }
+}
+
+/// Issue 12: time limits that used to panic (`Duration::from_secs_f64`) or
+/// overflow the deadline are refused with exit 2 on every subcommand.
+#[test]
+fn out_of_range_time_limits_exit_2_on_every_subcommand() {
+    let dir = sample("ballerup-2014");
+    let d = dir.to_str().unwrap();
+    let scenarios = dir.join("scenarios");
+    let templates = scenarios.join("templates.toml");
+    let commands: [Vec<&str>; 3] = [
+        vec!["allocate", d],
+        vec!["whatif", d, "--scenarios", scenarios.to_str().unwrap()],
+        vec!["plan", d, "--templates", templates.to_str().unwrap()],
+    ];
+    for cmd in &commands {
+        for bad in ["-1", "inf", "nan", "1e20", "1e19", "0"] {
+            let flag = format!("--time-limit={bad}");
+            let mut args = cmd.clone();
+            args.push(&flag);
+            let out = run(&args);
+            let err = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains("--time-limit"), "{args:?}: {err}");
+            assert!(!err.contains("panicked"), "{args:?}: {err}");
+            assert!(out.stdout.is_empty());
         }
     }
 }

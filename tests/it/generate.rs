@@ -88,7 +88,7 @@ fn a_time_limited_flow_never_claims_a_false_optimum() {
             &inst,
             &Restrictions::default(),
             &Settings {
-                time_limit: Some(1e-9),
+                time_limit: Some(std::time::Duration::from_nanos(1)),
                 ..Settings::default()
             },
         )
