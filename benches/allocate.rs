@@ -2,8 +2,9 @@
 //! and solving measured apart, then the whole round with ranked proposals.
 
 use boligmatch::allocation::{self, Options};
-use boligmatch::formulation::{formulate, Instance, Restrictions};
+use boligmatch::formulation::formulate;
 use boligmatch::input::{load, RoundPaths};
+use boligmatch::instance::{Instance, Restrictions};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::Path;
 
@@ -25,7 +26,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| formulate(&inst, &Restrictions::default()).map(|f| f.x.len()))
     });
     g.bench_function("solve (both levels)", |b| {
-        b.iter(|| boligmatch::solve::solve(&inst, &Restrictions::default(), &Default::default()))
+        b.iter(|| boligmatch::solver::best(&inst, &Restrictions::default(), &Default::default()))
     });
     for k in [1usize, 3, 10] {
         let opts = Options {

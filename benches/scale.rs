@@ -4,11 +4,12 @@
 //! 27 s per solve; it is measured with the commands in docs/performance.md.
 
 use boligmatch::allocation::{self, Options};
-use boligmatch::formulation::{formulate, Instance, Restrictions};
+use boligmatch::formulation::formulate;
 use boligmatch::generate::{generate, Tier};
 use boligmatch::input::{load, RoundPaths};
+use boligmatch::instance::{Instance, Restrictions};
 use boligmatch::scenario::{self, AddStaff, AddUnits, Scenario};
-use boligmatch::solve::{solve, Settings};
+use boligmatch::solver::{best as solve, Settings};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn round_dir(tier: Tier, seed: u64) -> tempfile::TempDir {

@@ -5,11 +5,9 @@
 use crate::baseline::priority_list;
 use crate::error::{Error, Problem, Problems, Result};
 use crate::explain::{fit_reasons, unplaced_reason, Reason};
-use crate::formulation::{Instance, Restrictions, UnitPlan};
+use crate::instance::{Instance, Plan, Restrictions, UnitPlan};
 use crate::model::{AgeBand, FemaleStaff, Gender, Round};
-use crate::solve::{
-    assign_staff, level1_value, level2_value, solve, LevelResult, Settings, Solution,
-};
+use crate::solver::{self, assign_staff, LevelResult, Settings, Solution};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
@@ -26,7 +24,7 @@ pub struct Options {
     /// Solver settings.
     pub settings: Settings,
     /// Goals every proposal must reach (capacity planning); empty = none.
-    pub targets: Vec<crate::formulation::Target>,
+    pub targets: Vec<crate::instance::Target>,
 }
 
 impl Default for Options {
@@ -247,53 +245,33 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         eligibility: t0.elapsed().as_secs_f64(),
         ..Timings::default()
     };
-    let mut restrictions = Restrictions {
+    let restrictions = Restrictions {
         targets: options.targets.clone(),
         ..Restrictions::default()
     };
-    let first = solve(&inst, &restrictions, &options.settings)?.ok_or_else(|| infeasible(round))?;
+    let first =
+        solver::best(&inst, &restrictions, &options.settings)?.ok_or_else(|| infeasible(round))?;
     let add_times = |t: &mut Timings, s: &Solution| {
         t.build += s.level1.build_seconds + s.level2.build_seconds;
         t.solve_level1 += s.level1.solve_seconds;
         t.solve_level2 += s.level2.solve_seconds;
     };
     add_times(&mut timings, &first);
-    let mut solutions = vec![first];
     let tp = Instant::now();
     let wanted = options.proposals.max(1);
     let min_diff = options.min_diff.max(1);
-    // With D = 1 the next plans are the next best ones: by the flow solver
-    // when it applies (and proves each), else by the MILP with cuts.
-    let mut ranked_by_flow = false;
-    if wanted > 1 && min_diff == 1 && options.settings.use_flow && first_is_proven(&solutions[0]) {
-        let limits = crate::netflow::Limits {
-            max_nodes: 100_000,
-            deadline: options.settings.deadline(tp),
-        };
-        let first = (&solutions[0].unit_of, &solutions[0].class_of[..]);
-        if let Some(plans) = crate::netflow::ranked(&inst, &restrictions, first, wanted, limits) {
-            let seconds = tp.elapsed().as_secs_f64() / plans.len().max(1) as f64;
-            for (unit_of, class_of) in plans.into_iter().skip(1) {
-                let s = crate::solve::proven(&inst, unit_of, class_of, seconds);
-                add_times(&mut timings, &s);
-                solutions.push(s);
-            }
-            ranked_by_flow = true;
-        }
-    }
-    while !ranked_by_flow && solutions.len() < wanted {
-        let last = solutions
-            .last()
-            .map(|s| s.unit_of.clone())
-            .unwrap_or_default();
-        restrictions.differ_from.push((last, min_diff));
-        match solve(&inst, &restrictions, &options.settings)? {
-            Some(s) => {
-                add_times(&mut timings, &s);
-                solutions.push(s);
-            }
-            None => break,
-        }
+    let rest = solver::ranked(
+        &inst,
+        &restrictions,
+        &first,
+        wanted,
+        min_diff,
+        &options.settings,
+    )?;
+    let mut solutions = vec![first];
+    for s in rest {
+        add_times(&mut timings, &s);
+        solutions.push(s);
     }
     let note = (solutions.len() < wanted).then(|| {
         let n = solutions.len();
@@ -320,12 +298,12 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         .enumerate()
         .map(|(i, s)| proposal(&inst, i + 1, s, base))
         .collect();
-    let (b_units, b_classes) = priority_list(&inst);
+    let list = priority_list(&inst);
     let baseline = Baseline {
-        housed: b_units.iter().flatten().count(),
-        priority_score: level1_value(&inst, &b_units),
-        fit: level2_value(&inst, &b_units, &b_classes),
-        goals: goals(&inst, &b_units, &b_classes),
+        housed: list.housed(),
+        priority_score: list.priority(&inst),
+        fit: list.fit(&inst),
+        goals: goals(&inst, &list),
     };
     Ok(Outcome {
         proposals,
@@ -364,11 +342,6 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
     })
 }
 
-/// Whether both levels of a solution are proven optimal.
-fn first_is_proven(s: &Solution) -> bool {
-    s.level1.status.is_optimal() && s.level2.status.is_optimal()
-}
-
 /// The error for a round whose pinned offers cannot all hold.
 fn infeasible(round: &Round) -> Error {
     let mut problems = crate::eligibility::pinned_problems(round, "people.csv", "units.csv");
@@ -392,22 +365,19 @@ fn infeasible(round: &Round) -> Error {
 
 fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Proposal {
     let round = inst.round;
-    let staff_of = assign_staff(inst, &s.class_of);
+    let staff_of = assign_staff(inst, &s.plan.class_of);
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
     for (p, person) in round.people.iter().enumerate() {
-        match s.unit_of[p] {
+        match s.plan.unit_of[p] {
             Some(u) => {
                 let unit = &round.units[u];
                 let staff = staff_of[p].map(|i| &round.staff[i]);
                 let unit_fit = inst.unit_pair(p, u).map_or(0, |k| inst.unit_pairs[k].fit);
-                let staff_fit = s.class_of[p].map_or(0, |c| {
-                    inst.staff_pairs
-                        .iter()
-                        .find(|q| q.person == p && q.target == c)
-                        .map_or(0, |q| q.fit)
-                });
-                let reasons = fit_reasons(inst, p, u, s.class_of[p]);
+                let staff_fit = s.plan.class_of[p]
+                    .and_then(|c| inst.staff_pair(p, c))
+                    .map_or(0, |k| inst.staff_pairs[k].fit);
+                let reasons = fit_reasons(inst, p, u, s.plan.class_of[p]);
                 placements.push(Placement {
                     person_id: person.id.clone(),
                     unit_id: unit.id.clone(),
@@ -422,7 +392,7 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
                 });
             }
             None => {
-                let why = unplaced_reason(inst, p, &s.unit_of, &s.class_of);
+                let why = unplaced_reason(inst, p, &s.plan.unit_of, &s.plan.class_of);
                 unplaced.push(Unplaced {
                     person_id: person.id.clone(),
                     priority: inst.priority[p],
@@ -438,7 +408,7 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
     let changes = if rank == 1 {
         Vec::new()
     } else {
-        difference(inst, &base.unit_of, &s.unit_of)
+        difference(inst, &base.plan.unit_of, &s.plan.unit_of)
     };
     Proposal {
         rank,
@@ -446,7 +416,7 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
         level2: s.level2,
         placements,
         unplaced,
-        goals: goals(inst, &s.unit_of, &s.class_of),
+        goals: goals(inst, &s.plan),
         difference: changes.iter().map(Change::describe).collect(),
         changes,
     }
@@ -483,7 +453,8 @@ pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<Chan
 }
 
 /// The programme's goals for a plan.
-pub fn goals(inst: &Instance, unit_of: &UnitPlan, class_of: &[Option<usize>]) -> Goals {
+pub fn goals(inst: &Instance, plan: &Plan) -> Goals {
+    let (unit_of, class_of) = (&plan.unit_of, &plan.class_of);
     let round = inst.round;
     let mut g = Goals {
         under_18: Goal {
@@ -539,7 +510,7 @@ type Forced = (usize, usize, usize, i64, i64);
 fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<Vec<Alternative>> {
     let round = inst.round;
     let mut jobs = Vec::new();
-    for (p, u) in best.unit_of.iter().enumerate() {
+    for (p, u) in best.plan.unit_of.iter().enumerate() {
         let Some(u) = u else { continue };
         if inst.pins.iter().any(|&(q, _)| q == p) {
             continue; // a pinned offer is kept; no alternatives to weigh
@@ -554,19 +525,20 @@ fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<V
         .par_iter()
         .map(|&(p, cur, alt)| {
             let r = Restrictions {
-                forced: vec![(p, alt)],
                 targets: options.targets.clone(),
                 ..Restrictions::default()
             };
-            Ok(solve(inst, &r, &options.settings)?.map(|s| {
-                (
-                    p,
-                    cur,
-                    alt,
-                    best.level1.value - s.level1.value,
-                    best.level2.value - s.level2.value,
-                )
-            }))
+            Ok(
+                solver::forced(inst, &r, (p, alt), &options.settings)?.map(|s| {
+                    (
+                        p,
+                        cur,
+                        alt,
+                        best.level1.value - s.level1.value,
+                        best.level2.value - s.level2.value,
+                    )
+                }),
+            )
         })
         .collect();
     let mut found = Vec::new();

@@ -3,12 +3,12 @@
 //! every hard rule, so it is also a valid starting point for the optimiser.
 
 use crate::eligibility::separation_applies;
-use crate::formulation::{Instance, UnitPlan};
+use crate::instance::{Instance, Plan};
 use crate::model::Gender;
 
 /// Allocates by priority list. Pinned people go first and keep their units.
 /// Returns (unit, staff class) per person.
-pub fn priority_list(inst: &Instance) -> (UnitPlan, Vec<Option<usize>>) {
+pub fn priority_list(inst: &Instance) -> Plan {
     let round = inst.round;
     let n = round.people.len();
     let mut order: Vec<usize> = (0..n).collect();
@@ -64,7 +64,7 @@ pub fn priority_list(inst: &Instance) -> (UnitPlan, Vec<Option<usize>>) {
             class_of[p] = Some(c);
         }
     }
-    (unit_of, class_of)
+    Plan { unit_of, class_of }
 }
 
 /// Lowest staff index in a class: "the first worker still free" by id.

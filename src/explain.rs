@@ -2,7 +2,7 @@
 //! can read out and defend.
 
 use crate::eligibility::{exclusions, staff_eligible, Exclusion};
-use crate::formulation::{Instance, UnitPlan};
+use crate::instance::{Instance, UnitPlan};
 use crate::model::fmt_kr;
 use crate::scoring::{staff_fit, unit_fit, FitTerm};
 use serde::Serialize;

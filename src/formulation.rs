@@ -4,162 +4,10 @@
 //! worker of staff class c), and per shared-living unit a binary choosing which
 //! side of each separation rule it serves. See `docs/model.md` for the math.
 
-use crate::eligibility::{
-    separation_applies, staff_classes, staff_eligible, StaffClass, UnitIndex,
-};
-use crate::model::{Gender, Round};
-use crate::scoring::{priority, staff_fit, total, unit_fit};
+use crate::eligibility::separation_applies;
+use crate::instance::{Instance, Plan, Restrictions, Separation, Target};
+use crate::model::Gender;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
-
-/// An eligible pair: a person and a unit (or staff class), with its fit points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pair {
-    /// Index into `round.people`.
-    pub person: usize,
-    /// Index into `round.units` or the staff classes.
-    pub target: usize,
-    /// Level-2 points of this pair.
-    pub fit: i64,
-}
-
-/// Everything the optimiser needs, derived once from a round.
-#[derive(Debug, Clone)]
-pub struct Instance<'r> {
-    /// The round.
-    pub round: &'r Round,
-    /// Pooled staff.
-    pub classes: Vec<StaffClass>,
-    /// Priority per person.
-    pub priority: Vec<i64>,
-    /// Eligible person–unit pairs, by (person, unit).
-    pub unit_pairs: Vec<Pair>,
-    /// Eligible person–class pairs, by (person, class).
-    pub staff_pairs: Vec<Pair>,
-    /// Pinned (person, unit).
-    pub pins: Vec<(usize, usize)>,
-    /// Units by area, for finding who may live where quickly.
-    pub unit_index: UnitIndex<'r>,
-}
-
-impl<'r> Instance<'r> {
-    /// Derives eligible pairs and scores. A person with no eligible support
-    /// worker, or no eligible unit, gets no pairs at all.
-    pub fn new(round: &'r Round) -> Self {
-        let policy = &round.policy;
-        let classes = staff_classes(&round.staff);
-        let priority = round.people.iter().map(|p| priority(p, policy)).collect();
-        let mut unit_pairs = Vec::new();
-        let mut staff_pairs = Vec::new();
-        let mut pins = Vec::new();
-        let unit_index = UnitIndex::new(&round.units);
-        for (pi, p) in round.people.iter().enumerate() {
-            if let Some(pin) = &p.pinned_unit {
-                if let Some(ui) = round.unit_index(pin) {
-                    pins.push((pi, ui));
-                }
-            }
-            let staff_of_p: Vec<Pair> = classes
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
-                .map(|(ci, c)| Pair {
-                    person: pi,
-                    target: ci,
-                    fit: total(&staff_fit(p, c.method, c.gender, policy)),
-                })
-                .collect();
-            if staff_of_p.is_empty() {
-                continue;
-            }
-            let units_of_p: Vec<Pair> = unit_index
-                .eligible(p, policy)
-                .into_iter()
-                .map(|ui| Pair {
-                    person: pi,
-                    target: ui,
-                    fit: total(&unit_fit(p, &round.units[ui], policy)),
-                })
-                .collect();
-            // A person is in the model only with both a unit and a worker to
-            // choose from; otherwise they cannot be housed at all.
-            if !staff_of_p.is_empty() && !units_of_p.is_empty() {
-                staff_pairs.extend(staff_of_p);
-                unit_pairs.extend(units_of_p);
-            }
-        }
-        Instance {
-            round,
-            classes,
-            priority,
-            unit_pairs,
-            staff_pairs,
-            pins,
-            unit_index,
-        }
-    }
-
-    /// Index of the unit pair (person, unit), if eligible.
-    pub fn unit_pair(&self, person: usize, unit: usize) -> Option<usize> {
-        self.unit_pairs
-            .binary_search_by(|q| (q.person, q.target).cmp(&(person, unit)))
-            .ok()
-    }
-
-    /// Unit pairs of one person.
-    pub fn units_of(&self, person: usize) -> &[Pair] {
-        let lo = self.unit_pairs.partition_point(|q| q.person < person);
-        let hi = self.unit_pairs.partition_point(|q| q.person <= person);
-        &self.unit_pairs[lo..hi]
-    }
-}
-
-/// A plan as the optimiser sees it: for each person, the unit (if housed).
-pub type UnitPlan = Vec<Option<usize>>;
-
-/// Extra rules for one solve: forced placements and plans to differ from.
-#[derive(Debug, Clone, Default)]
-pub struct Restrictions {
-    /// (person, unit) pairs that must hold.
-    pub forced: Vec<(usize, usize)>,
-    /// Differ from each plan in at least this many person→unit placements.
-    pub differ_from: Vec<(UnitPlan, usize)>,
-    /// Goals that must be reached.
-    pub targets: Vec<Target>,
-    /// Units that exist only if opened (capacity planning), by index.
-    pub optional_units: Vec<usize>,
-    /// Staff members who exist only if hired (capacity planning), by index.
-    pub optional_staff: Vec<usize>,
-}
-
-/// A goal the allocation must reach.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Target {
-    /// At least `min_housed` of `people` are housed.
-    Housed {
-        /// People concerned (indices).
-        people: Vec<usize>,
-        /// How many must be housed.
-        min_housed: usize,
-    },
-    /// Of the housed among `people`, at least `share` get a female worker.
-    FemaleWorker {
-        /// People who asked (indices).
-        people: Vec<usize>,
-        /// Share, 0–1.
-        share: f64,
-    },
-}
-
-impl Restrictions {
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.forced.is_empty()
-            && self.differ_from.is_empty()
-            && self.targets.is_empty()
-            && self.optional_units.is_empty()
-            && self.optional_staff.is_empty()
-    }
-}
 
 /// The model in good_lp form.
 pub struct Formulation {
@@ -186,25 +34,6 @@ pub struct Formulation {
     pub sides: Vec<(usize, Separation)>,
 }
 
-/// A shared-living separation rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Separation {
-    /// Under-18s (side A) apart from adults.
-    Minors,
-    /// Women (side A) apart from men.
-    Women,
-}
-
-impl Separation {
-    /// Whether a person is on side A of the rule.
-    pub fn side_a(self, person: &crate::model::Person) -> bool {
-        match self {
-            Separation::Minors => person.age < 18,
-            Separation::Women => person.gender == Gender::F,
-        }
-    }
-}
-
 impl Formulation {
     /// Column of the `i`-th optional unit's open variable.
     pub fn opened_column(&self, i: usize) -> usize {
@@ -218,12 +47,8 @@ impl Formulation {
 
     /// The full column vector of a plan, for a MIP start. The plan must keep
     /// every rule (e.g. the priority-list baseline does).
-    pub fn start_values(
-        &self,
-        inst: &Instance,
-        unit_of: &UnitPlan,
-        class_of: &[Option<usize>],
-    ) -> Vec<f64> {
+    pub fn start_values(&self, inst: &Instance, plan: &Plan) -> Vec<f64> {
+        let (unit_of, class_of) = (&plan.unit_of, &plan.class_of);
         let mut v = Vec::with_capacity(
             self.x.len() + self.y.len() + self.opened.len() + self.hired.len() + self.sides.len(),
         );

@@ -18,14 +18,14 @@ pub mod error;
 pub mod explain;
 pub mod formulation;
 pub mod input;
+pub mod instance;
 pub mod model;
-pub mod netflow;
 pub mod output;
 pub mod planning;
 pub mod report;
 pub mod scenario;
 pub mod scoring;
-pub mod solve;
+pub mod solver;
 
 pub use error::{Error, Problem, Problems, Result};
 pub mod generate;

@@ -8,12 +8,14 @@
 
 use crate::allocation::{self, Goals, Options, Outcome};
 use crate::error::{Error, Problem, Problems, Result};
-use crate::formulation::{formulate, Instance, Restrictions, Target};
+use crate::formulation::formulate;
 use crate::input::{self, policy as policy_input};
+use crate::instance::{Instance, Restrictions, Target};
 use crate::model::{
     AgeBand, FemaleStaff, Gender, Method, Round, Staff, Unit, UnitGender, UnitKind,
 };
-use crate::solve::{run_model, Sense, Settings, Status};
+use crate::solver::milp::{run_model, Sense};
+use crate::solver::{Settings, Status};
 use good_lp::Expression;
 use serde::{Deserialize, Serialize};
 use std::path::Path;

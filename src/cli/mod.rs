@@ -214,7 +214,7 @@ pub struct Settings {
     /// What stdout shows.
     pub format: Format,
     /// Solver settings for the library.
-    pub solver: boligmatch::solve::Settings,
+    pub solver: boligmatch::solver::Settings,
     /// The HTML report, if asked for.
     pub report: Option<Report>,
 }
@@ -241,7 +241,7 @@ impl RunArgs {
                 CsvStyle::PLAIN
             },
             format: self.format,
-            solver: boligmatch::solve::Settings {
+            solver: boligmatch::solver::Settings {
                 time_limit: self.time_limit,
                 use_flow: self.solver == SolverArg::Auto,
             },

@@ -4,7 +4,7 @@ use super::{csv_bytes, Cell, CsvStyle};
 use crate::allocation::{Goal, Goals, Outcome};
 use crate::input::Source;
 use crate::model::Policy;
-use crate::solve::{LevelResult, Status};
+use crate::solver::{LevelResult, Status};
 use serde_json::{json, Value};
 
 /// `proposals.csv`: one row per housed person per proposal.

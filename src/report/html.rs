@@ -330,9 +330,9 @@ fn table(head: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> String {
 }
 
 fn status_text(lang: Lang, p: &Proposal) -> String {
-    let s = |st: &crate::solve::Status| match st {
-        crate::solve::Status::Optimal => lang.t("optimal").to_string(),
-        crate::solve::Status::BestFound { gap } => format!(
+    let s = |st: &crate::solver::Status| match st {
+        crate::solver::Status::Optimal => lang.t("optimal").to_string(),
+        crate::solver::Status::BestFound { gap } => format!(
             "{}, {} {:.2}%",
             lang.t("best_found"),
             lang.t("gap"),
@@ -930,8 +930,8 @@ pub fn plan(p: &Plan, lang: Lang, redact: bool) -> String {
                 &[1, 2, 3],
             ));
             let st = match status {
-                crate::solve::Status::Optimal => lang.t("optimal").to_string(),
-                crate::solve::Status::BestFound { gap } => format!(
+                crate::solver::Status::Optimal => lang.t("optimal").to_string(),
+                crate::solver::Status::BestFound { gap } => format!(
                     "{}, {} {:.2}%",
                     lang.t("best_found"),
                     lang.t("gap"),

@@ -69,8 +69,8 @@ fn a_generated_round_allocates_and_keeps_every_rule() {
 
 #[test]
 fn a_time_limited_flow_never_claims_a_false_optimum() {
-    use boligmatch::formulation::{Instance, Restrictions};
-    use boligmatch::solve::{solve, Settings, Status};
+    use boligmatch::instance::{Instance, Restrictions};
+    use boligmatch::solver::{best as solve, Settings, Status};
     for seed in 1..=4 {
         let r = load_files(Tier::S, seed, false);
         let inst = Instance::new(&r);

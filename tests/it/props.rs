@@ -147,7 +147,7 @@ proptest! {
     /// pairs the independent rule check allows, for everyone with a worker.
     #[test]
     fn eligible_pairs_match_the_rules_with_areas(r in arb_area_round()) {
-        let inst = boligmatch::formulation::Instance::new(&r);
+        let inst = boligmatch::instance::Instance::new(&r);
         for (pi, p) in r.people.iter().enumerate() {
             let supported = r.staff.iter().any(|s| s.capacity > 0 && may_support(&r, p, s));
             let expected: Vec<usize> = if supported {
@@ -209,8 +209,8 @@ proptest! {
     /// forced placement (as alternatives use).
     #[test]
     fn flow_and_milp_agree(r in arb_round(), pick in any::<prop::sample::Index>()) {
-        use boligmatch::formulation::{Instance, Restrictions};
-        use boligmatch::solve::{solve, Settings};
+        use boligmatch::instance::{Instance, Restrictions};
+        use boligmatch::solver::{best as solve, Settings};
         let inst = Instance::new(&r);
         let milp = Settings { use_flow: false, ..Settings::default() };
         let flow = Settings::default();
@@ -235,7 +235,7 @@ proptest! {
     #[test]
     fn ranked_proposals_equal_brute_force(r in arb_round(), use_flow in any::<bool>()) {
         let all = brute_force_all(&r);
-        let settings = boligmatch::solve::Settings { use_flow, ..Default::default() };
+        let settings = boligmatch::solver::Settings { use_flow, ..Default::default() };
         let opts = Options { proposals: 6, settings, ..Options::default() };
         match allocation::run(&r, &opts) {
             Ok(out) => {

@@ -11,7 +11,7 @@
 //! of the levels below, so the order of costs is the lexicographic order and
 //! fit can never buy priority.
 
-use crate::formulation::{Instance, Restrictions, Separation, UnitPlan};
+use crate::instance::{Instance, Plan, Restrictions, Separation, UnitPlan};
 mod simplex;
 
 use simplex::Simplex;
@@ -80,6 +80,15 @@ struct FlowSolution {
     unit_of: UnitPlan,
     class_of: Vec<Option<usize>>,
     cost: Cost,
+}
+
+impl FlowSolution {
+    fn plan(&self) -> Plan {
+        Plan {
+            unit_of: self.unit_of.clone(),
+            class_of: self.class_of.clone(),
+        }
+    }
 }
 
 /// The round as a circulation, built once; a branch-and-bound node changes
@@ -497,12 +506,12 @@ const DIVE_EVERY: usize = 16;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Found {
     /// The lexicographic optimum, proven.
-    Optimal(UnitPlan, Vec<Option<usize>>),
+    Optimal(Plan),
     /// The search stopped early (node budget or deadline): the best plan found
     /// and the best bound (level 1, level 2) still open.
     Stopped {
         /// Best plan found, if any.
-        best: Option<(UnitPlan, Vec<Option<usize>>)>,
+        best: Option<Plan>,
         /// (level 1, level 2) no plan can beat.
         bound: (i64, i64),
     },
@@ -568,10 +577,10 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
 pub fn ranked(
     inst: &Instance,
     restrictions: &Restrictions,
-    first: (&UnitPlan, &[Option<usize>]),
+    first: &Plan,
     count: usize,
     limits: Limits,
-) -> Option<Vec<(UnitPlan, Vec<Option<usize>>)>> {
+) -> Option<Vec<Plan>> {
     if !applies(restrictions) {
         return None;
     }
@@ -581,53 +590,46 @@ pub fn ranked(
     for q in &inst.unit_pairs {
         in_model[q.person] = true;
     }
-    let value = |plan: &UnitPlan, classes: &[Option<usize>]| {
-        (
-            crate::solve::level1_value(inst, plan),
-            crate::solve::level2_value(inst, plan, classes),
-        )
-    };
-    type Part = (Rules, UnitPlan, Vec<Option<usize>>);
-    let mut parts: Vec<Option<Part>> = vec![Some((base, first.0.clone(), first.1.to_vec()))];
+    let mut parts: Vec<Option<(Rules, Plan)>> = vec![Some((base, first.clone()))];
     // Best value first; ties: the part found first.
     let mut queue: BinaryHeap<(i64, i64, Reverse<usize>)> = BinaryHeap::new();
-    let (l1, l2) = value(first.0, first.1);
+    let (l1, l2) = first.value(inst);
     queue.push((l1, l2, Reverse(0)));
     let mut out = Vec::new();
     while out.len() < count {
         let Some((_, _, Reverse(id))) = queue.pop() else {
             break;
         };
-        let Some((rules, plan, classes)) = parts[id].take() else {
+        let Some((rules, plan)) = parts[id].take() else {
             continue;
         };
         let mut prefix = rules;
-        for p in 0..plan.len() {
-            if !in_model[p] || prefix.fixes(p) {
+        for (p, &modelled) in in_model.iter().enumerate() {
+            if !modelled || prefix.fixes(p) {
                 continue;
             }
             if out.len() + 1 < count {
                 let mut part = prefix.clone();
-                match plan[p] {
+                match plan.unit_of[p] {
                     Some(u) => part.forbidden.push((p, u)),
                     None => part.housed.push(p),
                 }
                 match search(&mut net, inst, &part, limits) {
-                    Found::Optimal(unit_of, class_of) => {
-                        let (l1, l2) = value(&unit_of, &class_of);
-                        parts.push(Some((part, unit_of, class_of)));
+                    Found::Optimal(found) => {
+                        let (l1, l2) = found.value(inst);
+                        parts.push(Some((part, found)));
                         queue.push((l1, l2, Reverse(parts.len() - 1)));
                     }
                     Found::Infeasible => {}
                     Found::Stopped { .. } => return None,
                 }
             }
-            match plan[p] {
+            match plan.unit_of[p] {
                 Some(u) => prefix.forced.push((p, u)),
                 None => prefix.unhoused.push(p),
             }
         }
-        out.push((plan, classes));
+        out.push(plan);
     }
     Some(out)
 }
@@ -645,7 +647,7 @@ fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> 
         return Found::Infeasible;
     }
     let Some(first) = violation(inst, &root.unit_of, &[]) else {
-        return Found::Optimal(root.unit_of, root.class_of);
+        return Found::Optimal(root.plan());
     };
     let mut best: Option<FlowSolution> = dive(net, inst, rules, (&[], &root), limits.deadline);
     if trace {
@@ -711,17 +713,16 @@ fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> 
             }
         }
     }
-    let values = |s: &FlowSolution| (s.unit_of.clone(), s.class_of.clone());
     if trace {
         eprintln!("{nodes} nodes");
     }
     match open.pop() {
         None => match best {
-            Some(b) => Found::Optimal(b.unit_of, b.class_of),
+            Some(b) => Found::Optimal(b.plan()),
             None => Found::Infeasible,
         },
         Some(Reverse((bound, _, _))) => Found::Stopped {
-            best: best.as_ref().map(values),
+            best: best.as_ref().map(FlowSolution::plan),
             bound: (-bound.0[1], -bound.0[2]),
         },
     }

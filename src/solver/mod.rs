@@ -1,0 +1,303 @@
+//! The solver front door: the best plan, the next-best (ranked) plans, and the
+//! best plan with one placement forced. It chooses the solver: the exact
+//! network flow ([`flow`]: network simplex, branch and bound on the
+//! shared-living rules, Lawler–Murty ranking) where the round allows it, else
+//! the MILP ([`milp`], HiGHS). Both take an [`Instance`] and return
+//! [`Plan`]s, whose value the plan computes itself; callers above this module
+//! (allocation, scenarios, planning) never name either solver.
+
+pub(crate) mod flow;
+pub(crate) mod milp;
+
+use crate::error::Result;
+use crate::instance::{Instance, Plan, Restrictions, Target};
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// Solver settings for one lexicographic solve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Time each solver level may take; `None` = until proven optimal.
+    pub time_limit: Option<Duration>,
+    /// Use the exact network-flow solver where the round allows it (default);
+    /// `false` forces the MILP (for cross-checks).
+    pub use_flow: bool,
+}
+
+impl Settings {
+    /// The instant a solve started at `start` must stop, if any. A limit so
+    /// large that the instant cannot be represented is no limit at all.
+    pub fn deadline(&self, start: Instant) -> Option<Instant> {
+        self.time_limit.and_then(|t| start.checked_add(t))
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            time_limit: None,
+            use_flow: true,
+        }
+    }
+}
+
+/// How a level's value was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// Proven optimal with a MIP gap of 0.
+    Optimal,
+    /// The time limit was hit: best found, with the relative gap to the bound.
+    BestFound {
+        /// Relative MIP gap (0.01 = 1%).
+        gap: f64,
+    },
+}
+
+impl Status {
+    /// Words for tables: `optimal` or `best found, gap 1.23%`.
+    pub fn describe(&self) -> String {
+        match self {
+            Status::Optimal => "optimal".into(),
+            Status::BestFound { gap } => format!("best found, gap {:.2}%", gap * 100.0),
+        }
+    }
+
+    /// Whether optimality was proven.
+    pub fn is_optimal(&self) -> bool {
+        matches!(self, Status::Optimal)
+    }
+}
+
+/// Result of one level.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LevelResult {
+    /// Objective value (exact: a sum of whole points).
+    pub value: i64,
+    /// Optimal or best found.
+    #[serde(flatten)]
+    pub status: Status,
+    /// Seconds spent building the model.
+    pub build_seconds: f64,
+    /// Seconds HiGHS spent.
+    pub solve_seconds: f64,
+}
+
+/// A solved allocation: the plan and how each level's value was reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// Where each person lives and which staff class supports them.
+    pub plan: Plan,
+    /// Level 1.
+    pub level1: LevelResult,
+    /// Level 2.
+    pub level2: LevelResult,
+}
+
+/// Largest round (eligible unit pairs) on which the MILP takes over when the
+/// flow branch and bound runs out of nodes without a time limit; beyond it
+/// good_lp alone needs minutes to build the model (tier M: 218,000 pairs,
+/// 432 s), so the flow's best plan is reported with its gap instead.
+const MILP_FALLBACK_PAIRS: usize = 20_000;
+
+/// The best plan under `restrictions`, lexicographically: by the exact
+/// network flow where it applies, else (or to finish a search the flow could
+/// not close, on rounds small enough) by the MILP. `Ok(None)` when the rules
+/// cannot all hold.
+pub fn best(
+    inst: &Instance,
+    restrictions: &Restrictions,
+    settings: &Settings,
+) -> Result<Option<Solution>> {
+    let t0 = Instant::now();
+    if inst.unit_pairs.is_empty() {
+        return Ok(nobody_housed(inst, restrictions));
+    }
+    // The common case is a network flow: solve it exactly without the MILP.
+    let mut flow_start = None;
+    if settings.use_flow {
+        let limits = flow::Limits {
+            max_nodes: 20_000,
+            deadline: settings.deadline(t0),
+        };
+        let found = flow::solve(inst, restrictions, limits);
+        let seconds = t0.elapsed().as_secs_f64();
+        let level = |value, status| LevelResult {
+            value,
+            status,
+            build_seconds: 0.0,
+            solve_seconds: seconds,
+        };
+        let gap = |value: i64, bound: i64| {
+            if bound == value {
+                0.0
+            } else {
+                (bound - value) as f64 / (bound.abs().max(1) as f64)
+            }
+        };
+        match found {
+            Some(flow::Found::Optimal(plan)) => return Ok(Some(proven(inst, plan, seconds))),
+            Some(flow::Found::Infeasible) => return Ok(None),
+            Some(flow::Found::Stopped { best, bound }) => {
+                // Out of time, or out of nodes on a round too large for the
+                // MILP to do better: the best plan, with its honest gap.
+                let milp_can_finish = inst.unit_pairs.len() <= MILP_FALLBACK_PAIRS;
+                if let (Some(plan), true) =
+                    (&best, settings.time_limit.is_some() || !milp_can_finish)
+                {
+                    let (v1, v2) = plan.value(inst);
+                    let s1 = if v1 >= bound.0 {
+                        Status::Optimal
+                    } else {
+                        Status::BestFound {
+                            gap: gap(v1, bound.0),
+                        }
+                    };
+                    let s2 = if v1 >= bound.0 && v2 >= bound.1 {
+                        Status::Optimal
+                    } else {
+                        Status::BestFound {
+                            gap: gap(v2, bound.1.max(v2)),
+                        }
+                    };
+                    return Ok(Some(Solution {
+                        level1: level(v1, s1),
+                        level2: LevelResult {
+                            solve_seconds: 0.0,
+                            ..level(v2, s2)
+                        },
+                        plan: plan.clone(),
+                    }));
+                }
+                // No time limit: prove it with the MILP, starting from the best plan.
+                flow_start = best;
+            }
+            None => {}
+        }
+    }
+    milp::solve(inst, restrictions, settings, flow_start)
+}
+
+/// The plans ranked after `first` (the proven optimum of `restrictions`),
+/// best first, until `count` plans in all: each differs from every earlier
+/// one in at least `min_diff` placements. With `min_diff` 1 and the flow
+/// solver, by Lawler–Murty partitioning (each proven); otherwise by the MILP
+/// with a cut per earlier plan. Fewer come back when fewer exist.
+pub fn ranked(
+    inst: &Instance,
+    restrictions: &Restrictions,
+    first: &Solution,
+    count: usize,
+    min_diff: usize,
+    settings: &Settings,
+) -> Result<Vec<Solution>> {
+    let start = Instant::now();
+    let proven_first = first.level1.status.is_optimal() && first.level2.status.is_optimal();
+    if count > 1 && min_diff <= 1 && settings.use_flow && proven_first {
+        let limits = flow::Limits {
+            max_nodes: 100_000,
+            deadline: settings.deadline(start),
+        };
+        if let Some(plans) = flow::ranked(inst, restrictions, &first.plan, count, limits) {
+            let seconds = start.elapsed().as_secs_f64() / plans.len().max(1) as f64;
+            return Ok(plans
+                .into_iter()
+                .skip(1)
+                .map(|plan| proven(inst, plan, seconds))
+                .collect());
+        }
+    }
+    let mut restrictions = restrictions.clone();
+    let mut out: Vec<Solution> = Vec::new();
+    while out.len() + 1 < count {
+        let last = out.last().unwrap_or(first).plan.unit_of.clone();
+        restrictions.differ_from.push((last, min_diff.max(1)));
+        match best(inst, &restrictions, settings)? {
+            Some(s) => out.push(s),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The best plan with `person` forced into `unit` (and `restrictions` kept),
+/// for alternatives: what taking another home would cost. `Ok(None)` when no
+/// plan can keep it.
+pub fn forced(
+    inst: &Instance,
+    restrictions: &Restrictions,
+    (person, unit): (usize, usize),
+    settings: &Settings,
+) -> Result<Option<Solution>> {
+    let mut r = restrictions.clone();
+    r.forced.push((person, unit));
+    best(inst, &r, settings)
+}
+
+/// A plan proven optimal (by the flow solver) as a solution; the time counts
+/// as level 1's.
+fn proven(inst: &Instance, plan: Plan, seconds: f64) -> Solution {
+    let level = |value| LevelResult {
+        value,
+        status: Status::Optimal,
+        build_seconds: 0.0,
+        solve_seconds: 0.0,
+    };
+    Solution {
+        level1: LevelResult {
+            solve_seconds: seconds,
+            ..level(plan.priority(inst))
+        },
+        level2: level(plan.fit(inst)),
+        plan,
+    }
+}
+
+/// The only plan when no one may be housed (HiGHS refuses an empty model).
+fn nobody_housed(inst: &Instance, restrictions: &Restrictions) -> Option<Solution> {
+    let n = inst.round.people.len();
+    let differs_enough = restrictions
+        .differ_from
+        .iter()
+        .all(|(plan, d)| plan.iter().flatten().count() >= *d);
+    let targets_met = restrictions.targets.iter().all(|t| match t {
+        Target::Housed { min_housed, .. } => *min_housed == 0,
+        Target::FemaleWorker { .. } => true,
+    });
+    if !inst.pins.is_empty() || !restrictions.forced.is_empty() || !differs_enough || !targets_met {
+        return None;
+    }
+    let zero = LevelResult {
+        value: 0,
+        status: Status::Optimal,
+        build_seconds: 0.0,
+        solve_seconds: 0.0,
+    };
+    Some(Solution {
+        plan: Plan::empty(n),
+        level1: zero,
+        level2: zero,
+    })
+}
+
+/// Names concrete workers: within each class, people in id order go to the
+/// member with the most free slots left (ties: lowest id), spreading caseloads.
+pub fn assign_staff(inst: &Instance, class_of: &[Option<usize>]) -> Vec<Option<usize>> {
+    let staff = &inst.round.staff;
+    let mut left: Vec<u32> = staff.iter().map(|s| s.capacity).collect();
+    let mut out = vec![None; class_of.len()];
+    for (p, c) in class_of.iter().enumerate() {
+        let Some(c) = c else { continue };
+        let best = inst.classes[*c]
+            .members
+            .iter()
+            .copied()
+            .filter(|&s| left[s] > 0)
+            .max_by(|&a, &b| left[a].cmp(&left[b]).then(b.cmp(&a)));
+        if let Some(s) = best {
+            left[s] -= 1;
+            out[p] = Some(s);
+        }
+    }
+    out
+}
