@@ -8,7 +8,7 @@ use boligmatch::instance::{Instance, Restrictions};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::Path;
 
-fn sample() -> boligmatch::model::Round {
+fn sample() -> boligmatch::round::Round {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
     let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap_or_default();
     match load(&RoundPaths::in_dir(&dir), today) {

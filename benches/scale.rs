@@ -23,7 +23,7 @@ fn round_dir(tier: Tier, seed: u64) -> tempfile::TempDir {
     dir
 }
 
-fn read(dir: &std::path::Path) -> boligmatch::model::Round {
+fn read(dir: &std::path::Path) -> boligmatch::round::Round {
     let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap_or_default();
     match load(&RoundPaths::in_dir(dir), today) {
         Ok(l) => l.round,
@@ -65,7 +65,7 @@ fn tier_s(c: &mut Criterion) {
 
 /// 1,000 Ballerup-size scenarios: 0–9 extra units of each kind × 0–3 extra
 /// workers of each method, in a fixed pattern.
-fn thousand_scenarios(base: &boligmatch::model::Round) -> Vec<Scenario> {
+fn thousand_scenarios(base: &boligmatch::round::Round) -> Vec<Scenario> {
     let kinds = boligmatch::model::UnitKind::ALL;
     let methods = boligmatch::model::Method::ALL;
     (0..1000)
@@ -80,7 +80,7 @@ fn thousand_scenarios(base: &boligmatch::model::Round) -> Vec<Scenario> {
                 gender: boligmatch::model::UnitGender::Any,
                 min_age: 16,
                 max_age: None,
-                area: base.units.first().and_then(|u| u.area.clone()),
+                area: base.units().first().and_then(|u| u.area.clone()),
                 available_from: None,
                 id_prefix: None,
             }],

@@ -2,9 +2,10 @@
 
 use crate::error::Problem;
 use crate::model::{
-    fmt_kr, FemaleStaff, Gender, Method, Ore, Person, Policy, Round, Staff, SubstanceUse, Unit,
+    fmt_kr, FemaleStaff, Gender, Method, Ore, Person, Policy, Staff, SubstanceUse, Unit,
     UnitGender, UnitKind,
 };
+use crate::round::Round;
 use std::collections::BTreeMap;
 
 /// Why a unit is closed to a person. Ordered as explanations list them.

@@ -5,7 +5,8 @@
 //! the MILP) take an instance and return plans; nothing here knows either.
 
 use crate::eligibility::{staff_classes, staff_eligible, StaffClass, UnitIndex};
-use crate::model::{Gender, Round};
+use crate::model::Gender;
+use crate::round::Round;
 use crate::scoring::{priority, staff_fit, total, unit_fit};
 
 /// An eligible pair: a person and a unit (or staff class), with its fit points.

@@ -23,9 +23,17 @@ pub mod model;
 pub mod output;
 pub mod planning;
 pub mod report;
+pub mod round;
 pub mod scenario;
 pub mod scoring;
 pub mod solver;
 
+pub use allocation::{
+    run as allocate, Alternative, Goal, Goals, Options, Outcome, Placement, Proposal, Unplaced,
+};
 pub use error::{Error, Problem, Problems, Result};
+pub use input::{load, Loaded, RoundPaths};
+pub use model::{Gender, Method, Person, Policy, Staff, Unit, UnitKind};
+pub use round::Round;
+pub use solver::Settings;
 pub mod generate;

@@ -533,36 +533,50 @@ impl Policy {
         }
     }
 
+    /// Every value outside its range, as (key, what is wrong): the one
+    /// definition used for `policy.toml` and for policies built in code.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let h = self.horizon_days;
+        if !(0..=3650).contains(&h) {
+            out.push(("horizon_days", format!("{h} must be between 0 and 3650")));
+        }
+        let s = self.max_rent_share;
+        if !(s > 0.0 && s <= 1.0) {
+            out.push((
+                "max_rent_share",
+                format!("{s} must be above 0 and at most 1"),
+            ));
+        }
+        let w = self.priority.max_weeks;
+        if w < 0 {
+            out.push(("max_weeks", format!("{w} must be 0 or more")));
+        }
+        for (name, list) in [
+            ("complex", &self.support.complex),
+            ("moderate", &self.support.moderate),
+            ("light", &self.support.light),
+        ] {
+            if list.is_empty() {
+                out.push((
+                    name,
+                    "lists no support method; give at least one of ACT, ICM, CTI".into(),
+                ));
+            }
+        }
+        let c = self.shelter_cost_per_night_dkk;
+        if c < 0 {
+            out.push((
+                "shelter_cost_per_night_dkk",
+                format!("{c} must be 0 or more"),
+            ));
+        }
+        out
+    }
+
     /// Last day a unit may become available and still count this round.
     pub fn horizon_end(&self) -> NaiveDate {
         self.round_date + chrono::Duration::days(self.horizon_days)
-    }
-}
-
-/// One allocation round: everything the engine needs, ids sorted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Round {
-    /// Units, sorted by id.
-    pub units: Vec<Unit>,
-    /// People, sorted by id.
-    pub people: Vec<Person>,
-    /// Staff, sorted by id.
-    pub staff: Vec<Staff>,
-    /// The effective policy.
-    pub policy: Policy,
-}
-
-impl Round {
-    /// Sorts every list by id, so that results never depend on file order.
-    pub fn sort(&mut self) {
-        self.units.sort_by(|a, b| a.id.cmp(&b.id));
-        self.people.sort_by(|a, b| a.id.cmp(&b.id));
-        self.staff.sort_by(|a, b| a.id.cmp(&b.id));
-    }
-
-    /// Index of a unit by id.
-    pub fn unit_index(&self, id: &str) -> Option<usize> {
-        self.units.binary_search_by(|u| u.id.as_str().cmp(id)).ok()
     }
 }
 

@@ -11,9 +11,8 @@ use crate::error::{Error, Problem, Problems, Result};
 use crate::formulation::formulate;
 use crate::input::{self, policy as policy_input};
 use crate::instance::{Instance, Restrictions, Target};
-use crate::model::{
-    AgeBand, FemaleStaff, Gender, Method, Round, Staff, Unit, UnitGender, UnitKind,
-};
+use crate::model::{AgeBand, FemaleStaff, Gender, Method, Staff, Unit, UnitGender, UnitKind};
+use crate::round::Round;
 use crate::solver::milp::{run_model, Sense};
 use crate::solver::{Settings, Status};
 use good_lp::Expression;

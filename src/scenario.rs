@@ -4,7 +4,8 @@
 use crate::allocation::{self, Goals, Options};
 use crate::error::{Error, Problem, Problems, Result};
 use crate::input::{self, policy as policy_input};
-use crate::model::{Gender, Method, Policy, Round, Staff, Stay, Unit, UnitGender, UnitKind};
+use crate::model::{Gender, Method, Policy, Staff, Stay, Unit, UnitGender, UnitKind};
+use crate::round::Round;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

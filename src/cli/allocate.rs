@@ -56,7 +56,7 @@ pub fn run(args: &Args) -> Result<()> {
     let style = settings.style;
     let audit = Audit {
         inputs: loaded.sources.clone(),
-        policy: loaded.round.policy.clone(),
+        policy: loaded.round.policy().clone(),
         command_line: std::env::args().collect(),
         read_seconds,
     };
@@ -84,7 +84,7 @@ pub fn run(args: &Args) -> Result<()> {
     settings.write_report(
         |report| {
             let meta = boligmatch::report::html::Meta {
-                round_date: loaded.round.policy.round_date.to_string(),
+                round_date: loaded.round.policy().round_date.to_string(),
                 inputs: loaded.sources.iter().map(|s| s.path.clone()).collect(),
                 note: outcome.note.clone(),
             };
@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> Result<()> {
     match settings.format {
         Format::Table => print(&table::render(
             &outcome,
-            &loaded.round.policy.round_date.to_string(),
+            &loaded.round.policy().round_date.to_string(),
         )),
         Format::Csv => print(&String::from_utf8_lossy(&files::proposals_csv(
             &outcome, style,

@@ -19,15 +19,15 @@ pub fn run(args: &Args) -> Result<()> {
     let (_, loaded) = args.input.load()?;
     let r = &loaded.round;
     let mut out = String::new();
-    let _ = writeln!(out, "OK: the round of {} is valid.", r.policy.round_date);
+    let _ = writeln!(out, "OK: the round of {} is valid.", r.policy().round_date);
     let _ = writeln!(
         out,
         "units: {} ({} places)",
-        r.units.len(),
-        r.units.iter().map(|u| u.places).sum::<u32>()
+        r.units().len(),
+        r.units().iter().map(|u| u.places).sum::<u32>()
     );
     for kind in UnitKind::ALL {
-        let us: Vec<_> = r.units.iter().filter(|u| u.kind == *kind).collect();
+        let us: Vec<_> = r.units().iter().filter(|u| u.kind == *kind).collect();
         if !us.is_empty() {
             let _ = writeln!(
                 out,
@@ -38,9 +38,9 @@ pub fn run(args: &Args) -> Result<()> {
             );
         }
     }
-    let _ = writeln!(out, "people: {}", r.people.len());
+    let _ = writeln!(out, "people: {}", r.people().len());
     let mut bands: BTreeMap<(AgeBand, Gender), usize> = BTreeMap::new();
-    for p in &r.people {
+    for p in r.people() {
         *bands.entry((p.age_band(), p.gender)).or_default() += 1;
     }
     for (band, label) in [
@@ -58,11 +58,11 @@ pub fn run(args: &Args) -> Result<()> {
     let _ = writeln!(
         out,
         "staff: {} ({} free support slots)",
-        r.staff.len(),
-        r.staff.iter().map(|s| s.capacity).sum::<u32>()
+        r.staff().len(),
+        r.staff().iter().map(|s| s.capacity).sum::<u32>()
     );
     for m in Method::ALL {
-        let ss: Vec<_> = r.staff.iter().filter(|s| s.method == *m).collect();
+        let ss: Vec<_> = r.staff().iter().filter(|s| s.method == *m).collect();
         if !ss.is_empty() {
             let women = ss.iter().filter(|s| s.gender == Gender::F).count();
             let _ = writeln!(

@@ -4,14 +4,15 @@
 pub mod policy;
 pub mod table;
 pub mod text;
-pub mod validate;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::{
-    FemaleStaff, Gender, Method, Person, Policy, Round, Staff, Stay, SubstanceUse, Unit,
-    UnitGender, UnitKind,
+    FemaleStaff, Gender, Method, Person, Policy, Staff, Stay, SubstanceUse, Unit, UnitGender,
+    UnitKind,
 };
+use crate::round::{Round, RoundFiles};
 use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use table::Column;
 
@@ -81,27 +82,20 @@ fn file_name(path: &Path) -> String {
     )
 }
 
-/// Reads and validates a round. All problems in all files are reported together.
+/// Reads and validates a round from its files. All problems in all files are
+/// reported together; `today` is the round date when the policy gives none.
 pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
     let mut problems = Vec::new();
-    let mut warnings = Vec::new();
-    let mut sources = Vec::new();
-    let mut raw = Vec::new();
+    let mut files = Vec::new();
     for path in paths.all() {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                sources.push(Source {
-                    path: path.display().to_string(),
-                    sha256: hex(&Sha256::digest(&bytes)),
-                });
-                raw.push(Some(bytes));
-            }
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 problems.push(Problem::file(
                     &file_name(path),
                     format!("file not found (looked for {})", path.display()),
                 ));
-                raw.push(None);
+                None
             }
             Err(source) => {
                 return Err(Error::Io {
@@ -109,46 +103,158 @@ pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
                     source,
                 })
             }
+        };
+        files.push(Named {
+            name: file_name(path),
+            path: path.display().to_string(),
+            bytes,
+        });
+    }
+    let policy = (files.len() == 4).then(|| files.remove(3));
+    let mut files = files.into_iter();
+    let (Some(units), Some(people), Some(staff)) = (files.next(), files.next(), files.next())
+    else {
+        return Err(Error::Input(Problems(problems)));
+    };
+    read_named(units, people, staff, policy, today, problems)
+}
+
+/// Reads and validates a round from any readers (files, bytes in memory, a
+/// network stream), in any dialect the files accept (`;` or `,`, UTF-8 with
+/// or without BOM, Windows-1252, UTF-16, Danish headers and values). Problems
+/// name the inputs `units.csv`, `people.csv`, `staff.csv` and `policy.toml`.
+///
+/// ```
+/// let units = "unit_id,kind,rent_dkk\nU1,ordinary,3000\n";
+/// let people = "person_id;køn;alder;indkomst\nP1;K;19;9000\n";
+/// let staff = "staff_id,gender,method,capacity\nS1,f,CTI,2\n";
+/// let policy = "round_date = 2014-11-03\n";
+/// let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+/// let loaded = boligmatch::input::read(
+///     &mut units.as_bytes(),
+///     &mut people.as_bytes(),
+///     &mut staff.as_bytes(),
+///     Some(&mut policy.as_bytes()),
+///     today,
+/// )?;
+/// assert_eq!(loaded.round.people()[0].age, 19);
+/// # Ok::<(), boligmatch::Error>(())
+/// ```
+pub fn read(
+    units: &mut dyn Read,
+    people: &mut dyn Read,
+    staff: &mut dyn Read,
+    policy: Option<&mut dyn Read>,
+    today: chrono::NaiveDate,
+) -> Result<Loaded> {
+    let named = |name: &str, r: &mut dyn Read| -> Result<Named> {
+        let mut bytes = Vec::new();
+        r.read_to_end(&mut bytes).map_err(|source| Error::Io {
+            path: PathBuf::from(name),
+            source,
+        })?;
+        Ok(Named {
+            name: name.into(),
+            path: name.into(),
+            bytes: Some(bytes),
+        })
+    };
+    let policy = match policy {
+        Some(r) => Some(named("policy.toml", r)?),
+        None => None,
+    };
+    read_named(
+        named("units.csv", units)?,
+        named("people.csv", people)?,
+        named("staff.csv", staff)?,
+        policy,
+        today,
+        Vec::new(),
+    )
+}
+
+/// One input: the name problems are reported under, the path for the audit,
+/// and its bytes (`None` when the file was missing, already reported).
+struct Named {
+    name: String,
+    path: String,
+    bytes: Option<Vec<u8>>,
+}
+
+/// The one reading path: decode and check every file, build the round through
+/// its front door, report every problem at once.
+fn read_named(
+    units: Named,
+    people: Named,
+    staff: Named,
+    policy: Option<Named>,
+    today: chrono::NaiveDate,
+    mut problems: Vec<Problem>,
+) -> Result<Loaded> {
+    let mut warnings = Vec::new();
+    let mut sources = Vec::new();
+    let all = [Some(&units), Some(&people), Some(&staff), policy.as_ref()];
+    for n in all.into_iter().flatten() {
+        if let Some(bytes) = &n.bytes {
+            sources.push(Source {
+                path: n.path.clone(),
+                sha256: hex(&Sha256::digest(bytes)),
+            });
         }
     }
-    let name = |i: usize| file_name(paths.all()[i]);
-    let units = raw[0]
-        .as_deref()
-        .map(|b| read_units(&name(0), b, &mut problems, &mut warnings))
-        .unwrap_or_default();
-    let people = raw[1]
-        .as_deref()
-        .map(|b| read_people(&name(1), b, &mut problems, &mut warnings))
-        .unwrap_or_default();
-    let staff = raw[2]
-        .as_deref()
-        .map(|b| read_staff(&name(2), b, &mut problems, &mut warnings))
-        .unwrap_or_default();
-    let policy = match raw.get(3) {
-        Some(Some(bytes)) => policy::parse(&name(3), bytes, today).unwrap_or_else(|p| {
+    let unit_rows = rows(&units, &mut problems, &mut warnings, read_units);
+    let people_rows = rows(&people, &mut problems, &mut warnings, read_people);
+    let staff_rows = rows(&staff, &mut problems, &mut warnings, read_staff);
+    let policy_value = match policy
+        .as_ref()
+        .and_then(|n| n.bytes.as_deref().map(|b| (n, b)))
+    {
+        Some((n, bytes)) => policy::parse(&n.name, bytes, today).unwrap_or_else(|p| {
             problems.extend(p);
             Policy::with_date(today)
         }),
-        _ => Policy::with_date(today),
+        None => Policy::with_date(today),
     };
-    let mut round = Round {
-        units,
-        people,
-        staff,
-        policy,
+    let files = RoundFiles {
+        units: units.name,
+        people: people.name,
+        staff: staff.name,
+        policy: policy.map_or_else(|| "policy.toml".into(), |n| n.name),
     };
-    validate::check(&round, &[name(0), name(1), name(2)], &mut problems);
+    let round = Round::checked(
+        unit_rows,
+        people_rows,
+        staff_rows,
+        policy_value,
+        &files,
+        &mut problems,
+    );
     if !problems.is_empty() {
         problems.sort();
         problems.dedup();
         return Err(Error::Input(Problems(problems)));
     }
-    round.sort();
     Ok(Loaded {
         round,
         warnings,
         sources,
     })
+}
+
+/// The shape of the three CSV readers.
+type Reader<T> = fn(&str, &[u8], &mut Vec<Problem>, &mut Vec<String>) -> Vec<T>;
+
+/// The rows of one input with `read`; none when it was missing.
+fn rows<T>(
+    n: &Named,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<String>,
+    read: Reader<T>,
+) -> Vec<T> {
+    n.bytes
+        .as_deref()
+        .map(|b| read(&n.name, b, problems, warnings))
+        .unwrap_or_default()
 }
 
 /// Lower-case hex of bytes.
@@ -349,26 +455,6 @@ pub fn read_units(
         let min_age = c.int("min_age", false, 0, 150).unwrap_or(18) as u32;
         let max_age = c.int("max_age", false, 0, 150).map(|a| a as u32);
         let area = c.get("area").map(str::to_string);
-        if let (Some(kind), true) = (kind, places > 1) {
-            if kind != UnitKind::SharedLiving {
-                c.fail(
-                    "places",
-                    c.get("places"),
-                    format!(
-                        "is more than 1 on a {kind} unit; only shared_living has several places"
-                    ),
-                );
-            }
-        }
-        if let Some(max) = max_age {
-            if min_age > max {
-                c.fail(
-                    "min_age",
-                    c.get("min_age"),
-                    format!("is above max_age {max}; the unit would admit nobody"),
-                );
-            }
-        }
         let (Some(id), Some(kind), Some(rent)) = (id, kind, rent) else {
             return None;
         };

@@ -5,6 +5,7 @@
 use boligmatch::allocation::{Outcome, Proposal};
 use boligmatch::model::*;
 use boligmatch::scoring;
+use boligmatch::Round;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -64,21 +65,35 @@ pub fn staff(id: &str, gender: Gender, method: Method, capacity: u32) -> Staff {
 }
 
 pub fn round(units: Vec<Unit>, people: Vec<Person>, staff: Vec<Staff>) -> Round {
-    let mut r = Round {
+    Round::new(units, people, staff, Policy::with_date(date(2014, 11, 3))).unwrap()
+}
+
+/// A round's values, to change in a test.
+pub struct Parts {
+    pub units: Vec<Unit>,
+    pub people: Vec<Person>,
+    pub staff: Vec<Staff>,
+    pub policy: Policy,
+}
+
+/// `r` with `f` applied to its values, built again through the front door.
+pub fn edit(r: &Round, f: impl FnOnce(&mut Parts)) -> Round {
+    let (units, people, staff, policy) = r.clone().into_parts();
+    let mut parts = Parts {
         units,
         people,
         staff,
-        policy: Policy::with_date(date(2014, 11, 3)),
+        policy,
     };
-    r.sort();
-    r
+    f(&mut parts);
+    Round::new(parts.units, parts.people, parts.staff, parts.policy).unwrap()
 }
 
 /// Independent: may `p` live in `u`?
 pub fn may_live(r: &Round, p: &Person, u: &Unit) -> bool {
-    let horizon = r.policy.round_date + chrono::Duration::days(r.policy.horizon_days);
+    let horizon = r.policy().round_date + chrono::Duration::days(r.policy().horizon_days);
     let max_rent = p.max_rent.unwrap_or_else(|| {
-        ((r.policy.max_rent_share * (p.income as f64) / 100.0 + 1e-9).floor() as i64) * 100
+        ((r.policy().max_rent_share * (p.income as f64) / 100.0 + 1e-9).floor() as i64) * 100
     });
     u.available_from.is_none_or(|d| d <= horizon)
         && match u.gender {
@@ -91,9 +106,9 @@ pub fn may_live(r: &Round, p: &Person, u: &Unit) -> bool {
         && (!u.drug_free || p.substance_use == SubstanceUse::None)
         && u.rent <= max_rent
         && !p.declined_units.contains(&u.id)
-        && match (&p.home_area, &u.area, r.policy.max_area_distance) {
+        && match (&p.home_area, &u.area, r.policy().max_area_distance) {
             (Some(h), Some(a), Some(d)) => {
-                steps(&r.policy.area_neighbours, h, a).is_some_and(|s| s <= d)
+                steps(&r.policy().area_neighbours, h, a).is_some_and(|s| s <= d)
             }
             _ => true,
         }
@@ -140,9 +155,9 @@ pub fn steps(
 pub fn may_support(r: &Round, p: &Person, s: &Staff) -> bool {
     let uses = p.substance_use != SubstanceUse::None;
     let methods = match (p.psychiatric, uses) {
-        (true, true) => &r.policy.support.complex,
-        (false, false) => &r.policy.support.light,
-        _ => &r.policy.support.moderate,
+        (true, true) => &r.policy().support.complex,
+        (false, false) => &r.policy().support.light,
+        _ => &r.policy().support.moderate,
     };
     methods.contains(&s.method)
         && (p.female_staff != FemaleStaff::Required || s.gender == Gender::F)
@@ -151,9 +166,9 @@ pub fn may_support(r: &Round, p: &Person, s: &Staff) -> bool {
 /// Every hard rule, checked on one proposal. Returns the violations.
 pub fn violations(r: &Round, prop: &Proposal) -> Vec<String> {
     let mut v = Vec::new();
-    let people: HashMap<&str, &Person> = r.people.iter().map(|p| (p.id.as_str(), p)).collect();
-    let units: HashMap<&str, &Unit> = r.units.iter().map(|u| (u.id.as_str(), u)).collect();
-    let staff: HashMap<&str, &Staff> = r.staff.iter().map(|s| (s.id.as_str(), s)).collect();
+    let people: HashMap<&str, &Person> = r.people().iter().map(|p| (p.id.as_str(), p)).collect();
+    let units: HashMap<&str, &Unit> = r.units().iter().map(|u| (u.id.as_str(), u)).collect();
+    let staff: HashMap<&str, &Staff> = r.staff().iter().map(|s| (s.id.as_str(), s)).collect();
     let mut seen = HashMap::new();
     let mut occ: HashMap<&str, Vec<&Person>> = HashMap::new();
     let mut load: HashMap<&str, u32> = HashMap::new();
@@ -183,13 +198,13 @@ pub fn violations(r: &Round, prop: &Proposal) -> Vec<String> {
             v.push(format!("{uid} over places"));
         }
         if u.kind == UnitKind::SharedLiving && u.places > 1 {
-            if r.policy.shared_living_minors_separated
+            if r.policy().shared_living_minors_separated
                 && ps.iter().any(|p| p.age < 18)
                 && ps.iter().any(|p| p.age >= 18)
             {
                 v.push(format!("{uid} mixes minors and adults"));
             }
-            if r.policy.shared_living_gender_separated
+            if r.policy().shared_living_gender_separated
                 && u.gender == UnitGender::Any
                 && ps.iter().any(|p| p.gender == Gender::F)
                 && ps.iter().any(|p| p.gender == Gender::M)
@@ -203,7 +218,7 @@ pub fn violations(r: &Round, prop: &Proposal) -> Vec<String> {
             v.push(format!("{sid} over capacity"));
         }
     }
-    for p in &r.people {
+    for p in r.people() {
         if let Some(pin) = &p.pinned_unit {
             if !prop
                 .placements
@@ -255,29 +270,29 @@ pub fn brute_force(r: &Round) -> Option<(i64, i64)> {
 /// Brute force: the values (level 1, level 2) of every plan (where each
 /// person lives, workers chosen at best) that keeps every rule, best first.
 pub fn brute_force_all(r: &Round) -> Vec<(i64, i64)> {
-    let n = r.people.len();
-    let pol = &r.policy;
+    let n = r.people().len();
+    let pol = &r.policy();
     // Best staff fit for each set of housed people (None = no valid assignment).
     let mut staff_best: Vec<Option<i64>> = vec![None; 1 << n];
     for (mask, slot) in staff_best.iter_mut().enumerate() {
         let members: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
-        let mut left: Vec<u32> = r.staff.iter().map(|s| s.capacity).collect();
+        let mut left: Vec<u32> = r.staff().iter().map(|s| s.capacity).collect();
         *slot = best_staff(r, &members, 0, &mut left);
     }
     fn best_staff(r: &Round, members: &[usize], i: usize, left: &mut Vec<u32>) -> Option<i64> {
         if i == members.len() {
             return Some(0);
         }
-        let p = &r.people[members[i]];
+        let p = &r.people()[members[i]];
         let mut best = None;
-        for (s, st) in r.staff.iter().enumerate() {
+        for (s, st) in r.staff().iter().enumerate() {
             if left[s] == 0 || !may_support(r, p, st) {
                 continue;
             }
             left[s] -= 1;
             if let Some(rest) = best_staff(r, members, i + 1, left) {
                 let f =
-                    scoring::total(&scoring::staff_fit(p, st.method, st.gender, &r.policy)) + rest;
+                    scoring::total(&scoring::staff_fit(p, st.method, st.gender, r.policy())) + rest;
                 if best.is_none_or(|b| f > b) {
                     best = Some(f);
                 }
@@ -288,9 +303,13 @@ pub fn brute_force_all(r: &Round) -> Vec<(i64, i64)> {
     }
     let mut search = Search {
         r,
-        prio: r.people.iter().map(|p| scoring::priority(p, pol)).collect(),
+        prio: r
+            .people()
+            .iter()
+            .map(|p| scoring::priority(p, pol))
+            .collect(),
         staff_best,
-        occ: vec![Vec::new(); r.units.len()],
+        occ: vec![Vec::new(); r.units().len()],
         all: Vec::new(),
     };
     search.dfs(0, 0, 0, 0);
@@ -311,17 +330,17 @@ impl Search<'_> {
     /// Places person `i` (or not), recursively; `mask` = housed so far.
     fn dfs(&mut self, i: usize, mask: usize, l1: i64, ufit: i64) {
         let r = self.r;
-        if i == r.people.len() {
+        if i == r.people().len() {
             if let Some(sf) = self.staff_best[mask] {
                 self.all.push((l1, ufit + sf));
             }
             return;
         }
-        let p = &r.people[i];
+        let p = &r.people()[i];
         if p.pinned_unit.is_none() {
             self.dfs(i + 1, mask, l1, ufit);
         }
-        for (ui, u) in r.units.iter().enumerate() {
+        for (ui, u) in r.units().iter().enumerate() {
             if p.pinned_unit.as_ref().is_some_and(|pin| *pin != u.id) {
                 continue;
             }
@@ -330,10 +349,10 @@ impl Search<'_> {
             }
             let shared = u.kind == UnitKind::SharedLiving && u.places > 1;
             let clash = self.occ[ui].iter().any(|&o| {
-                let q = &r.people[o];
+                let q = &r.people()[o];
                 shared
-                    && (r.policy.shared_living_minors_separated && (q.age < 18) != (p.age < 18)
-                        || r.policy.shared_living_gender_separated
+                    && (r.policy().shared_living_minors_separated && (q.age < 18) != (p.age < 18)
+                        || r.policy().shared_living_gender_separated
                             && u.gender == UnitGender::Any
                             && q.gender != p.gender)
             });
@@ -341,7 +360,7 @@ impl Search<'_> {
                 continue;
             }
             self.occ[ui].push(i);
-            let f = scoring::total(&scoring::unit_fit(p, u, &r.policy));
+            let f = scoring::total(&scoring::unit_fit(p, u, r.policy()));
             self.dfs(i + 1, mask | (1 << i), l1 + self.prio[i], ufit + f);
             self.occ[ui].pop();
         }

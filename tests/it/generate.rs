@@ -2,7 +2,8 @@
 
 use boligmatch::generate::{generate, write, Tier};
 use boligmatch::input::{load, RoundPaths};
-use boligmatch::model::{AgeBand, Gender, Round};
+use boligmatch::model::{AgeBand, Gender};
+use boligmatch::round::Round;
 
 fn load_files(tier: Tier, seed: u64, excel: bool) -> Round {
     let dir = tempfile::tempdir().unwrap();
@@ -38,20 +39,23 @@ fn tiers_have_their_sizes_and_realistic_marginals() {
     for tier in [Tier::S, Tier::M] {
         let r = load_files(tier, 1, false);
         let (p, u, s, a) = tier.size();
-        assert_eq!((r.people.len(), r.units.len(), r.staff.len()), (p, u, s));
+        assert_eq!(
+            (r.people().len(), r.units().len(), r.staff().len()),
+            (p, u, s)
+        );
         let areas: std::collections::BTreeSet<_> =
-            r.units.iter().filter_map(|u| u.area.clone()).collect();
+            r.units().iter().filter_map(|u| u.area.clone()).collect();
         assert!(areas.len() <= a && areas.len() >= a.min(4) - 1);
         if tier == Tier::M {
-            let n = r.people.len() as f64;
+            let n = r.people().len() as f64;
             let share = |f: &dyn Fn(&boligmatch::model::Person) -> bool| {
-                r.people.iter().filter(|p| f(p)).count() as f64 / n
+                r.people().iter().filter(|p| f(p)).count() as f64 / n
             };
             assert!((0.12..0.22).contains(&share(&|p| p.age_band() == AgeBand::Under18)));
             assert!((0.28..0.39).contains(&share(&|p| p.gender == Gender::F)));
             assert!((0.45..0.55).contains(&share(&|p| p.psychiatric)));
-            assert!(r.policy.max_area_distance == Some(1));
-            assert!(r.people.iter().all(|p| p.home_area.is_some()));
+            assert!(r.policy().max_area_distance == Some(1));
+            assert!(r.people().iter().all(|p| p.home_area.is_some()));
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::common::*;
 use boligmatch::allocation::{self, Options};
 use boligmatch::model::*;
+use boligmatch::Round;
 use proptest::prelude::*;
 
 fn arb_unit(i: usize) -> impl Strategy<Value = Unit> {
@@ -101,10 +102,10 @@ pub fn arb_round() -> impl Strategy<Value = Round> {
             )
         })
         .prop_map(|(units, people, staff, sep_g, sep_m)| {
-            let mut r = round(units, people, staff);
-            r.policy.shared_living_gender_separated = sep_g;
-            r.policy.shared_living_minors_separated = sep_m;
-            r
+            edit(&round(units, people, staff), |r| {
+                r.policy.shared_living_gender_separated = sep_g;
+                r.policy.shared_living_minors_separated = sep_m;
+            })
         })
 }
 
@@ -119,24 +120,24 @@ fn arb_area_round() -> impl Strategy<Value = Round> {
         prop::collection::vec((0usize..5, 0usize..5), 0..6),
         prop::option::of(0u32..=2),
     )
-        .prop_map(|(mut r, unit_areas, home_areas, edges, distance)| {
-            let names = ["A", "B", "C", "D", "E"];
-            for (u, a) in r.units.iter_mut().zip(unit_areas) {
-                u.area = a.map(String::from);
-            }
-            for (p, a) in r.people.iter_mut().zip(home_areas) {
-                p.home_area = a.map(String::from);
-            }
-            for (a, b) in edges {
-                r.policy
-                    .area_neighbours
-                    .entry(names[a].to_string())
-                    .or_default()
-                    .push(names[b].to_string());
-            }
-            r.policy.max_area_distance = distance;
-            r.policy.derive_area_distances();
-            r
+        .prop_map(|(r, unit_areas, home_areas, edges, distance)| {
+            edit(&r, |r| {
+                let names = ["A", "B", "C", "D", "E"];
+                for (u, a) in r.units.iter_mut().zip(unit_areas) {
+                    u.area = a.map(String::from);
+                }
+                for (p, a) in r.people.iter_mut().zip(home_areas) {
+                    p.home_area = a.map(String::from);
+                }
+                for (a, b) in edges {
+                    r.policy
+                        .area_neighbours
+                        .entry(names[a].to_string())
+                        .or_default()
+                        .push(names[b].to_string());
+                }
+                r.policy.max_area_distance = distance;
+            })
         })
 }
 
@@ -148,10 +149,10 @@ proptest! {
     #[test]
     fn eligible_pairs_match_the_rules_with_areas(r in arb_area_round()) {
         let inst = boligmatch::instance::Instance::new(&r);
-        for (pi, p) in r.people.iter().enumerate() {
-            let supported = r.staff.iter().any(|s| s.capacity > 0 && may_support(&r, p, s));
+        for (pi, p) in r.people().iter().enumerate() {
+            let supported = r.staff().iter().any(|s| s.capacity > 0 && may_support(&r, p, s));
             let expected: Vec<usize> = if supported {
-                (0..r.units.len()).filter(|&u| may_live(&r, p, &r.units[u])).collect()
+                (0..r.units().len()).filter(|&u| may_live(&r, p, &r.units()[u])).collect()
             } else {
                 Vec::new()
             };
@@ -191,7 +192,7 @@ proptest! {
             for (i, a) in ps.iter().enumerate() {
                 prop_assert_eq!(violations(&r, a), Vec::<String>::new());
                 for b in &ps[..i] {
-                    let differ = r.people.iter().filter(|p| unit_of(a, &p.id) != unit_of(b, &p.id)).count();
+                    let differ = r.people().iter().filter(|p| unit_of(a, &p.id) != unit_of(b, &p.id)).count();
                     prop_assert!(differ >= d, "proposal {} differs from {} in {} < {}", a.rank, b.rank, differ, d);
                 }
             }

@@ -21,7 +21,7 @@ fn drug_free_unit_never_gets_an_active_user() {
     let r = round(
         vec![df],
         vec![user, clean],
-        vec![staff("S1", Gender::M, Method::Icm, 2), s_cti(2)],
+        vec![staff("S0", Gender::M, Method::Icm, 2), s_cti(2)],
     );
     let out = run(&r);
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
@@ -55,8 +55,7 @@ fn age_limits() {
     let mut old = person("P2", Gender::M, 27, 8000); // may not take U1 (max 24)
     old.stay = Stay::Street;
     let r = round(vec![youth, adult_only], vec![minor, old], vec![s_cti(2)]);
-    let mut r2 = r.clone();
-    r2.units[0].min_age = 16;
+    let r2 = edit(&r, |r| r.units[0].min_age = 16);
     let out = run(&r2);
     assert_eq!(unit_of(&out.proposals[0], "P1"), Some("U1"));
     assert_eq!(unit_of(&out.proposals[0], "P2"), Some("U2"));
@@ -189,8 +188,7 @@ fn required_female_worker() {
     let pl = p.placements.iter().find(|x| x.person_id == "P1").unwrap();
     assert_eq!(pl.staff_id, "S2");
     // Without any female worker she cannot be housed.
-    let mut r2 = r.clone();
-    r2.staff.retain(|s| s.gender == Gender::M);
+    let r2 = edit(&r, |r| r.staff.retain(|s| s.gender == Gender::M));
     let out = run(&r2);
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
     assert_eq!(
@@ -246,12 +244,10 @@ fn shared_living_never_mixes_women_and_men() {
     assert_eq!(unit_of(p, "P2"), Some("U1"));
     assert_eq!(unit_of(p, "P3"), Some("U1"));
     // With the rule off, all three live there.
-    let mut r2 = r.clone();
-    r2.policy.shared_living_gender_separated = false;
+    let r2 = edit(&r, |r| r.policy.shared_living_gender_separated = false);
     assert_eq!(run(&r2).proposals[0].placements.len(), 3);
     // A women-only shared unit is not subject to the mixing rule at all.
-    let mut r3 = r.clone();
-    r3.units[0].gender = UnitGender::Women;
+    let r3 = edit(&r, |r| r.units[0].gender = UnitGender::Women);
     assert_eq!(
         triples(&run(&r3).proposals[0]),
         vec![("P1".into(), "U1".into(), "S1".into())]
@@ -268,8 +264,7 @@ fn shared_living_never_mixes_minors_and_adults() {
     let p = &run(&r).proposals[0];
     assert_eq!(unit_of(p, "P1"), Some("U1"));
     assert_eq!(unit_of(p, "P2"), None);
-    let mut r2 = r.clone();
-    r2.policy.shared_living_minors_separated = false;
+    let r2 = edit(&r, |r| r.policy.shared_living_minors_separated = false);
     assert_eq!(run(&r2).proposals[0].placements.len(), 2);
 }
 
@@ -365,33 +360,36 @@ fn placements_stay_within_max_area_distance() {
     for p in &mut people {
         p.home_area = Some("A".into());
     }
-    let mut r = round(
-        vec![mk("U1", "A"), mk("U2", "B"), mk("U3", "C")],
-        people,
-        vec![s_cti(3)],
+    let r = edit(
+        &round(
+            vec![mk("U1", "A"), mk("U2", "B"), mk("U3", "C")],
+            people,
+            vec![s_cti(3)],
+        ),
+        |r| {
+            r.policy
+                .area_neighbours
+                .insert("A".into(), vec!["B".into()]);
+            r.policy
+                .area_neighbours
+                .insert("C".into(), vec!["B".into()]);
+            r.policy.max_area_distance = Some(1);
+        },
     );
-    r.policy
-        .area_neighbours
-        .insert("A".into(), vec!["B".into()]);
-    r.policy
-        .area_neighbours
-        .insert("C".into(), vec!["B".into()]);
-    r.policy.max_area_distance = Some(1);
-    r.policy.derive_area_distances();
     let p = &run(&r).proposals[0];
     assert_eq!(p.placements.len(), 2, "C is two steps from A");
     assert!(p.placements.iter().all(|x| x.unit_id != "U3"));
-    let mut far = r.clone();
-    far.units.retain(|u| u.id == "U3");
-    far.people.truncate(1);
+    let far = edit(&r, |r| {
+        r.units.retain(|u| u.id == "U3");
+        r.people.truncate(1);
+    });
     let p = &run(&far).proposals[0];
     assert_eq!(
         p.unplaced[0].details,
         "more than 1 area step from home: 1 unit"
     );
-    r.policy.max_area_distance = Some(2);
-    r.policy.derive_area_distances();
+    let r = edit(&r, |r| r.policy.max_area_distance = Some(2));
     assert_eq!(run(&r).proposals[0].placements.len(), 3);
-    r.policy.max_area_distance = None;
+    let r = edit(&r, |r| r.policy.max_area_distance = None);
     assert_eq!(run(&r).proposals[0].placements.len(), 3);
 }

@@ -5,6 +5,7 @@ use boligmatch::allocation::{self, Options};
 use boligmatch::model::*;
 use boligmatch::planning::{self, Goal, PlanResult, StaffTemplate, Templates, UnitTemplate};
 use boligmatch::scenario::{self, AddStaff, AddUnits, RemoveUnits, Scenario};
+use boligmatch::Round;
 use proptest::prelude::*;
 use std::path::PathBuf;
 
@@ -64,8 +65,8 @@ fn removing_every_unit_of_a_kind() {
         ..Scenario::default()
     };
     let r = scenario::apply(&base, &s).unwrap();
-    assert!(r.units.iter().all(|u| u.kind != UnitKind::SkaevBolig));
-    assert_eq!(r.units.len(), base.units.len() - 6);
+    assert!(r.units().iter().all(|u| u.kind != UnitKind::SkaevBolig));
+    assert_eq!(r.units().len(), base.units().len() - 6);
     let out = allocation::run(&r, &Options::default()).unwrap();
     assert!(out.proposals[0]
         .placements
@@ -93,14 +94,14 @@ fn removing_every_unit_of_a_kind() {
     let r = scenario::apply(&base, &none).unwrap();
     let out = allocation::run(&r, &Options::default()).unwrap();
     assert_eq!(out.proposals[0].placements.len(), 0);
-    assert_eq!(out.proposals[0].unplaced.len(), base.people.len());
+    assert_eq!(out.proposals[0].unplaced.len(), base.people().len());
 }
 
 #[test]
 fn removing_a_pinned_unit_releases_the_pin() {
     let base = sample_round();
     let pinned = base
-        .people
+        .people()
         .iter()
         .find_map(|p| p.pinned_unit.clone())
         .unwrap();
@@ -115,7 +116,7 @@ fn removing_a_pinned_unit_releases_the_pin() {
         ..Scenario::default()
     };
     let r = scenario::apply(&base, &s).unwrap();
-    assert!(r.people.iter().all(|p| p.pinned_unit.is_none()));
+    assert!(r.people().iter().all(|p| p.pinned_unit.is_none()));
 }
 
 #[test]
@@ -132,10 +133,10 @@ fn policy_overrides_merge_into_the_base_policy() {
         ..Scenario::default()
     };
     let r = scenario::apply(&base, &s).unwrap();
-    assert_eq!(r.policy.max_rent_share, 0.6);
-    assert_eq!(r.policy.priority.woman, 12);
-    assert_eq!(r.policy.priority.base, 100);
-    assert_eq!(r.policy.round_date, base.policy.round_date);
+    assert_eq!(r.policy().max_rent_share, 0.6);
+    assert_eq!(r.policy().priority.woman, 12);
+    assert_eq!(r.policy().priority.base, 100);
+    assert_eq!(r.policy().round_date, base.policy().round_date);
 }
 
 #[test]
@@ -425,8 +426,13 @@ fn unreachable_goals_name_the_failing_goal() {
         unit: vec![],
         staff: small_templates().staff,
     };
-    let mut r = base.clone();
-    r.units.clear();
+    let r = edit(&base, |r| {
+        r.units.clear();
+        for p in &mut r.people {
+            p.pinned_unit = None;
+            p.declined_units.clear();
+        }
+    });
     let plan = planning::plan(&r, &t, &Goal::programme(), &Default::default()).unwrap();
     match plan.result {
         PlanResult::Unreachable { shortfalls } => {
