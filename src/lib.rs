@@ -1,9 +1,83 @@
-//! boligmatch proposes who moves into which home, with which support worker,
-//! for a municipality's Housing First programme for homeless young people.
+//! boligmatch proposes **who moves into which home, with which support
+//! worker**, for a municipality's Housing First programme for homeless young
+//! people: ranked allocation proposals, proven optimal, each placement
+//! explained, every person not placed given a reason.
 //!
-//! Data flows one way: [`input`] → [`eligibility`] → [`formulation`] →
-//! [`solve`] → [`report`]. [`round`] drives the pipeline for one allocation
-//! round.
+//! # Quick start
+//!
+//! Load a round from the allocation office's exports, allocate, and walk the
+//! placements of the best proposal:
+//!
+//! ```
+//! use boligmatch::{allocate, load, Options, RoundPaths};
+//!
+//! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+//! let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+//! let loaded = load(&RoundPaths::in_dir(&dir), today)?;
+//!
+//! let outcome = allocate(&loaded.round, &Options { proposals: 2, ..Options::default() })?;
+//! let best = &outcome.proposals[0];
+//! assert!(best.level1.status.is_optimal() && best.level2.status.is_optimal());
+//! for p in &best.placements {
+//!     println!("{} moves into {} with {} ({})", p.person_id, p.unit_id, p.staff_id, p.method);
+//! }
+//! for u in &best.unplaced {
+//!     println!("{} is not housed: {}", u.person_id, u.reason.as_str());
+//! }
+//! println!("under-18s housed: {:.0} %", best.goals.under_18.share() * 100.0);
+//! # Ok::<(), boligmatch::Error>(())
+//! ```
+//!
+//! A round can also be built from values with [`Round::new`], which checks
+//! every value, sorts by id and derives what the engine needs, or read from
+//! any [`std::io::Read`] with [`input::read`]:
+//!
+//! ```
+//! use boligmatch::model::*;
+//! use boligmatch::{allocate, Options, Round};
+//!
+//! let date = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+//! let home = Unit {
+//!     id: "U1".into(), kind: UnitKind::Ordinary, places: 1, rent: 300_000,
+//!     available_from: None, drug_free: false, gender: UnitGender::Any,
+//!     min_age: 18, max_age: None, area: None, line: 0,
+//! };
+//! let young = Person {
+//!     id: "P1".into(), gender: Gender::F, age: 19, substance_use: SubstanceUse::None,
+//!     psychiatric: false, in_recovery: false, income: 900_000, max_rent: None,
+//!     stay: Stay::Street, registered: None, female_staff: FemaleStaff::Preferred,
+//!     home_area: None, preferred_areas: vec![], declined_units: vec![],
+//!     pinned_unit: None, line: 0,
+//! };
+//! let worker = Staff { id: "S1".into(), gender: Gender::F, method: Method::Cti, capacity: 1, line: 0 };
+//! let round = Round::new(vec![home], vec![young], vec![worker], Policy::with_date(date))?;
+//!
+//! let outcome = allocate(&round, &Options::default())?;
+//! let p = &outcome.proposals[0].placements[0];
+//! assert_eq!((p.person_id.as_str(), p.unit_id.as_str(), p.staff_id.as_str()), ("P1", "U1", "S1"));
+//! # Ok::<(), boligmatch::Error>(())
+//! ```
+//!
+//! More in `examples/weekly_round.rs` (the office's weekly round) and
+//! `examples/what_if.rs` (the project leader's scenarios).
+//!
+//! # Layers
+//!
+//! Data flows one way; each layer uses only the layers before it:
+//!
+//! | layer | module | what it does |
+//! |---|---|---|
+//! | values | [`model`], [`error`] | units, young people, staff, policy; positioned problems |
+//! | input | [`input`] → [`round`] | the exports read and checked; [`Round::new`], the front door |
+//! | eligibility | [`eligibility`], [`scoring`] | who may live where and be supported by whom; priority and fit |
+//! | instance | [`instance`] | the solver-neutral round: eligible pairs, restrictions, [`instance::Plan`] and its value |
+//! | solve | [`solver`] | the front door to the exact solvers: best, ranked, forced pair (network flow or MILP) |
+//! | allocation | [`allocation`], [`explain`], [`baseline`] | ranked proposals, alternatives, reasons, goals, the priority list |
+//! | what-if | [`scenario`], [`planning`] | scenarios and sweeps; the cheapest mix that reaches the goals |
+//! | report | [`report`], [`output`] | CSV, JSON, HTML; atomic writes that never touch an input |
+//!
+//! [`formulation`] is the MILP model the solver builds; [`generate`] makes
+//! synthetic rounds for tests and benchmarks.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -17,6 +91,7 @@ pub mod eligibility;
 pub mod error;
 pub mod explain;
 pub mod formulation;
+pub mod generate;
 pub mod input;
 pub mod instance;
 pub mod model;
@@ -36,4 +111,3 @@ pub use input::{load, Loaded, RoundPaths};
 pub use model::{Gender, Method, Person, Policy, Staff, Unit, UnitKind};
 pub use round::Round;
 pub use solver::Settings;
-pub mod generate;
