@@ -44,7 +44,10 @@ pub fn parse_table(file: &str, text: &str) -> Result<toml::Table, Vec<Problem>> 
 
 /// A TOML error as a problem at its line.
 pub fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Problem {
-    let message = e.message().trim().replace('\n', " ");
+    let mut message = e.message().trim().replace('\n', " ");
+    if message.is_empty() {
+        message = "is not valid TOML here; write key = value lines (see docs/formats.md)".into();
+    }
     match e.span() {
         Some(span) => Problem::line(file, line_of(text, span.start), message),
         None => Problem::file(file, message),
@@ -171,6 +174,14 @@ mod tests {
             msg.contains("max_rent") && msg.contains("max_rent_share"),
             "{msg}"
         );
+    }
+
+    /// Found by the reader fuzzer: TOML's own message is empty for these
+    /// bytes; a user still needs to know what is wrong.
+    #[test]
+    fn a_toml_error_always_says_something() {
+        let e = parse("policy.toml", &[13, 0], today()).unwrap_err();
+        assert!(e[0].message.contains("not valid TOML"), "{}", e[0]);
     }
 
     #[test]

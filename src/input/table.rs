@@ -29,6 +29,8 @@ pub struct Table {
     pub file: String,
     headers: Vec<String>,
     index: Vec<(&'static str, usize)>,
+    /// Every column the reader declared, found in the file or not.
+    declared: Vec<&'static str>,
     /// Data rows, in file order.
     pub rows: Vec<Row>,
 }
@@ -163,6 +165,7 @@ pub fn read(
         file: file.to_string(),
         headers,
         index,
+        declared: columns.iter().map(|c| c.name).collect(),
         rows,
     })
 }
@@ -224,7 +227,17 @@ impl<'a> Cells<'a> {
     }
 
     /// The trimmed cell, `None` when the column is absent or the cell blank.
-    pub fn get(&self, name: &str) -> Option<&'a str> {
+    /// A name the reader's column table does not declare is a defect of the
+    /// reader, never a silent `None`: it is reported as a problem, so that
+    /// every test that reads a file fails on it.
+    pub fn get(&mut self, name: &str) -> Option<&'a str> {
+        if !self.table.declared.contains(&name) {
+            self.problems.push(Problem::file(
+                &self.table.file,
+                format!("internal error: the reader asks for column \"{name}\", which its column table does not declare"),
+            ));
+            return None;
+        }
         let (_, i) = self.table.index.iter().find(|(n, _)| *n == name)?;
         let cell = self.row.cells.get(*i)?;
         if cell.is_empty() {
@@ -343,4 +356,39 @@ impl<'a> Cells<'a> {
 /// Columns that hold health data: their values are never echoed.
 fn is_health(name: &str) -> bool {
     matches!(name, "psychiatric" | "substance_use" | "in_recovery")
+}
+
+#[cfg(test)]
+mod declared_tests {
+    use super::*;
+
+    /// Issue 12: a misspelled column name in a reader is caught, not `None`.
+    #[test]
+    fn a_misspelled_column_name_is_reported() {
+        const COLUMNS: &[Column] = &[Column {
+            name: "unit_id",
+            aliases: &[],
+            required: true,
+        }];
+        let (mut problems, mut warnings) = (Vec::new(), Vec::new());
+        let got = rows(
+            "units.csv",
+            b"unit_id\nU1\n",
+            COLUMNS,
+            &mut problems,
+            &mut warnings,
+            |c| {
+                let id = c.get("unit_id")?.to_string();
+                let typo = c.get("unti_id").map(str::to_string);
+                Some((id, typo))
+            },
+        );
+        assert!(got.is_empty(), "a row with a problem yields nothing");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("\"unti_id\""),
+            "{}",
+            problems[0]
+        );
+    }
 }

@@ -26,9 +26,7 @@ proptest! {
         let _ = read_people("people.csv", &bytes, &mut p, &mut w);
         let _ = read_staff("staff.csv", &bytes, &mut p, &mut w);
         let _ = policy::parse("policy.toml", &bytes, chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap());
-        for problem in &p {
-            prop_assert!(!problem.to_string().is_empty());
-        }
+        check_problems(&p)?;
     }
 
     #[test]
@@ -37,6 +35,39 @@ proptest! {
         let _ = read_units("units.csv", &bytes, &mut p, &mut w);
         let _ = read_people("people.csv", &bytes, &mut p, &mut w);
         let _ = read_staff("staff.csv", &bytes, &mut p, &mut w);
-        let _ = policy::parse("policy.toml", &bytes, chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap());
+        if let Err(more) = policy::parse("policy.toml", &bytes, chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap()) {
+            p.extend(more);
+        }
+        check_problems(&p)?;
     }
+}
+
+/// What every problem from a reader must be: about the file it read, at a
+/// line when it concerns a row, one line of printable text, and silent about
+/// the values of health columns.
+fn check_problems(problems: &[boligmatch::Problem]) -> Result<(), TestCaseError> {
+    const FILES: [&str; 4] = ["units.csv", "people.csv", "staff.csv", "policy.toml"];
+    const HEALTH: [&str; 3] = ["substance_use", "psychiatric", "in_recovery"];
+    for problem in problems {
+        let text = problem.to_string();
+        prop_assert!(FILES.contains(&problem.file.as_str()), "{text}");
+        prop_assert!(text.starts_with(&problem.file), "{text}");
+        prop_assert!(problem.message.len() > 10, "too short to act on: {text}");
+        prop_assert!(
+            !text.chars().any(char::is_control),
+            "control character in {text:?}"
+        );
+        if problem.column.is_some() {
+            prop_assert!(
+                problem.line.is_some(),
+                "a cell problem without a line: {text}"
+            );
+        }
+        if let Some(column) = &problem.column {
+            if HEALTH.contains(&column.as_str()) {
+                prop_assert!(problem.value.is_none(), "a health value is echoed: {text}");
+            }
+        }
+    }
+    Ok(())
 }

@@ -332,3 +332,37 @@ fn redacted_reports_name_no_health_condition() {
     // The words do occur without --redact, so the check above is not vacuous.
     assert!(seen_unredacted > 0);
 }
+
+/// Every report, in both languages, with and without `--redact`: no label is
+/// missing (a missing translation used to render as `??`).
+#[test]
+fn no_report_shows_a_missing_label() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = sample();
+    let d = dir.to_str().unwrap();
+    let scenarios = dir.join("scenarios");
+    let templates = scenarios.join("templates.toml");
+    let commands: [Vec<&str>; 4] = [
+        vec!["allocate", d, "--alternatives", "1"],
+        vec!["whatif", d, "--scenarios", scenarios.to_str().unwrap()],
+        vec!["whatif", d, "--sweep", "add=skaev_bolig:0..2"],
+        vec!["plan", d, "--templates", templates.to_str().unwrap()],
+    ];
+    for (i, cmd) in commands.iter().enumerate() {
+        for lang in ["da", "en"] {
+            for redact in [false, true] {
+                let file = tmp.path().join(format!("r{i}-{lang}-{redact}.html"));
+                let mut args = cmd.clone();
+                let f = file.to_str().unwrap().to_string();
+                args.extend(["--report", &f, "--lang", lang]);
+                if redact {
+                    args.push("--redact");
+                }
+                make(&args);
+                let html = std::fs::read_to_string(&file).unwrap();
+                assert!(html.len() > 1000, "{args:?}: report too short");
+                assert!(!html.contains("??"), "{args:?}: a label is missing");
+            }
+        }
+    }
+}
