@@ -185,6 +185,41 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A goal of the programme: the share of a group that is housed, or (for
+    /// `female_worker`) the share of the housed who asked for a female
+    /// support worker and got one.
+    GoalKind {
+        /// Under-18s housed (the programme's goal: 100 %).
+        Under18 = "under_18" [],
+        /// 18–29-year-olds housed (the programme's goal: 90 %).
+        Age18To29 = "age_18_29" [],
+        /// 18–24-year-olds housed.
+        Age18To24 = "age_18_24" [],
+        /// 25–29-year-olds housed.
+        Age25To29 = "age_25_29" [],
+        /// Everyone housed.
+        All = "all" [],
+        /// A female worker for the housed who asked for one.
+        FemaleWorker = "female_worker" [],
+    }
+}
+
+impl GoalKind {
+    /// Whether `person` belongs to the goal's group.
+    pub fn concerns(self, person: &Person) -> bool {
+        let band = person.age_band();
+        match self {
+            GoalKind::Under18 => band == AgeBand::Under18,
+            GoalKind::Age18To29 => matches!(band, AgeBand::Age18To24 | AgeBand::Age25To29),
+            GoalKind::Age18To24 => band == AgeBand::Age18To24,
+            GoalKind::Age25To29 => band == AgeBand::Age25To29,
+            GoalKind::All => true,
+            GoalKind::FemaleWorker => person.female_staff != FemaleStaff::No,
+        }
+    }
+}
+
 /// Age band used by the programme's goals and the priority rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum AgeBand {

@@ -11,7 +11,7 @@ use crate::error::{Error, Problem, Problems, Result};
 use crate::formulation::formulate;
 use crate::input::{self, policy as policy_input};
 use crate::instance::{Instance, Restrictions, Target};
-use crate::model::{AgeBand, FemaleStaff, Gender, Method, Staff, Unit, UnitGender, UnitKind};
+use crate::model::{Gender, GoalKind, Method, Staff, Unit, UnitGender, UnitKind};
 use crate::round::Round;
 use crate::solver::milp::{run_model, Sense};
 use crate::solver::{Settings, Status};
@@ -166,21 +166,11 @@ pub fn load_templates(path: &Path) -> Result<Templates> {
 /// A goal of the programme, as a share of a group.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Goal {
-    /// `under_18`, `age_18_29`, `age_18_24`, `age_25_29`, `all` or `female_worker`.
-    pub name: &'static str,
+    /// Which group, or the female-worker goal.
+    pub name: GoalKind,
     /// Share to reach, 0–1.
     pub share: f64,
 }
-
-/// The names a goal may have.
-pub const GOAL_NAMES: [&str; 6] = [
-    "under_18",
-    "age_18_29",
-    "age_18_24",
-    "age_25_29",
-    "all",
-    "female_worker",
-];
 
 impl Goal {
     /// Parses `NAME=SHARE`, e.g. `under_18=1.0`.
@@ -188,10 +178,10 @@ impl Goal {
         let (n, v) = s
             .split_once('=')
             .ok_or_else(|| format!("--target '{s}': expected NAME=SHARE, e.g. under_18=1.0"))?;
-        let name = GOAL_NAMES.iter().find(|g| **g == n.trim()).ok_or_else(|| {
+        let name = GoalKind::parse(n).ok_or_else(|| {
             format!(
                 "--target '{s}': \"{n}\" is not one of {}",
-                GOAL_NAMES.join(", ")
+                GoalKind::expected()
             )
         })?;
         let share: f64 = v
@@ -214,11 +204,11 @@ impl Goal {
     pub fn programme() -> Vec<Goal> {
         vec![
             Goal {
-                name: "under_18",
+                name: GoalKind::Under18,
                 share: 1.0,
             },
             Goal {
-                name: "age_18_29",
+                name: GoalKind::Age18To29,
                 share: 0.9,
             },
         ]
@@ -229,14 +219,7 @@ impl Goal {
             .people
             .iter()
             .enumerate()
-            .filter(|(_, p)| match self.name {
-                "under_18" => p.age_band() == AgeBand::Under18,
-                "age_18_29" => matches!(p.age_band(), AgeBand::Age18To24 | AgeBand::Age25To29),
-                "age_18_24" => p.age_band() == AgeBand::Age18To24,
-                "age_25_29" => p.age_band() == AgeBand::Age25To29,
-                "female_worker" => p.female_staff != FemaleStaff::No,
-                _ => true,
-            })
+            .filter(|(_, p)| self.name.concerns(p))
             .map(|(i, _)| i)
             .collect()
     }
@@ -244,7 +227,7 @@ impl Goal {
     /// As a constraint on a round.
     pub fn target(&self, round: &Round) -> Target {
         let people = self.members(round);
-        if self.name == "female_worker" {
+        if self.name == GoalKind::FemaleWorker {
             Target::FemaleWorker {
                 people,
                 share: self.share,
@@ -277,8 +260,8 @@ pub struct MixLine {
 /// Why the goals cannot be reached, per goal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Shortfall {
-    /// Goal name.
-    pub goal: &'static str,
+    /// The goal.
+    pub goal: GoalKind,
     /// Share asked.
     pub target: f64,
     /// Best share reachable with every template at its maximum.
@@ -552,7 +535,7 @@ fn shortfalls(
         };
         let mut obj = Expression::default();
         let mut denom = members.len() as f64;
-        if g.name == "female_worker" {
+        if g.name == GoalKind::FemaleWorker {
             // Best share: maximise women workers among the housed who asked,
             // with everyone who asked housed if possible.
             for (k, q) in inst.staff_pairs.iter().enumerate() {
@@ -576,7 +559,7 @@ fn shortfalls(
             settings,
         )?;
         let best = raw.map_or(0.0, |raw| {
-            let cols: Vec<usize> = if g.name == "female_worker" {
+            let cols: Vec<usize> = if g.name == GoalKind::FemaleWorker {
                 inst.staff_pairs
                     .iter()
                     .enumerate()
@@ -613,4 +596,27 @@ fn shortfalls(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod goal_tests {
+    use super::*;
+
+    /// Issue 12: goal names were matched as strings, and an unknown one
+    /// silently counted everyone.
+    #[test]
+    fn goals_are_typed_and_unknown_names_refused() {
+        assert_eq!(
+            Goal::parse("under_18=1").map(|g| g.name),
+            Ok(GoalKind::Under18)
+        );
+        assert_eq!(Goal::parse("age_18_29=90%").map(|g| g.share), Ok(0.9));
+        let e = Goal::parse("under_81=1").unwrap_err();
+        assert!(
+            e.contains("\"under_81\" is not one of under_18 | age_18_29"),
+            "{e}"
+        );
+        assert!(Goal::parse("all=nan").is_err());
+        assert!(Goal::parse("all=inf").is_err());
+    }
 }

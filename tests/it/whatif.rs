@@ -347,7 +347,7 @@ proptest! {
     #[test]
     fn plan_is_the_cheapest_mix_that_reaches_the_goals(r in super::props::arb_round(), adults in 0.0f64..=1.0) {
         let t = small_templates();
-        let goals = vec![Goal { name: "under_18", share: 1.0 }, Goal { name: "age_18_29", share: (adults * 4.0).round() / 4.0 }];
+        let goals = vec![Goal { name: GoalKind::Under18, share: 1.0 }, Goal { name: GoalKind::Age18To29, share: (adults * 4.0).round() / 4.0 }];
         let Ok(plan) = planning::plan(&r, &t, &goals, &Default::default()) else { return Ok(()) };
         let expected = cheapest_by_brute_force(&r, &t, &goals);
         match plan.result {
