@@ -6,7 +6,7 @@ use crate::baseline::priority_list;
 use crate::error::{Error, Problem, Problems, Result};
 use crate::explain::{fit_reasons, unplaced_reason, Reason};
 use crate::instance::{Instance, Plan, Restrictions, UnitPlan};
-use crate::model::{AgeBand, FemaleStaff, Gender};
+use crate::model::{AgeBand, FemaleStaff, Gender, Method, UnitKind};
 use crate::round::Round;
 use crate::solver::{self, assign_staff, LevelResult, Settings, Solution};
 use rayon::prelude::*;
@@ -48,13 +48,13 @@ pub struct Placement {
     /// Unit.
     pub unit_id: String,
     /// Kind of unit.
-    pub unit_kind: String,
-    /// Area of unit.
+    pub unit_kind: UnitKind,
+    /// Area of unit (empty when the unit has none).
     pub area: String,
     /// Support worker.
     pub staff_id: String,
-    /// Support method.
-    pub method: String,
+    /// The worker's support method.
+    pub method: Method,
     /// The person's priority.
     pub priority: i64,
     /// Fit points of this placement (unit and worker).
@@ -139,9 +139,8 @@ pub struct Proposal {
     pub unplaced: Vec<Unplaced>,
     /// Goals reached.
     pub goals: Goals,
-    /// How it differs from proposal 1, in words (empty for proposal 1).
-    pub difference: Vec<String>,
-    /// The same, as data: (person, unit in proposal 1, unit here).
+    /// How it differs from proposal 1: the people whose home differs (empty
+    /// for proposal 1; the report layer puts it in words).
     pub changes: Vec<Change>,
 }
 
@@ -168,7 +167,7 @@ pub struct Alternative {
     /// The other unit.
     pub unit_id: String,
     /// Its kind.
-    pub unit_kind: String,
+    pub unit_kind: UnitKind,
     /// Its area.
     pub area: String,
     /// Level-1 loss if forced (0 = no one loses a home).
@@ -213,7 +212,7 @@ pub struct Outcome {
     /// Ranked proposals; at least one.
     pub proposals: Vec<Proposal>,
     /// Set when fewer proposals than asked exist.
-    pub note: Option<String>,
+    pub note: Option<FewerProposals>,
     /// Alternatives for proposal 1.
     pub alternatives: Vec<Alternative>,
     /// The plain priority list.
@@ -229,9 +228,20 @@ pub struct Outcome {
     /// Free support slots.
     pub support_slots: u32,
     /// Places per kind of unit (kind, places), in kind order.
-    pub places_by_kind: Vec<(String, u32)>,
+    pub places_by_kind: Vec<(UnitKind, u32)>,
     /// Free slots per support method (method, slots), in method order.
-    pub slots_by_method: Vec<(String, u32)>,
+    pub slots_by_method: Vec<(Method, u32)>,
+}
+
+/// Fewer distinct proposals exist than were asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FewerProposals {
+    /// Proposals found.
+    pub found: usize,
+    /// Proposals asked for.
+    pub asked: usize,
+    /// Placements in which each must differ from every earlier one.
+    pub min_diff: usize,
 }
 
 /// Runs the round.
@@ -274,16 +284,10 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         add_times(&mut timings, &s);
         solutions.push(s);
     }
-    let note = (solutions.len() < wanted).then(|| {
-        let n = solutions.len();
-        format!(
-            "only {n} distinct plan{} exist{} that differ{} in at least {min_diff} placement{}; {} were asked for",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "s" } else { "" },
-            if n == 1 { "s" } else { "" },
-            if min_diff == 1 { "" } else { "s" },
-            options.proposals
-        )
+    let note = (solutions.len() < wanted).then_some(FewerProposals {
+        found: solutions.len(),
+        asked: options.proposals,
+        min_diff,
     });
     timings.proposals = tp.elapsed().as_secs_f64();
     let ta = Instant::now();
@@ -325,7 +329,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
                     .filter(|u| u.kind == *k)
                     .map(|u| u.places)
                     .sum();
-                (k.to_string(), n)
+                (*k, n)
             })
             .collect(),
         slots_by_method: crate::model::Method::ALL
@@ -337,7 +341,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
                     .filter(|s| s.method == *m)
                     .map(|s| s.capacity)
                     .sum();
-                (m.to_string(), n)
+                (*m, n)
             })
             .collect(),
     })
@@ -370,29 +374,30 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
     for (p, person) in round.people.iter().enumerate() {
-        match s.plan.unit_of[p] {
-            Some(u) => {
+        // Every housed person has a worker (a hard rule of both solvers).
+        match (s.plan.unit_of[p], s.plan.class_of[p]) {
+            (Some(u), Some(class)) => {
                 let unit = &round.units[u];
                 let staff = staff_of[p].map(|i| &round.staff[i]);
                 let unit_fit = inst.unit_pair(p, u).map_or(0, |k| inst.unit_pairs[k].fit);
-                let staff_fit = s.plan.class_of[p]
-                    .and_then(|c| inst.staff_pair(p, c))
+                let staff_fit = inst
+                    .staff_pair(p, class)
                     .map_or(0, |k| inst.staff_pairs[k].fit);
-                let reasons = fit_reasons(inst, p, u, s.plan.class_of[p]);
+                let reasons = fit_reasons(inst, p, u, Some(class));
                 placements.push(Placement {
                     person_id: person.id.clone(),
                     unit_id: unit.id.clone(),
-                    unit_kind: unit.kind.to_string(),
+                    unit_kind: unit.kind,
                     area: unit.area.clone().unwrap_or_default(),
                     staff_id: staff.map(|s| s.id.clone()).unwrap_or_default(),
-                    method: staff.map(|s| s.method.to_string()).unwrap_or_default(),
+                    method: inst.classes[class].method,
                     priority: inst.priority[p],
                     fit: unit_fit + staff_fit,
                     reasons: reasons.iter().map(|(_, r)| r.clone()).collect(),
                     terms: reasons.iter().map(|(t, _)| *t).collect(),
                 });
             }
-            None => {
+            _ => {
                 let why = unplaced_reason(inst, p, &s.plan.unit_of, &s.plan.class_of);
                 unplaced.push(Unplaced {
                     person_id: person.id.clone(),
@@ -418,21 +423,7 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
         placements,
         unplaced,
         goals: goals(inst, &s.plan),
-        difference: changes.iter().map(Change::describe).collect(),
         changes,
-    }
-}
-
-impl Change {
-    /// In words, e.g. `P07 takes U12 instead of U03`.
-    pub fn describe(&self) -> String {
-        let id = &self.person_id;
-        match (&self.from, &self.to) {
-            (Some(a), Some(b)) => format!("{id} takes {b} instead of {a}"),
-            (None, Some(b)) => format!("{id} is housed ({b})"),
-            (Some(a), None) => format!("{id} is not housed (was {a})"),
-            (None, None) => format!("{id}: no change"),
-        }
     }
 }
 
@@ -569,7 +560,7 @@ fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<V
             current_unit_id: round.units[cur].id.clone(),
             rank,
             unit_id: unit.id.clone(),
-            unit_kind: unit.kind.to_string(),
+            unit_kind: unit.kind,
             area: unit.area.clone().unwrap_or_default(),
             priority_loss: l1,
             fit_loss: l2,

@@ -86,7 +86,6 @@ pub fn run(args: &Args) -> Result<()> {
             let meta = boligmatch::report::html::Meta {
                 round_date: loaded.round.policy().round_date.to_string(),
                 inputs: loaded.sources.iter().map(|s| s.path.clone()).collect(),
-                note: outcome.note.clone(),
             };
             boligmatch::report::html::allocate(&outcome, &meta, report.lang, report.redact)
         },

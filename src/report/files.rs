@@ -1,6 +1,7 @@
 //! The files of `--out`: proposals.csv, unplaced.csv, alternatives.csv, summary.json.
 
-use super::{csv_bytes, Cell, CsvStyle};
+use super::html::Lang;
+use super::{csv_bytes, words, Cell, CsvStyle};
 use crate::allocation::{Goal, Goals, Outcome};
 use crate::input::Source;
 use crate::model::Policy;
@@ -159,7 +160,11 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
                 "housed": p.placements.len(),
                 "unplaced": p.unplaced.len(),
                 "goals": goals_json(&p.goals),
-                "difference_from_proposal_1": p.difference,
+                "difference_from_proposal_1": p
+                    .changes
+                    .iter()
+                    .map(|c| words::change(c, Lang::En))
+                    .collect::<Vec<_>>(),
             });
             if with_timings {
                 v["solve_seconds"] = json!({
@@ -180,7 +185,7 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
             "support_slots": outcome.support_slots,
         },
         "proposals": proposals,
-        "proposals_note": outcome.note,
+        "proposals_note": outcome.note.map(|n| words::fewer(&n, Lang::En)),
         "priority_list_baseline": {
             "housed": outcome.baseline.housed,
             "priority_score": outcome.baseline.priority_score,

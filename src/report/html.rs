@@ -475,8 +475,6 @@ pub struct Meta {
     pub round_date: String,
     /// Input files as given.
     pub inputs: Vec<String>,
-    /// Proposals note, if any.
-    pub note: Option<String>,
 }
 
 /// The report of `allocate`.
@@ -558,8 +556,9 @@ pub fn allocate(outcome: &Outcome, meta: &Meta, lang: Lang, redact: bool) -> Str
     b.push_str("</section>");
     // Proposals
     let _ = write!(b, "<section><h2>{}</h2>", lang.t("proposals"));
-    if let Some(n) = &meta.note {
-        let _ = write!(b, "<p class=\"note\">{}: {}</p>", lang.t("note"), esc(n));
+    if let Some(n) = &outcome.note {
+        let n = super::words::fewer(n, lang);
+        let _ = write!(b, "<p class=\"note\">{}: {}</p>", lang.t("note"), esc(&n));
     }
     let base_units: BTreeMap<&str, &str> = best
         .placements
@@ -622,10 +621,10 @@ pub fn allocate(outcome: &Outcome, meta: &Meta, lang: Lang, redact: bool) -> Str
                 esc(&pl.person_id),
                 if changed { " class=\"changed\"" } else { "" },
                 esc(&pl.unit_id),
-                esc(&pl.unit_kind),
+                pl.unit_kind.as_str(),
                 esc(&pl.area),
                 esc(&pl.staff_id),
-                esc(&pl.method),
+                pl.method.as_str(),
                 pl.priority,
                 esc(&reasons.join("; "))
             );
@@ -709,6 +708,7 @@ pub fn allocate(outcome: &Outcome, meta: &Meta, lang: Lang, redact: bool) -> Str
         lang.t("use_by_kind"),
         &outcome.places_by_kind,
         |k| best.placements.iter().filter(|p| p.unit_kind == k).count(),
+        |k| k.as_str().to_string(),
         lang.t("places"),
     ));
     let _ = write!(b, "<h2>{}</h2>", lang.t("use_by_method"));
@@ -718,6 +718,7 @@ pub fn allocate(outcome: &Outcome, meta: &Meta, lang: Lang, redact: bool) -> Str
         lang.t("use_by_method"),
         &outcome.slots_by_method,
         |m| best.placements.iter().filter(|p| p.method == m).count(),
+        |m| m.as_str().to_string(),
         lang.t("support_slots"),
     ));
     b.push_str("</section>");
@@ -729,15 +730,16 @@ pub fn allocate(outcome: &Outcome, meta: &Meta, lang: Lang, redact: bool) -> Str
 }
 
 /// Grouped bars of what was used against what was available, per category.
-fn used_vs_available(
+fn used_vs_available<K: Copy>(
     lang: Lang,
     id: &str,
     title: &str,
-    available: &[(String, u32)],
-    used: impl Fn(&str) -> usize,
+    available: &[(K, u32)],
+    used: impl Fn(K) -> usize,
+    label: impl Fn(K) -> String,
     unit: &str,
 ) -> String {
-    let names: Vec<String> = available.iter().map(|(k, _)| k.clone()).collect();
+    let names: Vec<String> = available.iter().map(|(k, _)| label(*k)).collect();
     svg::grouped(
         id,
         title,
@@ -745,7 +747,7 @@ fn used_vs_available(
         &[
             (
                 lang.t("used").to_string(),
-                names.iter().map(|k| used(k) as f64).collect(),
+                available.iter().map(|(k, _)| used(*k) as f64).collect(),
             ),
             (
                 lang.t("available").to_string(),
@@ -960,7 +962,6 @@ pub fn plan(p: &Plan, lang: Lang, redact: bool) -> String {
             let meta = Meta {
                 round_date: round.policy.round_date.to_string(),
                 inputs: Vec::new(),
-                note: None,
             };
             let inner = allocate(outcome, &meta, lang, redact);
             // Embed the allocation's sections.

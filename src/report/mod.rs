@@ -7,6 +7,7 @@ pub mod html;
 pub mod plan;
 pub mod svg;
 pub mod table;
+pub mod words;
 
 /// How CSV files are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -100,15 +100,20 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
             let _ = writeln!(
                 out,
                 "  differs from proposal 1: {}",
-                if p.difference.is_empty() {
+                if p.changes.is_empty() {
                     "only in support workers".to_string()
                 } else {
-                    p.difference.join("; ")
+                    p.changes
+                        .iter()
+                        .map(|c| super::words::change(c, super::html::Lang::En))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 }
             );
         }
     }
     if let Some(note) = &outcome.note {
+        let note = super::words::fewer(note, super::html::Lang::En);
         let _ = writeln!(out, "\nNote: {note}");
     }
     if !outcome.alternatives.is_empty() {

@@ -71,7 +71,7 @@ fn removing_every_unit_of_a_kind() {
     assert!(out.proposals[0]
         .placements
         .iter()
-        .all(|p| p.unit_kind != "skaev_bolig"));
+        .all(|p| p.unit_kind != UnitKind::SkaevBolig));
     assert!(
         out.proposals[0].level1.value
             <= allocation::run(&base, &Options::default())
