@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod files;
 pub mod html;
+pub mod labels;
 pub mod plan;
 pub mod svg;
 pub mod table;

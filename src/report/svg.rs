@@ -1,41 +1,52 @@
-//! A small SVG writer for report charts: bars, grouped bars, gauges and lines,
-//! with axis labels, units, a colour-blind-safe palette (Okabe–Ito) and a text
+//! Report charts as SVG: bars, grouped bars, gauges and lines, with axis
+//! labels, units, a colour-blind-safe palette (Okabe–Ito) and a text
 //! alternative (`<title>` and `<desc>`, referenced by `aria-labelledby`).
+//!
+//! Each chart computes its coordinates first and hands them to a maud
+//! template, which escapes every text. SVG elements are always closed
+//! (`<rect …></rect>`): inside HTML an unclosed SVG element would swallow the
+//! ones after it.
 
-use std::fmt::Write;
+use maud::{html, Markup};
 
 /// Okabe–Ito colours, safe for the common colour-vision deficiencies.
 pub const PALETTE: [&str; 7] = [
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
 ];
 
-/// Escapes text for HTML and SVG.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
+/// A number with one decimal, as coordinates are written.
+fn f1(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// A value for labels: whole numbers without decimals.
+fn fmt_num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn colour(j: usize) -> &'static str {
+    PALETTE[j % PALETTE.len()]
+}
+
+/// The `<svg>` element of a chart with its text alternative around `body`.
+fn chart(id: &str, (w, h): (u32, u32), title: &str, desc: &str, body: Markup) -> Markup {
+    html! {
+        svg class="chart" id=(id) role="img" aria-labelledby={ (id) "-t " (id) "-d" }
+            viewBox={ "0 0 " (w) " " (h) } width=(w) height=(h) xmlns="http://www.w3.org/2000/svg" {
+            title id={ (id) "-t" } { (title) }
+            desc id={ (id) "-d" } { (desc) }
+            (body)
         }
     }
-    o
 }
 
-fn open(out: &mut String, id: &str, w: u32, h: u32, title: &str, desc: &str) {
-    let _ = write!(
-        out,
-        r#"<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-t {id}-d" viewBox="0 0 {w} {h}" width="{w}" height="{h}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
-        esc(title),
-        esc(desc)
-    );
-}
-
+/// A round axis maximum at or above `v` (1, 2, 4, 8 or 10 × a power of ten).
 fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 {
+    if v <= 0.0 || !v.is_finite() {
         return 1.0;
     }
     let mag = 10f64.powf(v.log10().floor());
@@ -47,83 +58,66 @@ fn nice_max(v: f64) -> f64 {
     10.0 * mag
 }
 
+/// A round axis maximum above every value of every series.
+fn series_max(series: &[(String, Vec<f64>)]) -> f64 {
+    nice_max(
+        series
+            .iter()
+            .flat_map(|(_, v)| v.iter().copied())
+            .fold(0.0, f64::max),
+    )
+}
+
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
 /// A horizontal bar chart: one bar per label.
-pub fn hbars(id: &str, title: &str, labels: &[String], values: &[f64], unit: &str) -> String {
-    let row = 26;
-    let left = 230;
-    let w = 720;
+pub fn hbars(id: &str, title: &str, labels: &[String], values: &[f64], unit: &str) -> Markup {
+    let (row, left, w) = (26u32, 230u32, 720u32);
     let h = 40 + row * labels.len().max(1) as u32 + 30;
-    let max = nice_max(values.iter().cloned().fold(0.0, f64::max));
+    let max = nice_max(values.iter().copied().fold(0.0, f64::max));
     let desc = labels
         .iter()
         .zip(values)
         .map(|(l, v)| format!("{l}: {v} {unit}"))
         .collect::<Vec<_>>()
         .join("; ");
-    let mut o = String::new();
-    open(&mut o, id, w, h, title, &desc);
-    let plot = (w - left - 40) as f64;
-    for (i, (l, v)) in labels.iter().zip(values).enumerate() {
+    let plot = f64::from(w - left - 40);
+    let bars = labels.iter().zip(values).enumerate().map(|(i, (l, v))| {
         let y = 30 + i as u32 * row;
         let bw = (v / max * plot).max(0.0);
-        let _ = write!(
-            o,
-            r#"<text x="{}" y="{}" text-anchor="end" class="lbl">{}</text><rect x="{left}" y="{}" width="{bw:.1}" height="{}" fill="{}"/><text x="{:.1}" y="{}" class="val">{}</text>"#,
-            left - 8,
-            y + 15,
-            esc(l),
-            y + 3,
-            row - 8,
-            PALETTE[0],
-            left as f64 + bw + 4.0,
-            y + 15,
-            fmt_num(*v)
-        );
-    }
-    axis_x(&mut o, left, w - 40, h - 30, max, unit);
-    o.push_str("</svg>");
-    o
+        (l, y, bw, fmt_num(*v))
+    });
+    let body = html! {
+        @for (label, y, bw, value) in bars {
+            text x=(left - 8) y=(y + 15) text-anchor="end" class="lbl" { (label) }
+            rect x=(left) y=(y + 3) width=(f1(bw)) height=(row - 8) fill=(PALETTE[0]) {}
+            text x=(f1(f64::from(left) + bw + 4.0)) y=(y + 15) class="val" { (value) }
+        }
+        (x_axis(left, w - 40, h - 30, max, unit))
+    };
+    chart(id, (w, h), title, &desc, body)
 }
 
-fn fmt_num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
+/// A horizontal axis from `x0` to `x1` at height `y`, ticks every quarter.
+fn x_axis(x0: u32, x1: u32, y: u32, max: f64, unit: &str) -> Markup {
+    let ticks = (0..=4).map(|k| {
+        let x = f64::from(x0) + f64::from(x1 - x0) * f64::from(k) / 4.0;
+        (f1(x), fmt_num(max * f64::from(k) / 4.0))
+    });
+    html! {
+        line x1=(x0) y1=(y) x2=(x1) y2=(y) class="axis" {}
+        @for (x, label) in ticks {
+            line x1=(x) y1=(y) x2=(x) y2=(y + 4) class="axis" {}
+            text x=(x) y=(y + 16) text-anchor="middle" class="tick" { (label) }
+        }
+        text x=(x1) y=(y + 28) text-anchor="end" class="unit" { (unit) }
     }
-}
-
-fn axis_x(o: &mut String, x0: u32, x1: u32, y: u32, max: f64, unit: &str) {
-    let _ = write!(
-        o,
-        r#"<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" class="axis"/>"#
-    );
-    for k in 0..=4 {
-        let x = x0 as f64 + (x1 - x0) as f64 * k as f64 / 4.0;
-        let _ = write!(
-            o,
-            r#"<line x1="{x:.1}" y1="{y}" x2="{x:.1}" y2="{}" class="axis"/><text x="{x:.1}" y="{}" text-anchor="middle" class="tick">{}</text>"#,
-            y + 4,
-            y + 16,
-            fmt_num(max * k as f64 / 4.0)
-        );
-    }
-    let _ = write!(
-        o,
-        r#"<text x="{x1}" y="{}" text-anchor="end" class="unit">{}</text>"#,
-        y + 28,
-        esc(unit)
-    );
-}
-
-/// A round axis maximum above every value of every series.
-fn series_max(series: &[(String, Vec<f64>)]) -> f64 {
-    nice_max(
-        series
-            .iter()
-            .flat_map(|(_, v)| v.iter().cloned())
-            .fold(0.0, f64::max),
-    )
 }
 
 /// Size and margins of the vertical charts (grouped bars, lines).
@@ -159,27 +153,48 @@ impl Frame {
 }
 
 /// Gridlines with tick labels every quarter, and the unit along the axis.
-fn y_axis(o: &mut String, max: f64, unit: &str) {
+fn y_axis(max: f64, unit: &str) -> Markup {
     let f = &FRAME;
     let (base_y, plot_h) = (f.base_y(), f.plot_h());
-    for k in 0..=4 {
-        let y = base_y - plot_h * k as f64 / 4.0;
-        let _ = write!(
-            o,
-            r#"<line x1="{}" y1="{y:.1}" x2="{}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{}</text>"#,
-            f.left,
-            f.w - f.right,
-            f.left - 4,
-            y + 4.0,
-            fmt_num(max * k as f64 / 4.0)
-        );
+    let ticks = (0..=4).map(|k| {
+        let y = base_y - plot_h * f64::from(k) / 4.0;
+        (f1(y), f1(y + 4.0), fmt_num(max * f64::from(k) / 4.0))
+    });
+    let mid = f1(f64::from(f.top) + plot_h / 2.0);
+    html! {
+        @for (y, label_y, label) in ticks {
+            line x1=(f.left) y1=(y) x2=(f.w - f.right) y2=(y) class="grid" {}
+            text x=(f.left - 4) y=(label_y) text-anchor="end" class="tick" { (label) }
+        }
+        text x="70" y=(mid) class="unit" transform={ "rotate(-90 70 " (mid) ")" } text-anchor="middle" { (unit) }
     }
-    let mid = f.top as f64 + plot_h / 2.0;
-    let _ = write!(
-        o,
-        r#"<text x="70" y="{mid}" class="unit" transform="rotate(-90 70 {mid})" text-anchor="middle">{}</text>"#,
-        esc(unit)
-    );
+}
+
+/// A category label along the x axis, turned to fit.
+fn x_label(x: f64, base_y: f64, text: &str) -> Markup {
+    let (x, y) = (f1(x), f1(base_y + 14.0));
+    html! {
+        text x=(x) y=(y) text-anchor="end" class="lbl" transform={ "rotate(-30 " (x) " " (y) ")" } { (text) }
+    }
+}
+
+/// One coloured square and name per series, from `x0` along `y`.
+fn legend<'a>(names: impl Iterator<Item = &'a str>, x0: u32, y: u32) -> Markup {
+    let mut x = f64::from(x0);
+    let items: Vec<(String, String, &str, usize)> = names
+        .enumerate()
+        .map(|(j, n)| {
+            let at = (f1(x), f1(x + 16.0), n, j);
+            x += 24.0 + 7.0 * n.chars().count() as f64;
+            (at.0, at.1, at.2, at.3)
+        })
+        .collect();
+    html! {
+        @for (sx, tx, name, j) in items {
+            rect x=(sx) y=(y - 10) width="12" height="12" fill=(colour(j)) {}
+            text x=(tx) y=(y) class="lbl" { (name) }
+        }
+    }
 }
 
 /// Grouped vertical bars: categories along x, one bar per series in each.
@@ -189,8 +204,7 @@ pub fn grouped(
     categories: &[String],
     series: &[(String, Vec<f64>)],
     unit: &str,
-) -> String {
-    let (w, h, left) = (FRAME.w, FRAME.h, FRAME.left);
+) -> Markup {
     let max = series_max(series);
     let desc = categories
         .iter()
@@ -205,106 +219,83 @@ pub fn grouped(
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let mut o = String::new();
-    open(&mut o, id, w, h, title, &desc);
     let (plot_w, plot_h, base_y) = (FRAME.plot_w(), FRAME.plot_h(), FRAME.base_y());
-    let n = categories.len().max(1) as f64;
-    let group_w = plot_w / n;
+    let left = f64::from(FRAME.left);
+    let group_w = plot_w / categories.len().max(1) as f64;
     let bar_w = (group_w * 0.8) / series.len().max(1) as f64;
-    y_axis(&mut o, max, unit);
-    for (i, c) in categories.iter().enumerate() {
-        let gx = left as f64 + group_w * i as f64 + group_w * 0.1;
+    let mut bars = Vec::new();
+    for i in 0..categories.len() {
+        let gx = left + group_w * i as f64 + group_w * 0.1;
         for (j, (_, vals)) in series.iter().enumerate() {
-            let v = vals.get(i).copied().unwrap_or(0.0);
-            let bh = v / max * plot_h;
-            let _ = write!(
-                o,
-                r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="{}"/>"#,
-                gx + bar_w * j as f64,
-                base_y - bh,
-                bar_w.max(1.0) - 1.0,
-                PALETTE[j % PALETTE.len()]
-            );
+            let bh = vals.get(i).copied().unwrap_or(0.0) / max * plot_h;
+            let x = gx + bar_w * j as f64;
+            bars.push((f1(x), f1(base_y - bh), f1(bar_w.max(1.0) - 1.0), f1(bh), j));
         }
-        let cx = left as f64 + group_w * (i as f64 + 0.5);
-        let _ = write!(
-            o,
-            r#"<text x="{cx:.1}" y="{:.1}" text-anchor="end" class="lbl" transform="rotate(-30 {cx:.1} {:.1})">{}</text>"#,
-            base_y + 14.0,
-            base_y + 14.0,
-            esc(&short(c, 28))
-        );
     }
-    legend(&mut o, series.iter().map(|(n, _)| n.as_str()), left, 18);
-    o.push_str("</svg>");
-    o
+    let labels = categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (left + group_w * (i as f64 + 0.5), short(c, 28)));
+    let body = html! {
+        (y_axis(max, unit))
+        @for (x, y, w, h, j) in bars {
+            rect x=(x) y=(y) width=(w) height=(h) fill=(colour(j)) {}
+        }
+        @for (x, text) in labels {
+            (x_label(x, base_y, &text))
+        }
+        (legend(series.iter().map(|(n, _)| n.as_str()), FRAME.left, 18))
+    };
+    chart(id, (FRAME.w, FRAME.h), title, &desc, body)
 }
 
-fn short(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
-    }
-}
-
-fn legend<'a>(o: &mut String, names: impl Iterator<Item = &'a str>, x0: u32, y: u32) {
-    let mut x = x0 as f64;
-    for (j, n) in names.enumerate() {
-        let _ = write!(
-            o,
-            r#"<rect x="{x:.1}" y="{}" width="12" height="12" fill="{}"/><text x="{:.1}" y="{}" class="lbl">{}</text>"#,
-            y - 10,
-            PALETTE[j % PALETTE.len()],
-            x + 16.0,
-            y,
-            esc(n)
-        );
-        x += 24.0 + 7.0 * n.chars().count() as f64;
-    }
+/// What a gauge shows: a share of a group against a target.
+#[derive(Debug, Clone, Copy)]
+pub struct GaugeData<'a> {
+    /// What is measured.
+    pub label: &'a str,
+    /// Count achieved.
+    pub achieved: usize,
+    /// Count it is out of.
+    pub total: usize,
+    /// Share achieved (0–1).
+    pub share: f64,
+    /// Target share (0–1).
+    pub target: f64,
+    /// The word for "target".
+    pub target_word: &'a str,
+    /// "met" or "not met", in words.
+    pub met_text: &'a str,
 }
 
 /// A gauge: a horizontal bar of the share achieved, with the target marked.
-#[allow(clippy::too_many_arguments)]
-pub fn gauge(
-    id: &str,
-    label: &str,
-    achieved: usize,
-    total: usize,
-    share: f64,
-    target: f64,
-    target_word: &str,
-    met_text: &str,
-) -> String {
-    let w = 360u32;
-    let h = 70u32;
-    let mut o = String::new();
-    let desc = format!(
-        "{label}: {achieved} of {total} ({:.0}%), target {:.0}%; {met_text}",
-        (share * 100.0 + 1e-9).floor(),
-        target * 100.0
-    );
-    open(&mut o, id, w, h, label, &desc);
+pub fn gauge(id: &str, g: &GaugeData) -> Markup {
     let (x0, bw) = (10.0, 340.0);
-    let colour = if share + 1e-12 >= target {
+    let share_pct = (g.share * 100.0 + 1e-9).floor();
+    let target_pct = g.target * 100.0;
+    let desc = format!(
+        "{}: {} of {} ({share_pct:.0}%), target {target_pct:.0}%; {}",
+        g.label, g.achieved, g.total, g.met_text
+    );
+    let fill = if g.share + 1e-12 >= g.target {
         PALETTE[2]
     } else {
         PALETTE[3]
     };
-    let _ = write!(
-        o,
-        r#"<text x="10" y="16" class="lbl">{}</text><rect x="{x0}" y="24" width="{bw}" height="18" class="track"/><rect x="{x0}" y="24" width="{:.1}" height="18" fill="{colour}"/><line x1="{:.1}" y1="20" x2="{:.1}" y2="46" class="target"/><text x="10" y="62" class="val">{achieved}/{total} · {:.0}% · {} {:.0}% · {}</text>"#,
-        esc(label),
-        bw * share.clamp(0.0, 1.0),
-        x0 + bw * target,
-        x0 + bw * target,
-        (share * 100.0 + 1e-9).floor(),
-        esc(target_word),
-        target * 100.0,
-        esc(met_text)
+    let filled = f1(bw * g.share.clamp(0.0, 1.0));
+    let target_x = f1(x0 + bw * g.target);
+    let caption = format!(
+        "{}/{} · {share_pct:.0}% · {} {target_pct:.0}% · {}",
+        g.achieved, g.total, g.target_word, g.met_text
     );
-    o.push_str("</svg>");
-    o
+    let body = html! {
+        text x="10" y="16" class="lbl" { (g.label) }
+        rect x=(x0) y="24" width=(bw) height="18" class="track" {}
+        rect x=(x0) y="24" width=(filled) height="18" fill=(fill) {}
+        line x1=(target_x) y1="20" x2=(target_x) y2="46" class="target" {}
+        text x="10" y="62" class="val" { (caption) }
+    };
+    chart(id, (360, 70), g.label, &desc, body)
 }
 
 /// A line chart over steps, one line per series, with optional marked points
@@ -316,16 +307,13 @@ pub fn lines(
     series: &[(String, Vec<f64>)],
     unit: &str,
     marks: &[(usize, usize, String)],
-) -> String {
-    let (w, h, left) = (FRAME.w, FRAME.h, FRAME.left);
+) -> Markup {
     let max = series_max(series);
     let desc = series
         .iter()
         .map(|(n, v)| {
-            format!(
-                "{n}: {}",
-                v.iter().map(|x| fmt_num(*x)).collect::<Vec<_>>().join(", ")
-            )
+            let values: Vec<String> = v.iter().map(|x| fmt_num(*x)).collect();
+            format!("{n}: {}", values.join(", "))
         })
         .chain(
             marks
@@ -334,49 +322,54 @@ pub fn lines(
         )
         .collect::<Vec<_>>()
         .join("; ");
-    let mut o = String::new();
-    open(&mut o, id, w, h, title, &desc);
     let (plot_w, plot_h, base_y) = (FRAME.plot_w(), FRAME.plot_h(), FRAME.base_y());
+    let left = f64::from(FRAME.left);
     let n = steps.len().max(2) as f64 - 1.0;
-    let px = |i: usize| left as f64 + plot_w * i as f64 / n;
+    let px = |i: usize| left + plot_w * i as f64 / n;
     let py = |v: f64| base_y - v / max * plot_h;
-    y_axis(&mut o, max, unit);
-    for (i, s) in steps.iter().enumerate() {
-        let x = px(i);
-        let _ = write!(
-            o,
-            r#"<text x="{x:.1}" y="{:.1}" text-anchor="end" class="lbl" transform="rotate(-30 {x:.1} {:.1})">{}</text>"#,
-            base_y + 14.0,
-            base_y + 14.0,
-            esc(&short(s, 24))
-        );
-    }
-    for (j, (_, vals)) in series.iter().enumerate() {
-        let pts: Vec<String> = vals
+    let polylines = series.iter().enumerate().map(|(j, (_, vals))| {
+        let points: Vec<String> = vals
             .iter()
             .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", px(i), py(*v)))
+            .map(|(i, v)| format!("{},{}", f1(px(i)), f1(py(*v))))
             .collect();
-        let _ = write!(
-            o,
-            r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>"#,
-            pts.join(" "),
-            PALETTE[j % PALETTE.len()]
-        );
-    }
-    for (i, j, label) in marks {
-        if let Some(v) = series.get(*j).and_then(|(_, vals)| vals.get(*i)) {
-            let (x, y) = (px(*i), py(*v));
-            let _ = write!(
-                o,
-                r#"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="none" stroke="black" stroke-width="2"/><text x="{:.1}" y="{:.1}" class="val">{}</text>"#,
-                x + 8.0,
-                y - 8.0,
-                esc(label)
-            );
+        (points.join(" "), colour(j))
+    });
+    let points = marks.iter().filter_map(|(i, j, label)| {
+        let v = series.get(*j).and_then(|(_, vals)| vals.get(*i))?;
+        let (x, y) = (px(*i), py(*v));
+        Some((f1(x), f1(y), f1(x + 8.0), f1(y - 8.0), label))
+    });
+    let body = html! {
+        (y_axis(max, unit))
+        @for (i, s) in steps.iter().enumerate() {
+            (x_label(px(i), base_y, &short(s, 24)))
         }
+        @for (points, stroke) in polylines {
+            polyline points=(points) fill="none" stroke=(stroke) stroke-width="2.5" {}
+        }
+        @for (cx, cy, tx, ty, label) in points {
+            circle cx=(cx) cy=(cy) r="6" fill="none" stroke="black" stroke-width="2" {}
+            text x=(tx) y=(ty) class="val" { (label) }
+        }
+        (legend(series.iter().map(|(n, _)| n.as_str()), FRAME.left, 18))
+    };
+    chart(id, (FRAME.w, FRAME.h), title, &desc, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_elements_closed() {
+        let svg = hbars("x", "<b>&", &["a<b".into()], &[2.0], "\"units\"").into_string();
+        assert!(
+            svg.contains("<title id=\"x-t\">&lt;b&gt;&amp;</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains(">a&lt;b</text>"), "{svg}");
+        assert!(!svg.contains("<b>"));
+        assert!(svg.contains("</rect>"), "SVG elements are closed: {svg}");
     }
-    legend(&mut o, series.iter().map(|(n, _)| n.as_str()), left, 18);
-    o.push_str("</svg>");
-    o
 }
