@@ -6,6 +6,7 @@
 use boligmatch::allocation::{self, Options};
 use boligmatch::formulation::formulate;
 use boligmatch::generate::{generate, Tier};
+use boligmatch::input::spec::{StaffSpec, UnitSpec};
 use boligmatch::input::{load, RoundPaths};
 use boligmatch::instance::{Instance, Restrictions};
 use boligmatch::scenario::{self, AddStaff, AddUnits, Scenario};
@@ -72,26 +73,30 @@ fn thousand_scenarios(base: &boligmatch::round::Round) -> Vec<Scenario> {
         .map(|i| Scenario {
             name: format!("s{i}"),
             add_units: vec![AddUnits {
-                kind: kinds[i % kinds.len()],
+                unit: UnitSpec {
+                    kind: kinds[i % kinds.len()],
+                    places: 1,
+                    rent_dkk: 2500.0 + (i % 7) as f64 * 150.0,
+                    drug_free: false,
+                    gender: boligmatch::model::UnitGender::Any,
+                    min_age: 16,
+                    max_age: None,
+                    area: base.units().first().and_then(|u| u.area.clone()),
+                    available_from: None,
+                },
                 count: (i / 5 % 10) as u32,
-                places: 1,
-                rent_dkk: 2500.0 + (i % 7) as f64 * 150.0,
-                drug_free: false,
-                gender: boligmatch::model::UnitGender::Any,
-                min_age: 16,
-                max_age: None,
-                area: base.units().first().and_then(|u| u.area.clone()),
-                available_from: None,
                 id_prefix: None,
             }],
             add_staff: vec![AddStaff {
-                method: methods[i % methods.len()],
-                gender: if i % 2 == 0 {
-                    boligmatch::model::Gender::F
-                } else {
-                    boligmatch::model::Gender::M
+                staff: StaffSpec {
+                    method: methods[i % methods.len()],
+                    gender: if i % 2 == 0 {
+                        boligmatch::model::Gender::F
+                    } else {
+                        boligmatch::model::Gender::M
+                    },
+                    capacity: 5,
                 },
-                capacity: 5,
                 count: (i / 50 % 4) as u32,
                 id_prefix: None,
             }],

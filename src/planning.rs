@@ -7,161 +7,17 @@
 //! total cost; the allocation constraints are those of every round.
 
 use crate::allocation::{self, Goals, Options, Outcome};
-use crate::error::{Error, Problem, Problems, Result};
+use crate::error::{Error, Result};
 use crate::formulation::formulate;
-use crate::input::{self, policy as policy_input};
+use crate::input::spec::fresh_ids;
+pub use crate::input::templates::{load_templates, StaffTemplate, Templates, UnitTemplate};
 use crate::instance::{Instance, Restrictions, Target};
-use crate::model::{Gender, GoalKind, Method, Staff, Unit, UnitGender, UnitKind};
+use crate::model::{Gender, GoalKind};
 use crate::round::Round;
 use crate::solver::milp::{run_model, Sense};
 use crate::solver::{Settings, Status};
 use good_lp::Expression;
-use serde::{Deserialize, Serialize};
-use std::path::Path;
-
-/// A kind of unit that could be created.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct UnitTemplate {
-    /// Name shown in the mix.
-    pub name: String,
-    /// Kind of home.
-    pub kind: UnitKind,
-    /// Places per unit.
-    #[serde(default = "one")]
-    pub places: u32,
-    /// Monthly rent per place the resident pays, kr.
-    pub rent_dkk: f64,
-    /// Drug-free.
-    #[serde(default)]
-    pub drug_free: bool,
-    /// Who it admits.
-    #[serde(default = "any_gender")]
-    pub gender: UnitGender,
-    /// Lowest age.
-    #[serde(default = "eighteen")]
-    pub min_age: u32,
-    /// Highest age.
-    pub max_age: Option<u32>,
-    /// Area.
-    pub area: Option<String>,
-    /// Monthly cost to the municipality per unit, kr.
-    pub monthly_cost_dkk: f64,
-    /// One-off cost per unit (building, furnishing), kr.
-    #[serde(default)]
-    pub one_off_cost_dkk: f64,
-    /// Most that can be created.
-    pub max_count: Option<u32>,
-}
-
-/// A kind of support worker that could be hired.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct StaffTemplate {
-    /// Name shown in the mix.
-    pub name: String,
-    /// Method.
-    pub method: Method,
-    /// Gender.
-    pub gender: Gender,
-    /// Caseload slots.
-    pub capacity: u32,
-    /// Monthly cost per worker, kr.
-    pub monthly_cost_dkk: f64,
-    /// One-off cost per worker (hiring, training), kr.
-    #[serde(default)]
-    pub one_off_cost_dkk: f64,
-    /// Most that can be hired.
-    pub max_count: Option<u32>,
-}
-
-fn one() -> u32 {
-    1
-}
-fn eighteen() -> u32 {
-    18
-}
-fn any_gender() -> UnitGender {
-    UnitGender::Any
-}
-fn twelve() -> u32 {
-    12
-}
-
-/// templates.toml.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Templates {
-    /// Months of running cost counted (plus one-off costs).
-    #[serde(default = "twelve")]
-    pub months: u32,
-    /// Unit templates.
-    #[serde(default)]
-    pub unit: Vec<UnitTemplate>,
-    /// Staff templates.
-    #[serde(default)]
-    pub staff: Vec<StaffTemplate>,
-}
-
-impl UnitTemplate {
-    /// Cost of one unit over the planning period, in whole kroner.
-    pub fn cost(&self, months: u32) -> i64 {
-        (self.monthly_cost_dkk * f64::from(months) + self.one_off_cost_dkk).round() as i64
-    }
-}
-
-impl StaffTemplate {
-    /// Cost of one worker over the planning period, in whole kroner.
-    pub fn cost(&self, months: u32) -> i64 {
-        (self.monthly_cost_dkk * f64::from(months) + self.one_off_cost_dkk).round() as i64
-    }
-}
-
-/// Reads templates.toml.
-pub fn load_templates(path: &Path) -> Result<Templates> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = input::text::decode(&bytes);
-    let file = path.display().to_string();
-    let t: Templates = toml::from_str(&text)
-        .map_err(|e| Error::Input(Problems(vec![policy_input::toml_problem(&file, &text, &e)])))?;
-    let mut problems = Vec::new();
-    for u in &t.unit {
-        if u.places > 1 && u.kind != UnitKind::SharedLiving {
-            problems.push(Problem::file(
-                &file,
-                format!("unit \"{}\": places > 1 only for shared_living", u.name),
-            ));
-        }
-        if u.monthly_cost_dkk < 0.0 || u.one_off_cost_dkk < 0.0 || u.rent_dkk < 0.0 {
-            problems.push(Problem::file(
-                &file,
-                format!("unit \"{}\": costs and rent must be 0 or more", u.name),
-            ));
-        }
-    }
-    for s in &t.staff {
-        if s.monthly_cost_dkk < 0.0 || s.one_off_cost_dkk < 0.0 {
-            problems.push(Problem::file(
-                &file,
-                format!("staff \"{}\": costs must be 0 or more", s.name),
-            ));
-        }
-    }
-    if t.unit.is_empty() && t.staff.is_empty() {
-        problems.push(Problem::file(
-            &file,
-            "no templates: add [[unit]] or [[staff]] tables",
-        ));
-    }
-    if problems.is_empty() {
-        Ok(t)
-    } else {
-        Err(Error::Input(Problems(problems)))
-    }
-}
+use serde::Serialize;
 
 /// A goal of the programme, as a share of a group.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -312,32 +168,13 @@ pub struct Plan {
 pub fn with_mix(base: &Round, t: &Templates, unit_counts: &[u32], staff_counts: &[u32]) -> Round {
     let mut r = base.clone();
     for (i, (tpl, &n)) in t.unit.iter().zip(unit_counts).enumerate() {
-        for j in 0..n {
-            r.units.push(Unit {
-                id: format!("PLAN-U{:02}-{:02}", i + 1, j + 1),
-                kind: tpl.kind,
-                places: tpl.places.max(1),
-                rent: (tpl.rent_dkk * 100.0).round() as i64,
-                available_from: None,
-                drug_free: tpl.drug_free,
-                gender: tpl.gender,
-                min_age: tpl.min_age,
-                max_age: tpl.max_age,
-                area: tpl.area.clone(),
-                line: 0,
-            });
-        }
+        let ids = fresh_ids(&format!("PLAN-U{:02}-", i + 1), n, |_| false);
+        r.units.extend(ids.into_iter().map(|id| tpl.unit.unit(id)));
     }
     for (i, (tpl, &n)) in t.staff.iter().zip(staff_counts).enumerate() {
-        for j in 0..n {
-            r.staff.push(Staff {
-                id: format!("PLAN-S{:02}-{:02}", i + 1, j + 1),
-                gender: tpl.gender,
-                method: tpl.method,
-                capacity: tpl.capacity,
-                line: 0,
-            });
-        }
+        let ids = fresh_ids(&format!("PLAN-S{:02}-", i + 1), n, |_| false);
+        r.staff
+            .extend(ids.into_iter().map(|id| tpl.staff.staff(id)));
     }
     r.sort();
     r
@@ -349,16 +186,16 @@ fn bounds(base: &Round, t: &Templates) -> (Vec<u32>, Vec<u32>) {
     let units = t
         .unit
         .iter()
-        .map(|u| u.max_count.unwrap_or(n.div_ceil(u.places.max(1))))
+        .map(|u| u.max_count.unwrap_or(n.div_ceil(u.unit.places.max(1))))
         .collect();
     let staff = t
         .staff
         .iter()
         .map(|s| {
-            s.max_count.unwrap_or(if s.capacity == 0 {
+            s.max_count.unwrap_or(if s.staff.capacity == 0 {
                 0
             } else {
-                n.div_ceil(s.capacity)
+                n.div_ceil(s.staff.capacity)
             })
         })
         .collect();

@@ -3,223 +3,13 @@
 
 use crate::allocation::{self, Goals, Options};
 use crate::error::{Error, Problem, Problems, Result};
+pub use crate::input::scenario::{load, load_dir, AddStaff, AddUnits, RemoveUnits, Scenario};
+use crate::input::spec::{fresh_ids, StaffSpec, UnitSpec};
 use crate::input::{self, policy as policy_input};
-use crate::model::{Gender, Method, Policy, Staff, Stay, Unit, UnitGender, UnitKind};
+use crate::model::{Gender, Method, Policy, Stay, Unit, UnitGender, UnitKind};
 use crate::round::Round;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
-
-/// Units to add, from a template.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AddUnits {
-    /// Kind of home.
-    pub kind: UnitKind,
-    /// How many units.
-    #[serde(default = "one")]
-    pub count: u32,
-    /// Places per unit.
-    #[serde(default = "one")]
-    pub places: u32,
-    /// Monthly rent per place, kr.
-    pub rent_dkk: f64,
-    /// Drug-free.
-    #[serde(default)]
-    pub drug_free: bool,
-    /// Who it admits.
-    #[serde(default = "any_gender")]
-    pub gender: UnitGender,
-    /// Lowest age.
-    #[serde(default = "eighteen")]
-    pub min_age: u32,
-    /// Highest age.
-    pub max_age: Option<u32>,
-    /// Area.
-    pub area: Option<String>,
-    /// First day available (any accepted date spelling).
-    pub available_from: Option<String>,
-    /// Prefix of the new ids (default `NEW-<kind>-`).
-    pub id_prefix: Option<String>,
-}
-
-fn one() -> u32 {
-    1
-}
-fn eighteen() -> u32 {
-    18
-}
-fn any_gender() -> UnitGender {
-    UnitGender::Any
-}
-
-/// Units to remove: by id, or by kind and/or area (the first `count` by id).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RemoveUnits {
-    /// Ids.
-    #[serde(default)]
-    pub ids: Vec<String>,
-    /// Kind.
-    pub kind: Option<UnitKind>,
-    /// Area.
-    pub area: Option<String>,
-    /// How many of those matching kind/area (all if absent).
-    pub count: Option<u32>,
-}
-
-/// Staff to add, from a template.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AddStaff {
-    /// Method.
-    pub method: Method,
-    /// Gender.
-    pub gender: Gender,
-    /// Free slots each.
-    pub capacity: u32,
-    /// How many workers.
-    #[serde(default = "one")]
-    pub count: u32,
-    /// Prefix of the new ids (default `NEW-<method>-`).
-    pub id_prefix: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScenarioFile {
-    name: String,
-    #[serde(default)]
-    add_units: Vec<toml::Spanned<AddUnits>>,
-    #[serde(default)]
-    remove_units: Vec<toml::Spanned<RemoveUnits>>,
-    #[serde(default)]
-    add_staff: Vec<AddStaff>,
-    remove_staff: Option<toml::Spanned<Vec<String>>>,
-    #[serde(default)]
-    add_people: Vec<String>,
-    remove_people: Option<toml::Spanned<Vec<String>>>,
-    policy: Option<toml::Spanned<toml::Table>>,
-}
-
-/// A scenario: a name and changes to a base round.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Scenario {
-    /// Name shown in the comparison.
-    pub name: String,
-    /// Units to add.
-    pub add_units: Vec<AddUnits>,
-    /// Units to remove.
-    pub remove_units: Vec<RemoveUnits>,
-    /// Staff to add.
-    pub add_staff: Vec<AddStaff>,
-    /// Staff ids to remove.
-    pub remove_staff: Vec<String>,
-    /// People files to add (paths resolved against the scenario file).
-    pub add_people: Vec<PathBuf>,
-    /// People ids to remove.
-    pub remove_people: Vec<String>,
-    /// Policy keys to override (merged into the base policy).
-    pub policy: Option<toml::Table>,
-    /// Where it came from, for messages.
-    pub source: String,
-    /// Line of `[policy]`, for messages.
-    pub policy_line: Option<u64>,
-    /// Lines of the changes, for messages: `add_units#1`, `remove_units#2`,
-    /// `remove_staff`, `remove_people`.
-    pub lines: std::collections::BTreeMap<String, u64>,
-}
-
-impl Scenario {
-    /// The scenario that changes nothing.
-    pub fn base() -> Self {
-        Scenario {
-            name: "base".into(),
-            source: "base".into(),
-            ..Scenario::default()
-        }
-    }
-}
-
-/// Reads a scenario file.
-pub fn load(path: &Path) -> Result<Scenario> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = input::text::decode(&bytes);
-    let file = path.display().to_string();
-    let raw: ScenarioFile = toml::from_str(&text)
-        .map_err(|e| Error::Input(Problems(vec![policy_input::toml_problem(&file, &text, &e)])))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let line = |span: std::ops::Range<usize>| policy_input::line_of(&text, span.start);
-    let policy_line = raw.policy.as_ref().map(|s| line(s.span()));
-    let mut lines = std::collections::BTreeMap::new();
-    for (i, a) in raw.add_units.iter().enumerate() {
-        lines.insert(format!("add_units#{}", i + 1), line(a.span()));
-    }
-    for (i, a) in raw.remove_units.iter().enumerate() {
-        lines.insert(format!("remove_units#{}", i + 1), line(a.span()));
-    }
-    for (key, v) in [
-        ("remove_staff", &raw.remove_staff),
-        ("remove_people", &raw.remove_people),
-    ] {
-        if let Some(v) = v {
-            lines.insert(key.to_string(), line(v.span()));
-        }
-    }
-    Ok(Scenario {
-        name: raw.name,
-        add_units: raw.add_units.into_iter().map(|a| a.into_inner()).collect(),
-        remove_units: raw
-            .remove_units
-            .into_iter()
-            .map(|a| a.into_inner())
-            .collect(),
-        add_staff: raw.add_staff,
-        remove_staff: raw.remove_staff.map(|v| v.into_inner()).unwrap_or_default(),
-        add_people: raw.add_people.iter().map(|p| dir.join(p)).collect(),
-        remove_people: raw
-            .remove_people
-            .map(|v| v.into_inner())
-            .unwrap_or_default(),
-        policy: raw.policy.map(|s| s.into_inner()),
-        source: file,
-        policy_line,
-        lines,
-    })
-}
-
-/// Reads every `*.toml` in a folder, by file name.
-pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "toml")
-                && p.file_name().is_some_and(|n| n != "templates.toml")
-        })
-        .collect();
-    paths.sort();
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for p in paths {
-        match load(&p) {
-            Ok(s) => out.push(s),
-            Err(Error::Input(ps)) => problems.extend(ps.0),
-            Err(e) => return Err(e),
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Input(Problems(problems)))
-    }
-}
+use serde::Serialize;
 
 fn merge(base: &mut toml::Table, over: &toml::Table) {
     for (k, v) in over {
@@ -253,10 +43,6 @@ pub fn override_policy(
                 .collect(),
         ))
     })
-}
-
-fn kr(x: f64) -> i64 {
-    (x * 100.0).round() as i64
 }
 
 /// Applies a scenario to a base round.
@@ -301,61 +87,16 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
         }
     }
     for (i, add) in s.add_units.iter().enumerate() {
-        if add.places > 1 && add.kind != UnitKind::SharedLiving {
-            problems.push(at(
-                &format!("add_units#{}", i + 1),
-                format!(
-                    "add_units #{}: places {} on a {} unit; only shared_living has several places",
-                    i + 1,
-                    add.places,
-                    add.kind
-                ),
-            ));
+        let key = format!("add_units#{}", i + 1);
+        for p in add.unit.problems() {
+            problems.push(at(&key, format!("add_units #{}: {p}", i + 1)));
         }
-        if add.rent_dkk < 0.0 {
-            problems.push(at(
-                &format!("add_units#{}", i + 1),
-                format!("add_units #{}: rent_dkk must be 0 or more", i + 1),
-            ));
-        }
-        let available_from = match add.available_from.as_deref().map(input::text::parse_date) {
-            Some(Err(m)) => {
-                problems.push(at(
-                    &format!("add_units#{}", i + 1),
-                    format!("add_units #{}: available_from {m}", i + 1),
-                ));
-                None
-            }
-            Some(Ok(d)) => Some(d),
-            None => None,
-        };
         let prefix = add
             .id_prefix
             .clone()
-            .unwrap_or_else(|| format!("NEW-{}-", add.kind));
-        let mut n = 0;
-        for _ in 0..add.count {
-            let id = loop {
-                n += 1;
-                let id = format!("{prefix}{n:02}");
-                if !r.units.iter().any(|u| u.id == id) {
-                    break id;
-                }
-            };
-            r.units.push(Unit {
-                id,
-                kind: add.kind,
-                places: add.places.max(1),
-                rent: kr(add.rent_dkk),
-                available_from,
-                drug_free: add.drug_free,
-                gender: add.gender,
-                min_age: add.min_age,
-                max_age: add.max_age,
-                area: add.area.clone(),
-                line: 0,
-            });
-        }
+            .unwrap_or_else(|| format!("NEW-{}-", add.unit.kind));
+        let ids = fresh_ids(&prefix, add.count, |id| r.units.iter().any(|u| u.id == id));
+        r.units.extend(ids.into_iter().map(|id| add.unit.unit(id)));
     }
     for id in &s.remove_staff {
         if !r.staff.iter().any(|st| st.id == *id) {
@@ -370,24 +111,12 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
         let prefix = add
             .id_prefix
             .clone()
-            .unwrap_or_else(|| format!("NEW-{}-", add.method));
-        let mut n = 0;
-        for _ in 0..add.count {
-            let id = loop {
-                n += 1;
-                let id = format!("{prefix}{n:02}");
-                if !r.staff.iter().any(|st| st.id == id) {
-                    break id;
-                }
-            };
-            r.staff.push(Staff {
-                id,
-                gender: add.gender,
-                method: add.method,
-                capacity: add.capacity,
-                line: 0,
-            });
-        }
+            .unwrap_or_else(|| format!("NEW-{}-", add.staff.method));
+        let ids = fresh_ids(&prefix, add.count, |id| {
+            r.staff.iter().any(|st| st.id == id)
+        });
+        r.staff
+            .extend(ids.into_iter().map(|id| add.staff.staff(id)));
     }
     for id in &s.remove_people {
         if !r.people.iter().any(|p| p.id == *id) {
@@ -655,16 +384,18 @@ impl Sweep {
                 same.sort_by_key(|u| (u.rent, u.id.clone()));
                 let typical = same.get(same.len() / 2);
                 s.add_units.push(AddUnits {
-                    kind: *kind,
+                    unit: UnitSpec {
+                        kind: *kind,
+                        places: typical.map_or(1, |u| u.places),
+                        rent_dkk: typical.map_or(3000.0, |u| u.rent as f64 / 100.0),
+                        drug_free: false,
+                        gender: UnitGender::Any,
+                        min_age: typical.map_or(18, |u| u.min_age),
+                        max_age: typical.and_then(|u| u.max_age),
+                        area: typical.and_then(|u| u.area.clone()),
+                        available_from: None,
+                    },
                     count: n,
-                    places: typical.map_or(1, |u| u.places),
-                    rent_dkk: typical.map_or(3000.0, |u| u.rent as f64 / 100.0),
-                    drug_free: false,
-                    gender: UnitGender::Any,
-                    min_age: typical.map_or(18, |u| u.min_age),
-                    max_age: typical.and_then(|u| u.max_age),
-                    area: typical.and_then(|u| u.area.clone()),
-                    available_from: None,
                     id_prefix: Some(format!("SWEEP-{kind}-")),
                 });
             }
@@ -677,9 +408,11 @@ impl Sweep {
                     .collect();
                 caps.sort();
                 s.add_staff.push(AddStaff {
-                    method: *method,
-                    gender: *gender,
-                    capacity: caps.get(caps.len() / 2).copied().unwrap_or(5),
+                    staff: StaffSpec {
+                        method: *method,
+                        gender: *gender,
+                        capacity: caps.get(caps.len() / 2).copied().unwrap_or(5),
+                    },
                     count: n,
                     id_prefix: Some(format!("SWEEP-{method}-{gender}-")),
                 });

@@ -2,7 +2,10 @@
 //! `staff.csv` and an optional `policy.toml`, with every problem collected.
 
 pub mod policy;
+pub mod scenario;
+pub mod spec;
 pub mod table;
+pub mod templates;
 pub mod text;
 
 use crate::error::{Error, Problem, Problems, Result};

@@ -49,7 +49,19 @@ pub fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Problem {
         message = "is not valid TOML here; write key = value lines (see docs/formats.md)".into();
     }
     match e.span() {
-        Some(span) => Problem::line(file, line_of(text, span.start), message),
+        Some(span) => {
+            // A table-wide error (from a reader that checks the table as a
+            // whole) names the key or value in backquotes: point at its line.
+            let named = message.split('`').nth(1).filter(|t| !t.is_empty());
+            let within = text.get(span.clone());
+            let at = match (named, within) {
+                (Some(token), Some(slice)) => {
+                    slice.find(token).map_or(span.start, |i| span.start + i)
+                }
+                _ => span.start,
+            };
+            Problem::line(file, line_of(text, at), message)
+        }
         None => Problem::file(file, message),
     }
 }

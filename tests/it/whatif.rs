@@ -2,6 +2,7 @@
 
 use super::common::*;
 use boligmatch::allocation::{self, Options};
+use boligmatch::input::spec::{StaffSpec, UnitSpec};
 use boligmatch::model::*;
 use boligmatch::planning::{self, Goal, PlanResult, StaffTemplate, Templates, UnitTemplate};
 use boligmatch::scenario::{self, AddStaff, AddUnits, RemoveUnits, Scenario};
@@ -201,20 +202,22 @@ fn arb_addition() -> impl Strategy<Value = Scenario> {
             .prop_map(|(kind, rent, places)| Scenario {
                 name: "unit".into(),
                 add_units: vec![AddUnits {
-                    kind,
-                    count: 1,
-                    places: if kind == UnitKind::SharedLiving {
-                        places
-                    } else {
-                        1
+                    unit: UnitSpec {
+                        kind,
+                        places: if kind == UnitKind::SharedLiving {
+                            places
+                        } else {
+                            1
+                        },
+                        rent_dkk: rent * 100.0,
+                        drug_free: false,
+                        gender: UnitGender::Any,
+                        min_age: 16,
+                        max_age: None,
+                        area: None,
+                        available_from: None,
                     },
-                    rent_dkk: rent * 100.0,
-                    drug_free: false,
-                    gender: UnitGender::Any,
-                    min_age: 16,
-                    max_age: None,
-                    area: None,
-                    available_from: None,
+                    count: 1,
                     id_prefix: None,
                 }],
                 ..Scenario::default()
@@ -227,9 +230,11 @@ fn arb_addition() -> impl Strategy<Value = Scenario> {
             .prop_map(|(method, gender, capacity)| Scenario {
                 name: "staff".into(),
                 add_staff: vec![AddStaff {
-                    method,
-                    gender,
-                    capacity,
+                    staff: StaffSpec {
+                        method,
+                        gender,
+                        capacity
+                    },
                     count: 1,
                     id_prefix: None
                 }],
@@ -253,34 +258,35 @@ proptest! {
     }
 }
 
+/// A unit of `kind` for 16-year-olds and up at 2,000 kr.
+fn unit_spec(kind: UnitKind, places: u32) -> UnitSpec {
+    UnitSpec {
+        kind,
+        places,
+        rent_dkk: 2000.0,
+        drug_free: false,
+        gender: UnitGender::Any,
+        min_age: 16,
+        max_age: None,
+        area: None,
+        available_from: None,
+    }
+}
+
 fn small_templates() -> Templates {
     Templates {
         months: 12,
         unit: vec![
             UnitTemplate {
                 name: "cheap room".into(),
-                kind: UnitKind::ClubRoom,
-                places: 1,
-                rent_dkk: 2000.0,
-                drug_free: false,
-                gender: UnitGender::Any,
-                min_age: 16,
-                max_age: None,
-                area: None,
+                unit: unit_spec(UnitKind::ClubRoom, 1),
                 monthly_cost_dkk: 1000.0,
                 one_off_cost_dkk: 0.0,
                 max_count: Some(3),
             },
             UnitTemplate {
                 name: "shared flat".into(),
-                kind: UnitKind::SharedLiving,
-                places: 2,
-                rent_dkk: 2000.0,
-                drug_free: false,
-                gender: UnitGender::Any,
-                min_age: 16,
-                max_age: None,
-                area: None,
+                unit: unit_spec(UnitKind::SharedLiving, 2),
                 monthly_cost_dkk: 1500.0,
                 one_off_cost_dkk: 0.0,
                 max_count: Some(2),
@@ -289,18 +295,22 @@ fn small_templates() -> Templates {
         staff: vec![
             StaffTemplate {
                 name: "CTI".into(),
-                method: Method::Cti,
-                gender: Gender::M,
-                capacity: 2,
+                staff: StaffSpec {
+                    method: Method::Cti,
+                    gender: Gender::M,
+                    capacity: 2,
+                },
                 monthly_cost_dkk: 2500.0,
                 one_off_cost_dkk: 0.0,
                 max_count: Some(2),
             },
             StaffTemplate {
                 name: "ACT f".into(),
-                method: Method::Act,
-                gender: Gender::F,
-                capacity: 1,
+                staff: StaffSpec {
+                    method: Method::Act,
+                    gender: Gender::F,
+                    capacity: 1,
+                },
                 monthly_cost_dkk: 2000.0,
                 one_off_cost_dkk: 1000.0,
                 max_count: Some(2),
@@ -388,16 +398,8 @@ fn the_sample_plan_fed_back_as_a_scenario_reaches_the_goals() {
     for (m, tpl) in mix.iter().zip(&t.unit) {
         if m.count > 0 {
             s.add_units.push(AddUnits {
-                kind: tpl.kind,
+                unit: tpl.unit.clone(),
                 count: m.count,
-                places: tpl.places,
-                rent_dkk: tpl.rent_dkk,
-                drug_free: tpl.drug_free,
-                gender: tpl.gender,
-                min_age: tpl.min_age,
-                max_age: tpl.max_age,
-                area: tpl.area.clone(),
-                available_from: None,
                 id_prefix: None,
             });
         }
@@ -405,9 +407,7 @@ fn the_sample_plan_fed_back_as_a_scenario_reaches_the_goals() {
     for (m, tpl) in mix[t.unit.len()..].iter().zip(&t.staff) {
         if m.count > 0 {
             s.add_staff.push(AddStaff {
-                method: tpl.method,
-                gender: tpl.gender,
-                capacity: tpl.capacity,
+                staff: tpl.staff.clone(),
                 count: m.count,
                 id_prefix: None,
             });

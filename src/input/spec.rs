@@ -1,0 +1,178 @@
+//! One description of a unit and of a support worker as the TOML files write
+//! them: what a scenario adds (`[[add_units]]`, `[[add_staff]]`) and what a
+//! template of `templates.toml` offers (`[[unit]]`, `[[staff]]`) share it, and
+//! one function makes their ids.
+
+use crate::model::{Gender, Method, Ore, Staff, Unit, UnitGender, UnitKind};
+use serde::{Deserialize, Serialize};
+
+/// A unit as a TOML file describes it (every key but `kind` and `rent_dkk`
+/// optional).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSpec {
+    /// Kind of home.
+    pub kind: UnitKind,
+    /// Places per unit (more than 1 only for shared living); default 1.
+    #[serde(default = "one")]
+    pub places: u32,
+    /// Monthly rent per place the resident pays, kr.
+    pub rent_dkk: f64,
+    /// Residents must have no current substance use; default no.
+    #[serde(default)]
+    pub drug_free: bool,
+    /// Who it admits; default anyone.
+    #[serde(default = "any_gender")]
+    pub gender: UnitGender,
+    /// Lowest age admitted; default 18.
+    #[serde(default = "eighteen")]
+    pub min_age: u32,
+    /// Highest age admitted; default none.
+    pub max_age: Option<u32>,
+    /// Area (neighbourhood or municipality).
+    pub area: Option<String>,
+    /// First day it can be moved into (any accepted date spelling); default now.
+    pub available_from: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+fn eighteen() -> u32 {
+    18
+}
+fn any_gender() -> UnitGender {
+    UnitGender::Any
+}
+
+impl UnitSpec {
+    /// What is wrong with the description, in words (empty when nothing).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.places > 1 && self.kind != UnitKind::SharedLiving {
+            out.push(format!(
+                "places {} on a {} unit; only shared_living has several places",
+                self.places, self.kind
+            ));
+        }
+        if self.places == 0 {
+            out.push("places must be at least 1".into());
+        }
+        if !(self.rent_dkk >= 0.0 && self.rent_dkk.is_finite()) {
+            out.push("rent_dkk must be 0 or more".into());
+        }
+        if let Some(Err(m)) = self.available_from() {
+            out.push(format!("available_from {m}"));
+        }
+        out
+    }
+
+    fn available_from(&self) -> Option<Result<chrono::NaiveDate, String>> {
+        self.available_from
+            .as_deref()
+            .map(|d| super::text::parse_date(d).map_err(|m| m.to_string()))
+    }
+
+    /// The unit with id `id` (call [`UnitSpec::problems`] first: an invalid
+    /// date becomes "available now").
+    pub fn unit(&self, id: String) -> Unit {
+        Unit {
+            id,
+            kind: self.kind,
+            places: self.places.max(1),
+            rent: (self.rent_dkk * 100.0).round() as Ore,
+            available_from: self.available_from().and_then(Result::ok),
+            drug_free: self.drug_free,
+            gender: self.gender,
+            min_age: self.min_age,
+            max_age: self.max_age,
+            area: self.area.clone(),
+            line: 0,
+        }
+    }
+}
+
+/// A support worker as a TOML file describes it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSpec {
+    /// Support method.
+    pub method: Method,
+    /// Gender.
+    pub gender: Gender,
+    /// Free caseload slots.
+    pub capacity: u32,
+}
+
+impl StaffSpec {
+    /// The worker with id `id`.
+    pub fn staff(&self, id: String) -> Staff {
+        Staff {
+            id,
+            gender: self.gender,
+            method: self.method,
+            capacity: self.capacity,
+            line: 0,
+        }
+    }
+}
+
+/// `count` new ids `prefix01`, `prefix02`, … that are not `taken` (numbers
+/// already taken are skipped).
+pub fn fresh_ids(prefix: &str, count: u32, taken: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut n = 0u64;
+    while out.len() < count as usize {
+        n += 1;
+        let id = format!("{prefix}{n:02}");
+        if !taken(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Takes `key` out of a TOML table as a `T`, for the keys a file adds around
+/// a shared description (`count`, `name`, costs): the rest of the table is
+/// then the description itself, whose unknown keys are still refused.
+pub(crate) fn take<T: for<'de> Deserialize<'de>>(
+    table: &mut toml::Table,
+    key: &str,
+) -> Result<Option<T>, String> {
+    match table.remove(key) {
+        None => Ok(None),
+        Some(v) => T::deserialize(v)
+            .map(Some)
+            .map_err(|e| format!("{key}: {}", e.message().trim())),
+    }
+}
+
+/// The rest of a table as the shared description; an unknown key names the
+/// keys the file adds too.
+pub(crate) fn rest<T: for<'de> Deserialize<'de>>(
+    table: toml::Table,
+    also: &[&str],
+) -> Result<T, String> {
+    T::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let m = e.message().trim().to_string();
+        if m.starts_with("unknown field") && !also.is_empty() {
+            format!("{m}, or {}", also.join(", "))
+        } else {
+            m
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_skip_those_taken() {
+        let taken = ["NEW-01".to_string(), "NEW-03".to_string()];
+        assert_eq!(
+            fresh_ids("NEW-", 3, |id| taken.iter().any(|t| t == id)),
+            vec!["NEW-02", "NEW-04", "NEW-05"]
+        );
+    }
+}

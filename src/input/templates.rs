@@ -1,0 +1,231 @@
+//! `templates.toml`: the units and workers that could be created, with their
+//! costs, for capacity planning.
+
+use super::spec::{rest, take, StaffSpec, UnitSpec};
+use crate::error::{Error, Problem, Problems, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A kind of unit that could be created: its description and its cost.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(try_from = "toml::Table")]
+pub struct UnitTemplate {
+    /// Name shown in the mix.
+    pub name: String,
+    /// The unit each copy is.
+    #[serde(flatten)]
+    pub unit: UnitSpec,
+    /// Monthly cost to the municipality per unit, kr.
+    pub monthly_cost_dkk: f64,
+    /// One-off cost per unit (building, furnishing), kr.
+    pub one_off_cost_dkk: f64,
+    /// Most that can be created; default: as many as could ever be used.
+    pub max_count: Option<u32>,
+}
+
+/// A kind of support worker that could be hired: the worker and the cost.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(try_from = "toml::Table")]
+pub struct StaffTemplate {
+    /// Name shown in the mix.
+    pub name: String,
+    /// The worker each hire is.
+    #[serde(flatten)]
+    pub staff: StaffSpec,
+    /// Monthly cost per worker, kr.
+    pub monthly_cost_dkk: f64,
+    /// One-off cost per worker (hiring, training), kr.
+    pub one_off_cost_dkk: f64,
+    /// Most that can be hired; default: as many as could ever be used.
+    pub max_count: Option<u32>,
+}
+
+/// The keys a template adds around the shared unit or worker description.
+const TEMPLATE_KEYS: [&str; 4] = ["name", "monthly_cost_dkk", "one_off_cost_dkk", "max_count"];
+
+/// A template table split into the keys a template adds and the description:
+/// unknown keys are reported before missing ones, as serde would.
+fn split<T: for<'de> Deserialize<'de>>(
+    mut t: toml::Table,
+) -> std::result::Result<(String, T, f64, f64, Option<u32>), String> {
+    let name: Option<String> = take(&mut t, "name")?;
+    let monthly: Option<f64> = take(&mut t, "monthly_cost_dkk")?;
+    let one_off: Option<f64> = take(&mut t, "one_off_cost_dkk")?;
+    let max_count = take(&mut t, "max_count")?;
+    let spec = rest(t, &TEMPLATE_KEYS)?;
+    Ok((
+        name.ok_or("missing field `name`")?,
+        spec,
+        monthly.ok_or("missing field `monthly_cost_dkk`")?,
+        one_off.unwrap_or(0.0),
+        max_count,
+    ))
+}
+
+impl TryFrom<toml::Table> for UnitTemplate {
+    type Error = String;
+    fn try_from(t: toml::Table) -> std::result::Result<Self, String> {
+        let (name, unit, monthly_cost_dkk, one_off_cost_dkk, max_count) = split(t)?;
+        Ok(UnitTemplate {
+            name,
+            unit,
+            monthly_cost_dkk,
+            one_off_cost_dkk,
+            max_count,
+        })
+    }
+}
+
+impl TryFrom<toml::Table> for StaffTemplate {
+    type Error = String;
+    fn try_from(t: toml::Table) -> std::result::Result<Self, String> {
+        let (name, staff, monthly_cost_dkk, one_off_cost_dkk, max_count) = split(t)?;
+        Ok(StaffTemplate {
+            name,
+            staff,
+            monthly_cost_dkk,
+            one_off_cost_dkk,
+            max_count,
+        })
+    }
+}
+
+fn twelve() -> u32 {
+    12
+}
+
+/// templates.toml.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Templates {
+    /// Months of running cost counted (plus one-off costs).
+    #[serde(default = "twelve")]
+    pub months: u32,
+    /// Unit templates.
+    #[serde(default)]
+    pub unit: Vec<UnitTemplate>,
+    /// Staff templates.
+    #[serde(default)]
+    pub staff: Vec<StaffTemplate>,
+}
+
+/// Cost of one copy over `months`, in whole kroner.
+fn period_cost(monthly: f64, one_off: f64, months: u32) -> i64 {
+    (monthly * f64::from(months) + one_off).round() as i64
+}
+
+impl UnitTemplate {
+    /// Cost of one unit over the planning period, in whole kroner.
+    pub fn cost(&self, months: u32) -> i64 {
+        period_cost(self.monthly_cost_dkk, self.one_off_cost_dkk, months)
+    }
+}
+
+impl StaffTemplate {
+    /// Cost of one worker over the planning period, in whole kroner.
+    pub fn cost(&self, months: u32) -> i64 {
+        period_cost(self.monthly_cost_dkk, self.one_off_cost_dkk, months)
+    }
+}
+
+/// Reads templates.toml: every problem at once.
+pub fn load_templates(path: &Path) -> Result<Templates> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = super::text::decode(&bytes);
+    let file = path.display().to_string();
+    let t: Templates = toml::from_str(&text).map_err(|e| {
+        Error::Input(Problems(vec![super::policy::toml_problem(
+            &file, &text, &e,
+        )]))
+    })?;
+    let mut problems = Vec::new();
+    let costs_ok = |m: f64, o: f64| m >= 0.0 && o >= 0.0 && m.is_finite() && o.is_finite();
+    for u in &t.unit {
+        for p in u.unit.problems() {
+            problems.push(Problem::file(&file, format!("unit \"{}\": {p}", u.name)));
+        }
+        if !costs_ok(u.monthly_cost_dkk, u.one_off_cost_dkk) {
+            problems.push(Problem::file(
+                &file,
+                format!("unit \"{}\": costs must be 0 or more", u.name),
+            ));
+        }
+    }
+    for s in &t.staff {
+        if !costs_ok(s.monthly_cost_dkk, s.one_off_cost_dkk) {
+            problems.push(Problem::file(
+                &file,
+                format!("staff \"{}\": costs must be 0 or more", s.name),
+            ));
+        }
+    }
+    if t.unit.is_empty() && t.staff.is_empty() {
+        problems.push(Problem::file(
+            &file,
+            "no templates: add [[unit]] or [[staff]] tables",
+        ));
+    }
+    if problems.is_empty() {
+        Ok(t)
+    } else {
+        Err(Error::Input(Problems(problems)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Templates> {
+        let dir = tempfile::tempdir().map_err(|source| Error::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let path = dir.path().join("templates.toml");
+        std::fs::write(&path, text).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        load_templates(&path)
+    }
+
+    /// The shared unit description keeps refusing unknown keys, at their line,
+    /// and names the keys a template adds.
+    #[test]
+    fn a_misspelled_key_is_refused_at_its_line() {
+        let e = load_text(
+            "[[unit]]\nname = \"a\"\nkind = \"ordinary\"\nrent_dkk = 3000\nmonthly_cost = 5\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("templates.toml:5:"), "{e}");
+        assert!(
+            e.contains("monthly_cost") && e.contains("monthly_cost_dkk"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_template_is_a_unit_description_with_costs() {
+        let t = load_text(
+            "months = 6\n[[unit]]\nname = \"room\"\nkind = \"club_room\"\nrent_dkk = 2400\nmin_age = 16\nmonthly_cost_dkk = 100\none_off_cost_dkk = 50\n",
+        )
+        .unwrap();
+        let u = &t.unit[0];
+        assert_eq!(
+            (u.unit.kind, u.unit.min_age, u.unit.places),
+            (crate::model::UnitKind::ClubRoom, 16, 1)
+        );
+        assert_eq!(u.cost(t.months), 650);
+        let e = load_text("[[unit]]\nname = \"flat\"\nkind = \"ordinary\"\nplaces = 2\nrent_dkk = 1\nmonthly_cost_dkk = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unit \"flat\": places 2 on a ordinary unit"),
+            "{e}"
+        );
+    }
+}
