@@ -75,15 +75,41 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
     let (n_people, n_units, n_staff, n_areas) = tier.size();
     let n_people = people.unwrap_or(n_people);
     let areas = areas(tier, n_areas);
-    let round_date = NaiveDate::from_ymd_opt(2014, 11, 3).unwrap_or_default();
-    let neighbours = |i: usize| -> Vec<usize> {
-        if n_areas < 3 {
-            return Vec::new();
-        }
-        vec![(i + n_areas - 1) % n_areas, (i + 1) % n_areas]
-    };
-    // Units.
-    let mut units: Vec<Row> = Vec::new();
+    // The draws happen in this order: units, people, staff (the same seed
+    // gives the same files).
+    let units: Vec<Row> = (0..n_units)
+        .map(|i| unit_row(&mut rng, tier, i, &areas))
+        .collect();
+    let people: Vec<Row> = (0..n_people)
+        .map(|i| person_row(&mut rng, i, n_units, &areas))
+        .collect();
+    let staff: Vec<Row> = (0..n_staff).map(|i| staff_row(&mut rng, tier, i)).collect();
+    Files {
+        files: vec![
+            ("units.csv".into(), write_csv(&units, excel)),
+            ("people.csv".into(), write_csv(&people, excel)),
+            ("staff.csv".into(), write_csv(&staff, excel)),
+            ("policy.toml".into(), policy_text(tier, &areas).into_bytes()),
+        ],
+    }
+}
+
+/// The round date of every generated round.
+fn round_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2014, 11, 3).unwrap_or_default()
+}
+
+/// The areas next to area `i` of `n` (a ring; none for fewer than three).
+fn neighbours(i: usize, n: usize) -> Vec<usize> {
+    if n < 3 {
+        return Vec::new();
+    }
+    vec![(i + n - 1) % n, (i + 1) % n]
+}
+
+/// Unit `i`: kind, rent, places, rules and area drawn at Danish rates.
+fn unit_row(rng: &mut ChaCha8Rng, tier: Tier, i: usize, areas: &[String]) -> Row {
+    let (round_date, n_areas) = (round_date(), areas.len());
     let kinds = [
         (UnitKind::ClubRoom, 0.20),
         (UnitKind::SkaevBolig, 0.15),
@@ -91,225 +117,221 @@ pub fn generate_sized(tier: Tier, seed: u64, excel: bool, people: Option<usize>)
         (UnitKind::YouthHousing, 0.25),
         (UnitKind::Ordinary, 0.325),
     ];
-    for i in 0..n_units {
-        let kind = if tier == Tier::S && i == 0 {
-            UnitKind::SharedLiving
-        } else {
-            pick(&mut rng, &kinds)
-        };
-        let (lo, hi) = match kind {
-            UnitKind::ClubRoom => (2200, 2950),
-            UnitKind::SkaevBolig => (2950, 3400),
-            UnitKind::SharedLiving => (2600, 2900),
-            UnitKind::YouthHousing => (2900, 3900),
-            UnitKind::Ordinary => (3800, 5400),
-        };
-        let rent = rng.random_range(lo / 50..=hi / 50) * 50;
-        let places = if kind == UnitKind::SharedLiving {
-            rng.random_range(3..=4)
-        } else {
-            1
-        };
-        // The first shared unit of S is the small drug-free residence (4 places).
-        let drug_free = (tier == Tier::S && i == 0)
-            || (kind == UnitKind::SharedLiving && rng.random_bool(0.15));
-        let places = if tier == Tier::S && i == 0 { 4 } else { places };
-        let gender = match kind {
-            UnitKind::SharedLiving if rng.random_bool(0.3) => UnitGender::Women,
-            UnitKind::Ordinary if rng.random_bool(0.08) => UnitGender::Women,
-            UnitKind::Ordinary if rng.random_bool(0.05) => UnitGender::Men,
-            _ => UnitGender::Any,
-        };
-        let (min_age, max_age) = match kind {
-            UnitKind::ClubRoom if rng.random_bool(0.3) => (Some(16), Some(24)),
-            UnitKind::YouthHousing if rng.random_bool(0.15) => (Some(16), Some(24)),
-            UnitKind::YouthHousing => (None, Some(29)),
-            UnitKind::SharedLiving if !drug_free && rng.random_bool(0.3) => (Some(16), Some(24)),
-            _ => (None, None),
-        };
-        let available = match rng.random_range(0..100) {
-            0..=7 => Some(round_date + chrono::Duration::days(rng.random_range(35..=120))),
-            8..=17 => Some(round_date + chrono::Duration::days(rng.random_range(1..=28))),
-            _ => None,
-        };
-        let area = &areas[rng.random_range(0..n_areas)];
-        units.push(vec![
-            ("unit_id", format!("U{:05}", i + 1)),
-            ("kind", kind.as_str().into()),
-            ("places", places.to_string()),
-            ("rent_dkk", rent.to_string()),
-            (
-                "available_from",
-                available.map(|d| d.to_string()).unwrap_or_default(),
-            ),
-            ("drug_free", drug_free.to_string()),
-            ("gender", gender.as_str().into()),
-            (
-                "min_age",
-                min_age.map(|a: u32| a.to_string()).unwrap_or_default(),
-            ),
-            (
-                "max_age",
-                max_age.map(|a: u32| a.to_string()).unwrap_or_default(),
-            ),
-            ("area", area.clone()),
-        ]);
-    }
-    // People.
-    let mut people: Vec<Row> = Vec::new();
-    for i in 0..n_people {
-        let age: u32 = match rng.random_range(0..100) {
-            0..=16 => rng.random_range(16..=17),
-            17..=79 => rng.random_range(18..=24),
-            _ => rng.random_range(25..=29),
-        };
-        let gender = if rng.random_bool(1.0 / 3.0) {
-            Gender::F
-        } else {
-            Gender::M
-        };
-        let substance = pick(
-            &mut rng,
+    let kind = if tier == Tier::S && i == 0 {
+        UnitKind::SharedLiving
+    } else {
+        pick(rng, &kinds)
+    };
+    let (lo, hi) = match kind {
+        UnitKind::ClubRoom => (2200, 2950),
+        UnitKind::SkaevBolig => (2950, 3400),
+        UnitKind::SharedLiving => (2600, 2900),
+        UnitKind::YouthHousing => (2900, 3900),
+        UnitKind::Ordinary => (3800, 5400),
+    };
+    let rent = rng.random_range(lo / 50..=hi / 50) * 50;
+    let places = if kind == UnitKind::SharedLiving {
+        rng.random_range(3..=4)
+    } else {
+        1
+    };
+    // The first shared unit of S is the small drug-free residence (4 places).
+    let drug_free =
+        (tier == Tier::S && i == 0) || (kind == UnitKind::SharedLiving && rng.random_bool(0.15));
+    let places = if tier == Tier::S && i == 0 { 4 } else { places };
+    let gender = match kind {
+        UnitKind::SharedLiving if rng.random_bool(0.3) => UnitGender::Women,
+        UnitKind::Ordinary if rng.random_bool(0.08) => UnitGender::Women,
+        UnitKind::Ordinary if rng.random_bool(0.05) => UnitGender::Men,
+        _ => UnitGender::Any,
+    };
+    let (min_age, max_age) = match kind {
+        UnitKind::ClubRoom if rng.random_bool(0.3) => (Some(16), Some(24)),
+        UnitKind::YouthHousing if rng.random_bool(0.15) => (Some(16), Some(24)),
+        UnitKind::YouthHousing => (None, Some(29)),
+        UnitKind::SharedLiving if !drug_free && rng.random_bool(0.3) => (Some(16), Some(24)),
+        _ => (None, None),
+    };
+    let available = match rng.random_range(0..100) {
+        0..=7 => Some(round_date + chrono::Duration::days(rng.random_range(35..=120))),
+        8..=17 => Some(round_date + chrono::Duration::days(rng.random_range(1..=28))),
+        _ => None,
+    };
+    let area = &areas[rng.random_range(0..n_areas)];
+    vec![
+        ("unit_id", format!("U{:05}", i + 1)),
+        ("kind", kind.as_str().into()),
+        ("places", places.to_string()),
+        ("rent_dkk", rent.to_string()),
+        (
+            "available_from",
+            available.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("drug_free", drug_free.to_string()),
+        ("gender", gender.as_str().into()),
+        (
+            "min_age",
+            min_age.map(|a: u32| a.to_string()).unwrap_or_default(),
+        ),
+        (
+            "max_age",
+            max_age.map(|a: u32| a.to_string()).unwrap_or_default(),
+        ),
+        ("area", area.clone()),
+    ]
+}
+
+/// Young person `i`: age, gender, needs, income and stay drawn at the rates
+/// of the municipality's own count.
+fn person_row(rng: &mut ChaCha8Rng, i: usize, n_units: usize, areas: &[String]) -> Row {
+    let (round_date, n_areas) = (round_date(), areas.len());
+    let age: u32 = match rng.random_range(0..100) {
+        0..=16 => rng.random_range(16..=17),
+        17..=79 => rng.random_range(18..=24),
+        _ => rng.random_range(25..=29),
+    };
+    let gender = if rng.random_bool(1.0 / 3.0) {
+        Gender::F
+    } else {
+        Gender::M
+    };
+    let substance = pick(
+        rng,
+        &[
+            (SubstanceUse::Cannabis, 0.33),
+            (SubstanceUse::Alcohol, 0.15),
+            (SubstanceUse::Drugs, 0.10),
+            (SubstanceUse::None, 0.42),
+        ],
+    );
+    let psychiatric = rng.random_bool(0.5);
+    let in_recovery = substance == SubstanceUse::None && rng.random_bool(0.15);
+    let (income, max_rent) = if age < 18 {
+        (0, Some(rng.random_range(56..=64) * 50))
+    } else if age <= 24 {
+        (rng.random_range(5500..=7500), None)
+    } else {
+        (rng.random_range(9000..=11200), None)
+    };
+    let stay = pick(
+        rng,
+        &[
+            (Stay::FamilyFriends, 0.63),
+            (Stay::Transitional, 0.15),
+            (Stay::Shelter, 0.09),
+            (Stay::Hospital, 0.05),
+            (Stay::Street, 0.03),
+            (Stay::NightShelter, 0.02),
+            (Stay::Other, 0.03),
+        ],
+    );
+    let registered = round_date - chrono::Duration::days(rng.random_range(0..=420));
+    let female_staff = match gender {
+        Gender::F => pick(
+            rng,
             &[
-                (SubstanceUse::Cannabis, 0.33),
-                (SubstanceUse::Alcohol, 0.15),
-                (SubstanceUse::Drugs, 0.10),
-                (SubstanceUse::None, 0.42),
+                (None, 0.4),
+                (Some(FemaleStaff::Required), 0.2),
+                (Some(FemaleStaff::Preferred), 0.2),
+                (Some(FemaleStaff::No), 0.2),
             ],
-        );
-        let psychiatric = rng.random_bool(0.5);
-        let in_recovery = substance == SubstanceUse::None && rng.random_bool(0.15);
-        let (income, max_rent) = if age < 18 {
-            (0, Some(rng.random_range(56..=64) * 50))
-        } else if age <= 24 {
-            (rng.random_range(5500..=7500), None)
-        } else {
-            (rng.random_range(9000..=11200), None)
-        };
-        let stay = pick(
-            &mut rng,
+        ),
+        Gender::M => None,
+    };
+    let home = rng.random_range(0..n_areas);
+    let preferred = match rng.random_range(0..10) {
+        0..=6 => areas[home].clone(),
+        7..=8 => match neighbours(home, n_areas).first() {
+            Some(&n) => format!("{}|{}", areas[home], areas[n]),
+            None => areas[home].clone(),
+        },
+        _ => String::new(),
+    };
+    let declined = if rng.random_bool(0.05) {
+        format!("U{:05}", rng.random_range(1..=n_units))
+    } else {
+        String::new()
+    };
+    vec![
+        ("person_id", format!("P{:05}", i + 1)),
+        ("gender", gender.as_str().into()),
+        ("age", age.to_string()),
+        ("substance_use", substance.as_str().into()),
+        ("psychiatric", psychiatric.to_string()),
+        ("in_recovery", in_recovery.to_string()),
+        ("income_dkk", income.to_string()),
+        (
+            "max_rent_dkk",
+            max_rent.map(|m: u32| m.to_string()).unwrap_or_default(),
+        ),
+        ("stay", stay.as_str().into()),
+        ("registered", registered.to_string()),
+        (
+            "female_staff",
+            female_staff
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        ("home_area", areas[home].clone()),
+        ("preferred_areas", preferred),
+        ("declined_units", declined),
+        ("pinned_unit", String::new()),
+    ]
+}
+
+/// Support worker `i`: method, gender and free caseload.
+fn staff_row(rng: &mut ChaCha8Rng, tier: Tier, i: usize) -> Row {
+    let method = if tier == Tier::S {
+        [
+            Method::Act,
+            Method::Act,
+            Method::Icm,
+            Method::Icm,
+            Method::Icm,
+            Method::Cti,
+            Method::Cti,
+            Method::Cti,
+        ][i % 8]
+    } else {
+        pick(
+            rng,
             &[
-                (Stay::FamilyFriends, 0.63),
-                (Stay::Transitional, 0.15),
-                (Stay::Shelter, 0.09),
-                (Stay::Hospital, 0.05),
-                (Stay::Street, 0.03),
-                (Stay::NightShelter, 0.02),
-                (Stay::Other, 0.03),
+                (Method::Act, 0.25),
+                (Method::Icm, 0.37),
+                (Method::Cti, 0.38),
             ],
-        );
-        let registered = round_date - chrono::Duration::days(rng.random_range(0..=420));
-        let female_staff = match gender {
-            Gender::F => pick(
-                &mut rng,
-                &[
-                    (None, 0.4),
-                    (Some(FemaleStaff::Required), 0.2),
-                    (Some(FemaleStaff::Preferred), 0.2),
-                    (Some(FemaleStaff::No), 0.2),
-                ],
-            ),
-            Gender::M => None,
-        };
-        let home = rng.random_range(0..n_areas);
-        let preferred = match rng.random_range(0..10) {
-            0..=6 => areas[home].clone(),
-            7..=8 => match neighbours(home).first() {
-                Some(&n) => format!("{}|{}", areas[home], areas[n]),
-                None => areas[home].clone(),
-            },
-            _ => String::new(),
-        };
-        let declined = if rng.random_bool(0.05) {
-            format!("U{:05}", rng.random_range(1..=n_units))
-        } else {
-            String::new()
-        };
-        people.push(vec![
-            ("person_id", format!("P{:05}", i + 1)),
-            ("gender", gender.as_str().into()),
-            ("age", age.to_string()),
-            ("substance_use", substance.as_str().into()),
-            ("psychiatric", psychiatric.to_string()),
-            ("in_recovery", in_recovery.to_string()),
-            ("income_dkk", income.to_string()),
-            (
-                "max_rent_dkk",
-                max_rent.map(|m: u32| m.to_string()).unwrap_or_default(),
-            ),
-            ("stay", stay.as_str().into()),
-            ("registered", registered.to_string()),
-            (
-                "female_staff",
-                female_staff
-                    .map(|f| f.as_str().to_string())
-                    .unwrap_or_default(),
-            ),
-            ("home_area", areas[home].clone()),
-            ("preferred_areas", preferred),
-            ("declined_units", declined),
-            ("pinned_unit", String::new()),
-        ]);
-    }
-    // Staff.
-    let mut staff: Vec<Row> = Vec::new();
-    for i in 0..n_staff {
-        let method = if tier == Tier::S {
-            [
-                Method::Act,
-                Method::Act,
-                Method::Icm,
-                Method::Icm,
-                Method::Icm,
-                Method::Cti,
-                Method::Cti,
-                Method::Cti,
-            ][i % 8]
-        } else {
-            pick(
-                &mut rng,
-                &[
-                    (Method::Act, 0.25),
-                    (Method::Icm, 0.37),
-                    (Method::Cti, 0.38),
-                ],
-            )
-        };
-        let gender = if (tier == Tier::S && i < 2) || rng.random_bool(0.55) {
-            Gender::F
-        } else {
-            Gender::M
-        };
-        staff.push(vec![
-            ("staff_id", format!("S{:04}", i + 1)),
-            ("gender", gender.as_str().into()),
-            ("method", method.as_str().into()),
-            ("capacity", rng.random_range(3..=8u32).to_string()),
-        ]);
-    }
-    // Policy: one municipality for S; for M and L, placements within the home
-    // municipality and its neighbours.
+        )
+    };
+    let gender = if (tier == Tier::S && i < 2) || rng.random_bool(0.55) {
+        Gender::F
+    } else {
+        Gender::M
+    };
+    vec![
+        ("staff_id", format!("S{:04}", i + 1)),
+        ("gender", gender.as_str().into()),
+        ("method", method.as_str().into()),
+        ("capacity", rng.random_range(3..=8u32).to_string()),
+    ]
+}
+
+/// policy.toml: one municipality for S; for M and L, placements within the
+/// home municipality and its neighbours.
+fn policy_text(tier: Tier, areas: &[String]) -> String {
     let mut policy = String::from(
         "# Generated by boligmatch generate (synthetic data).\nround_date = 2014-11-03\n",
     );
     if tier != Tier::S {
         policy.push_str("max_area_distance = 1\n\n[area_neighbours]\n");
         for (i, a) in areas.iter().enumerate() {
-            let ns: Vec<String> = neighbours(i)
+            let ns: Vec<String> = neighbours(i, areas.len())
                 .iter()
                 .map(|&n| format!("\"{}\"", areas[n]))
                 .collect();
             let _ = writeln!(policy, "{a} = [{}]", ns.join(", "));
         }
     }
-    Files {
-        files: vec![
-            ("units.csv".into(), write_csv(&units, excel)),
-            ("people.csv".into(), write_csv(&people, excel)),
-            ("staff.csv".into(), write_csv(&staff, excel)),
-            ("policy.toml".into(), policy.into_bytes()),
-        ],
-    }
+    policy
 }
 
 /// Danish header and value spellings for the Excel dialect.
