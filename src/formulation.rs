@@ -79,8 +79,12 @@ impl Formulation {
 }
 
 /// Builds the model. `None` when a forced pair is not eligible.
+///
+/// Columns are created in this order, which [`Formulation::start_values`]
+/// and the solver's reading of the solution rely on: every `x`, every `y`,
+/// the open variables of optional units, the hire variables of optional
+/// staff, then one side variable per separation rule that can bind.
 pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formulation> {
-    let round = inst.round;
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = inst
         .unit_pairs
@@ -92,30 +96,7 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         .iter()
         .map(|_| vars.add(variable().binary()))
         .collect();
-    let n_people = round.people.len();
-    let mut housed: Vec<Expression> = vec![Expression::default(); n_people];
-    let mut supported: Vec<Expression> = vec![Expression::default(); n_people];
-    let mut occupants: Vec<Expression> = vec![Expression::default(); round.units.len()];
-    let mut caseload: Vec<Expression> = vec![Expression::default(); inst.classes.len()];
-    let mut level1 = Expression::default();
-    let mut level2 = Expression::default();
-    let mut by_unit: Vec<Vec<usize>> = vec![Vec::new(); round.units.len()];
-    let mut by_class = vec![false; inst.classes.len()];
-    for (k, q) in inst.unit_pairs.iter().enumerate() {
-        by_unit[q.target].push(k);
-        housed[q.person].add_mul(1.0, x[k]);
-        occupants[q.target].add_mul(1.0, x[k]);
-        level1.add_mul(inst.priority[q.person] as f64, x[k]);
-        level2.add_mul(q.fit as f64, x[k]);
-    }
-    for (k, q) in inst.staff_pairs.iter().enumerate() {
-        by_class[q.target] = true;
-        supported[q.person].add_mul(1.0, y[k]);
-        caseload[q.target].add_mul(1.0, y[k]);
-        level2.add_mul(q.fit as f64, y[k]);
-    }
-    let mut constraints = Vec::new();
-    let mut sides = Vec::new();
+    let sums = Sums::new(inst, &x, &y);
     // Capacity planning: a 0/1 "open" variable per optional unit and worker.
     let opened: Vec<(usize, Variable)> = restrictions
         .optional_units
@@ -127,43 +108,123 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         .iter()
         .map(|&s| (s, vars.add(variable().binary())))
         .collect();
-    let open_of: std::collections::BTreeMap<usize, Variable> = opened.iter().copied().collect();
-    let hire_of: std::collections::BTreeMap<usize, Variable> = hired.iter().copied().collect();
-    let has_units: Vec<bool> = {
-        let mut v = vec![false; n_people];
-        for q in &inst.unit_pairs {
-            v[q.person] = true;
+    let mut constraints = person_rules(inst, &sums);
+    let sides = unit_rules(inst, &sums, &x, &opened, &mut vars, &mut constraints);
+    constraints.extend(caseload_rules(inst, &sums, &hired));
+    constraints.extend(target_rules(inst, &sums, &y, &restrictions.targets));
+    constraints.extend(forced_rules(inst, restrictions, &sums, &x)?);
+    Some(Formulation {
+        vars,
+        x,
+        y,
+        constraints,
+        level1: sums.level1,
+        level2: sums.level2,
+        opened,
+        hired,
+        sides,
+    })
+}
+
+/// The sums the constraints are made of, in one pass over the pairs.
+struct Sums {
+    /// Per person: units taken (0 or 1).
+    housed: Vec<Expression>,
+    /// Per person: workers assigned.
+    supported: Vec<Expression>,
+    /// Per unit: occupants.
+    occupants: Vec<Expression>,
+    /// Per staff class: new cases.
+    caseload: Vec<Expression>,
+    /// Unit pairs of each unit.
+    by_unit: Vec<Vec<usize>>,
+    /// Whether a class has any eligible person.
+    class_used: Vec<bool>,
+    /// Whether a person has any eligible unit.
+    has_units: Vec<bool>,
+    /// Level 1: total priority of the housed.
+    level1: Expression,
+    /// Level 2: total fit.
+    level2: Expression,
+}
+
+impl Sums {
+    fn new(inst: &Instance, x: &[Variable], y: &[Variable]) -> Sums {
+        let round = inst.round;
+        let n_people = round.people.len();
+        let mut s = Sums {
+            housed: vec![Expression::default(); n_people],
+            supported: vec![Expression::default(); n_people],
+            occupants: vec![Expression::default(); round.units.len()],
+            caseload: vec![Expression::default(); inst.classes.len()],
+            by_unit: vec![Vec::new(); round.units.len()],
+            class_used: vec![false; inst.classes.len()],
+            has_units: vec![false; n_people],
+            level1: Expression::default(),
+            level2: Expression::default(),
+        };
+        for (k, q) in inst.unit_pairs.iter().enumerate() {
+            s.by_unit[q.target].push(k);
+            s.has_units[q.person] = true;
+            s.housed[q.person].add_mul(1.0, x[k]);
+            s.occupants[q.target].add_mul(1.0, x[k]);
+            s.level1.add_mul(inst.priority[q.person] as f64, x[k]);
+            s.level2.add_mul(q.fit as f64, x[k]);
         }
-        v
-    };
-    for p in 0..n_people {
-        if !has_units[p] {
-            continue;
+        for (k, q) in inst.staff_pairs.iter().enumerate() {
+            s.class_used[q.target] = true;
+            s.supported[q.person].add_mul(1.0, y[k]);
+            s.caseload[q.target].add_mul(1.0, y[k]);
+            s.level2.add_mul(q.fit as f64, y[k]);
         }
-        // Each person at most one unit.
-        constraints.push(housed[p].clone().leq(1.0));
-        // Every housed person gets exactly one support worker (the 100% goal).
-        constraints.push((supported[p].clone() - housed[p].clone()).eq(0.0));
+        s
     }
+}
+
+/// Each person lives in at most one unit, and every housed person gets
+/// exactly one support worker (the programme's 100 % support goal).
+fn person_rules(inst: &Instance, sums: &Sums) -> Vec<Constraint> {
+    let mut out = Vec::new();
+    for p in (0..inst.round.people.len()).filter(|&p| sums.has_units[p]) {
+        out.push(sums.housed[p].clone().leq(1.0));
+        out.push((sums.supported[p].clone() - sums.housed[p].clone()).eq(0.0));
+    }
+    out
+}
+
+/// Occupants never exceed places (of an opened unit, in planning), and a
+/// shared-living unit serves one side of each separation rule: adds a side
+/// variable per rule that can bind and returns which unit and rule each is.
+fn unit_rules(
+    inst: &Instance,
+    sums: &Sums,
+    x: &[Variable],
+    opened: &[(usize, Variable)],
+    vars: &mut ProblemVariables,
+    constraints: &mut Vec<Constraint>,
+) -> Vec<(usize, Separation)> {
+    let round = inst.round;
+    let open_of: std::collections::BTreeMap<usize, Variable> = opened.iter().copied().collect();
+    let mut sides = Vec::new();
     for (ui, unit) in round.units.iter().enumerate() {
-        if by_unit[ui].is_empty() {
+        let pairs = &sums.by_unit[ui];
+        if pairs.is_empty() {
             continue;
         }
-        // Occupants never exceed places (of an opened unit, in planning).
+        let places = unit.places as f64;
+        let occupants = sums.occupants[ui].clone();
         match open_of.get(&ui) {
-            Some(open) => constraints.push(occupants[ui].clone().leq(unit.places as f64 * *open)),
-            None => constraints.push(occupants[ui].clone().leq(unit.places as f64)),
+            Some(open) => constraints.push(occupants.leq(places * *open)),
+            None => constraints.push(occupants.leq(places)),
         }
         let (minors, genders) = separation_applies(unit, &round.policy);
-        let pairs = &by_unit[ui];
-        let places = unit.places as f64;
-        let mut side = |rule: Separation| {
-            let is_a = |p: usize| rule.side_a(&round.people[p]);
+        let rules = [(minors, Separation::Minors), (genders, Separation::Women)];
+        for rule in rules.into_iter().filter(|(on, _)| *on).map(|(_, r)| r) {
             let (a_pairs, b_pairs): (Vec<usize>, Vec<usize>) = pairs
                 .iter()
-                .partition(|&&k| is_a(inst.unit_pairs[k].person));
+                .partition(|&&k| rule.side_a(&round.people[inst.unit_pairs[k].person]));
             if a_pairs.is_empty() || b_pairs.is_empty() {
-                return;
+                continue;
             }
             let a: Expression = a_pairs.iter().map(|&k| x[k]).sum();
             let b: Expression = b_pairs.iter().map(|&k| x[k]).sum();
@@ -172,35 +233,46 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
             sides.push((ui, rule));
             constraints.push(a.leq(places * z));
             constraints.push((b + places * z).leq(places));
-        };
-        if minors {
-            side(Separation::Minors);
-        }
-        if genders {
-            side(Separation::Women);
         }
     }
+    sides
+}
+
+/// Each worker's new cases within free capacity (pooled per class); a worker
+/// to be hired adds capacity only if hired.
+fn caseload_rules(inst: &Instance, sums: &Sums, hired: &[(usize, Variable)]) -> Vec<Constraint> {
+    let hire_of: std::collections::BTreeMap<usize, Variable> = hired.iter().copied().collect();
+    let mut out = Vec::new();
     for (ci, class) in inst.classes.iter().enumerate() {
-        if !by_class[ci] {
+        if !sums.class_used[ci] {
             continue;
         }
-        // Each worker's new cases within free capacity (pooled per class); a
-        // worker to be hired adds capacity only if hired.
         let mut cap = Expression::default();
         for &s in &class.members {
-            let c = round.staff[s].capacity as f64;
+            let c = inst.round.staff[s].capacity as f64;
             match hire_of.get(&s) {
                 Some(h) => cap.add_mul(c, *h),
                 None => cap += c,
             }
         }
-        constraints.push(caseload[ci].clone().leq(cap));
+        out.push(sums.caseload[ci].clone().leq(cap));
     }
-    for t in &restrictions.targets {
+    out
+}
+
+/// Goals the allocation must reach (capacity planning).
+fn target_rules(
+    inst: &Instance,
+    sums: &Sums,
+    y: &[Variable],
+    targets: &[Target],
+) -> Vec<Constraint> {
+    let mut out = Vec::new();
+    for t in targets {
         match t {
             Target::Housed { people, min_housed } => {
-                let e: Expression = people.iter().map(|&p| housed[p].clone()).sum();
-                constraints.push(e.geq(*min_housed as f64));
+                let e: Expression = people.iter().map(|&p| sums.housed[p].clone()).sum();
+                out.push(e.geq(*min_housed as f64));
             }
             Target::FemaleWorker { people, share } => {
                 let mut female = Expression::default();
@@ -213,19 +285,30 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
                         }
                     }
                 }
-                constraints.push(female.geq(*share * all));
+                out.push(female.geq(*share * all));
             }
         }
     }
-    let forced = inst.pins.iter().chain(restrictions.forced.iter());
-    for &(p, u) in forced {
+    out
+}
+
+/// Pinned and forced placements hold, and the plan differs from each given
+/// plan in at least the given number of placements. `None` when a forced
+/// pair is not eligible.
+fn forced_rules(
+    inst: &Instance,
+    restrictions: &Restrictions,
+    sums: &Sums,
+    x: &[Variable],
+) -> Option<Vec<Constraint>> {
+    let mut out = Vec::new();
+    for &(p, u) in inst.pins.iter().chain(restrictions.forced.iter()) {
         let k = inst.unit_pair(p, u)?;
-        constraints.push(Expression::from(x[k]).eq(1.0));
+        out.push(Expression::from(x[k]).eq(1.0));
     }
     for (plan, d) in &restrictions.differ_from {
-        // Number of people whose placement differs from `plan` is at least d.
         let mut differs = Expression::default();
-        for (p, housed_p) in housed.iter().enumerate() {
+        for (p, housed_p) in sums.housed.iter().enumerate() {
             match plan.get(p).copied().flatten() {
                 Some(u) => match inst.unit_pair(p, u) {
                     Some(k) => differs += 1.0 - x[k],
@@ -234,17 +317,7 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
                 None => differs += housed_p.clone(),
             }
         }
-        constraints.push(differs.geq(*d as f64));
+        out.push(differs.geq(*d as f64));
     }
-    Some(Formulation {
-        vars,
-        x,
-        y,
-        constraints,
-        level1,
-        level2,
-        opened,
-        hired,
-        sides,
-    })
+    Some(out)
 }
