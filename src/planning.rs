@@ -168,11 +168,11 @@ pub struct Plan {
 pub fn with_mix(base: &Round, t: &Templates, unit_counts: &[u32], staff_counts: &[u32]) -> Round {
     let mut r = base.clone();
     for (i, (tpl, &n)) in t.unit.iter().zip(unit_counts).enumerate() {
-        let ids = fresh_ids(&format!("PLAN-U{:02}-", i + 1), n, |_| false);
+        let ids = fresh_ids(&copy_prefix('U', i), n, |_| false);
         r.units.extend(ids.into_iter().map(|id| tpl.unit.unit(id)));
     }
     for (i, (tpl, &n)) in t.staff.iter().zip(staff_counts).enumerate() {
-        let ids = fresh_ids(&format!("PLAN-S{:02}-", i + 1), n, |_| false);
+        let ids = fresh_ids(&copy_prefix('S', i), n, |_| false);
         r.staff
             .extend(ids.into_iter().map(|id| tpl.staff.staff(id)));
     }
@@ -208,34 +208,13 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
     let (ub_units, ub_staff) = bounds(base, t);
     let round = with_mix(base, t, &ub_units, &ub_staff);
     let inst = Instance::new(&round);
-    let copies = |prefix: char, i: usize, n: u32| -> Vec<String> {
-        (0..n)
-            .map(|j| format!("PLAN-{prefix}{:02}-{:02}", i + 1, j + 1))
-            .collect()
-    };
-    let unit_copies: Vec<Vec<usize>> = ub_units
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| {
-            copies('U', i, n)
-                .iter()
-                .filter_map(|id| round.unit_index(id))
-                .collect()
-        })
-        .collect();
-    let staff_copies: Vec<Vec<usize>> = ub_staff
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| {
-            copies('S', i, n)
-                .iter()
-                .filter_map(|id| round.staff.iter().position(|s| s.id == *id))
-                .collect()
-        })
-        .collect();
-    let targets: Vec<Target> = goals.iter().map(|g| g.target(&round)).collect();
+    // The copies of each template in the round with every template at its bound.
+    let unit_copies = copies(&ub_units, 'U', |id| round.unit_index(id));
+    let staff_copies = copies(&ub_staff, 'S', |id| {
+        round.staff.iter().position(|s| s.id == id)
+    });
     let restrictions = Restrictions {
-        targets: targets.clone(),
+        targets: goals.iter().map(|g| g.target(&round)).collect(),
         optional_units: unit_copies.iter().flatten().copied().collect(),
         optional_staff: staff_copies.iter().flatten().copied().collect(),
         ..Restrictions::default()
@@ -245,36 +224,13 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
             "the planning model could not be built".into(),
         ));
     };
-    let mut cost = Expression::default();
-    let mut extra = Vec::new();
-    let mut k = 0;
-    for (i, cs) in unit_copies.iter().enumerate() {
-        let c = t.unit[i].cost(t.months) as f64;
-        for (j, _) in cs.iter().enumerate() {
-            cost.add_mul(c, form.opened[k + j].1);
-            if j > 0 {
-                // Copies open in order: the count is the number opened.
-                extra.push(
-                    (Expression::from(form.opened[k + j - 1].1) - form.opened[k + j].1).geq(0.0),
-                );
-            }
-        }
-        k += cs.len();
-    }
-    let mut k = 0;
-    for (i, cs) in staff_copies.iter().enumerate() {
-        let c = t.staff[i].cost(t.months) as f64;
-        for (j, _) in cs.iter().enumerate() {
-            cost.add_mul(c, form.hired[k + j].1);
-            if j > 0 {
-                extra.push(
-                    (Expression::from(form.hired[k + j - 1].1) - form.hired[k + j].1).geq(0.0),
-                );
-            }
-        }
-        k += cs.len();
-    }
-    let constraints = form.constraints.iter().cloned().chain(extra);
+    let unit_costs: Vec<f64> = t.unit.iter().map(|u| u.cost(t.months) as f64).collect();
+    let staff_costs: Vec<f64> = t.staff.iter().map(|s| s.cost(t.months) as f64).collect();
+    let (mut cost, mut in_order) = ordered_copies(&form.opened, &unit_copies, &unit_costs);
+    let (staff_cost, staff_order) = ordered_copies(&form.hired, &staff_copies, &staff_costs);
+    cost += staff_cost;
+    in_order.extend(staff_order);
+    let constraints = form.constraints.iter().cloned().chain(in_order);
     let raw = run_model(
         form.vars.clone(),
         Sense::Minimise,
@@ -293,41 +249,10 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
             },
         });
     };
-    let count = |cols: &mut dyn Iterator<Item = usize>| -> u32 {
-        cols.filter(|&c| raw.values.get(c).is_some_and(|v| *v > 0.5))
-            .count() as u32
-    };
-    let mut unit_counts = Vec::new();
-    let mut k = 0;
-    for cs in &unit_copies {
-        unit_counts.push(count(&mut (k..k + cs.len()).map(|i| form.opened_column(i))));
-        k += cs.len();
-    }
-    let mut staff_counts = Vec::new();
-    let mut k = 0;
-    for cs in &staff_copies {
-        staff_counts.push(count(&mut (k..k + cs.len()).map(|i| form.hired_column(i))));
-        k += cs.len();
-    }
-    let mut mix = Vec::new();
-    for (tpl, &n) in t.unit.iter().zip(&unit_counts) {
-        mix.push(MixLine {
-            template: tpl.name.clone(),
-            what: "unit",
-            count: n,
-            cost_each_dkk: tpl.cost(t.months),
-            cost_dkk: tpl.cost(t.months) * i64::from(n),
-        });
-    }
-    for (tpl, &n) in t.staff.iter().zip(&staff_counts) {
-        mix.push(MixLine {
-            template: tpl.name.clone(),
-            what: "staff",
-            count: n,
-            cost_each_dkk: tpl.cost(t.months),
-            cost_dkk: tpl.cost(t.months) * i64::from(n),
-        });
-    }
+    let opened = |col: usize| raw.values.get(col).is_some_and(|v| *v > 0.5);
+    let unit_counts = counts(&unit_copies, |i| opened(form.opened_column(i)));
+    let staff_counts = counts(&staff_copies, |i| opened(form.hired_column(i)));
+    let mix = mix_lines(t, &unit_counts, &staff_counts);
     let total_cost_dkk = mix.iter().map(|m| m.cost_dkk).sum();
     let final_round = with_mix(base, t, &unit_counts, &staff_counts);
     let options = Options {
@@ -348,6 +273,84 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
             round: Box::new(final_round),
         },
     })
+}
+
+/// The id prefix of the copies of template `i` (`PLAN-U01-`, `PLAN-S02-`).
+fn copy_prefix(what: char, i: usize) -> String {
+    format!("PLAN-{what}{:02}-", i + 1)
+}
+
+/// For each template, the indices of its `bounds[i]` copies in the round.
+fn copies(bounds: &[u32], what: char, index: impl Fn(&str) -> Option<usize>) -> Vec<Vec<usize>> {
+    bounds
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            fresh_ids(&copy_prefix(what, i), n, |_| false)
+                .iter()
+                .filter_map(|id| index(id))
+                .collect()
+        })
+        .collect()
+}
+
+/// The cost of the copies opened, and the symmetry breaking that makes the
+/// count of a template the number of its copies opened: copies open in order.
+/// `open` holds the variables of every copy, template after template.
+fn ordered_copies(
+    open: &[(usize, good_lp::Variable)],
+    groups: &[Vec<usize>],
+    costs: &[f64],
+) -> (Expression, Vec<good_lp::Constraint>) {
+    let mut cost = Expression::default();
+    let mut in_order = Vec::new();
+    let mut k = 0;
+    for (group, c) in groups.iter().zip(costs) {
+        for j in 0..group.len() {
+            cost.add_mul(*c, open[k + j].1);
+            if j > 0 {
+                in_order.push((Expression::from(open[k + j - 1].1) - open[k + j].1).geq(0.0));
+            }
+        }
+        k += group.len();
+    }
+    (cost, in_order)
+}
+
+/// Per template, how many of its copies are open (`is_open` takes the
+/// position among all copies, template after template).
+fn counts(groups: &[Vec<usize>], is_open: impl Fn(usize) -> bool) -> Vec<u32> {
+    let mut k = 0;
+    groups
+        .iter()
+        .map(|g| {
+            let n = (k..k + g.len()).filter(|&i| is_open(i)).count() as u32;
+            k += g.len();
+            n
+        })
+        .collect()
+}
+
+/// The mix as lines: units first, then staff, in file order.
+fn mix_lines(t: &Templates, unit_counts: &[u32], staff_counts: &[u32]) -> Vec<MixLine> {
+    let line = |template: &str, what, count: u32, each: i64| MixLine {
+        template: template.to_string(),
+        what,
+        count,
+        cost_each_dkk: each,
+        cost_dkk: each * i64::from(count),
+    };
+    let units = t
+        .unit
+        .iter()
+        .zip(unit_counts)
+        .map(|(tpl, &n)| line(&tpl.name, "unit", n, tpl.cost(t.months)));
+    let staff = t
+        .staff
+        .iter()
+        .zip(staff_counts)
+        .map(|(tpl, &n)| line(&tpl.name, "staff", n, tpl.cost(t.months)));
+    units.chain(staff).collect()
 }
 
 /// For each goal alone: the best share reachable with every template at its maximum.
