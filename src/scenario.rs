@@ -45,30 +45,58 @@ pub fn override_policy(
     })
 }
 
-/// Applies a scenario to a base round.
+/// Applies a scenario to a base round. Every problem is reported at once, at
+/// the line of the change in the scenario file.
 pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
     let mut r = base.clone();
     let mut problems = Vec::new();
-    let file = s.source.as_str();
-    // A problem at the line of one change (file only when not from a file).
-    let at = |key: &str, message: String| Problem {
-        file: file.to_string(),
+    if let Some(over) = &s.policy {
+        r.policy = override_policy(&base.policy, over, &s.source, s.policy_line)?;
+    }
+    remove_units(&mut r, s, &mut problems);
+    add_units(&mut r, s, &mut problems);
+    change_staff(&mut r, s, &mut problems);
+    change_people(&mut r, s, &mut problems)?;
+    // A pinned unit that the scenario removed can no longer be kept.
+    let unit_ids: std::collections::BTreeSet<String> =
+        r.units.iter().map(|u| u.id.clone()).collect();
+    for p in &mut r.people {
+        if p.pinned_unit
+            .as_ref()
+            .is_some_and(|u| !unit_ids.contains(u))
+        {
+            p.pinned_unit = None;
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(Problems(problems)));
+    }
+    r.sort();
+    Ok(r)
+}
+
+/// A problem at the line of one change (`add_units#2`, `remove_staff`, …);
+/// at the file alone when the scenario was not read from one.
+fn at(s: &Scenario, key: &str, message: String) -> Problem {
+    Problem {
+        file: s.source.clone(),
         line: s.lines.get(key).copied(),
         column: None,
         value: None,
         message,
-    };
-    if let Some(over) = &s.policy {
-        r.policy = override_policy(&base.policy, over, file, s.policy_line)?;
     }
+}
+
+/// `[[remove_units]]`: by id (each must exist), or the first `count` by id
+/// of a kind and/or area.
+fn remove_units(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
     for (i, rm) in s.remove_units.iter().enumerate() {
-        for id in &rm.ids {
-            if r.unit_index(id).is_none() {
-                problems.push(at(
-                    &format!("remove_units#{}", i + 1),
-                    format!("remove_units: unit \"{id}\" is not in the base round; expected a unit_id of units.csv"),
-                ));
-            }
+        for id in rm.ids.iter().filter(|id| r.unit_index(id).is_none()) {
+            problems.push(at(
+                s,
+                &format!("remove_units#{}", i + 1),
+                format!("remove_units: unit \"{id}\" is not in the base round; expected a unit_id of units.csv"),
+            ));
         }
         r.units.retain(|u| !rm.ids.contains(&u.id));
         if rm.kind.is_some() || rm.area.is_some() {
@@ -82,14 +110,18 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
             let n = rm
                 .count
                 .map_or(matching.len(), |c| (c as usize).min(matching.len()));
-            let gone: Vec<&String> = matching.iter().take(n).collect();
-            r.units.retain(|u| !gone.contains(&&u.id));
+            let gone = &matching[..n];
+            r.units.retain(|u| !gone.contains(&u.id));
         }
     }
+}
+
+/// `[[add_units]]`: `count` copies of the described unit, with fresh ids.
+fn add_units(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
     for (i, add) in s.add_units.iter().enumerate() {
         let key = format!("add_units#{}", i + 1);
         for p in add.unit.problems() {
-            problems.push(at(&key, format!("add_units #{}: {p}", i + 1)));
+            problems.push(at(s, &key, format!("add_units #{}: {p}", i + 1)));
         }
         let prefix = add
             .id_prefix
@@ -98,9 +130,14 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
         let ids = fresh_ids(&prefix, add.count, |id| r.units.iter().any(|u| u.id == id));
         r.units.extend(ids.into_iter().map(|id| add.unit.unit(id)));
     }
+}
+
+/// `remove_staff` (each must exist) and `[[add_staff]]`.
+fn change_staff(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
     for id in &s.remove_staff {
         if !r.staff.iter().any(|st| st.id == *id) {
             problems.push(at(
+                s,
                 "remove_staff",
                 format!("remove_staff: \"{id}\" is not in the base round; expected a staff_id of staff.csv"),
             ));
@@ -118,9 +155,15 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
         r.staff
             .extend(ids.into_iter().map(|id| add.staff.staff(id)));
     }
+}
+
+/// `remove_people` (each must exist) and `add_people` files (in the
+/// `people.csv` format; ids must be new).
+fn change_people(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) -> Result<()> {
     for id in &s.remove_people {
         if !r.people.iter().any(|p| p.id == *id) {
             problems.push(at(
+                s,
                 "remove_people",
                 format!("remove_people: \"{id}\" is not in the base round; expected a person_id of people.csv"),
             ));
@@ -134,8 +177,7 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
         })?;
         let name = path.display().to_string();
         let mut warnings = Vec::new();
-        let added = input::read_people(&name, &bytes, &mut problems, &mut warnings);
-        for p in added {
+        for p in input::read_people(&name, &bytes, problems, &mut warnings) {
             if r.people.iter().any(|q| q.id == p.id) {
                 problems.push(Problem::cell(
                     &name,
@@ -149,21 +191,7 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
             }
         }
     }
-    let unit_ids: Vec<String> = r.units.iter().map(|u| u.id.clone()).collect();
-    for p in &mut r.people {
-        // A pinned unit that the scenario removed can no longer be kept.
-        if p.pinned_unit
-            .as_ref()
-            .is_some_and(|u| !unit_ids.contains(u))
-        {
-            p.pinned_unit = None;
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Input(Problems(problems)));
-    }
-    r.sort();
-    Ok(r)
+    Ok(())
 }
 
 /// The comparison row of one scenario.
