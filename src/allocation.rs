@@ -256,40 +256,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         eligibility: t0.elapsed().as_secs_f64(),
         ..Timings::default()
     };
-    let restrictions = Restrictions {
-        targets: options.targets.clone(),
-        ..Restrictions::default()
-    };
-    let first =
-        solver::best(&inst, &restrictions, &options.settings)?.ok_or_else(|| infeasible(round))?;
-    let add_times = |t: &mut Timings, s: &Solution| {
-        t.build += s.level1.build_seconds + s.level2.build_seconds;
-        t.solve_level1 += s.level1.solve_seconds;
-        t.solve_level2 += s.level2.solve_seconds;
-    };
-    add_times(&mut timings, &first);
-    let tp = Instant::now();
-    let wanted = options.proposals.max(1);
-    let min_diff = options.min_diff.max(1);
-    let rest = solver::ranked(
-        &inst,
-        &restrictions,
-        &first,
-        wanted,
-        min_diff,
-        &options.settings,
-    )?;
-    let mut solutions = vec![first];
-    for s in rest {
-        add_times(&mut timings, &s);
-        solutions.push(s);
-    }
-    let note = (solutions.len() < wanted).then_some(FewerProposals {
-        found: solutions.len(),
-        asked: options.proposals,
-        min_diff,
-    });
-    timings.proposals = tp.elapsed().as_secs_f64();
+    let (solutions, note) = ranked_solutions(&inst, options, &mut timings)?;
     let ta = Instant::now();
     let alternatives = if options.alternatives > 0 {
         alternatives(&inst, &solutions[0], options)?
@@ -320,31 +287,70 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         units: round.units.len(),
         places: round.units.iter().map(|u| u.places).sum(),
         support_slots: round.staff.iter().map(|s| s.capacity).sum(),
-        places_by_kind: crate::model::UnitKind::ALL
-            .iter()
-            .map(|k| {
-                let n = round
-                    .units
-                    .iter()
-                    .filter(|u| u.kind == *k)
-                    .map(|u| u.places)
-                    .sum();
-                (*k, n)
-            })
-            .collect(),
-        slots_by_method: crate::model::Method::ALL
-            .iter()
-            .map(|m| {
-                let n = round
-                    .staff
-                    .iter()
-                    .filter(|s| s.method == *m)
-                    .map(|s| s.capacity)
-                    .sum();
-                (*m, n)
-            })
-            .collect(),
+        places_by_kind: tally(
+            UnitKind::ALL,
+            round.units.iter().map(|u| (u.kind, u.places)),
+        ),
+        slots_by_method: tally(
+            Method::ALL,
+            round.staff.iter().map(|s| (s.method, s.capacity)),
+        ),
     })
+}
+
+/// Proposal 1 and the ranked proposals after it (solve times and the wall
+/// clock of the proposals after the first added to `timings`), and a note
+/// when fewer exist than were asked for.
+fn ranked_solutions(
+    inst: &Instance,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<(Vec<Solution>, Option<FewerProposals>)> {
+    let restrictions = Restrictions {
+        targets: options.targets.clone(),
+        ..Restrictions::default()
+    };
+    let first = solver::best(inst, &restrictions, &options.settings)?
+        .ok_or_else(|| infeasible(inst.round))?;
+    let wanted = options.proposals.max(1);
+    let min_diff = options.min_diff.max(1);
+    let tp = Instant::now();
+    let rest = solver::ranked(
+        inst,
+        &restrictions,
+        &first,
+        wanted,
+        min_diff,
+        &options.settings,
+    )?;
+    timings.proposals = tp.elapsed().as_secs_f64();
+    let solutions: Vec<Solution> = std::iter::once(first).chain(rest).collect();
+    for s in &solutions {
+        timings.build += s.level1.build_seconds + s.level2.build_seconds;
+        timings.solve_level1 += s.level1.solve_seconds;
+        timings.solve_level2 += s.level2.solve_seconds;
+    }
+    let note = (solutions.len() < wanted).then_some(FewerProposals {
+        found: solutions.len(),
+        asked: options.proposals,
+        min_diff,
+    });
+    Ok((solutions, note))
+}
+
+/// The total per key, for every key in `keys` (in that order).
+fn tally<K: Copy + PartialEq>(
+    keys: &[K],
+    items: impl Iterator<Item = (K, u32)> + Clone,
+) -> Vec<(K, u32)> {
+    keys.iter()
+        .map(|k| {
+            (
+                *k,
+                items.clone().filter(|(x, _)| x == k).map(|(_, n)| n).sum(),
+            )
+        })
+        .collect()
 }
 
 /// The error for a round whose pinned offers cannot all hold.
