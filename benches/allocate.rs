@@ -2,7 +2,7 @@
 //! and solving measured apart, then the whole round with ranked proposals.
 
 use boligmatch::allocation::{self, Options};
-use boligmatch::formulation::formulate;
+use boligmatch::engine::formulate;
 use boligmatch::input::{load, RoundPaths};
 use boligmatch::instance::{Instance, Restrictions};
 use criterion::{criterion_group, criterion_main, Criterion};

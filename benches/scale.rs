@@ -4,7 +4,7 @@
 //! 27 s per solve; it is measured with the commands in docs/performance.md.
 
 use boligmatch::allocation::{self, Options};
-use boligmatch::formulation::formulate;
+use boligmatch::engine::formulate;
 use boligmatch::generate::{generate, Tier};
 use boligmatch::input::spec::{StaffSpec, UnitSpec};
 use boligmatch::input::{load, RoundPaths};
@@ -38,7 +38,7 @@ fn tier_s(c: &mut Criterion) {
     let mut g = c.benchmark_group("tier S");
     g.bench_function("read + validate", |b| b.iter(|| read(dir.path())));
     g.bench_function("eligibility", |b| {
-        b.iter(|| Instance::new(&round).unit_pairs.len())
+        b.iter(|| Instance::new(&round).unit_pair_count())
     });
     let inst = Instance::new(&round);
     g.bench_function("model build (MILP)", |b| {
@@ -124,7 +124,7 @@ fn tier_m(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("read + validate", |b| b.iter(|| read(dir.path())));
     g.bench_function("eligibility", |b| {
-        b.iter(|| Instance::new(&round).unit_pairs.len())
+        b.iter(|| Instance::new(&round).unit_pair_count())
     });
     let inst = Instance::new(&round);
     g.bench_function("solve both levels (flow + branch and bound), proven", |b| {

@@ -147,7 +147,7 @@ pub fn unit_eligible(person: &Person, unit: &Unit, policy: &Policy) -> bool {
 /// Units by area, so that a person's eligible units are found among those
 /// within reach of their home instead of among all units.
 #[derive(Debug, Clone)]
-pub struct UnitIndex<'r> {
+pub(crate) struct UnitIndex<'r> {
     units: &'r [Unit],
     by_area: BTreeMap<&'r str, Vec<usize>>,
     without_area: Vec<usize>,

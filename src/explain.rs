@@ -47,7 +47,7 @@ pub struct Why {
 }
 
 /// Reason and details for an unplaced person in a plan.
-pub fn unplaced_reason(
+pub(crate) fn unplaced_reason(
     inst: &Instance,
     person: usize,
     unit_of: &UnitPlan,
@@ -172,7 +172,7 @@ pub fn unplaced_reason(
 }
 
 /// Reasons a placement fits, e.g. `preferred area (Centrum); first-choice method (ICM)`.
-pub fn fit_reasons(
+pub(crate) fn fit_reasons(
     inst: &Instance,
     person: usize,
     unit: usize,

@@ -36,7 +36,7 @@ pub struct Instance<'r> {
     /// Pinned (person, unit).
     pub pins: Vec<(usize, usize)>,
     /// Units by area, for finding who may live where quickly.
-    pub unit_index: UnitIndex<'r>,
+    pub(crate) unit_index: UnitIndex<'r>,
 }
 
 impl<'r> Instance<'r> {
@@ -94,6 +94,11 @@ impl<'r> Instance<'r> {
             pins,
             unit_index,
         }
+    }
+
+    /// How many person–unit pairs are eligible (the size of the model).
+    pub fn unit_pair_count(&self) -> usize {
+        self.unit_pairs.len()
     }
 
     /// Index of the unit pair (person, unit), if eligible.

@@ -72,12 +72,13 @@
 //! | eligibility | [`eligibility`], [`scoring`] | who may live where and be supported by whom; priority and fit |
 //! | instance | [`instance`] | the solver-neutral round: eligible pairs, restrictions, [`instance::Plan`] and its value |
 //! | solve | [`solver`] | the front door to the exact solvers: best, ranked, forced pair (network flow or MILP) |
-//! | allocation | [`allocation`], [`explain`], [`baseline`] | ranked proposals, alternatives, reasons, goals, the priority list |
+//! | allocation | [`allocation`], [`explain`], `baseline` | ranked proposals, alternatives, reasons, goals, the priority list |
 //! | what-if | [`scenario`], [`planning`] | scenarios and sweeps; the cheapest mix that reaches the goals |
 //! | report | [`report`], [`output`] | CSV, JSON, HTML; atomic writes that never touch an input |
 //!
-//! [`formulation`] is the MILP model the solver builds; [`generate`] makes
-//! synthetic rounds for tests and benchmarks.
+//! [`engine`] exposes the stages one by one (the MILP model the solver
+//! builds included) for benchmarks; [`generate`] makes synthetic rounds for
+//! tests and benchmarks.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -86,11 +87,12 @@
 )]
 
 pub mod allocation;
-pub mod baseline;
+pub(crate) mod baseline;
 pub mod eligibility;
+pub mod engine;
 pub mod error;
 pub mod explain;
-pub mod formulation;
+pub(crate) mod formulation;
 pub mod generate;
 pub mod input;
 pub mod instance;

@@ -1,12 +1,12 @@
 //! Reading a round from the municipality's exports: `units.csv`, `people.csv`,
 //! `staff.csv` and an optional `policy.toml`, with every problem collected.
 
-pub mod policy;
+pub(crate) mod policy;
 pub mod scenario;
 pub mod spec;
-pub mod table;
+pub(crate) mod table;
 pub mod templates;
-pub mod text;
+pub(crate) mod text;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::{
@@ -261,7 +261,7 @@ fn rows<T>(
 }
 
 /// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -439,7 +439,7 @@ const STAFF_COLUMNS: &[Column] = &[
 ];
 
 /// Reads units.csv.
-pub fn read_units(
+pub(crate) fn read_units(
     file: &str,
     bytes: &[u8],
     problems: &mut Vec<Problem>,
@@ -478,7 +478,7 @@ pub fn read_units(
 }
 
 /// Reads people.csv.
-pub fn read_people(
+pub(crate) fn read_people(
     file: &str,
     bytes: &[u8],
     problems: &mut Vec<Problem>,
@@ -560,7 +560,7 @@ pub fn read_people(
 }
 
 /// Reads staff.csv.
-pub fn read_staff(
+pub(crate) fn read_staff(
     file: &str,
     bytes: &[u8],
     problems: &mut Vec<Problem>,
@@ -586,7 +586,7 @@ pub fn read_staff(
 }
 
 /// A Danish CPR number: `ddmmyy-xxxx` or ten digits with a plausible date.
-pub fn looks_like_cpr(id: &str) -> bool {
+pub(crate) fn looks_like_cpr(id: &str) -> bool {
     let digits: String = id.chars().filter(|c| *c != '-' && *c != ' ').collect();
     let shape = id.len() == 10 || (id.len() == 11 && id.as_bytes()[6] == b'-');
     if !shape || digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {

@@ -1,6 +1,6 @@
 //! Self-contained HTML reports: inline CSS and SVG, no scripts, no external
 //! requests (a Content-Security-Policy forbids them), printable on A4. Danish
-//! by default; every label is a [`Label`](super::labels::Label), so a missing one does not compile.
+//! by default; every label is a `Label` (an enum), so a missing one does not compile.
 //!
 //! The markup comes from maud templates, which escape every value; each
 //! section of a report is its own small function.

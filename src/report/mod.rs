@@ -4,9 +4,9 @@
 pub mod compare;
 pub mod files;
 pub mod html;
-pub mod labels;
+pub(crate) mod labels;
 pub mod plan;
-pub mod svg;
+pub(crate) mod svg;
 pub mod table;
 pub mod words;
 

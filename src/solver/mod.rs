@@ -282,7 +282,7 @@ fn nobody_housed(inst: &Instance, restrictions: &Restrictions) -> Option<Solutio
 
 /// Names concrete workers: within each class, people in id order go to the
 /// member with the most free slots left (ties: lowest id), spreading caseloads.
-pub fn assign_staff(inst: &Instance, class_of: &[Option<usize>]) -> Vec<Option<usize>> {
+pub(crate) fn assign_staff(inst: &Instance, class_of: &[Option<usize>]) -> Vec<Option<usize>> {
     let staff = &inst.round.staff;
     let mut left: Vec<u32> = staff.iter().map(|s| s.capacity).collect();
     let mut out = vec![None; class_of.len()];
