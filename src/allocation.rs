@@ -22,7 +22,7 @@ pub struct Options {
     pub min_diff: usize,
     /// Alternatives per housed person in proposal 1 (0 = none).
     pub alternatives: usize,
-    /// Solver settings.
+    /// Time limit and solver choice for every solve of the round.
     pub settings: Settings,
     /// Goals every proposal must reach (capacity planning); empty = none.
     pub targets: Vec<crate::instance::Target>,
@@ -43,15 +43,15 @@ impl Default for Options {
 /// A housed person in a proposal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Placement {
-    /// Person.
+    /// The young person housed (pseudonymous id).
     pub person_id: String,
-    /// Unit.
+    /// The home they move into.
     pub unit_id: String,
     /// Kind of unit.
     pub unit_kind: UnitKind,
     /// Area of unit (empty when the unit has none).
     pub area: String,
-    /// Support worker.
+    /// The support worker named for them (within the pooled class the solver chose, the one with most free slots).
     pub staff_id: String,
     /// The worker's support method.
     pub method: Method,
@@ -68,11 +68,11 @@ pub struct Placement {
 /// A person not housed in a proposal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unplaced {
-    /// Person.
+    /// The young person not housed (pseudonymous id).
     pub person_id: String,
-    /// Priority.
+    /// Their priority points (level 1), for ordering the list.
     pub priority: i64,
-    /// Main reason.
+    /// Why: no eligible unit, no support capacity, or outcompeted.
     pub reason: Reason,
     /// Details: counts per rule, or who got the units.
     pub details: String,
@@ -87,7 +87,7 @@ pub struct Unplaced {
 /// A share towards a goal: `achieved` of `total`, against a target share.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Goal {
-    /// Count achieved.
+    /// People in the group who reached it (housed, or given a female worker).
     pub achieved: usize,
     /// Count it is out of.
     pub total: usize,
@@ -137,7 +137,7 @@ pub struct Proposal {
     pub placements: Vec<Placement>,
     /// Not housed, by person id.
     pub unplaced: Vec<Unplaced>,
-    /// Goals reached.
+    /// The programme's goals as this proposal reaches them.
     pub goals: Goals,
     /// How it differs from proposal 1: the people whose home differs (empty
     /// for proposal 1; the report layer puts it in words).
@@ -147,7 +147,7 @@ pub struct Proposal {
 /// One person placed differently from proposal 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// Person.
+    /// The young person whose home differs.
     pub person_id: String,
     /// Unit in proposal 1, if housed there.
     pub from: Option<String>,
@@ -158,7 +158,7 @@ pub struct Change {
 /// A unit a housed person could take instead, and what forcing it costs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alternative {
-    /// Person.
+    /// The housed person this alternative is for.
     pub person_id: String,
     /// Their unit in proposal 1.
     pub current_unit_id: String,
@@ -166,9 +166,9 @@ pub struct Alternative {
     pub rank: usize,
     /// The other unit.
     pub unit_id: String,
-    /// Its kind.
+    /// Kind of the other unit.
     pub unit_kind: UnitKind,
-    /// Its area.
+    /// Area of the other unit (empty when it has none).
     pub area: String,
     /// Level-1 loss if forced (0 = no one loses a home).
     pub priority_loss: i64,
@@ -179,13 +179,13 @@ pub struct Alternative {
 /// The priority-list allocation, for comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Baseline {
-    /// People housed.
+    /// People the priority list houses.
     pub housed: usize,
     /// Total priority housed.
     pub priority_score: i64,
-    /// Total fit.
+    /// Level 2: total fit points of the priority list's placements.
     pub fit: i64,
-    /// Goals.
+    /// The programme's goals as the priority list reaches them.
     pub goals: Goals,
 }
 
@@ -217,7 +217,7 @@ pub struct Outcome {
     pub alternatives: Vec<Alternative>,
     /// The plain priority list.
     pub baseline: Baseline,
-    /// Stage timings.
+    /// Seconds per stage, for `summary.json` (left out with `--no-timings`).
     pub timings: Timings,
     /// People in the round.
     pub people: usize,
@@ -236,7 +236,7 @@ pub struct Outcome {
 /// Fewer distinct proposals exist than were asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FewerProposals {
-    /// Proposals found.
+    /// Distinct proposals that exist (at least 1).
     pub found: usize,
     /// Proposals asked for.
     pub asked: usize,

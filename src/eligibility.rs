@@ -202,9 +202,9 @@ pub fn staff_eligible(person: &Person, method: Method, gender: Gender, policy: &
 /// eligibility and fit depend on nothing else.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffClass {
-    /// Method.
+    /// The support method every member offers.
     pub method: Method,
-    /// Gender.
+    /// The gender every member has.
     pub gender: Gender,
     /// Total free slots.
     pub capacity: u32,

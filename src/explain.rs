@@ -34,9 +34,9 @@ impl Reason {
 /// Why one person was not placed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Why {
-    /// Main reason.
+    /// The main reason the person is not housed.
     pub reason: Reason,
-    /// In words.
+    /// The reason in English words with counts, for CSV and tables.
     pub details: String,
     /// Units closed per rule (for "no eligible unit").
     pub blocking: Vec<(Exclusion, usize)>,

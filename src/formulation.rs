@@ -11,13 +11,13 @@ use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
 /// The model in good_lp form.
 pub struct Formulation {
-    /// Variables.
+    /// Every variable, in column order (see [`formulate`]).
     pub vars: ProblemVariables,
     /// One per unit pair.
     pub x: Vec<Variable>,
     /// One per staff pair.
     pub y: Vec<Variable>,
-    /// All constraints.
+    /// Every constraint of the model; the objective is chosen per level.
     pub constraints: Vec<Constraint>,
     /// Level 1: total priority of housed people.
     pub level1: Expression,

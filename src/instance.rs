@@ -23,9 +23,9 @@ pub struct Pair {
 /// Everything the optimiser needs, derived once from a round.
 #[derive(Debug, Clone)]
 pub struct Instance<'r> {
-    /// The round.
+    /// The round the instance was derived from.
     pub round: &'r Round,
-    /// Pooled staff.
+    /// Workers pooled into classes of the same method and gender (interchangeable for every rule).
     pub classes: Vec<StaffClass>,
     /// Priority per person.
     pub priority: Vec<i64>,

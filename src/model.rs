@@ -252,7 +252,7 @@ impl AgeBand {
 /// A home that can be offered this round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unit {
-    /// Unique id.
+    /// The unit's id in the office's system; unique in the round.
     pub id: String,
     /// Kind of home.
     pub kind: UnitKind,
@@ -280,9 +280,9 @@ pub struct Unit {
 /// A homeless young person (pseudonymised).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Person {
-    /// Pseudonymous id.
+    /// Pseudonymous id (never a CPR number); unique in the round.
     pub id: String,
-    /// Gender.
+    /// Gender as recorded: the female-worker wish and the shared-living rule use it.
     pub gender: Gender,
     /// Age in whole years.
     pub age: u32,
@@ -298,7 +298,7 @@ pub struct Person {
     pub max_rent: Option<Ore>,
     /// Where the person stays now.
     pub stay: Stay,
-    /// Waiting since.
+    /// The day the person was registered as waiting; priority counts the weeks since.
     pub registered: Option<NaiveDate>,
     /// Wish for a female support worker.
     pub female_staff: FemaleStaff,
@@ -335,11 +335,11 @@ impl Person {
 /// A support worker with free caseload this round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Staff {
-    /// Unique id.
+    /// The worker's id; unique in the round.
     pub id: String,
-    /// Gender.
+    /// The worker's gender: women who ask get a female worker where possible.
     pub gender: Gender,
-    /// Support method.
+    /// The support method the worker offers (ACT, ICM or CTI).
     pub method: Method,
     /// Free caseload slots this round.
     pub capacity: u32,
@@ -354,15 +354,15 @@ pub struct Staff {
 pub struct PriorityPolicy {
     /// Points everyone gets.
     pub base: i64,
-    /// Under 18.
+    /// Points for under-18s (the programme's goal: all housed).
     pub under_18: i64,
-    /// 18–24.
+    /// Points for 18–24-year-olds.
     pub age_18_24: i64,
-    /// 25–29.
+    /// Points for 25–29-year-olds.
     pub age_25_29: i64,
     /// 30 and over.
     pub age_30_plus: i64,
-    /// Women.
+    /// Extra points for young women.
     pub woman: i64,
     /// Per whole week waited.
     pub per_week_waiting: i64,
@@ -392,19 +392,19 @@ impl Default for PriorityPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StayPoints {
-    /// Rough sleeping.
+    /// Points for sleeping rough.
     pub street: i64,
-    /// Night shelter.
+    /// Points for staying at a night shelter.
     pub night_shelter: i64,
-    /// Shelter.
+    /// Points for staying at a shelter (herberg, §110).
     pub shelter: i64,
-    /// Hospital.
+    /// Points for staying in hospital.
     pub hospital: i64,
-    /// Transitional housing.
+    /// Points for staying in transitional housing.
     pub transitional: i64,
     /// Family or friends.
     pub family_friends: i64,
-    /// Other.
+    /// Points for any other or unknown stay.
     pub other: i64,
 }
 
@@ -441,11 +441,11 @@ impl StayPoints {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SupportPolicy {
-    /// Complex need.
+    /// Methods for a complex need (psychiatric illness and substance use), best first.
     pub complex: Vec<Method>,
-    /// Moderate need.
+    /// Methods for a moderate need (one of the two), best first.
     pub moderate: Vec<Method>,
-    /// Light need.
+    /// Methods for a light need (neither), best first.
     pub light: Vec<Method>,
 }
 

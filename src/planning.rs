@@ -101,11 +101,11 @@ impl Goal {
 /// One line of the mix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MixLine {
-    /// Template name.
+    /// The template's name from templates.toml.
     pub template: String,
     /// `unit` or `staff`.
     pub what: &'static str,
-    /// How many.
+    /// How many of the template the mix opens or hires.
     pub count: u32,
     /// Cost of one over the period, kr.
     pub cost_each_dkk: i64,
@@ -116,9 +116,9 @@ pub struct MixLine {
 /// Why the goals cannot be reached, per goal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Shortfall {
-    /// The goal.
+    /// The goal that falls short.
     pub goal: GoalKind,
-    /// Share asked.
+    /// The share the goal asks for (0–1).
     pub target: f64,
     /// Best share reachable with every template at its maximum.
     pub best_achievable: f64,
@@ -146,7 +146,7 @@ pub enum PlanResult {
     },
     /// The goals cannot be reached with the templates.
     Unreachable {
-        /// Per goal.
+        /// For each goal: what it asks and the best share reachable.
         shortfalls: Vec<Shortfall>,
     },
 }
@@ -154,13 +154,13 @@ pub enum PlanResult {
 /// The full answer, with the base for comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
-    /// Goals asked.
+    /// The goals the mix must reach.
     pub goals: Vec<Goal>,
     /// Months of running cost counted.
     pub months: u32,
     /// Goals reached today (base allocation).
     pub before: Goals,
-    /// The result.
+    /// The cheapest mix and what it enables, or why no mix reaches the goals.
     pub result: PlanResult,
 }
 

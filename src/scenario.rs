@@ -197,13 +197,13 @@ fn change_people(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) -> Re
 /// The comparison row of one scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
-    /// Scenario name.
+    /// The scenario's name (`base` for the round as it is).
     pub scenario: String,
     /// Optimal or best found.
     pub status: String,
     /// People in the round.
     pub people: usize,
-    /// Places offered.
+    /// Places offered in the scenario's round.
     pub places: u32,
     /// Free support slots.
     pub support_slots: u32,
@@ -211,21 +211,21 @@ pub struct Row {
     pub housed: usize,
     /// Housed under 18.
     pub housed_under_18: usize,
-    /// Housed 18–24.
+    /// 18–24-year-olds housed.
     pub housed_18_24: usize,
-    /// Housed 25–29.
+    /// 25–29-year-olds housed.
     pub housed_25_29: usize,
     /// Housed 30 and over.
     pub housed_30_plus: usize,
-    /// Housed women.
+    /// Women housed.
     pub housed_women: usize,
-    /// Housed men.
+    /// Men housed.
     pub housed_men: usize,
     /// The programme's goals.
     pub goals: Goals,
-    /// Level 1.
+    /// Level 1 of proposal 1: total priority housed.
     pub priority_score: i64,
-    /// Level 2.
+    /// Level 2 of proposal 1: total fit.
     pub fit: i64,
     /// Total monthly rent of the housed, kr.
     pub monthly_rent_dkk: i64,
@@ -321,16 +321,16 @@ pub fn run_all(base: &Round, scenarios: &[Scenario], options: &Options) -> Resul
 pub enum Sweep {
     /// Add units of a kind, from the base's typical unit of that kind.
     Units {
-        /// Kind.
+        /// The kind of unit added at each step.
         kind: UnitKind,
         /// Counts, inclusive.
         range: std::ops::RangeInclusive<u32>,
     },
     /// Add workers of a method and gender, with the base's typical capacity.
     Staff {
-        /// Method.
+        /// The method of the workers added at each step.
         method: Method,
-        /// Gender.
+        /// The gender of the workers added at each step.
         gender: Gender,
         /// Counts, inclusive.
         range: std::ops::RangeInclusive<u32>,

@@ -70,7 +70,7 @@ pub struct Source {
 /// A round read and validated, with the warnings it produced.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The round.
+    /// The round, checked, sorted and derived (see [`Round::new`]).
     pub round: Round,
     /// Non-fatal remarks (unknown columns).
     pub warnings: Vec<String>,

@@ -37,12 +37,12 @@ impl TryFrom<toml::Table> for AddUnits {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveUnits {
-    /// Ids.
+    /// Units to remove by id; each must be in the base round.
     #[serde(default)]
     pub ids: Vec<String>,
-    /// Kind.
+    /// Remove units of this kind (with `area`: of this kind in this area).
     pub kind: Option<UnitKind>,
-    /// Area.
+    /// Remove units in this area.
     pub area: Option<String>,
     /// How many of those matching kind/area (all if absent).
     pub count: Option<u32>,

@@ -96,9 +96,9 @@ impl UnitSpec {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffSpec {
-    /// Support method.
+    /// The support method the worker offers.
     pub method: Method,
-    /// Gender.
+    /// The worker's gender (for the female-worker wish and rule).
     pub gender: Gender,
     /// Free caseload slots.
     pub capacity: u32,

@@ -101,10 +101,10 @@ pub struct Templates {
     /// Months of running cost counted (plus one-off costs).
     #[serde(default = "twelve")]
     pub months: u32,
-    /// Unit templates.
+    /// Units that could be created (`[[unit]]`), in file order.
     #[serde(default)]
     pub unit: Vec<UnitTemplate>,
-    /// Staff templates.
+    /// Workers that could be hired (`[[staff]]`), in file order.
     #[serde(default)]
     pub staff: Vec<StaffTemplate>,
 }

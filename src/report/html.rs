@@ -198,7 +198,7 @@ fn unplaced_details(lang: Lang, u: &Unplaced, redact: bool) -> String {
 /// What the allocation report needs besides the outcome.
 #[derive(Debug, Clone)]
 pub struct Meta {
-    /// Round date.
+    /// The round date, as shown in the title.
     pub round_date: String,
     /// Input files as given.
     pub inputs: Vec<String>,

@@ -13,7 +13,7 @@ pub mod words;
 /// How CSV files are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CsvStyle {
-    /// Field delimiter.
+    /// Field delimiter (`,` plain, `;` for Danish Excel).
     pub delimiter: u8,
     /// Start with a UTF-8 byte-order mark (Excel needs it to read UTF-8).
     pub bom: bool,

@@ -254,7 +254,7 @@ pub fn grouped(
 pub struct GaugeData<'a> {
     /// What is measured.
     pub label: &'a str,
-    /// Count achieved.
+    /// People in the group who reached the goal.
     pub achieved: usize,
     /// Count it is out of.
     pub total: usize,

@@ -16,7 +16,7 @@ use std::time::Instant;
 /// A solved model: column values in variable creation order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Raw {
-    /// Column values.
+    /// Column values, in variable creation order.
     pub values: Vec<f64>,
     /// Optimal or best found.
     pub status: Status,

@@ -88,9 +88,9 @@ pub struct LevelResult {
 pub struct Solution {
     /// Where each person lives and which staff class supports them.
     pub plan: Plan,
-    /// Level 1.
+    /// Level 1: total priority housed, and how it was reached.
     pub level1: LevelResult,
-    /// Level 2.
+    /// Level 2: total fit, and how it was reached.
     pub level2: LevelResult,
 }
 
