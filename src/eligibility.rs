@@ -231,6 +231,125 @@ pub fn staff_classes(staff: &[Staff]) -> Vec<StaffClass> {
     map.into_values().collect()
 }
 
+/// Whether the pinned people can all have a worker at once (every housed
+/// person needs one). People are grouped by the set of staff classes that may
+/// support them (at most 2^classes groups), and a maximum flow from groups to
+/// classes within their free slots decides it exactly. When it falls short,
+/// the groups still reachable from the source in the residual network (the
+/// people who compete for too few slots) and the classes they may use are
+/// named. People with no eligible class at all are reported by the caller.
+fn support_shortfall(
+    pinned: &[&Person],
+    classes: &[StaffClass],
+    policy: &Policy,
+    people_file: &str,
+) -> Option<Problem> {
+    let mut groups: BTreeMap<Vec<usize>, Vec<&Person>> = BTreeMap::new();
+    for p in pinned {
+        let options: Vec<usize> = (0..classes.len())
+            .filter(|&c| staff_eligible(p, classes[c].method, classes[c].gender, policy))
+            .collect();
+        if !options.is_empty() {
+            groups.entry(options).or_default().push(p);
+        }
+    }
+    let groups: Vec<(Vec<usize>, Vec<&Person>)> = groups.into_iter().collect();
+    // Nodes: 0 source, 1 sink, groups, classes. Residual capacities in a matrix.
+    let (g, n) = (groups.len(), 2 + groups.len() + classes.len());
+    let class_node = |c: usize| 2 + g + c;
+    let mut cap = vec![vec![0u64; n]; n];
+    for (i, (options, people)) in groups.iter().enumerate() {
+        cap[0][2 + i] = people.len() as u64;
+        for &c in options {
+            cap[2 + i][class_node(c)] = u64::MAX / 4;
+        }
+    }
+    for (c, class) in classes.iter().enumerate() {
+        cap[class_node(c)][1] = u64::from(class.capacity);
+    }
+    let reachable = |cap: &[Vec<u64>]| -> (Vec<bool>, Vec<usize>) {
+        let (mut seen, mut from) = (vec![false; n], vec![usize::MAX; n]);
+        let mut queue = std::collections::VecDeque::from([0]);
+        seen[0] = true;
+        while let Some(u) = queue.pop_front() {
+            for v in 0..n {
+                if !seen[v] && cap[u][v] > 0 {
+                    seen[v] = true;
+                    from[v] = u;
+                    queue.push_back(v);
+                }
+            }
+        }
+        (seen, from)
+    };
+    loop {
+        let (seen, from) = reachable(&cap);
+        if !seen[1] {
+            break;
+        }
+        let mut push = u64::MAX;
+        let mut v = 1;
+        while v != 0 {
+            push = push.min(cap[from[v]][v]);
+            v = from[v];
+        }
+        let mut v = 1;
+        while v != 0 {
+            cap[from[v]][v] -= push;
+            cap[v][from[v]] += push;
+            v = from[v];
+        }
+    }
+    let (seen, _) = reachable(&cap);
+    // Groups with people still unmatched are reachable; so is every group and
+    // class they compete through.
+    let short = (0..g).any(|i| cap[0][2 + i] > 0);
+    if !short {
+        return None;
+    }
+    let who: Vec<String> = (0..g)
+        .filter(|&i| seen[2 + i])
+        .flat_map(|i| groups[i].1.iter())
+        .map(|p| format!("{} (line {})", p.id, p.line))
+        .collect();
+    let used: Vec<usize> = (0..classes.len())
+        .filter(|&c| seen[class_node(c)])
+        .collect();
+    let slots: u32 = used.iter().map(|&c| classes[c].capacity).sum();
+    let kinds: Vec<String> = used
+        .iter()
+        .map(|&c| {
+            let k = &classes[c];
+            format!("{} ({}, {} free)", k.method, k.gender, k.capacity)
+        })
+        .collect();
+    Some(Problem::file(
+        people_file,
+        format!(
+            "the pinned offers of {} need {} support workers at once, but the workers who may support them have {} free slot{} in all ({}); withdraw an offer or add support capacity",
+            some_of(&who),
+            who.len(),
+            slots,
+            if slots == 1 { "" } else { "s" },
+            kinds.join(", ")
+        ),
+    ))
+}
+
+/// The first ten names and how many more, so that a message never floods.
+fn some_of(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    if names.len() <= SHOWN {
+        names.join(", ")
+    } else {
+        format!(
+            "{} and {} more",
+            names[..SHOWN].join(", "),
+            names.len() - SHOWN
+        )
+    }
+}
+
 /// Whether a shared-living unit must not mix under-18s with adults or women with men.
 pub fn separation_applies(unit: &Unit, policy: &Policy) -> (bool, bool) {
     let shared = unit.kind == UnitKind::SharedLiving && unit.places > 1;
@@ -282,14 +401,21 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
         }
         by_unit.entry(ui).or_default().push(p);
     }
+    let all_pinned: Vec<&Person> = by_unit.values().flatten().copied().collect();
+    problems.extend(support_shortfall(
+        &all_pinned,
+        &classes,
+        policy,
+        people_file,
+    ));
     for (ui, pinned) in by_unit {
         let unit = &round.units[ui];
         let who = || {
-            pinned
+            let names: Vec<String> = pinned
                 .iter()
                 .map(|p| format!("{} ({}:{})", p.id, people_file, p.line))
-                .collect::<Vec<_>>()
-                .join(", ")
+                .collect();
+            some_of(&names)
         };
         if pinned.len() > unit.places as usize {
             problems.push(Problem::line(

@@ -60,18 +60,38 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        // Names and messages can carry text from the input (a path, a
+        // header, a value quoted in a message): never raw on a terminal.
+        write!(f, "{}", escaped(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         write!(f, ":")?;
         if let Some(col) = &self.column {
-            write!(f, " column \"{col}\":")?;
+            write!(f, " column \"{}\":", escaped(col))?;
         }
         if let Some(value) = &self.value {
             write!(f, " \"{}\"", printable(value))?;
         }
-        write!(f, " {}", self.message)
+        write!(f, " {}", escaped(&self.message))
+    }
+}
+
+/// Control characters escaped (`\u{1b}`, `\t`), the rest as it is.
+pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
+                if c.is_control() {
+                    Box::new(c.escape_default())
+                } else {
+                    Box::new(std::iter::once(c))
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
     }
 }
 
@@ -123,7 +143,7 @@ pub enum Error {
     #[error("the round has no allocation that keeps every hard rule:\n{0}")]
     Infeasible(Problems),
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}{}", escaped(&path.display().to_string()), io_hint(source))]
     Io {
         /// The file concerned.
         path: PathBuf,
@@ -140,12 +160,48 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the error is the input's fault (exit code 2) rather than an internal one (1).
+    /// Whether the error is the input's fault (exit code 2: bad input, a
+    /// path that is missing, not allowed or not what it should be) rather
+    /// than the machine's or an internal one (1: a full disk, a failing
+    /// device, a solver fault).
     pub fn is_input(&self) -> bool {
-        matches!(
-            self,
-            Error::Input(_) | Error::Infeasible(_) | Error::Refused(_)
-        ) || matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+        match self {
+            Error::Input(_) | Error::Infeasible(_) | Error::Refused(_) => true,
+            Error::Io { source, .. } => is_path_problem(source),
+            Error::Solver(_) => false,
+        }
+    }
+}
+
+/// OS errors about the path given rather than the machine.
+fn is_path_problem(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        e.kind(),
+        K::NotFound
+            | K::PermissionDenied
+            | K::AlreadyExists
+            | K::NotADirectory
+            | K::IsADirectory
+            | K::InvalidFilename
+            | K::InvalidInput
+            | K::ReadOnlyFilesystem
+    ) || e.raw_os_error() == Some(40) // ELOOP: a loop of symbolic links
+}
+
+/// What to do about an OS error, in a few words.
+fn io_hint(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => " (check the path)",
+        K::PermissionDenied => " (check that you may read or write there)",
+        K::NotADirectory => " (a file stands where a folder should be)",
+        K::IsADirectory => " (a folder stands where a file should be)",
+        K::InvalidFilename => " (the name is too long or not allowed; choose a shorter one)",
+        K::ReadOnlyFilesystem => " (choose a folder you may write to)",
+        K::StorageFull => " (free some space and run again; nothing was changed)",
+        _ if e.raw_os_error() == Some(40) => " (a loop of symbolic links; fix the link)",
+        _ => "",
     }
 }
 

@@ -12,13 +12,22 @@ mod cli;
 fn main() {
     let code = match cli::run() {
         Ok(()) => 0,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            match e.downcast_ref::<boligmatch::Error>() {
-                Some(b) if b.is_input() => 2,
-                _ => 1,
+        Err(e) => match e.downcast_ref::<boligmatch::Error>() {
+            // The library's errors say everything once (an OS error names its
+            // path and cause); other errors show their whole chain.
+            Some(b) => {
+                eprintln!("error: {b}");
+                if b.is_input() {
+                    2
+                } else {
+                    1
+                }
             }
-        }
+            None => {
+                eprintln!("error: {e:#}");
+                1
+            }
+        },
     };
     std::process::exit(code);
 }

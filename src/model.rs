@@ -470,6 +470,22 @@ impl SupportPolicy {
     }
 }
 
+/// The range of every priority weight. With at most
+/// [`crate::input::MAX_ROWS`] people, a person's priority is at most
+/// 4 × 10,000 + 10,000 × 520 (weeks) ≈ 5.3 million and a round's total about
+/// 1.1 × 10^12: exact in an `i64` and in the `f64` the MILP uses (< 2^53).
+pub const PRIORITY_WEIGHT: std::ops::RangeInclusive<i64> = 0..=10_000;
+/// The range of `max_weeks` (ten years).
+pub const MAX_WEEKS: std::ops::RangeInclusive<i64> = 0..=520;
+/// The range of `shelter_cost_per_night_dkk`.
+pub const SHELTER_COST: std::ops::RangeInclusive<i64> = 0..=100_000;
+/// The largest `max_area_distance`.
+pub const MAX_AREA_DISTANCE: u32 = 50;
+/// The most areas `[area_neighbours]` may list.
+pub const MAX_AREAS: usize = 10_000;
+/// The most neighbours `[area_neighbours]` may list in all.
+pub const MAX_NEIGHBOUR_LINKS: usize = 100_000;
+
 /// The round's policy (policy.toml); every key is optional.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Policy {
@@ -583,9 +599,64 @@ impl Policy {
                 format!("{s} must be above 0 and at most 1"),
             ));
         }
-        let w = self.priority.max_weeks;
-        if w < 0 {
-            out.push(("max_weeks", format!("{w} must be 0 or more")));
+        let pr = &self.priority;
+        let st = &pr.stay;
+        let weights: [(&'static str, i64); 13] = [
+            ("base", pr.base),
+            ("under_18", pr.under_18),
+            ("age_18_24", pr.age_18_24),
+            ("age_25_29", pr.age_25_29),
+            ("age_30_plus", pr.age_30_plus),
+            ("woman", pr.woman),
+            ("per_week_waiting", pr.per_week_waiting),
+            ("street", st.street),
+            ("night_shelter", st.night_shelter),
+            ("shelter", st.shelter),
+            ("hospital", st.hospital),
+            ("transitional", st.transitional),
+            ("family_friends", st.family_friends),
+        ];
+        let weights = weights.into_iter().chain([("other", st.other)]);
+        for (key, w) in weights {
+            if !PRIORITY_WEIGHT.contains(&w) {
+                out.push((
+                    key,
+                    format!(
+                        "{w} is outside {}..={} (priority points; the bound keeps every sum the solvers form exact, see docs/formats.md)",
+                        PRIORITY_WEIGHT.start(),
+                        PRIORITY_WEIGHT.end()
+                    ),
+                ));
+            }
+        }
+        let w = pr.max_weeks;
+        if !MAX_WEEKS.contains(&w) {
+            out.push((
+                "max_weeks",
+                format!(
+                    "{w} is outside {}..={} (weeks)",
+                    MAX_WEEKS.start(),
+                    MAX_WEEKS.end()
+                ),
+            ));
+        }
+        if let Some(d) = self.max_area_distance {
+            if d > MAX_AREA_DISTANCE {
+                out.push((
+                    "max_area_distance",
+                    format!("{d} is above {MAX_AREA_DISTANCE} (neighbour steps)"),
+                ));
+            }
+        }
+        let listed: usize = self.area_neighbours.values().map(Vec::len).sum();
+        if self.area_neighbours.len() > MAX_AREAS || listed > MAX_NEIGHBOUR_LINKS {
+            out.push((
+                "area_neighbours",
+                format!(
+                    "lists {} areas and {listed} neighbours; at most {MAX_AREAS} areas and {MAX_NEIGHBOUR_LINKS} neighbours in all",
+                    self.area_neighbours.len()
+                ),
+            ));
         }
         for (name, list) in [
             ("complex", &self.support.complex),
@@ -600,10 +671,14 @@ impl Policy {
             }
         }
         let c = self.shelter_cost_per_night_dkk;
-        if c < 0 {
+        if !SHELTER_COST.contains(&c) {
             out.push((
                 "shelter_cost_per_night_dkk",
-                format!("{c} must be 0 or more"),
+                format!(
+                    "{c} is outside {}..={} (kr per night)",
+                    SHELTER_COST.start(),
+                    SHELTER_COST.end()
+                ),
             ));
         }
         out

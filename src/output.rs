@@ -8,22 +8,142 @@ use std::path::{Path, PathBuf};
 
 /// Writes `files` (name, bytes) into `dir`, all or nothing.
 ///
-/// Refuses when a target is one of `inputs`, or is a folder.
+/// Refuses, before writing anything, a target that is one of `inputs` (after
+/// resolving symbolic links and `..`), or that exists and is not a regular
+/// file (a folder, device or pipe).
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], inputs: &[&Path]) -> Result<()> {
+    let targets: Vec<PathBuf> = files.iter().map(|(n, _)| dir.join(n)).collect();
+    check_targets(&targets, inputs)?;
     write_all_failing_at(dir, files, inputs, None)
+}
+
+/// Output files by name, with their bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Everything one run writes: the files of `--out` and the report.
+#[derive(Debug, Default)]
+pub struct Run<'a> {
+    /// The output folder and its files (name, bytes).
+    pub out: Option<(&'a Path, Files)>,
+    /// The report file and its bytes.
+    pub report: Option<(&'a Path, Vec<u8>)>,
+}
+
+impl Run<'_> {
+    /// Checks every target against every input and against each other, then
+    /// commits the output folder first and the report last (they may be on
+    /// different file systems), so that a report never describes outputs that
+    /// are not there. Nothing is written when a check fails.
+    pub fn commit(self, inputs: &[&Path]) -> Result<()> {
+        let mut targets: Vec<PathBuf> = Vec::new();
+        if let Some((dir, files)) = &self.out {
+            if dir.exists() && !dir.is_dir() {
+                return Err(Error::Refused(format!(
+                    "--out {}: is a file, not a folder; choose a folder",
+                    dir.display()
+                )));
+            }
+            targets.extend(files.iter().map(|(n, _)| dir.join(n)));
+        }
+        if let Some((path, _)) = &self.report {
+            if path.file_name().is_none() {
+                return Err(Error::Refused(format!(
+                    "--report {}: not a file name",
+                    path.display()
+                )));
+            }
+            let report = resolve(path);
+            if let Some(t) = targets.iter().find(|t| resolve(t) == report) {
+                return Err(Error::Refused(format!(
+                    "--report {} is one of the --out files ({}); choose another report file",
+                    path.display(),
+                    t.display()
+                )));
+            }
+            targets.push(path.to_path_buf());
+        }
+        check_targets(&targets, inputs)?;
+        if let Some((dir, files)) = &self.out {
+            write_all_failing_at(dir, files, inputs, None)?;
+        }
+        if let Some((path, bytes)) = self.report {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            write_all_failing_at(dir, &[(name, bytes)], inputs, None)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where `path` really leads: absolute, symbolic links and `..` resolved,
+/// also for a file that does not exist yet (through its nearest existing
+/// ancestor).
+pub fn resolve(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    if let Ok(p) = absolute.canonicalize() {
+        return p;
+    }
+    // The nearest ancestor that exists, resolved; the rest appended as written.
+    let mut rest = Vec::new();
+    let mut base = absolute.as_path();
+    while let Some(parent) = base.parent() {
+        rest.push(base.file_name().map(|n| n.to_os_string()));
+        base = parent;
+        if let Ok(real) = base.canonicalize() {
+            let mut out = real;
+            for part in rest.into_iter().rev() {
+                match part {
+                    Some(name) => out.push(name),
+                    None => {
+                        out.pop();
+                    }
+                }
+            }
+            return out;
+        }
+    }
+    absolute
+}
+
+/// Refuses a target that is an input (resolved), or that exists and is not a
+/// regular file.
+fn check_targets(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
+    let inputs: Vec<(PathBuf, &Path)> = inputs.iter().map(|i| (resolve(i), *i)).collect();
+    for t in targets {
+        let real = resolve(t);
+        if let Some((_, input)) = inputs.iter().find(|(r, _)| *r == real) {
+            return Err(Error::Refused(format!(
+                "{} would overwrite the input {}; choose another output path",
+                t.display(),
+                input.display()
+            )));
+        }
+        if let Ok(meta) = std::fs::metadata(t) {
+            if !meta.is_file() {
+                return Err(Error::Refused(format!(
+                    "{} exists and is not a regular file (a folder, device or pipe); choose another output path",
+                    t.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
     }
 }
 
@@ -50,20 +170,7 @@ fn stage_and_commit(
     fail_at: Option<usize>,
 ) -> Result<()> {
     let targets: Vec<PathBuf> = files.iter().map(|(n, _)| dir.join(n)).collect();
-    for t in &targets {
-        if inputs.iter().any(|i| same_file(i, t)) {
-            return Err(Error::Refused(format!(
-                "{} is an input file; choose another --out folder",
-                t.display()
-            )));
-        }
-        if t.is_dir() {
-            return Err(Error::Refused(format!(
-                "{} is a folder; it would be overwritten by an output file",
-                t.display()
-            )));
-        }
-    }
+    check_targets(&targets, inputs)?;
     // Stage every file first: a full disk or a permission problem stops here.
     let mut staged = Vec::new();
     for ((_, bytes), target) in files.iter().zip(&targets) {

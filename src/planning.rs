@@ -10,7 +10,9 @@ use crate::allocation::{self, Goals, Options, Outcome};
 use crate::error::{Error, Result};
 use crate::formulation::formulate;
 use crate::input::spec::fresh_ids;
-pub use crate::input::templates::{load_templates, StaffTemplate, Templates, UnitTemplate};
+pub use crate::input::templates::{
+    load_templates, StaffTemplate, Templates, UnitTemplate, MAX_COUNT,
+};
 use crate::instance::{Instance, Restrictions, Target};
 use crate::model::{Gender, GoalKind};
 use crate::round::Round;
@@ -186,17 +188,23 @@ fn bounds(base: &Round, t: &Templates) -> (Vec<u32>, Vec<u32>) {
     let units = t
         .unit
         .iter()
-        .map(|u| u.max_count.unwrap_or(n.div_ceil(u.unit.places.max(1))))
+        .map(|u| {
+            u.max_count
+                .unwrap_or(n.div_ceil(u.unit.places.max(1)))
+                .min(MAX_COUNT)
+        })
         .collect();
     let staff = t
         .staff
         .iter()
         .map(|s| {
-            s.max_count.unwrap_or(if s.staff.capacity == 0 {
-                0
-            } else {
-                n.div_ceil(s.staff.capacity)
-            })
+            s.max_count
+                .unwrap_or(if s.staff.capacity == 0 {
+                    0
+                } else {
+                    n.div_ceil(s.staff.capacity)
+                })
+                .min(MAX_COUNT)
         })
         .collect();
     (units, staff)

@@ -4,7 +4,7 @@
 use crate::allocation::{self, Goals, Options};
 use crate::error::{Error, Problem, Problems, Result};
 pub use crate::input::scenario::{load, load_dir, AddStaff, AddUnits, RemoveUnits, Scenario};
-use crate::input::spec::{fresh_ids, StaffSpec, UnitSpec};
+use crate::input::spec::{fresh_ids, StaffSpec, UnitSpec, MAX_COPIES};
 use crate::input::{self, policy as policy_input};
 use crate::model::{Gender, Method, Policy, Stay, Unit, UnitGender, UnitKind};
 use crate::round::Round;
@@ -123,6 +123,14 @@ fn add_units(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
         for p in add.unit.problems() {
             problems.push(at(s, &key, format!("add_units #{}: {p}", i + 1)));
         }
+        if add.count > MAX_COPIES {
+            problems.push(at(
+                s,
+                &key,
+                format!("add_units #{}: count must be at most {MAX_COPIES}", i + 1),
+            ));
+            continue;
+        }
         let prefix = add
             .id_prefix
             .clone()
@@ -144,7 +152,17 @@ fn change_staff(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
         }
     }
     r.staff.retain(|st| !s.remove_staff.contains(&st.id));
-    for add in &s.add_staff {
+    for (i, add) in s.add_staff.iter().enumerate() {
+        let bad: Vec<String> = add.staff.problems();
+        if !bad.is_empty() || add.count > MAX_COPIES {
+            let why = bad.into_iter().chain(
+                (add.count > MAX_COPIES).then(|| format!("count must be at most {MAX_COPIES}")),
+            );
+            for p in why {
+                problems.push(at(s, "add_staff", format!("add_staff #{}: {p}", i + 1)));
+            }
+            continue;
+        }
         let prefix = add
             .id_prefix
             .clone()

@@ -61,7 +61,7 @@ pub fn run(args: &Args) -> Result<()> {
         read_seconds,
     };
     let summary = files::summary_json(&outcome, &audit, !args.no_timings);
-    if settings.out.is_some() {
+    let files = || {
         let mut out = vec![
             (
                 "proposals.csv".to_string(),
@@ -79,18 +79,16 @@ pub fn run(args: &Args) -> Result<()> {
                 files::alternatives_csv(&outcome, style),
             ));
         }
-        settings.write_out(&out, &paths.all())?;
-    }
-    settings.write_report(
-        |report| {
-            let meta = boligmatch::report::html::Meta {
-                round_date: loaded.round.policy().round_date.to_string(),
-                inputs: loaded.sources.iter().map(|s| s.path.clone()).collect(),
-            };
-            boligmatch::report::html::allocate(&outcome, &meta, report.lang, report.redact)
-        },
-        &paths.all(),
-    )?;
+        out
+    };
+    let html = |report: &super::Report| {
+        let meta = boligmatch::report::html::Meta {
+            round_date: loaded.round.policy().round_date.to_string(),
+            inputs: loaded.sources.iter().map(|s| s.path.clone()).collect(),
+        };
+        boligmatch::report::html::allocate(&outcome, &meta, report.lang, report.redact)
+    };
+    settings.commit(files, html, &paths.all())?;
     match settings.format {
         Format::Table => print(&table::render(
             &outcome,

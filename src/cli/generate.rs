@@ -19,7 +19,7 @@ pub enum TierArg {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Size of the round.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     tier: TierArg,
     /// Random seed, from 0 to 18446744073709551615; the same tier and seed
     /// give the same files.
@@ -35,6 +35,9 @@ pub struct Args {
     /// Write the Danish Excel dialect (`;`, Windows-1252, Danish headers, dd-mm-yyyy).
     #[arg(long)]
     excel: bool,
+    /// Replace a round that is already in the folder (refused without it).
+    #[arg(long)]
+    force: bool,
 }
 
 /// The most people `--people` may ask for: five times tier L.
@@ -47,6 +50,17 @@ pub fn run(args: &Args) -> Result<()> {
         TierArg::M => Tier::M,
         TierArg::L => Tier::L,
     };
+    let existing: Vec<&str> = ["units.csv", "people.csv", "staff.csv", "policy.toml"]
+        .into_iter()
+        .filter(|f| args.out.join(f).exists())
+        .collect();
+    if !existing.is_empty() && !args.force {
+        anyhow::bail!(boligmatch::Error::Refused(format!(
+            "{} already holds a round ({}); choose an empty folder or add --force to replace it",
+            args.out.display(),
+            existing.join(", ")
+        )));
+    }
     let files =
         generate::generate_sized(tier, args.seed, args.excel, args.people.map(|n| n as usize));
     generate::write(&args.out, &files)?;

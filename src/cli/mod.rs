@@ -258,35 +258,24 @@ impl RunArgs {
 }
 
 impl Settings {
-    /// Writes the files of a run atomically into `--out`, if given.
-    pub fn write_out(&self, files: &[(String, Vec<u8>)], inputs: &[&Path]) -> Result<()> {
-        if let Some(dir) = &self.out {
-            boligmatch::output::write_all(dir, files, inputs)?;
-        }
-        Ok(())
-    }
-
-    /// Writes `html` atomically to `--report`, if given.
-    pub fn write_report(
+    /// Writes the run's files: the `--out` folder first (when given), the
+    /// report last (when asked for), after checking every target against
+    /// every input and each other; nothing is written when a check fails.
+    /// `files` and `html` are made only when they will be written.
+    pub fn commit(
         &self,
+        files: impl FnOnce() -> Vec<(String, Vec<u8>)>,
         html: impl FnOnce(&Report) -> String,
         inputs: &[&Path],
     ) -> Result<()> {
-        let Some(report) = &self.report else {
-            return Ok(());
+        let run = boligmatch::output::Run {
+            out: self.out.as_deref().map(|dir| (dir, files())),
+            report: self
+                .report
+                .as_ref()
+                .map(|r| (r.path.as_path(), html(r).into_bytes())),
         };
-        let path = &report.path;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                boligmatch::Error::Refused(format!("--report {}: not a file name", path.display()))
-            })?;
-        boligmatch::output::write_all(&dir, &[(name, html(report).into_bytes())], inputs)?;
+        run.commit(inputs)?;
         Ok(())
     }
 }

@@ -38,20 +38,20 @@ pub fn run(args: &Args) -> Result<()> {
     let style = settings.style;
     let mut inputs = paths.all();
     inputs.push(&args.templates);
-    if settings.out.is_some() {
-        let mut out = vec![
-            ("plan.csv".to_string(), plan_report::mix_csv(&plan, style)),
-            ("plan.json".to_string(), plan_report::json(&plan)),
-        ];
-        if let PlanResult::Reached { outcome, .. } = &plan.result {
-            out.push((
-                "proposals.csv".to_string(),
-                files::proposals_csv(outcome, style),
-            ));
-        }
-        settings.write_out(&out, &inputs)?;
-    }
-    settings.write_report(
+    settings.commit(
+        || {
+            let mut out = vec![
+                ("plan.csv".to_string(), plan_report::mix_csv(&plan, style)),
+                ("plan.json".to_string(), plan_report::json(&plan)),
+            ];
+            if let PlanResult::Reached { outcome, .. } = &plan.result {
+                out.push((
+                    "proposals.csv".to_string(),
+                    files::proposals_csv(outcome, style),
+                ));
+            }
+            out
+        },
         |report| boligmatch::report::html::plan(&plan, report.lang, report.redact),
         &inputs,
     )?;

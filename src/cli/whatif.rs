@@ -27,12 +27,21 @@ pub struct Args {
     run: RunArgs,
 }
 
+/// The most scenarios one sweep runs (each is a whole round).
+const MAX_SWEEP_STEPS: usize = 10_000;
+
 /// Runs `whatif`.
 pub fn run(args: &Args) -> Result<()> {
     if args.sweeps.len() > 2 {
         bail!(boligmatch::Error::Refused(
             "--sweep: at most two dimensions".into()
         ));
+    }
+    let grid: usize = args.sweeps.iter().map(|s| s.steps().len()).product();
+    if !args.sweeps.is_empty() && grid > MAX_SWEEP_STEPS {
+        bail!(boligmatch::Error::Refused(format!(
+            "--sweep: {grid} steps in all; at most {MAX_SWEEP_STEPS} (narrow a range)"
+        )));
     }
     let settings = args.run.settings();
     let (paths, loaded) = args.input.load()?;
@@ -62,16 +71,25 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let rows = scenario::run_all(base, &scenarios, &options)?;
     let style = settings.style;
-    if settings.out.is_some() {
-        let files = vec![
-            ("comparison.csv".to_string(), compare::csv(&rows, style)),
-            ("comparison.json".to_string(), compare::json(&rows)),
-        ];
-        settings.write_out(&files, &paths.all())?;
+    // Every file the run read: the round's, the scenarios and the people
+    // files they add.
+    let mut inputs: Vec<&std::path::Path> = paths.all();
+    for s in &scenarios {
+        let source = std::path::Path::new(&s.source);
+        if source.is_file() {
+            inputs.push(source);
+        }
+        inputs.extend(s.add_people.iter().map(PathBuf::as_path));
     }
-    settings.write_report(
+    settings.commit(
+        || {
+            vec![
+                ("comparison.csv".to_string(), compare::csv(&rows, style)),
+                ("comparison.json".to_string(), compare::json(&rows)),
+            ]
+        },
         |report| boligmatch::report::html::whatif(&rows, report.lang, sweep),
-        &paths.all(),
+        &inputs,
     )?;
     match settings.format {
         Format::Table => print(&compare::table(&rows, sweep)),

@@ -2,6 +2,7 @@
 //! `staff.csv` and an optional `policy.toml`, with every problem collected.
 
 pub(crate) mod policy;
+mod privacy;
 pub mod scenario;
 pub mod spec;
 pub(crate) mod table;
@@ -85,14 +86,49 @@ fn file_name(path: &Path) -> String {
     )
 }
 
+/// The most data rows an export may have (the country has about 10,000
+/// young people waiting; twenty times that leaves room and keeps every sum
+/// exact, see [`crate::model::PRIORITY_WEIGHT`]).
+pub const MAX_ROWS: usize = 200_000;
+
+/// The largest input file read, in bytes (an export of [`MAX_ROWS`] rows is
+/// well under it).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The bytes of an input file, refusing one larger than [`MAX_FILE_BYTES`]
+/// before reading it (and a file that grows while it is read).
+fn read_capped(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_FILE_BYTES {
+        return Ok(Err(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}
+
 /// Reads and validates a round from its files. All problems in all files are
 /// reported together; `today` is the round date when the policy gives none.
 pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for path in paths.all() {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => Some(bytes),
+        let bytes = match read_capped(path) {
+            Ok(Ok(bytes)) => Some(bytes),
+            Ok(Err(len)) => {
+                problems.push(Problem::file(
+                    &file_name(path),
+                    format!(
+                        "the file has {len} bytes; boligmatch reads input files of at most {MAX_FILE_BYTES} bytes"
+                    ),
+                ));
+                None
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 problems.push(Problem::file(
                     &file_name(path),
@@ -150,30 +186,38 @@ pub fn read(
     policy: Option<&mut dyn Read>,
     today: chrono::NaiveDate,
 ) -> Result<Loaded> {
-    let named = |name: &str, r: &mut dyn Read| -> Result<Named> {
+    let mut too_large = Vec::new();
+    let mut named = |name: &str, r: &mut dyn Read| -> Result<Named> {
         let mut bytes = Vec::new();
-        r.read_to_end(&mut bytes).map_err(|source| Error::Io {
-            path: PathBuf::from(name),
-            source,
-        })?;
+        r.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| Error::Io {
+                path: PathBuf::from(name),
+                source,
+            })?;
+        let fits = bytes.len() as u64 <= MAX_FILE_BYTES;
+        if !fits {
+            too_large.push(Problem::file(
+                name,
+                format!("is larger than {MAX_FILE_BYTES} bytes, the most boligmatch reads"),
+            ));
+        }
         Ok(Named {
             name: name.into(),
             path: name.into(),
-            bytes: Some(bytes),
+            bytes: fits.then_some(bytes),
         })
     };
     let policy = match policy {
         Some(r) => Some(named("policy.toml", r)?),
         None => None,
     };
-    read_named(
+    let (units, people, staff) = (
         named("units.csv", units)?,
         named("people.csv", people)?,
         named("staff.csv", staff)?,
-        policy,
-        today,
-        Vec::new(),
-    )
+    );
+    read_named(units, people, staff, policy, today, too_large)
 }
 
 /// One input: the name problems are reported under, the path for the audit,
@@ -486,15 +530,6 @@ pub(crate) fn read_people(
 ) -> Vec<Person> {
     table::rows(file, bytes, PEOPLE_COLUMNS, problems, warnings, |c| {
         let id = c.text("person_id");
-        if let Some(pid) = &id {
-            if looks_like_cpr(pid) {
-                c.fail(
-                    "person_id",
-                    None,
-                    "looks like a Danish CPR number (value not shown); replace it with a pseudonymous id such as P01 before export",
-                );
-            }
-        }
         let gender = c.word("gender", true, Gender::parse, Gender::expected());
         let age = c.int("age", true, 0, 150).map(|a| a as u32);
         let substance_use = c
@@ -583,30 +618,4 @@ pub(crate) fn read_staff(
             line: c.line(),
         })
     })
-}
-
-/// A Danish CPR number: `ddmmyy-xxxx` or ten digits with a plausible date.
-pub(crate) fn looks_like_cpr(id: &str) -> bool {
-    let digits: String = id.chars().filter(|c| *c != '-' && *c != ' ').collect();
-    let shape = id.len() == 10 || (id.len() == 11 && id.as_bytes()[6] == b'-');
-    if !shape || digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let day: u32 = digits[0..2].parse().unwrap_or(0);
-    let month: u32 = digits[2..4].parse().unwrap_or(0);
-    (1..=31).contains(&day) && (1..=12).contains(&month)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cpr_numbers_are_recognised() {
-        assert!(looks_like_cpr("010203-1234"));
-        assert!(looks_like_cpr("0102031234"));
-        assert!(!looks_like_cpr("P01"));
-        assert!(!looks_like_cpr("9999999999"));
-        assert!(!looks_like_cpr("01020312345"));
-    }
 }

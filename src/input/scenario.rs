@@ -160,6 +160,20 @@ pub fn load(path: &Path) -> Result<Scenario> {
             lines.insert(key.to_string(), line(v.span()));
         }
     }
+    // Names and id prefixes reach tables, reports and ids: no control
+    // characters (escape sequences) in them.
+    let prefixes = raw
+        .add_units
+        .iter()
+        .map(|a| a.get_ref().id_prefix.as_deref());
+    let prefixes = prefixes.chain(raw.add_staff.iter().map(|a| a.id_prefix.as_deref()));
+    let texts = std::iter::once(Some(raw.name.as_str())).chain(prefixes);
+    if texts.flatten().any(super::privacy::has_control) {
+        return Err(Error::Input(Problems(vec![crate::error::Problem::file(
+            &file,
+            "a name or id_prefix contains a control character (an escape sequence?); remove it",
+        )])));
+    }
     Ok(Scenario {
         name: raw.name,
         add_units: raw.add_units.into_iter().map(|a| a.into_inner()).collect(),

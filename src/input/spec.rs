@@ -35,6 +35,15 @@ pub struct UnitSpec {
     pub available_from: Option<String>,
 }
 
+/// The most places of one unit and the most free slots of one worker (as in
+/// the CSV files).
+pub const MAX_PLACES: u32 = 10_000;
+/// The oldest age a unit may name.
+pub const MAX_AGE: u32 = 150;
+/// The most copies one scenario change adds (`count`).
+pub const MAX_COPIES: u32 = 10_000;
+use super::table::MAX_KR;
+
 fn one() -> u32 {
     1
 }
@@ -58,8 +67,17 @@ impl UnitSpec {
         if self.places == 0 {
             out.push("places must be at least 1".into());
         }
-        if !(self.rent_dkk >= 0.0 && self.rent_dkk.is_finite()) {
-            out.push("rent_dkk must be 0 or more".into());
+        if !(0.0..=MAX_KR as f64).contains(&self.rent_dkk) {
+            out.push(format!("rent_dkk must be from 0 to {MAX_KR} kr"));
+        }
+        if self.places > MAX_PLACES {
+            out.push(format!("places must be at most {MAX_PLACES}"));
+        }
+        if self.min_age > MAX_AGE || self.max_age.is_some_and(|a| a > MAX_AGE) {
+            out.push(format!("ages must be at most {MAX_AGE}"));
+        }
+        if self.max_age.is_some_and(|a| a < self.min_age) {
+            out.push("min_age is above max_age; the unit would admit nobody".into());
         }
         if let Some(Err(m)) = self.available_from() {
             out.push(format!("available_from {m}"));
@@ -105,6 +123,15 @@ pub struct StaffSpec {
 }
 
 impl StaffSpec {
+    /// What is wrong with the description, in words (empty when nothing).
+    pub fn problems(&self) -> Vec<String> {
+        if self.capacity > MAX_PLACES {
+            vec![format!("capacity must be at most {MAX_PLACES}")]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// The worker with id `id`.
     pub fn staff(&self, id: String) -> Staff {
         Staff {

@@ -1,6 +1,7 @@
 //! A CSV export read into rows that remember their line, with columns found by
 //! name (case-insensitive, Danish aliases) and every cell problem collected.
 
+use super::privacy;
 use super::text;
 use crate::error::Problem;
 use crate::model::fold;
@@ -34,6 +35,10 @@ pub struct Table {
     /// Data rows, in file order.
     pub rows: Vec<Row>,
 }
+
+/// The largest monthly amount (rent, income) a cell may give, in kroner: a
+/// round's sums of rent stay far inside an `i64` of øre.
+pub(crate) const MAX_KR: i64 = 1_000_000;
 
 /// Reads an export. Problems (empty file, missing required columns) go to
 /// `problems`; unknown columns give one warning. Returns `None` when the file
@@ -159,6 +164,17 @@ pub fn read(
             ));
             continue;
         }
+        if rows.len() == super::MAX_ROWS {
+            problems.push(Problem::line(
+                file,
+                line,
+                format!(
+                    "the file has more than {} data rows; boligmatch reads at most that many (split the round)",
+                    super::MAX_ROWS
+                ),
+            ));
+            return None;
+        }
         rows.push(Row { line, cells });
     }
     Some(Table {
@@ -186,12 +202,40 @@ pub fn rows<T>(
     let mut out = Vec::new();
     for row in &t.rows {
         let before = problems.len();
+        screen(&t, row, problems);
         let item = parse(&mut Cells::new(&t, row, problems));
         if problems.len() == before {
             out.extend(item);
         }
     }
     out
+}
+
+/// Refuses, in every cell of a row (read or ignored), a CPR number (its
+/// value never shown) and control characters (shown escaped, and not at all
+/// in health columns).
+fn screen(t: &Table, row: &Row, problems: &mut Vec<Problem>) {
+    for (i, cell) in row.cells.iter().enumerate() {
+        let header = t.headers.get(i).map_or("", String::as_str);
+        let health = t.index.iter().any(|(name, at)| *at == i && is_health(name));
+        if privacy::looks_like_cpr(cell) {
+            problems.push(Problem::cell(
+                &t.file,
+                row.line,
+                header,
+                None,
+                "looks like a Danish CPR number (value not shown); replace it with a pseudonymous id such as P01 before export",
+            ));
+        } else if privacy::has_control(cell) {
+            problems.push(Problem::cell(
+                &t.file,
+                row.line,
+                header,
+                (!health).then_some(cell.as_str()),
+                "contains a control character (shown escaped); remove it from the export",
+            ));
+        }
+    }
 }
 
 /// Reads typed cells of one row, collecting problems.
@@ -231,14 +275,16 @@ impl<'a> Cells<'a> {
     /// reader, never a silent `None`: it is reported as a problem, so that
     /// every test that reads a file fails on it.
     pub fn get(&mut self, name: &str) -> Option<&'a str> {
-        if !self.table.declared.contains(&name) {
-            self.problems.push(Problem::file(
-                &self.table.file,
-                format!("internal error: the reader asks for column \"{name}\", which its column table does not declare"),
-            ));
+        let Some((_, i)) = self.table.index.iter().find(|(n, _)| *n == name) else {
+            // Only a column the file lacks costs this look-up.
+            if !self.table.declared.contains(&name) {
+                self.problems.push(Problem::file(
+                    &self.table.file,
+                    format!("internal error: the reader asks for column \"{name}\", which its column table does not declare"),
+                ));
+            }
             return None;
-        }
-        let (_, i) = self.table.index.iter().find(|(n, _)| *n == name)?;
+        };
         let cell = self.row.cells.get(*i)?;
         if cell.is_empty() {
             None
@@ -313,12 +359,16 @@ impl<'a> Cells<'a> {
         })
     }
 
-    /// An amount in kroner, at least 0.
+    /// An amount in kroner per month, from 0 to [`MAX_KR`].
     pub fn money(&mut self, name: &str, required: bool) -> Option<i64> {
         self.parsed(name, required, |v| {
             let n = text::parse_money(v)?;
             if n < 0 {
                 Err("is negative; an amount must be 0 or more".into())
+            } else if n > MAX_KR * 100 {
+                Err(format!(
+                    "is above {MAX_KR} kr; a monthly amount must be at most that"
+                ))
             } else {
                 Ok(n)
             }

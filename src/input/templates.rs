@@ -128,6 +128,15 @@ impl StaffTemplate {
     }
 }
 
+/// The most copies of one template a plan considers (`max_count`, and the
+/// bound when it is not given): each copy is a 0/1 variable of the planning
+/// model.
+pub const MAX_COUNT: u32 = 1_000;
+/// The longest planning period, in months.
+pub const MAX_MONTHS: u32 = 120;
+/// The largest cost of one copy, in kroner (monthly or one-off).
+pub const MAX_COST_KR: f64 = 1e9;
+
 /// Reads templates.toml: every problem at once.
 pub fn load_templates(path: &Path) -> Result<Templates> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
@@ -142,7 +151,23 @@ pub fn load_templates(path: &Path) -> Result<Templates> {
         )]))
     })?;
     let mut problems = Vec::new();
-    let costs_ok = |m: f64, o: f64| m >= 0.0 && o >= 0.0 && m.is_finite() && o.is_finite();
+    let costs_ok =
+        |m: f64, o: f64| (0.0..=MAX_COST_KR).contains(&m) && (0.0..=MAX_COST_KR).contains(&o);
+    if !(1..=MAX_MONTHS).contains(&t.months) {
+        problems.push(Problem::file(
+            &file,
+            format!("months = {}: must be from 1 to {MAX_MONTHS}", t.months),
+        ));
+    }
+    let names = t.unit.iter().map(|u| (&u.name, u.max_count));
+    for (name, max) in names.chain(t.staff.iter().map(|s| (&s.name, s.max_count))) {
+        if max.is_some_and(|m| m > MAX_COUNT) {
+            problems.push(Problem::file(
+                &file,
+                format!("\"{name}\": max_count must be at most {MAX_COUNT}"),
+            ));
+        }
+    }
     for u in &t.unit {
         for p in u.unit.problems() {
             problems.push(Problem::file(&file, format!("unit \"{}\": {p}", u.name)));
@@ -150,15 +175,24 @@ pub fn load_templates(path: &Path) -> Result<Templates> {
         if !costs_ok(u.monthly_cost_dkk, u.one_off_cost_dkk) {
             problems.push(Problem::file(
                 &file,
-                format!("unit \"{}\": costs must be 0 or more", u.name),
+                format!(
+                    "unit \"{}\": costs must be from 0 to {MAX_COST_KR} kr",
+                    u.name
+                ),
             ));
         }
     }
     for s in &t.staff {
+        for p in s.staff.problems() {
+            problems.push(Problem::file(&file, format!("staff \"{}\": {p}", s.name)));
+        }
         if !costs_ok(s.monthly_cost_dkk, s.one_off_cost_dkk) {
             problems.push(Problem::file(
                 &file,
-                format!("staff \"{}\": costs must be 0 or more", s.name),
+                format!(
+                    "staff \"{}\": costs must be from 0 to {MAX_COST_KR} kr",
+                    s.name
+                ),
             ));
         }
     }
@@ -166,6 +200,20 @@ pub fn load_templates(path: &Path) -> Result<Templates> {
         problems.push(Problem::file(
             &file,
             "no templates: add [[unit]] or [[staff]] tables",
+        ));
+    }
+    let names = t
+        .unit
+        .iter()
+        .map(|u| &u.name)
+        .chain(t.staff.iter().map(|s| &s.name));
+    for name in names.filter(|n| super::privacy::has_control(n)) {
+        problems.push(Problem::file(
+            &file,
+            format!(
+                "the name \"{}\" contains a control character; remove it",
+                crate::error::printable(name)
+            ),
         ));
     }
     if problems.is_empty() {

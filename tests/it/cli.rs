@@ -558,3 +558,40 @@ fn out_of_range_time_limits_exit_2_on_every_subcommand() {
         }
     }
 }
+
+/// Issue 13: `check` refuses exactly what `allocate` would refuse, for every
+/// bad fixture (pinned offers beyond their workers' slots included), with the
+/// same problems.
+#[test]
+fn check_and_allocate_agree_on_every_bad_fixture() {
+    let dir = root().join("tests/fixtures/bad");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let problems = |stderr: &[u8]| -> Vec<String> {
+        text(stderr)
+            .lines()
+            .filter(|l| l.starts_with("  "))
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    for case in cases {
+        let c = case.to_str().unwrap();
+        let check = run(&["check", c]);
+        let allocate = run(&["allocate", c]);
+        assert_eq!(check.status.code(), Some(2), "{c}: {}", text(&check.stderr));
+        assert_eq!(
+            allocate.status.code(),
+            Some(2),
+            "{c}: {}",
+            text(&allocate.stderr)
+        );
+        assert_eq!(problems(&check.stderr), problems(&allocate.stderr), "{c}");
+        assert!(
+            !problems(&check.stderr).is_empty(),
+            "{c}: no problem listed"
+        );
+    }
+}

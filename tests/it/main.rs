@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod generate;
 mod golden;
+mod hostile;
 mod inputs;
 mod props;
 mod report;

@@ -1,0 +1,389 @@
+//! The hostile corpus (issue 13): odd numbers, paths that are not what they
+//! seem, outputs onto inputs, hidden personal data. Each case runs the real
+//! binary on a fresh copy of the sample round and asserts the exit code, the
+//! message, that the message says it once, and that no input file changed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014")
+}
+
+/// A copy of the sample round (with its scenarios) in a temporary folder.
+fn round_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dst = tmp.path().join("round");
+    copy_dir(&sample(), &dst);
+    tmp
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Every regular file below `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let t = e.file_type().unwrap();
+            if t.is_dir() {
+                stack.push(e.path());
+            } else if t.is_file() {
+                out.insert(e.path(), std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
+struct Case {
+    name: &'static str,
+    /// Arguments; `{R}` is the round folder, `{T}` the temporary folder.
+    args: &'static [&'static str],
+    /// Prepares the case (files, links) in the temporary folder.
+    setup: fn(&Path),
+    code: i32,
+    /// A part of the message on stderr.
+    says: &'static str,
+}
+
+fn no_setup(_: &Path) {}
+
+fn run_case(c: &Case) {
+    let tmp = round_copy();
+    let round = tmp.path().join("round");
+    (c.setup)(tmp.path());
+    let before = snapshot(&round);
+    let args: Vec<String> = c
+        .args
+        .iter()
+        .map(|a| {
+            a.replace("{R}", round.to_str().unwrap())
+                .replace("{T}", tmp.path().to_str().unwrap())
+        })
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args(&args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(c.code),
+        "{}: {args:?}\n{err}",
+        c.name
+    );
+    assert!(
+        err.contains(c.says),
+        "{}: want {:?} in\n{err}",
+        c.name,
+        c.says
+    );
+    assert!(!err.contains("panicked"), "{}: {err}", c.name);
+    assert_eq!(
+        err.matches(c.says).count(),
+        1,
+        "{}: the message is said more than once:\n{err}",
+        c.name
+    );
+    assert!(
+        !err.chars().any(|ch| ch.is_control() && ch != '\n'),
+        "{}: a raw control character reached the terminal: {err:?}",
+        c.name
+    );
+    assert_eq!(
+        snapshot(&round),
+        before,
+        "{}: an input file changed",
+        c.name
+    );
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+fn policy_line(t: &Path, line: &str) {
+    let p = t.join("round/policy.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str(line);
+    write(&p, &text);
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "report over a scenario file",
+        args: &[
+            "whatif",
+            "{R}",
+            "--scenarios",
+            "{R}/scenarios",
+            "--report",
+            "{R}/scenarios/more-skaeve-boliger.toml",
+        ],
+        setup: no_setup,
+        code: 2,
+        says: "would overwrite the input",
+    },
+    Case {
+        name: "report over the templates",
+        args: &[
+            "plan",
+            "{R}",
+            "--templates",
+            "{R}/scenarios/templates.toml",
+            "--report",
+            "{R}/scenarios/templates.toml",
+        ],
+        setup: no_setup,
+        code: 2,
+        says: "would overwrite the input",
+    },
+    Case {
+        name: "report through a symbolic link onto an input",
+        args: &["allocate", "{R}", "--report", "{T}/link.html"],
+        setup: |t| {
+            std::os::unix::fs::symlink(t.join("round/people.csv"), t.join("link.html")).unwrap()
+        },
+        code: 2,
+        says: "would overwrite the input",
+    },
+    Case {
+        name: "out files through .. onto an input",
+        args: &[
+            "allocate",
+            "{R}",
+            "--units",
+            "{T}/o/proposals.csv",
+            "--out",
+            "{T}/x/../o",
+        ],
+        setup: |t| {
+            std::fs::create_dir_all(t.join("o")).unwrap();
+            std::fs::copy(t.join("round/units.csv"), t.join("o/proposals.csv")).unwrap();
+        },
+        code: 2,
+        says: "would overwrite the input",
+    },
+    Case {
+        name: "report onto one of the out files",
+        args: &[
+            "allocate",
+            "{R}",
+            "--out",
+            "{T}/out",
+            "--report",
+            "{T}/out/summary.json",
+        ],
+        setup: no_setup,
+        code: 2,
+        says: "is one of the --out files",
+    },
+    Case {
+        name: "report onto a device",
+        args: &["allocate", "{R}", "--report", "/dev/null"],
+        setup: no_setup,
+        code: 2,
+        says: "is not a regular file",
+    },
+    Case {
+        name: "report onto a pipe",
+        args: &["allocate", "{R}", "--report", "{T}/fifo"],
+        setup: |t| {
+            let ok = Command::new("mkfifo").arg(t.join("fifo")).status().unwrap();
+            assert!(ok.success());
+        },
+        code: 2,
+        says: "is not a regular file",
+    },
+    Case {
+        name: "report onto a folder",
+        args: &["allocate", "{R}", "--report", "{T}"],
+        setup: no_setup,
+        code: 2,
+        says: "is not a regular file",
+    },
+    Case {
+        name: "out is a file",
+        args: &["allocate", "{R}", "--out", "{R}/units.csv"],
+        setup: no_setup,
+        code: 2,
+        says: "is a file, not a folder",
+    },
+    Case {
+        name: "generate over an existing round",
+        args: &["generate", "--tier", "S", "--out", "{R}"],
+        setup: no_setup,
+        code: 2,
+        says: "already holds a round",
+    },
+    Case {
+        name: "a folder that does not exist, said once",
+        args: &["check", "{T}/nowhere"],
+        setup: no_setup,
+        code: 2,
+        says: "units.csv: file not found",
+    },
+    Case {
+        name: "a loop of symbolic links as an input",
+        args: &["check", "{R}", "--units", "{T}/loop"],
+        setup: |t| std::os::unix::fs::symlink(t.join("loop"), t.join("loop")).unwrap(),
+        code: 2,
+        says: "a loop of symbolic links; fix the link",
+    },
+    Case {
+        name: "a priority weight near i64::MAX",
+        args: &["allocate", "{R}"],
+        setup: |t| policy_line(t, "\n[priority]\nbase = 9000000000000000000\n"),
+        code: 2,
+        says: "key \"base\": 9000000000000000000 is outside 0..=10000",
+    },
+    Case {
+        name: "a priority weight the MILP cannot hold exactly",
+        args: &["check", "{R}"],
+        setup: |t| policy_line(t, "\n[priority]\nbase = 100000000000\n"),
+        code: 2,
+        says: "is outside 0..=10000",
+    },
+    Case {
+        name: "a negative stay weight",
+        args: &["check", "{R}"],
+        setup: |t| policy_line(t, "\n[priority.stay]\nstreet = -5\n"),
+        code: 2,
+        says: "key \"street\": -5 is outside 0..=10000",
+    },
+    Case {
+        name: "a shelter cost of a billion",
+        args: &["check", "{R}"],
+        setup: |t| policy_line(t, "\nshelter_cost_per_night_dkk = 1000000000\n"),
+        code: 2,
+        says: "shelter_cost_per_night_dkk",
+    },
+    Case {
+        name: "a rent of a billion kroner",
+        args: &["check", "{R}"],
+        setup: |t| {
+            let p = t.join("round/units.csv");
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut lines: Vec<String> = text.lines().map(String::from).collect();
+            let header: Vec<&str> = lines[0].split(',').collect();
+            let col = header.iter().position(|h| *h == "rent_dkk").unwrap();
+            let mut cells: Vec<String> = lines[1].split(',').map(String::from).collect();
+            cells[col] = "1000000000".into();
+            lines[1] = cells.join(",");
+            write(&p, &(lines.join("\n") + "\n"));
+        },
+        code: 2,
+        says: "is above 1000000 kr",
+    },
+    Case {
+        name: "a scenario adding a million units",
+        args: &["whatif", "{R}", "--scenario", "{T}/big.toml"],
+        setup: |t| {
+            write(&t.join("big.toml"), "name = \"big\"\n[[add_units]]\nkind = \"ordinary\"\nrent_dkk = 3000\ncount = 1000000\n")
+        },
+        code: 2,
+        says: "big.toml:2: add_units #1: count must be at most 10000",
+    },
+    Case {
+        name: "a template with a huge max_count",
+        args: &["plan", "{R}", "--templates", "{T}/t.toml"],
+        setup: |t| {
+            write(&t.join("t.toml"), "[[unit]]\nname = \"u\"\nkind = \"ordinary\"\nrent_dkk = 3000\nmonthly_cost_dkk = 1\nmax_count = 1000000\n")
+        },
+        code: 2,
+        says: "max_count must be at most 1000",
+    },
+    Case {
+        name: "a sweep grid of a million rounds",
+        args: &[
+            "whatif",
+            "{R}",
+            "--sweep",
+            "add=ordinary:0..1000",
+            "--sweep",
+            "staff=ICM:f:0..1000",
+        ],
+        setup: no_setup,
+        code: 2,
+        says: "at most 10000",
+    },
+    Case {
+        name: "an input file larger than the cap",
+        args: &["check", "{R}", "--people", "{T}/huge.csv"],
+        setup: |t| {
+            let f = std::fs::File::create(t.join("huge.csv")).unwrap();
+            f.set_len(256 * 1024 * 1024 + 1).unwrap();
+        },
+        code: 2,
+        says: "boligmatch reads input files of at most",
+    },
+    Case {
+        name: "an escape sequence in a scenario name",
+        args: &["whatif", "{R}", "--scenario", "{T}/esc.toml"],
+        setup: |t| {
+            write(
+                &t.join("esc.toml"),
+                "name = \"x\\u001b[2J\"\n[[add_units]]\nkind = \"ordinary\"\nrent_dkk = 3000\n",
+            )
+        },
+        code: 2,
+        says: "contains a control character",
+    },
+    Case {
+        name: "an escape sequence in a template name",
+        args: &["plan", "{R}", "--templates", "{T}/t.toml"],
+        setup: |t| {
+            write(&t.join("t.toml"), "[[unit]]\nname = \"u\\u001b]0;pwned\\u0007\"\nkind = \"ordinary\"\nrent_dkk = 3000\nmonthly_cost_dkk = 1\n")
+        },
+        code: 2,
+        says: "contains a control character",
+    },
+];
+
+#[test]
+fn hostile_cases_exit_with_their_message_and_leave_inputs_alone() {
+    for c in CASES {
+        run_case(c);
+    }
+}
+
+/// `--tier S` as `--help` writes it is accepted, and `--force` replaces a
+/// generated round.
+#[test]
+fn generate_takes_the_tier_as_written_and_replaces_only_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("g");
+    let gen = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+            .args([
+                "generate",
+                "--tier",
+                "S",
+                "--seed",
+                "2",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(gen(&[]).status.code(), Some(0));
+    assert_eq!(gen(&[]).status.code(), Some(2));
+    assert_eq!(gen(&["--force"]).status.code(), Some(0));
+}
