@@ -64,7 +64,7 @@ impl Run<'_> {
         }
         check_targets(&targets, inputs)?;
         if let Some((dir, files)) = &self.out {
-            write_all_failing_at(dir, files, inputs, None)?;
+            commit_folder(dir, files, None)?;
         }
         if let Some((path, bytes)) = self.report {
             let dir = match path.parent() {
@@ -233,6 +233,226 @@ fn stage_and_commit(
     Ok(())
 }
 
+/// The staged files of an output folder commit, beside the outputs.
+const STAGE_PREFIX: &str = ".boligmatch-stage-";
+/// The commit record: once it exists, the new set of files is the folder's.
+const COMMIT: &str = ".boligmatch-commit";
+/// The names of the files the last completed run wrote into the folder.
+pub const MANIFEST: &str = ".boligmatch-manifest";
+
+/// Commits `files` into the output folder `dir` as one set (see
+/// `docs/output.md`): staged in a hidden folder inside `dir`, then a commit
+/// record written atomically (the commit point), then moved into place; the
+/// files the previous run's manifest names and this run does not write are
+/// removed, and the manifest names this run's. A run killed before the
+/// commit point leaves the old set (its staging is removed by the next run);
+/// one killed after it is completed by the next run before anything else.
+/// Files in `dir` that no manifest names are left alone.
+pub fn commit_folder(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    fail_at: Option<usize>,
+) -> Result<()> {
+    let created = !dir.exists();
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let result = commit_locked(dir, files, fail_at);
+    if result.is_err() && created {
+        // A run that fails leaves no folder behind it made (if still empty).
+        let _ = std::fs::remove_file(dir.join(LOCK));
+        let _ = std::fs::remove_dir(dir);
+    }
+    result
+}
+
+/// Held while a run commits into a folder: two runs at once on the same
+/// folder take turns, and the last one's set is the folder's.
+const LOCK: &str = ".boligmatch-lock";
+
+fn commit_locked(dir: &Path, files: &[(String, Vec<u8>)], fail_at: Option<usize>) -> Result<()> {
+    let lock_path = dir.join(LOCK);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io(&lock_path))?;
+    lock.lock().map_err(io(&lock_path))?;
+    recover(dir)?;
+    let old = read_manifest(dir);
+    let stage = tempfile::Builder::new()
+        .prefix(STAGE_PREFIX)
+        .tempdir_in(dir)
+        .map_err(io(dir))?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let manifest = manifest_text(&names);
+    let staged = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .chain(std::iter::once((MANIFEST, manifest.as_bytes())));
+    for (name, bytes) in staged {
+        write_synced(&stage.path().join(name), bytes)?;
+    }
+    sync_dir(stage.path())?;
+    if fail_at == Some(0) {
+        return Err(injected(dir));
+    }
+    let stage_name = stage
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut record = format!("boligmatch commit 1\nstage {stage_name}\n");
+    for n in &names {
+        record.push_str(&format!("put {n}\n"));
+    }
+    for n in old.iter().filter(|n| !names.contains(&n.as_str())) {
+        record.push_str(&format!("remove {n}\n"));
+    }
+    // The commit point: the record is complete on disk before it has its name.
+    let tmp = dir.join(format!("{COMMIT}.tmp"));
+    write_synced(&tmp, record.as_bytes())?;
+    std::fs::rename(&tmp, dir.join(COMMIT)).map_err(io(dir))?;
+    sync_dir(dir)?;
+    let _kept = stage.keep();
+    if fail_at == Some(1) {
+        return Err(injected(dir));
+    }
+    apply(dir)
+}
+
+/// Completes a committed run that was stopped (roll forward), and removes
+/// what an uncommitted one left behind (its staging). Every run calls it
+/// before writing; reading a folder never needs it to see a whole set
+/// unless a run was killed after its commit point.
+pub fn recover(dir: &Path) -> Result<()> {
+    if dir.join(COMMIT).exists() {
+        apply(dir)?;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        if name.starts_with(STAGE_PREFIX) {
+            let _ = std::fs::remove_dir_all(&path);
+        } else if name.starts_with(".boligmatch-old-") || name == format!("{COMMIT}.tmp") {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    Ok(())
+}
+
+/// Moves the staged files of the commit record into place, removes the
+/// stale ones, then the record itself. Safe to repeat after a crash.
+fn apply(dir: &Path) -> Result<()> {
+    let record_path = dir.join(COMMIT);
+    let record = std::fs::read_to_string(&record_path).map_err(io(&record_path))?;
+    let mut stage = None;
+    for line in record.lines().skip(1) {
+        let (verb, name) = line.split_once(' ').unwrap_or((line, ""));
+        if name.is_empty() || name.contains(['/', '\\']) || name == ".." {
+            continue;
+        }
+        match verb {
+            "stage" => stage = Some(dir.join(name)),
+            "put" => {
+                if let Some(stage) = &stage {
+                    move_into_place(&stage.join(name), &dir.join(name))?;
+                }
+                delay_for_tests();
+            }
+            "remove" => match std::fs::remove_file(dir.join(name)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(io(&dir.join(name))(e))
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    if let Some(stage) = &stage {
+        move_into_place(&stage.join(MANIFEST), &dir.join(MANIFEST))?;
+        let _ = std::fs::remove_dir_all(stage);
+    }
+    sync_dir(dir)?;
+    std::fs::remove_file(&record_path).map_err(io(&record_path))?;
+    sync_dir(dir)
+}
+
+/// Renames a staged file over its target; one already moved is skipped.
+fn move_into_place(from: &Path, to: &Path) -> Result<()> {
+    match std::fs::rename(from, to) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        r => r.map_err(io(to)),
+    }
+}
+
+/// The file names the last completed run wrote (none without a manifest).
+pub fn read_manifest(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default();
+    let mut lines = text.lines();
+    if lines.next() != Some("boligmatch manifest 1") {
+        return Vec::new();
+    }
+    lines
+        .filter(|n| !n.is_empty() && !n.contains(['/', '\\']) && *n != "..")
+        .map(String::from)
+        .collect()
+}
+
+fn manifest_text(names: &[&str]) -> String {
+    let mut text = String::from("boligmatch manifest 1\n");
+    for n in names {
+        text.push_str(n);
+        text.push('\n');
+    }
+    text
+}
+
+/// Writes a file and forces it to disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = std::fs::File::create(path).map_err(io(path))?;
+    f.write_all(bytes).map_err(io(path))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(io(path))?;
+    }
+    f.sync_all().map_err(io(path))
+}
+
+/// Forces a folder's entries (renames, removals) to disk, where the system
+/// allows it.
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let d = std::fs::File::open(dir).map_err(io(dir))?;
+        d.sync_all().map_err(io(dir))?;
+    }
+    Ok(())
+}
+
+fn injected(dir: &Path) -> Error {
+    Error::Io {
+        path: dir.to_path_buf(),
+        source: std::io::Error::other("injected failure"),
+    }
+}
+
+/// `BOLIGMATCH_TEST_COMMIT_DELAY_MS`: a pause after each file is moved into
+/// place, so that the kill test can stop a run inside the commit. Only
+/// delays; never changes what is written.
+fn delay_for_tests() {
+    if let Some(ms) = std::env::var("BOLIGMATCH_TEST_COMMIT_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(1000)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +506,61 @@ mod tests {
         );
         assert!(matches!(r, Err(Error::Refused(_))));
         assert_eq!(std::fs::read(&input).unwrap(), b"unit_id");
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        listing(dir).into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn a_folder_commit_replaces_the_set_and_removes_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("mine.txt"), b"mine").unwrap();
+        let a = vec![
+            ("proposals.csv".to_string(), b"a1".to_vec()),
+            ("alternatives.csv".to_string(), b"a2".to_vec()),
+        ];
+        commit_folder(dir.path(), &a, None).unwrap();
+        let b = vec![("proposals.csv".to_string(), b"b1".to_vec())];
+        commit_folder(dir.path(), &b, None).unwrap();
+        // The stale alternatives.csv is gone; a file no run wrote stays.
+        assert_eq!(
+            names(dir.path()),
+            vec![LOCK, MANIFEST, "mine.txt", "proposals.csv"]
+        );
+        assert_eq!(read_manifest(dir.path()), vec!["proposals.csv"]);
+    }
+
+    #[test]
+    fn a_stop_before_the_commit_point_leaves_the_old_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = vec![("p.csv".to_string(), b"a".to_vec())];
+        commit_folder(dir.path(), &a, None).unwrap();
+        let before = listing(dir.path());
+        let b = vec![
+            ("p.csv".to_string(), b"b".to_vec()),
+            ("q.csv".to_string(), b"b".to_vec()),
+        ];
+        assert!(commit_folder(dir.path(), &b, Some(0)).is_err());
+        // Staging is left (as after a kill) until the next run removes it.
+        recover(dir.path()).unwrap();
+        assert_eq!(listing(dir.path()), before);
+    }
+
+    #[test]
+    fn a_stop_after_the_commit_point_is_completed_by_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = vec![
+            ("p.csv".to_string(), b"a".to_vec()),
+            ("old.csv".to_string(), b"a".to_vec()),
+        ];
+        commit_folder(dir.path(), &a, None).unwrap();
+        let b = vec![("p.csv".to_string(), b"b".to_vec())];
+        assert!(commit_folder(dir.path(), &b, Some(1)).is_err());
+        recover(dir.path()).unwrap();
+        let after = listing(dir.path());
+        assert_eq!(names(dir.path()), vec![LOCK, MANIFEST, "p.csv"]);
+        assert!(after.contains(&("p.csv".to_string(), b"b".to_vec())));
     }
 
     #[test]

@@ -10,6 +10,12 @@
 /// (`101901234`). The day and month must be plausible, so ids such as
 /// `P0101`, `U12` or dates such as `2014-11-03` are not taken for one.
 pub(crate) fn looks_like_cpr(value: &str) -> bool {
+    // Fast path for the common cell: a CPR number has 9 to 11 digits (with
+    // Excel's trailing ".0"); counting them allocates nothing.
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    if !(9..=11).contains(&digits) {
+        return false;
+    }
     let v = value.trim_start_matches('\u{feff}').trim().to_lowercase();
     let v = match v.strip_prefix("cpr") {
         // "cpr", "cpr-nr.", "cpr nr:", "cpr: " before the number.

@@ -387,3 +387,124 @@ fn generate_takes_the_tier_as_written_and_replaces_only_with_force() {
     assert_eq!(gen(&[]).status.code(), Some(2));
     assert_eq!(gen(&["--force"]).status.code(), Some(0));
 }
+
+/// The visible set of an output folder: every file but the commit's own
+/// working files, with its bytes.
+fn visible(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .filter(|(n, _)| !n.starts_with(".boligmatch-commit") && n != ".boligmatch-lock")
+        .map(|(n, p)| (n, std::fs::read(p).unwrap()))
+        .collect()
+}
+
+fn allocate_into(out: &Path, extra: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_boligmatch"));
+    c.args([
+        "allocate",
+        sample().to_str().unwrap(),
+        "--no-timings",
+        "--format",
+        "json",
+        "--out",
+    ])
+    .arg(out)
+    .args(extra)
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null());
+    c
+}
+
+/// Issue 13: `kill -9` at many instants of a run leaves the output folder
+/// whole: the old set, or (once the next run has completed a committed one)
+/// the new set, never a mix; and the stale `alternatives.csv` of a previous
+/// run never lingers beside a run that did not write it.
+#[test]
+fn a_killed_run_leaves_a_whole_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let b_args: &[&str] = &["--proposals", "2", "--alternatives", "1"];
+    let a_args: &[&str] = &["--proposals", "1"];
+    assert!(allocate_into(&out, b_args).status().unwrap().success());
+    let set_b = visible(&out);
+    assert!(allocate_into(&out, a_args).status().unwrap().success());
+    let set_a = visible(&out);
+    assert!(set_b.contains_key("alternatives.csv") && !set_a.contains_key("alternatives.csv"));
+    // Spread the kills over a whole run, as long as it takes here.
+    let t0 = std::time::Instant::now();
+    let full = allocate_into(&out, b_args)
+        .env("BOLIGMATCH_TEST_COMMIT_DELAY_MS", "25")
+        .status()
+        .unwrap();
+    assert!(full.success());
+    let run_ms = t0.elapsed().as_millis() as u64;
+    assert!(allocate_into(&out, a_args).status().unwrap().success());
+    let mut saw_commit_pending = 0;
+    for step in 0..28u64 {
+        let mut child = allocate_into(&out, b_args)
+            .env("BOLIGMATCH_TEST_COMMIT_DELAY_MS", "25")
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(run_ms * step / 27));
+        let _ = child.kill();
+        let _ = child.wait();
+        if out.join(".boligmatch-commit").exists() {
+            saw_commit_pending += 1;
+            boligmatch::output::recover(&out).unwrap();
+            assert_eq!(
+                visible(&out),
+                set_b,
+                "after kill at step {step} and recovery"
+            );
+        } else {
+            let now = visible(&out);
+            assert!(
+                now == set_a || now == set_b,
+                "a mix after kill at step {step}: {:?}",
+                now.keys()
+            );
+        }
+        // Back to set A (the run first completes or cleans up what was left).
+        assert!(allocate_into(&out, a_args).status().unwrap().success());
+        assert_eq!(visible(&out), set_a);
+        let leftovers: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".boligmatch-stage") || n.starts_with(".boligmatch-commit"))
+            .collect();
+        assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+    }
+    assert!(
+        saw_commit_pending > 0,
+        "no kill landed inside a commit; widen the steps"
+    );
+}
+
+/// Issue 13: two runs at once on one folder take turns; one whole set wins.
+#[test]
+fn two_runs_at_once_leave_one_whole_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let a_args: &[&str] = &["--proposals", "1"];
+    let b_args: &[&str] = &["--proposals", "2", "--alternatives", "1"];
+    assert!(allocate_into(&out, a_args).status().unwrap().success());
+    let set_a = visible(&out);
+    assert!(allocate_into(&out, b_args).status().unwrap().success());
+    let set_b = visible(&out);
+    for _ in 0..4 {
+        let mut a = allocate_into(&out, a_args)
+            .env("BOLIGMATCH_TEST_COMMIT_DELAY_MS", "10")
+            .spawn()
+            .unwrap();
+        let mut b = allocate_into(&out, b_args)
+            .env("BOLIGMATCH_TEST_COMMIT_DELAY_MS", "10")
+            .spawn()
+            .unwrap();
+        assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+        let now = visible(&out);
+        assert!(now == set_a || now == set_b, "a mix: {:?}", now.keys());
+    }
+}
