@@ -154,6 +154,9 @@ pub enum Error {
     /// The solver failed in a way that is not the input's fault.
     #[error("solver: {0}")]
     Solver(String),
+    /// The time limit ran out before any plan keeping every rule was found.
+    #[error("{0}")]
+    OutOfTime(String),
     /// Refused because it would overwrite an input or is otherwise unsafe.
     #[error("{0}")]
     Refused(String),
@@ -161,12 +164,15 @@ pub enum Error {
 
 impl Error {
     /// Whether the error is the input's fault (exit code 2: bad input, a
-    /// path that is missing, not allowed or not what it should be) rather
+    /// path that is missing, not allowed or not what it should be, a time
+    /// limit too short to find any plan) rather
     /// than the machine's or an internal one (1: a full disk, a failing
     /// device, a solver fault).
     pub fn is_input(&self) -> bool {
         match self {
-            Error::Input(_) | Error::Infeasible(_) | Error::Refused(_) => true,
+            Error::Input(_) | Error::Infeasible(_) | Error::Refused(_) | Error::OutOfTime(_) => {
+                true
+            }
             Error::Io { source, .. } => is_path_problem(source),
             Error::Solver(_) => false,
         }

@@ -41,7 +41,7 @@ const MAX_ALTERNATIVES: i64 = 50;
 
 /// Runs `allocate`.
 pub fn run(args: &Args) -> Result<()> {
-    let settings = args.run.settings();
+    let settings = args.run.settings(std::time::Instant::now());
     let t0 = std::time::Instant::now();
     let (paths, loaded) = args.input.load()?;
     let read_seconds = t0.elapsed().as_secs_f64();

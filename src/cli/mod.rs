@@ -128,9 +128,10 @@ pub struct RunArgs {
     /// the files are replaced together or not at all).
     #[arg(long, value_name = "OUTDIR")]
     pub out: Option<PathBuf>,
-    /// Wall-clock seconds each solver level may take, from 0.001 to 86400 (one
-    /// day); when it is reached, results are labelled "best found, gap X%",
-    /// never optimal. Without it, every solve runs until proven optimal.
+    /// Wall-clock seconds the whole command may take, from 0.001 to 86400 (one
+    /// day): every solve gets what is left, and the command returns the best
+    /// plans found by then, labelled "best found, gap X%", never optimal.
+    /// Without it, every solve runs until proven optimal.
     #[arg(long, value_name = "SECONDS", value_parser = parse_time_limit)]
     pub time_limit: Option<Duration>,
     /// Write CSV for Danish Excel: `;`-separated UTF-8 with BOM.
@@ -231,8 +232,9 @@ pub struct Report {
 }
 
 impl RunArgs {
-    /// The checked settings (every flag was range-checked by its parser).
-    pub fn settings(&self) -> Settings {
+    /// The checked settings (every flag was range-checked by its parser);
+    /// `--time-limit` counts from `started`, the start of the command.
+    pub fn settings(&self, started: std::time::Instant) -> Settings {
         Settings {
             out: self.out.clone(),
             style: if self.excel {
@@ -242,7 +244,8 @@ impl RunArgs {
             },
             format: self.format,
             solver: boligmatch::solver::Settings {
-                time_limit: self.time_limit,
+                time_limit: None,
+                until: self.time_limit.and_then(|t| started.checked_add(t)),
                 use_flow: self.solver == SolverArg::Auto,
             },
             report: self.report.clone().map(|path| Report {

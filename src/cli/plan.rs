@@ -26,7 +26,7 @@ pub struct Args {
 
 /// Runs `plan`.
 pub fn run(args: &Args) -> Result<()> {
-    let settings = args.run.settings();
+    let settings = args.run.settings(std::time::Instant::now());
     let (paths, loaded) = args.input.load()?;
     let templates = planning::load_templates(&args.templates)?;
     let goals = if args.targets.is_empty() {

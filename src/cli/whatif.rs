@@ -43,7 +43,7 @@ pub fn run(args: &Args) -> Result<()> {
             "--sweep: {grid} steps in all; at most {MAX_SWEEP_STEPS} (narrow a range)"
         )));
     }
-    let settings = args.run.settings();
+    let settings = args.run.settings(std::time::Instant::now());
     let (paths, loaded) = args.input.load()?;
     let base = &loaded.round;
     let mut scenarios = vec![Scenario::base()];

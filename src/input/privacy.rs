@@ -47,7 +47,9 @@ pub(crate) fn looks_like_cpr(value: &str) -> bool {
 /// Whether `value` holds a control character (escape codes, bell, tab, line
 /// breaks inside a quoted cell, …).
 pub(crate) fn has_control(value: &str) -> bool {
-    value.chars().any(char::is_control)
+    // Bytes first (every cell is screened); characters only beyond ASCII.
+    value.bytes().any(|b| b < 0x20 || b == 0x7f)
+        || (!value.is_ascii() && value.chars().any(char::is_control))
 }
 
 #[cfg(test)]

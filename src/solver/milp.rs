@@ -97,9 +97,10 @@ pub fn run_model(
     model
         .try_set_option("presolve", "off")
         .map_err(|e| option("presolve", e))?;
-    if let Some(t) = settings.time_limit {
+    if let Some(t) = settings.remaining() {
+        // What is left of the limit; HiGHS needs a positive time.
         model
-            .try_set_option("time_limit", t.as_secs_f64())
+            .try_set_option("time_limit", t.as_secs_f64().max(1e-3))
             .map_err(|e| option("time_limit", e))?;
     }
     if let Some(s) = start {
@@ -125,8 +126,8 @@ pub fn run_model(
         other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),
     };
     if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-        return Err(Error::Solver(
-            "no feasible allocation was found within the time limit; allow more time".into(),
+        return Err(Error::OutOfTime(
+            "no plan that keeps every rule was found within --time-limit; allow more time".into(),
         ));
     }
     Ok(Some(Raw {

@@ -14,21 +14,46 @@ use crate::instance::{Instance, Plan, Restrictions, Target};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
-/// Solver settings for one lexicographic solve.
+/// Solver settings: time limits and the choice of solver.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
-    /// Time each solver level may take; `None` = until proven optimal.
+    /// Time each solve may take; `None` = until proven optimal.
     pub time_limit: Option<Duration>,
+    /// The instant every solve must have stopped by, for a limit on a whole
+    /// command (`--time-limit`): each solve gets what is left. `None` = none.
+    pub until: Option<Instant>,
     /// Use the exact network-flow solver where the round allows it (default);
     /// `false` forces the MILP (for cross-checks).
     pub use_flow: bool,
 }
 
 impl Settings {
-    /// The instant a solve started at `start` must stop, if any. A limit so
-    /// large that the instant cannot be represented is no limit at all.
+    /// The instant a solve started at `start` must stop, if any: the earlier
+    /// of its own limit and [`Settings::until`]. A limit so large that the
+    /// instant cannot be represented is no limit at all.
     pub fn deadline(&self, start: Instant) -> Option<Instant> {
-        self.time_limit.and_then(|t| start.checked_add(t))
+        let own = self.time_limit.and_then(|t| start.checked_add(t));
+        match (own, self.until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether any limit applies (results may then be "best found").
+    pub fn limited(&self) -> bool {
+        self.time_limit.is_some() || self.until.is_some()
+    }
+
+    /// The time a solve starting now may take, if limited (zero once the
+    /// deadline has passed).
+    pub fn remaining(&self) -> Option<Duration> {
+        let now = Instant::now();
+        self.deadline(now).map(|d| d.saturating_duration_since(now))
+    }
+
+    /// Whether the deadline has passed.
+    pub fn out_of_time(&self) -> bool {
+        self.remaining().is_some_and(|r| r.is_zero())
     }
 }
 
@@ -36,6 +61,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             time_limit: None,
+            until: None,
             use_flow: true,
         }
     }
@@ -142,9 +168,7 @@ pub fn best(
                 // Out of time, or out of nodes on a round too large for the
                 // MILP to do better: the best plan, with its honest gap.
                 let milp_can_finish = inst.unit_pairs.len() <= MILP_FALLBACK_PAIRS;
-                if let (Some(plan), true) =
-                    (&best, settings.time_limit.is_some() || !milp_can_finish)
-                {
+                if let (Some(plan), true) = (&best, settings.limited() || !milp_can_finish) {
                     let (v1, v2) = plan.value(inst);
                     let s1 = if v1 >= bound.0 {
                         Status::Optimal
@@ -209,12 +233,15 @@ pub fn ranked(
     }
     let mut restrictions = restrictions.clone();
     let mut out: Vec<Solution> = Vec::new();
-    while out.len() + 1 < count {
+    // Out of time, fewer proposals come back (the caller notes it).
+    while out.len() + 1 < count && !settings.out_of_time() {
         let last = out.last().unwrap_or(first).plan.unit_of.clone();
         restrictions.differ_from.push((last, min_diff.max(1)));
-        match best(inst, &restrictions, settings)? {
-            Some(s) => out.push(s),
-            None => break,
+        match best(inst, &restrictions, settings) {
+            Ok(Some(s)) => out.push(s),
+            Ok(None) => break,
+            Err(crate::error::Error::OutOfTime(_)) => break,
+            Err(e) => return Err(e),
         }
     }
     Ok(out)
@@ -300,4 +327,38 @@ pub(crate) fn assign_staff(inst: &Instance, class_of: &[Option<usize>]) -> Vec<O
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_solve_gets_the_earlier_of_its_limit_and_the_command_deadline() {
+        let now = Instant::now();
+        let s = Settings {
+            time_limit: Some(Duration::from_secs(10)),
+            until: Some(now + Duration::from_secs(3)),
+            use_flow: true,
+        };
+        assert_eq!(s.deadline(now), Some(now + Duration::from_secs(3)));
+        let later = Settings {
+            until: Some(now + Duration::from_secs(30)),
+            ..s
+        };
+        assert_eq!(later.deadline(now), Some(now + Duration::from_secs(10)));
+        let passed = Settings {
+            time_limit: None,
+            until: Some(now),
+            use_flow: true,
+        };
+        assert!(passed.out_of_time() && passed.limited());
+        assert_eq!(passed.remaining(), Some(Duration::ZERO));
+        assert!(!Settings::default().limited());
+        let huge = Settings {
+            time_limit: Some(Duration::MAX),
+            ..Settings::default()
+        };
+        assert_eq!(huge.deadline(now), None, "an unrepresentable limit is none");
+    }
 }
