@@ -215,6 +215,9 @@ pub struct Outcome {
     pub note: Option<FewerProposals>,
     /// Alternatives for proposal 1.
     pub alternatives: Vec<Alternative>,
+    /// (person, unit) pairs not weighed for alternatives because the time
+    /// limit ran out (0: every pair was weighed).
+    pub alternatives_skipped: usize,
     /// The plain priority list.
     pub baseline: Baseline,
     /// Seconds per stage, for `summary.json` (left out with `--no-timings`).
@@ -256,12 +259,22 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         eligibility: t0.elapsed().as_secs_f64(),
         ..Timings::default()
     };
+    // Under a limit for the whole command, the solvers stop early enough to
+    // leave room for what follows them (explanations, alternatives' reading,
+    // goals), which costs about as much as eligibility did: three times it.
+    let margin = std::time::Duration::from_secs_f64(3.0 * timings.eligibility);
+    let mut options = options.clone();
+    options.settings.until = options.settings.until.map(|u| {
+        u.checked_sub(margin)
+            .map_or(Instant::now(), |early| early.max(Instant::now()))
+    });
+    let options = &options;
     let (solutions, note) = ranked_solutions(&inst, options, &mut timings)?;
     let ta = Instant::now();
-    let alternatives = if options.alternatives > 0 {
+    let (alternatives, alternatives_skipped) = if options.alternatives > 0 {
         alternatives(&inst, &solutions[0], options)?
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
     timings.alternatives = ta.elapsed().as_secs_f64();
     let base = &solutions[0];
@@ -281,6 +294,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         proposals,
         note,
         alternatives,
+        alternatives_skipped,
         baseline,
         timings,
         people: round.people.len(),
@@ -505,7 +519,12 @@ type Forced = (usize, usize, usize, i64, i64);
 
 /// For each housed person in `best`, the other units they could take, with the
 /// exact loss of forcing each (re-solved in parallel, one HiGHS thread each).
-fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<Vec<Alternative>> {
+/// Also returns how many pairs the time limit left unweighed.
+fn alternatives(
+    inst: &Instance,
+    best: &Solution,
+    options: &Options,
+) -> Result<(Vec<Alternative>, usize)> {
     let round = inst.round;
     let mut jobs = Vec::new();
     for (p, u) in best.plan.unit_of.iter().enumerate() {
@@ -519,9 +538,15 @@ fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<V
             }
         }
     }
+    let skipped = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<Option<Forced>>> = jobs
         .par_iter()
         .map(|&(p, cur, alt)| {
+            // Out of time: the pairs not yet weighed are skipped (counted).
+            if options.settings.out_of_time() {
+                skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(None);
+            }
             let r = Restrictions {
                 targets: options.targets.clone(),
                 ..Restrictions::default()
@@ -572,5 +597,5 @@ fn alternatives(inst: &Instance, best: &Solution, options: &Options) -> Result<V
             fit_loss: l2,
         });
     }
-    Ok(out)
+    Ok((out, skipped.into_inner()))
 }

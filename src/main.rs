@@ -16,7 +16,15 @@ fn main() {
             // The library's errors say everything once (an OS error names its
             // path and cause); other errors show their whole chain.
             Some(b) => {
-                eprintln!("error: {b}");
+                // Paths and names in a message come from the user: escape
+                // every control character but the line breaks between problems.
+                let text: String = b
+                    .to_string()
+                    .lines()
+                    .map(|l| boligmatch::error::escaped(l).into_owned())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                eprintln!("error: {text}");
                 if b.is_input() {
                     2
                 } else {

@@ -152,6 +152,19 @@ pub fn read(
         if cells.iter().all(String::is_empty) {
             continue;
         }
+        if cells.len() < headers.len() {
+            // Never read values shifted into the wrong columns.
+            problems.push(Problem::line(
+                file,
+                line,
+                format!(
+                    "has {} fields but the header has {}; a delimiter is missing, so the values would land in the wrong columns",
+                    cells.len(),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
         if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.is_empty()) {
             problems.push(Problem::line(
                 file,

@@ -199,6 +199,10 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
             "policy": audit.policy,
         },
     });
+    if outcome.alternatives_skipped > 0 {
+        // Only when cut short, so that complete runs keep their bytes.
+        doc["alternatives_skipped_by_time_limit"] = json!(outcome.alternatives_skipped);
+    }
     if with_timings {
         let t = &outcome.timings;
         doc["timings_seconds"] = json!({

@@ -135,6 +135,13 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
             );
         }
     }
+    if outcome.alternatives_skipped > 0 {
+        let _ = writeln!(
+            out,
+            "\nNote: the time limit ran out before {} (person, unit) pairs were weighed for alternatives; allow more time for all of them",
+            outcome.alternatives_skipped
+        );
+    }
     if let Some(best) = outcome.proposals.first() {
         let label = if best.level1.status.is_optimal() {
             "optimal".to_string()

@@ -508,3 +508,97 @@ fn two_runs_at_once_leave_one_whole_set() {
         assert!(now == set_a || now == set_b, "a mix: {:?}", now.keys());
     }
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One mutation of a file's bytes.
+    #[derive(Debug, Clone)]
+    enum Mutation {
+        Flip(usize, u8),
+        Insert(usize, u8),
+        Delete(usize),
+        Truncate(usize),
+        Duplicate(usize, usize),
+    }
+
+    fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
+        let at = |i: usize, len: usize| if len == 0 { 0 } else { i % len };
+        match *m {
+            Mutation::Flip(i, b) if !bytes.is_empty() => {
+                let i = at(i, bytes.len());
+                bytes[i] ^= b.max(1);
+            }
+            Mutation::Insert(i, b) => {
+                let i = at(i, bytes.len() + 1);
+                bytes.insert(i, b);
+            }
+            Mutation::Delete(i) if !bytes.is_empty() => {
+                let i = at(i, bytes.len());
+                bytes.remove(i);
+            }
+            Mutation::Truncate(n) => {
+                let n = at(n, bytes.len() + 1);
+                bytes.truncate(n);
+            }
+            Mutation::Duplicate(i, n) if !bytes.is_empty() => {
+                let i = at(i, bytes.len());
+                let end = (i + n % 200).min(bytes.len());
+                let part = bytes[i..end].to_vec();
+                bytes.splice(i..i, part);
+            }
+            _ => {}
+        }
+    }
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Flip(i, b)),
+            (
+                any::<usize>(),
+                prop::sample::select(b";,\"\n\r\t\x1b\xff\xfe0123456789.-".to_vec())
+            )
+                .prop_map(|(i, b)| Mutation::Insert(i, b)),
+            any::<usize>().prop_map(Mutation::Delete),
+            any::<usize>().prop_map(Mutation::Truncate),
+            (any::<usize>(), any::<usize>()).prop_map(|(i, n)| Mutation::Duplicate(i, n)),
+        ]
+    }
+
+    const FILES: [&str; 4] = ["units.csv", "people.csv", "staff.csv", "policy.toml"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+        /// Issue 13: random mutations of the sample files, or random bytes in
+        /// their place, never make `check` panic or hang: exit 0 or 2, and a
+        /// refusal always says where.
+        #[test]
+        fn check_survives_mutated_and_random_files(
+            file in 0usize..4,
+            mutations in prop::collection::vec(mutation(), 1..6),
+            random in prop::option::weighted(0.15, prop::collection::vec(any::<u8>(), 0..400)),
+        ) {
+            let tmp = round_copy();
+            let path = tmp.path().join("round").join(FILES[file]);
+            let mut bytes = std::fs::read(&path).unwrap();
+            match random {
+                Some(r) => bytes = r,
+                None => mutations.iter().for_each(|m| apply(&mut bytes, m)),
+            }
+            std::fs::write(&path, &bytes).unwrap();
+            let out = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+                .args(["check", tmp.path().join("round").to_str().unwrap()])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            prop_assert!(matches!(out.status.code(), Some(0) | Some(2)), "exit {:?}: {}", out.status.code(), err);
+            prop_assert!(!err.contains("panicked"), "{}", err);
+            if out.status.code() == Some(2) {
+                prop_assert!(FILES.iter().any(|f| err.contains(f)), "no file named: {}", err);
+            }
+            prop_assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "raw control character: {:?}", err);
+        }
+    }
+}
