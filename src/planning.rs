@@ -212,7 +212,11 @@ fn bounds(base: &Round, t: &Templates) -> (Vec<u32>, Vec<u32>) {
 
 /// Finds the cheapest mix that reaches `goals`.
 pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) -> Result<Plan> {
-    let before = allocation::run(base, &Options::default())?.proposals[0].goals;
+    let today = Options {
+        settings: *settings,
+        ..Options::default()
+    };
+    let before = allocation::run(base, &today)?.proposals[0].goals;
     let (ub_units, ub_staff) = bounds(base, t);
     let round = with_mix(base, t, &ub_units, &ub_staff);
     let inst = Instance::new(&round);

@@ -99,6 +99,15 @@ fn remove_units(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
             ));
         }
         r.units.retain(|u| !rm.ids.contains(&u.id));
+        let key = format!("remove_units#{}", i + 1);
+        if rm.ids.is_empty() && rm.kind.is_none() && rm.area.is_none() {
+            problems.push(at(
+                s,
+                &key,
+                "remove_units: name the units to remove with ids, kind or area".into(),
+            ));
+            continue;
+        }
         if rm.kind.is_some() || rm.area.is_some() {
             let matching: Vec<String> = r
                 .units
@@ -107,6 +116,22 @@ fn remove_units(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
                 .filter(|u| rm.area.as_ref().is_none_or(|a| u.area.as_ref() == Some(a)))
                 .map(|u| u.id.clone())
                 .collect();
+            if let Some(c) = rm.count.filter(|&c| c as usize > matching.len()) {
+                problems.push(at(
+                    s,
+                    &key,
+                    format!(
+                        "remove_units: count {c}, but only {} unit{} of that kind and area {}",
+                        matching.len(),
+                        if matching.len() == 1 { "" } else { "s" },
+                        if matching.len() == 1 {
+                            "is left"
+                        } else {
+                            "are left"
+                        }
+                    ),
+                ));
+            }
             let n = rm
                 .count
                 .map_or(matching.len(), |c| (c as usize).min(matching.len()));

@@ -300,6 +300,43 @@ const CASES: &[Case] = &[
         says: "big.toml:2: add_units #1: count must be at most 10000",
     },
     Case {
+        name: "remove_units without a selector",
+        args: &["whatif", "{R}", "--scenario", "{T}/rm.toml"],
+        setup: |t| {
+            write(
+                &t.join("rm.toml"),
+                "name = \"rm\"\n\n[[remove_units]]\ncount = 3\n",
+            )
+        },
+        code: 2,
+        says: "rm.toml:3: remove_units: name the units to remove with ids, kind or area",
+    },
+    Case {
+        name: "remove_units matching fewer units than count",
+        args: &["whatif", "{R}", "--scenario", "{T}/rm.toml"],
+        setup: |t| {
+            write(
+                &t.join("rm.toml"),
+                "name = \"rm\"\n\n[[remove_units]]\nkind = \"skaev_bolig\"\ncount = 300\n",
+            )
+        },
+        code: 2,
+        says: "remove_units: count 300, but only",
+    },
+    Case {
+        name: "ten thousand and one areas",
+        args: &["check", "{R}"],
+        setup: |t| {
+            let mut text = String::from("\n[area_neighbours]\n");
+            for i in 0..10_001 {
+                text.push_str(&format!("A{i} = [\"B{i}\"]\n"));
+            }
+            policy_line(t, &text);
+        },
+        code: 2,
+        says: "at most 10000 areas",
+    },
+    Case {
         name: "a template with a huge max_count",
         args: &["plan", "{R}", "--templates", "{T}/t.toml"],
         setup: |t| {
