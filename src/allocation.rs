@@ -26,6 +26,12 @@ pub struct Options {
     pub settings: Settings,
     /// Goals every proposal must reach (capacity planning); empty = none.
     pub targets: Vec<crate::instance::Target>,
+    /// Explain every placement (why it fits) and every person not placed
+    /// (why not); default true. Callers that need only the plans and goals
+    /// (what-if comparison rows) turn it off: placements then carry no
+    /// reasons and `unplaced` is left empty, which on a country-size round
+    /// saves about as much time as eligibility takes.
+    pub explain: bool,
 }
 
 impl Default for Options {
@@ -36,6 +42,7 @@ impl Default for Options {
             alternatives: 0,
             settings: Settings::default(),
             targets: Vec::new(),
+            explain: true,
         }
     }
 }
@@ -281,7 +288,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
     let proposals = solutions
         .iter()
         .enumerate()
-        .map(|(i, s)| proposal(&inst, i + 1, s, base))
+        .map(|(i, s)| proposal(&inst, i + 1, s, base, options.explain))
         .collect();
     let list = priority_list(&inst);
     let baseline = Baseline {
@@ -388,7 +395,13 @@ fn infeasible(round: &Round) -> Error {
     Error::Infeasible(Problems(problems))
 }
 
-fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Proposal {
+fn proposal(
+    inst: &Instance,
+    rank: usize,
+    s: &Solution,
+    base: &Solution,
+    explain: bool,
+) -> Proposal {
     let round = inst.round;
     let staff_of = assign_staff(inst, &s.plan.class_of);
     let mut placements = Vec::new();
@@ -403,7 +416,11 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
                 let staff_fit = inst
                     .staff_pair(p, class)
                     .map_or(0, |k| inst.staff_pairs[k].fit);
-                let reasons = fit_reasons(inst, p, u, Some(class));
+                let reasons = if explain {
+                    fit_reasons(inst, p, u, Some(class))
+                } else {
+                    Vec::new()
+                };
                 placements.push(Placement {
                     person_id: person.id.clone(),
                     unit_id: unit.id.clone(),
@@ -417,6 +434,7 @@ fn proposal(inst: &Instance, rank: usize, s: &Solution, base: &Solution) -> Prop
                     terms: reasons.iter().map(|(t, _)| *t).collect(),
                 });
             }
+            _ if !explain => {}
             _ => {
                 let why = unplaced_reason(inst, p, &s.plan.unit_of, &s.plan.class_of);
                 unplaced.push(Unplaced {

@@ -279,15 +279,27 @@ pub struct Row {
 /// Runs one scenario against a base round.
 pub fn evaluate(base: &Round, s: &Scenario, options: &Options) -> Result<Row> {
     let round = apply(base, s)?;
-    let outcome = allocation::run(&round, options)?;
+    // A comparison row needs the plan and its goals, not the explanations.
+    let options = Options {
+        explain: false,
+        ..options.clone()
+    };
+    let outcome = allocation::run(&round, &options)?;
     Ok(row(&round, &s.name, &outcome))
 }
 
 /// The comparison row of an outcome.
 pub fn row(round: &Round, name: &str, outcome: &allocation::Outcome) -> Row {
     let best = &outcome.proposals[0];
-    let person = |id: &str| round.people.iter().find(|p| p.id == id);
-    let unit = |id: &str| round.units.iter().find(|u| u.id == id);
+    // Both lists are sorted by id (a round's invariant).
+    let person = |id: &str| {
+        let i = round
+            .people
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()?;
+        round.people.get(i)
+    };
+    let unit = |id: &str| round.unit_index(id).and_then(|i| round.units.get(i));
     let mut r = Row {
         scenario: name.to_string(),
         status: if best.level1.status.is_optimal() && best.level2.status.is_optimal() {

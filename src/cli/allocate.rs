@@ -50,7 +50,7 @@ pub fn run(args: &Args) -> Result<()> {
         min_diff: args.min_diff as usize,
         alternatives: args.alternatives as usize,
         settings: settings.solver,
-        targets: Vec::new(),
+        ..Options::default()
     };
     let outcome = allocation::run(&loaded.round, &options)?;
     let style = settings.style;
