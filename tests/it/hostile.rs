@@ -337,6 +337,18 @@ const CASES: &[Case] = &[
         says: "at most 10000 areas",
     },
     Case {
+        name: "a scenario that breaks a pinned offer names the scenario",
+        args: &["whatif", "{R}", "--scenario", "{T}/nostaff.toml"],
+        setup: |t| {
+            // The sample keeps a pinned offer (P01, people.csv:3); remove every worker.
+            let staff = std::fs::read_to_string(t.join("round/staff.csv")).unwrap();
+            let ids: Vec<String> = staff.lines().skip(1).map(|l| format!("\"{}\"", l.split(',').next().unwrap())).collect();
+            write(&t.join("nostaff.toml"), &format!("name = \"no staff\"\nremove_staff = [{}]\n", ids.join(", ")));
+        },
+        code: 2,
+        says: "nostaff.toml: this scenario breaks a pinned offer: people.csv:3: column \"pinned_unit\": \"U17\" cannot be kept",
+    },
+    Case {
         name: "a template with a huge max_count",
         args: &["plan", "{R}", "--templates", "{T}/t.toml"],
         setup: |t| {
