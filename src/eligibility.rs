@@ -267,40 +267,7 @@ fn support_shortfall(
     for (c, class) in classes.iter().enumerate() {
         cap[class_node(c)][1] = u64::from(class.capacity);
     }
-    let reachable = |cap: &[Vec<u64>]| -> (Vec<bool>, Vec<usize>) {
-        let (mut seen, mut from) = (vec![false; n], vec![usize::MAX; n]);
-        let mut queue = std::collections::VecDeque::from([0]);
-        seen[0] = true;
-        while let Some(u) = queue.pop_front() {
-            for v in 0..n {
-                if !seen[v] && cap[u][v] > 0 {
-                    seen[v] = true;
-                    from[v] = u;
-                    queue.push_back(v);
-                }
-            }
-        }
-        (seen, from)
-    };
-    loop {
-        let (seen, from) = reachable(&cap);
-        if !seen[1] {
-            break;
-        }
-        let mut push = u64::MAX;
-        let mut v = 1;
-        while v != 0 {
-            push = push.min(cap[from[v]][v]);
-            v = from[v];
-        }
-        let mut v = 1;
-        while v != 0 {
-            cap[from[v]][v] -= push;
-            cap[v][from[v]] += push;
-            v = from[v];
-        }
-    }
-    let (seen, _) = reachable(&cap);
+    let seen = max_flow(&mut cap);
     // Groups with people still unmatched are reachable; so is every group and
     // class they compete through.
     let short = (0..g).any(|i| cap[0][2 + i] > 0);
@@ -334,6 +301,47 @@ fn support_shortfall(
             kinds.join(", ")
         ),
     ))
+}
+
+/// Pushes a maximum flow from node 0 to node 1 through the residual
+/// capacities `cap` (shortest augmenting paths; the networks here have at
+/// most a few dozen nodes), and returns the nodes still reachable from node 0
+/// in the residual network: the source side of a minimum cut.
+fn max_flow(cap: &mut [Vec<u64>]) -> Vec<bool> {
+    let n = cap.len();
+    let reachable = |cap: &[Vec<u64>]| -> (Vec<bool>, Vec<usize>) {
+        let (mut seen, mut from) = (vec![false; n], vec![usize::MAX; n]);
+        let mut queue = std::collections::VecDeque::from([0]);
+        seen[0] = true;
+        while let Some(u) = queue.pop_front() {
+            for v in 0..n {
+                if !seen[v] && cap[u][v] > 0 {
+                    seen[v] = true;
+                    from[v] = u;
+                    queue.push_back(v);
+                }
+            }
+        }
+        (seen, from)
+    };
+    loop {
+        let (seen, from) = reachable(cap);
+        if !seen[1] {
+            return seen;
+        }
+        let mut push = u64::MAX;
+        let mut v = 1;
+        while v != 0 {
+            push = push.min(cap[from[v]][v]);
+            v = from[v];
+        }
+        let mut v = 1;
+        while v != 0 {
+            cap[from[v]][v] -= push;
+            cap[v][from[v]] += push;
+            v = from[v];
+        }
+    }
 }
 
 /// The first ten names and how many more, so that a message never floods.

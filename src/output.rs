@@ -349,6 +349,8 @@ fn apply(dir: &Path) -> Result<()> {
     let record_path = dir.join(COMMIT);
     let record = std::fs::read_to_string(&record_path).map_err(io(&record_path))?;
     let mut stage = None;
+    let mut put = 0;
+    crash_point_for_tests(put);
     for line in record.lines().skip(1) {
         let (verb, name) = line.split_once(' ').unwrap_or((line, ""));
         if name.is_empty() || name.contains(['/', '\\']) || name == ".." {
@@ -360,7 +362,9 @@ fn apply(dir: &Path) -> Result<()> {
                 if let Some(stage) = &stage {
                     move_into_place(&stage.join(name), &dir.join(name))?;
                 }
+                put += 1;
                 delay_for_tests();
+                crash_point_for_tests(put);
             }
             "remove" => match std::fs::remove_file(dir.join(name)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -438,6 +442,20 @@ fn injected(dir: &Path) -> Error {
     Error::Io {
         path: dir.to_path_buf(),
         source: std::io::Error::other("injected failure"),
+    }
+}
+
+/// `BOLIGMATCH_TEST_CRASH_AFTER_PUTS=k`: the process dies at once (as with
+/// `kill -9`: no clean-up, no unwinding) when the commit has moved `k` files
+/// into place (0: right after the commit point), so that the crash test can
+/// stop a run at every step of a commit. Unset, nothing happens.
+fn crash_point_for_tests(put: usize) {
+    if std::env::var("BOLIGMATCH_TEST_CRASH_AFTER_PUTS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        == Some(put)
+    {
+        std::process::abort();
     }
 }
 

@@ -112,6 +112,31 @@ fn read_capped(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
     Ok(Ok(bytes))
 }
 
+/// A TOML file of the what-if tools (a scenario, templates.toml) parsed into
+/// `T`, with its text (to find lines) and its name for messages. The file is
+/// capped like every input; a TOML error is positioned at its line.
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<(T, String, String)> {
+    let file = path.display().to_string();
+    let bytes = match read_capped(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })? {
+        Ok(bytes) => bytes,
+        Err(len) => {
+            return Err(Error::Input(Problems(vec![Problem::file(
+                &file,
+                format!("the file has {len} bytes; boligmatch reads input files of at most {MAX_FILE_BYTES} bytes"),
+            )])))
+        }
+    };
+    let text = text::decode(&bytes);
+    let value = toml::from_str(&text)
+        .map_err(|e| Error::Input(Problems(vec![policy::toml_problem(&file, &text, &e)])))?;
+    Ok((value, text, file))
+}
+
 /// Reads and validates a round from its files. All problems in all files are
 /// reported together; `today` is the round date when the policy gives none.
 pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {

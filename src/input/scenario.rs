@@ -131,17 +131,7 @@ impl Scenario {
 
 /// Reads a scenario file.
 pub fn load(path: &Path) -> Result<Scenario> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = super::text::decode(&bytes);
-    let file = path.display().to_string();
-    let raw: ScenarioFile = toml::from_str(&text).map_err(|e| {
-        Error::Input(Problems(vec![super::policy::toml_problem(
-            &file, &text, &e,
-        )]))
-    })?;
+    let (raw, text, file): (ScenarioFile, _, _) = super::read_toml(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let line = |span: std::ops::Range<usize>| super::policy::line_of(&text, span.start);
     let policy_line = raw.policy.as_ref().map(|s| line(s.span()));

@@ -137,6 +137,25 @@ pub fn read(
         }
         return None;
     }
+    let rows = data_rows(file, records, headers.len(), problems)?;
+    Some(Table {
+        file: file.to_string(),
+        headers,
+        index,
+        declared: columns.iter().map(|c| c.name).collect(),
+        rows,
+    })
+}
+
+/// The data rows after the header: blank rows skipped; a row with a field
+/// missing or too many is reported, never read shifted; at most
+/// [`super::MAX_ROWS`] (`None` beyond, with a problem).
+fn data_rows(
+    file: &str,
+    records: csv::StringRecordsIter<'_, &[u8]>,
+    width: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<Row>> {
     let mut rows = Vec::new();
     for record in records {
         let record = match record {
@@ -152,7 +171,7 @@ pub fn read(
         if cells.iter().all(String::is_empty) {
             continue;
         }
-        if cells.len() < headers.len() {
+        if cells.len() < width {
             // Never read values shifted into the wrong columns.
             problems.push(Problem::line(
                 file,
@@ -160,19 +179,19 @@ pub fn read(
                 format!(
                     "has {} fields but the header has {}; a delimiter is missing, so the values would land in the wrong columns",
                     cells.len(),
-                    headers.len()
+                    width
                 ),
             ));
             continue;
         }
-        if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.is_empty()) {
+        if cells.len() > width && cells[width..].iter().any(|c| !c.is_empty()) {
             problems.push(Problem::line(
                 file,
                 line,
                 format!(
                     "has {} fields but the header has {}; check for a stray delimiter",
                     cells.len(),
-                    headers.len()
+                    width
                 ),
             ));
             continue;
@@ -190,13 +209,7 @@ pub fn read(
         }
         rows.push(Row { line, cells });
     }
-    Some(Table {
-        file: file.to_string(),
-        headers,
-        index,
-        declared: columns.iter().map(|c| c.name).collect(),
-        rows,
-    })
+    Some(rows)
 }
 
 /// Reads every row of an export with `parse`; a row with any problem yields

@@ -139,17 +139,7 @@ pub const MAX_COST_KR: f64 = 1e9;
 
 /// Reads templates.toml: every problem at once.
 pub fn load_templates(path: &Path) -> Result<Templates> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = super::text::decode(&bytes);
-    let file = path.display().to_string();
-    let t: Templates = toml::from_str(&text).map_err(|e| {
-        Error::Input(Problems(vec![super::policy::toml_problem(
-            &file, &text, &e,
-        )]))
-    })?;
+    let (t, _, file): (Templates, _, _) = super::read_toml(path)?;
     let mut problems = Vec::new();
     let costs_ok =
         |m: f64, o: f64| (0.0..=MAX_COST_KR).contains(&m) && (0.0..=MAX_COST_KR).contains(&o);
