@@ -44,6 +44,12 @@ impl Run<'_> {
                 )));
             }
             targets.extend(files.iter().map(|(n, _)| dir.join(n)));
+            // The files of the previous run that this one removes are
+            // written, too: never an input.
+            let stale = read_manifest(dir)
+                .into_iter()
+                .filter(|old| !files.iter().any(|(n, _)| n == old));
+            targets.extend(stale.map(|n| dir.join(n)));
         }
         if let Some((path, _)) = &self.report {
             if path.file_name().is_none() {
@@ -579,6 +585,23 @@ mod tests {
         let after = listing(dir.path());
         assert_eq!(names(dir.path()), vec![LOCK, MANIFEST, "p.csv"]);
         assert!(after.contains(&("p.csv".to_string(), b"b".to_vec())));
+    }
+
+    #[test]
+    fn a_stale_file_that_is_now_an_input_is_not_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = vec![
+            ("p.csv".to_string(), b"a".to_vec()),
+            ("alternatives.csv".to_string(), b"a".to_vec()),
+        ];
+        commit_folder(dir.path(), &a, None).unwrap();
+        let input = dir.path().join("alternatives.csv");
+        let run = Run {
+            out: Some((dir.path(), vec![("p.csv".to_string(), b"b".to_vec())])),
+            report: None,
+        };
+        assert!(matches!(run.commit(&[&input]), Err(Error::Refused(_))));
+        assert_eq!(std::fs::read(&input).unwrap(), b"a");
     }
 
     #[test]
