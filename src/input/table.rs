@@ -51,7 +51,13 @@ pub fn read(
     warnings: &mut Vec<String>,
 ) -> Option<Table> {
     // CRLF as LF: the csv reader would otherwise count CRLF lines one short.
-    let text = text::decode(bytes).replace("\r\n", "\n");
+    let text = match text::decode_checked(bytes) {
+        Ok(t) => t.replace("\r\n", "\n"),
+        Err((line, message)) => {
+            problems.push(Problem::line(file, line, message));
+            return None;
+        }
+    };
     if text.trim().is_empty() {
         let names: Vec<&str> = columns
             .iter()

@@ -18,6 +18,37 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
+/// Decodes an export one way from its first byte to its last: UTF-8 when it
+/// is UTF-8, Windows-1252 when it holds no UTF-8 letters at all. A file that
+/// is UTF-8 but for a stray byte (or has a UTF-8 byte-order mark and is not
+/// UTF-8) is refused with the line of the first bad byte: read as
+/// Windows-1252 it would garble every æ, ø and å in it without a word.
+pub fn decode_checked(bytes: &[u8]) -> Result<String, (u64, String)> {
+    let (body, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let Err(e) = std::str::from_utf8(body) else {
+        return Ok(decode(bytes));
+    };
+    let lossy = String::from_utf8_lossy(body);
+    let utf8_letters = lossy
+        .chars()
+        .any(|c| !c.is_ascii() && c != char::REPLACEMENT_CHARACTER);
+    if !bom && !utf8_letters {
+        return Ok(decode(bytes));
+    }
+    let at = e.valid_up_to();
+    let line = body[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    Err((
+        line,
+        format!(
+            "the file is UTF-8 but for byte 0x{:02X} on this line; read either way, some letters would come out wrong. Save the file again as UTF-8 (or as Windows-1252 throughout)",
+            body.get(at).copied().unwrap_or(0)
+        ),
+    ))
+}
+
 /// Picks the delimiter from the header line: the most frequent of `;`, tab and
 /// `,` outside quotes (ties go to `;`, then tab, as Danish Excel uses `;`).
 pub fn sniff_delimiter(text: &str) -> u8 {
@@ -78,6 +109,24 @@ pub fn parse_money(s: &str) -> Result<Ore, ParseFail> {
     }
     if t.is_empty() {
         return Err(EXPECTED.into());
+    }
+    // One separator followed by exactly three digits reads two ways:
+    // `3.500` is 3,500 kr in Danish and 3.5 kr in English, `3,500` the
+    // reverse. Refused, not guessed.
+    let separators: Vec<(usize, char)> = t
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '.' | ','))
+        .collect();
+    if let [(at, _)] = separators[..] {
+        let (before, after) = (&t[..at], &t[at + 1..]);
+        let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+        if (1..=3).contains(&before.len()) && after.len() == 3 && digits(before) && digits(after) {
+            let small = format!("{before}.{after}");
+            let small = small.trim_end_matches('0').trim_end_matches('.');
+            return Err(format!(
+                "could be read two ways, as {before}{after} kr or as {small} kr (Danish and English swap the thousands and decimal marks); write it without a thousands separator, e.g. {before}{after} or {before}{after},00"
+            ));
+        }
     }
     let last_dot = t.rfind('.');
     let last_comma = t.rfind(',');
@@ -180,7 +229,15 @@ mod tests {
         assert_eq!(parse_money("3500"), Ok(350_000));
         assert_eq!(parse_money("3500,5"), Ok(350_050));
         assert_eq!(parse_money("3.500,00"), Ok(350_000));
-        assert_eq!(parse_money("3.500"), Ok(350_000));
+        // One separator and three digits read two ways: refused (issue 13).
+        assert!(parse_money("3.500")
+            .unwrap_err()
+            .contains("could be read two ways"));
+        assert!(parse_money("3,500")
+            .unwrap_err()
+            .contains("could be read two ways"));
+        assert_eq!(parse_money("3.500.000"), Ok(350_000_000));
+        assert_eq!(parse_money("3500,500"), Ok(350_050));
         assert_eq!(parse_money("3500.50"), Ok(350_050));
         assert_eq!(parse_money("3,500.00"), Ok(350_000));
         assert_eq!(parse_money(" 3 500 kr "), Ok(350_000));
@@ -189,6 +246,25 @@ mod tests {
         assert!(parse_money("").is_err());
         assert!(parse_money("1,234").is_err()); // ambiguous: refused, not guessed
         assert_eq!(parse_money("1,234,567"), Ok(123_456_700));
+    }
+
+    /// Issue 13: one stray byte in a UTF-8 file must not turn every æ, ø, å
+    /// into something else.
+    #[test]
+    fn a_stray_byte_in_utf8_is_refused_not_guessed() {
+        assert_eq!(
+            decode_checked("Måløv;Ærø\n".as_bytes()),
+            Ok("Måløv;Ærø\n".into())
+        );
+        assert_eq!(decode_checked(b"M\xe5l\xf8v\n"), Ok("Måløv\n".into()));
+        let mixed = [&b"a;b\nM\xc3\xa5l\xc3\xb8v\n"[..], b"x\x92y\n"].concat();
+        let (line, msg) = decode_checked(&mixed).unwrap_err();
+        assert_eq!(line, 3);
+        assert!(msg.contains("0x92"), "{msg}");
+        assert!(
+            decode_checked(b"\xEF\xBB\xBFab\xffc").is_err(),
+            "a BOM promises UTF-8"
+        );
     }
 
     #[test]

@@ -349,6 +349,37 @@ const CASES: &[Case] = &[
         says: "nostaff.toml: this scenario breaks a pinned offer: people.csv:3: column \"pinned_unit\": \"U17\" cannot be kept",
     },
     Case {
+        name: "a rent two dialects read differently",
+        args: &["check", "{R}"],
+        setup: |t| {
+            let p = t.join("round/units.csv");
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut lines: Vec<String> = text.lines().map(String::from).collect();
+            let header: Vec<&str> = lines[0].split(',').collect();
+            let col = header.iter().position(|h| *h == "rent_dkk").unwrap();
+            let mut cells: Vec<String> = lines[1].split(',').map(String::from).collect();
+            cells[col] = "\"3.500\"".into();
+            lines[1] = cells.join(",");
+            write(&p, &(lines.join("\n") + "\n"));
+        },
+        code: 2,
+        says: "could be read two ways, as 3500 kr or as 3.5 kr",
+    },
+    Case {
+        name: "a stray byte in a UTF-8 file",
+        args: &["check", "{R}"],
+        setup: |t| {
+            let p = t.join("round/people.csv");
+            let mut bytes = std::fs::read(&p).unwrap();
+            assert!(std::str::from_utf8(&bytes).unwrap().contains('ø'));
+            let at = bytes.len() - 2;
+            bytes.insert(at, 0x92);
+            std::fs::write(&p, bytes).unwrap();
+        },
+        code: 2,
+        says: "is UTF-8 but for byte 0x92 on this line",
+    },
+    Case {
         name: "a template with a huge max_count",
         args: &["plan", "{R}", "--templates", "{T}/t.toml"],
         setup: |t| {
