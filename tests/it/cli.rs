@@ -37,14 +37,20 @@ fn json_without(bytes: &[u8], keys: &[&str]) -> serde_json::Value {
     v
 }
 
-#[test]
-fn every_bad_fixture_gives_its_message_and_exit_2() {
+/// Every broken round under `tests/fixtures/bad/`, by name.
+fn bad_fixtures() -> Vec<PathBuf> {
     let dir = root().join("tests/fixtures/bad");
     let mut cases: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     cases.sort();
+    cases
+}
+
+#[test]
+fn every_bad_fixture_gives_its_message_and_exit_2() {
+    let cases = bad_fixtures();
     assert!(cases.len() >= 15);
     for case in cases {
         let out = run(&["check", case.to_str().unwrap()]);
@@ -564,12 +570,7 @@ fn out_of_range_time_limits_exit_2_on_every_subcommand() {
 /// same problems.
 #[test]
 fn check_and_allocate_agree_on_every_bad_fixture() {
-    let dir = root().join("tests/fixtures/bad");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
+    let cases = bad_fixtures();
     let problems = |stderr: &[u8]| -> Vec<String> {
         text(stderr)
             .lines()

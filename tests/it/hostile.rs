@@ -117,6 +117,20 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Sets one cell of a comma-separated file of the round copy: `row` counts
+/// data rows from 1.
+fn set_cell(t: &Path, file: &str, column: &str, row: usize, value: &str) {
+    let p = t.join("round").join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header.iter().position(|h| *h == column).unwrap();
+    let mut cells: Vec<String> = lines[row].split(',').map(String::from).collect();
+    cells[col] = value.into();
+    lines[row] = cells.join(",");
+    write(&p, &(lines.join("\n") + "\n"));
+}
+
 fn policy_line(t: &Path, line: &str) {
     let p = t.join("round/policy.toml");
     let mut text = std::fs::read_to_string(&p).unwrap();
@@ -276,17 +290,7 @@ const CASES: &[Case] = &[
     Case {
         name: "a rent of a billion kroner",
         args: &["check", "{R}"],
-        setup: |t| {
-            let p = t.join("round/units.csv");
-            let text = std::fs::read_to_string(&p).unwrap();
-            let mut lines: Vec<String> = text.lines().map(String::from).collect();
-            let header: Vec<&str> = lines[0].split(',').collect();
-            let col = header.iter().position(|h| *h == "rent_dkk").unwrap();
-            let mut cells: Vec<String> = lines[1].split(',').map(String::from).collect();
-            cells[col] = "1000000000".into();
-            lines[1] = cells.join(",");
-            write(&p, &(lines.join("\n") + "\n"));
-        },
+        setup: |t| set_cell(t, "units.csv", "rent_dkk", 1, "1000000000"),
         code: 2,
         says: "is above 1000000 kr",
     },
@@ -351,17 +355,7 @@ const CASES: &[Case] = &[
     Case {
         name: "a rent two dialects read differently",
         args: &["check", "{R}"],
-        setup: |t| {
-            let p = t.join("round/units.csv");
-            let text = std::fs::read_to_string(&p).unwrap();
-            let mut lines: Vec<String> = text.lines().map(String::from).collect();
-            let header: Vec<&str> = lines[0].split(',').collect();
-            let col = header.iter().position(|h| *h == "rent_dkk").unwrap();
-            let mut cells: Vec<String> = lines[1].split(',').map(String::from).collect();
-            cells[col] = "\"3.500\"".into();
-            lines[1] = cells.join(",");
-            write(&p, &(lines.join("\n") + "\n"));
-        },
+        setup: |t| set_cell(t, "units.csv", "rent_dkk", 1, "\"3.500\""),
         code: 2,
         says: "could be read two ways, as 3500 kr or as 3.5 kr",
     },
