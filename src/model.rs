@@ -584,21 +584,8 @@ impl Policy {
         }
     }
 
-    /// Every value outside its range, as (key, what is wrong): the one
-    /// definition used for `policy.toml` and for policies built in code.
-    pub fn problems(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        let h = self.horizon_days;
-        if !(0..=3650).contains(&h) {
-            out.push(("horizon_days", format!("{h} must be between 0 and 3650")));
-        }
-        let s = self.max_rent_share;
-        if !(s > 0.0 && s <= 1.0) {
-            out.push((
-                "max_rent_share",
-                format!("{s} must be above 0 and at most 1"),
-            ));
-        }
+    /// Every priority weight outside [`PRIORITY_WEIGHT`], as (key, what is wrong).
+    fn priority_problems(&self, out: &mut Vec<(&'static str, String)>) {
         let pr = &self.priority;
         let st = &pr.stay;
         let weights: [(&'static str, i64); 13] = [
@@ -629,7 +616,25 @@ impl Policy {
                 ));
             }
         }
-        let w = pr.max_weeks;
+    }
+
+    /// Every value outside its range, as (key, what is wrong): the one
+    /// definition used for `policy.toml` and for policies built in code.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let h = self.horizon_days;
+        if !(0..=3650).contains(&h) {
+            out.push(("horizon_days", format!("{h} must be between 0 and 3650")));
+        }
+        let s = self.max_rent_share;
+        if !(s > 0.0 && s <= 1.0) {
+            out.push((
+                "max_rent_share",
+                format!("{s} must be above 0 and at most 1"),
+            ));
+        }
+        self.priority_problems(&mut out);
+        let w = self.priority.max_weeks;
         if !MAX_WEEKS.contains(&w) {
             out.push((
                 "max_weeks",

@@ -279,31 +279,31 @@ pub struct Row {
 /// Runs one scenario against a base round.
 pub fn evaluate(base: &Round, s: &Scenario, options: &Options) -> Result<Row> {
     let round = apply(base, s)?;
-    // A pinned offer the base round keeps but the scenario breaks (a worker
-    // or unit removed, a rule changed) is the scenario's doing: say so.
-    let broken = crate::eligibility::pinned_problems(&round, "people.csv", "units.csv");
-    if !broken.is_empty() {
-        let problems = broken
-            .into_iter()
-            .map(|p| Problem {
-                file: s.source.clone(),
-                line: None,
-                column: None,
-                value: None,
-                message: format!(
-                    "this scenario breaks a pinned offer: {}",
-                    crate::error::escaped(&p.to_string())
-                ),
-            })
-            .collect();
-        return Err(Error::Infeasible(Problems(problems)));
-    }
     // A comparison row needs the plan and its goals, not the explanations.
     let options = Options {
         explain: false,
         ..options.clone()
     };
-    let outcome = allocation::run(&round, &options)?;
+    // A pinned offer the base round keeps but the scenario breaks (a worker
+    // or unit removed, a rule changed) is the scenario's doing: say so.
+    let outcome = allocation::run(&round, &options).map_err(|e| match e {
+        Error::Infeasible(Problems(broken)) => Error::Infeasible(Problems(
+            broken
+                .into_iter()
+                .map(|p| Problem {
+                    file: s.source.clone(),
+                    line: None,
+                    column: None,
+                    value: None,
+                    message: format!(
+                        "this scenario breaks a pinned offer: {}",
+                        crate::error::escaped(&p.to_string())
+                    ),
+                })
+                .collect(),
+        )),
+        other => other,
+    })?;
     Ok(row(&round, &s.name, &outcome))
 }
 

@@ -203,19 +203,15 @@ fn arb_addition() -> impl Strategy<Value = Scenario> {
                 name: "unit".into(),
                 add_units: vec![AddUnits {
                     unit: UnitSpec {
-                        kind,
-                        places: if kind == UnitKind::SharedLiving {
-                            places
-                        } else {
-                            1
-                        },
                         rent_dkk: rent * 100.0,
-                        drug_free: false,
-                        gender: UnitGender::Any,
-                        min_age: 16,
-                        max_age: None,
-                        area: None,
-                        available_from: None,
+                        ..unit_spec(
+                            kind,
+                            if kind == UnitKind::SharedLiving {
+                                places
+                            } else {
+                                1
+                            }
+                        )
                     },
                     count: 1,
                     id_prefix: None,
