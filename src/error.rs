@@ -152,7 +152,11 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The solver failed in a way that is not the input's fault.
-    #[error("solver: {0}")]
+    #[error(
+        "solver: {0}\n  The input passed every check, so this is a fault to report (with \
+         `boligmatch --version` and the command line). Smaller weights in policy.toml \
+         ([priority], each 0-10000) or `--solver flow` may avoid it."
+    )]
     Solver(String),
     /// The time limit ran out before any plan keeping every rule was found.
     #[error("{0}")]

@@ -115,6 +115,19 @@ impl<'r> Instance<'r> {
             .ok()
     }
 
+    /// A bound on level 2 (fit) of any plan: every person at their best
+    /// unit and their best worker.
+    pub fn fit_bound(&self) -> i64 {
+        fn best_per_person(pairs: &[Pair]) -> i64 {
+            let mut total = 0;
+            for chunk in pairs.chunk_by(|a, b| a.person == b.person) {
+                total += chunk.iter().map(|q| q.fit).max().unwrap_or(0).max(0);
+            }
+            total
+        }
+        best_per_person(&self.unit_pairs) + best_per_person(&self.staff_pairs)
+    }
+
     /// Unit pairs of one person.
     pub fn units_of(&self, person: usize) -> &[Pair] {
         let lo = self.unit_pairs.partition_point(|q| q.person < person);

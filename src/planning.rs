@@ -16,7 +16,7 @@ pub use crate::input::templates::{
 use crate::instance::{Instance, Restrictions, Target};
 use crate::model::{Gender, GoalKind};
 use crate::round::Round;
-use crate::solver::milp::{run_model, Sense};
+use crate::solver::milp::{out_of_time, run_model, Sense};
 use crate::solver::{Settings, Status};
 use good_lp::Expression;
 use serde::Serialize;
@@ -212,8 +212,10 @@ fn bounds(base: &Round, t: &Templates) -> (Vec<u32>, Vec<u32>) {
 
 /// Finds the cheapest mix that reaches `goals`.
 pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) -> Result<Plan> {
+    // One limit for three stages: today's plan gets a fifth of it, the
+    // planning model four fifths of what is then left, the final round the rest.
     let today = Options {
-        settings: *settings,
+        settings: settings.share(0.2),
         ..Options::default()
     };
     let before = allocation::run(base, &today)?.proposals[0].goals;
@@ -231,6 +233,9 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
         optional_staff: staff_copies.iter().flatten().copied().collect(),
         ..Restrictions::default()
     };
+    if settings.out_of_time() {
+        return Err(out_of_time());
+    }
     let Some(form) = formulate(&inst, &restrictions) else {
         return Err(Error::Solver(
             "the planning model could not be built".into(),
@@ -249,7 +254,7 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
         cost,
         constraints,
         None,
-        settings,
+        &settings.share(0.8),
     )?;
     let Some(raw) = raw else {
         return Ok(Plan {

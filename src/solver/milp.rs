@@ -11,7 +11,7 @@ use crate::instance::{Instance, Plan, Restrictions};
 use ::highs::{HighsModelStatus, HighsSolutionStatus};
 use good_lp::solvers::highs::highs as highs_solver;
 use good_lp::{Expression, SolverModel};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A solved model: column values in variable creation order.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +53,25 @@ pub enum Sense {
     Minimise,
 }
 
+/// Time HiGHS may run past the deadline before the watchdog stops waiting.
+const WATCHDOG_GRACE: Duration = Duration::from_millis(250);
+
+/// Models with at least this many columns run without HiGHS's feasibility
+/// jump heuristic: on a country-size round (a million columns) it ran 13 s
+/// past HiGHS's own time limit without looking at the clock, and every such
+/// model here gets a feasible start anyway.
+const LARGE_MODEL_COLUMNS: usize = 100_000;
+
 /// Solves any good_lp model with boligmatch's HiGHS settings (one thread, fixed
 /// seed, MIP gap 0, optional time limit and start). `None` if infeasible.
+///
+/// With a deadline ([`Settings::remaining`]) HiGHS gets what is left as its own
+/// `time_limit`, and a watchdog does not trust it to keep it: the model is built
+/// and solved on a thread of its own, and if it has not returned by the
+/// deadline (plus a quarter of a second) the answer is the start (labelled
+/// best found, gap unknown → 100 %), or [`Error::OutOfTime`] without one. The
+/// abandoned solve runs on in the background until HiGHS returns or the
+/// process ends (the command-line tool ends right after writing its outputs).
 pub fn run_model(
     vars: good_lp::ProblemVariables,
     sense: Sense,
@@ -63,6 +80,68 @@ pub fn run_model(
     start: Option<&[f64]>,
     settings: &Settings,
 ) -> Result<Option<Raw>> {
+    let Some(left) = settings.remaining() else {
+        return solve_model(vars, sense, objective, constraints, start, None);
+    };
+    let constraints: Vec<good_lp::Constraint> = constraints.into_iter().collect();
+    let owned_start = start.map(<[f64]>::to_vec);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("boligmatch-highs".into())
+        .spawn(move || {
+            // Test hook: a solver that overruns its limit, to test the watchdog.
+            if let Some(ms) = std::env::var("BOLIGMATCH_TEST_SOLVER_DELAY_MS")
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                std::thread::sleep(Duration::from_millis(ms.min(60_000)));
+            }
+            let raw = solve_model(
+                vars,
+                sense,
+                objective,
+                constraints,
+                owned_start.as_deref(),
+                Some(left),
+            );
+            // The receiver is gone when the watchdog gave up: nothing to do.
+            let _ = tx.send(raw);
+        });
+    if let Err(e) = spawned {
+        return Err(Error::Solver(format!(
+            "cannot start the solver thread: {e}"
+        )));
+    }
+    match rx.recv_timeout(left + WATCHDOG_GRACE) {
+        Ok(raw) => raw,
+        Err(_) => match start {
+            Some(s) => Ok(Some(Raw {
+                values: s.to_vec(),
+                status: Status::BestFound { gap: 1.0 },
+                seconds: (left + WATCHDOG_GRACE).as_secs_f64(),
+            })),
+            None => Err(out_of_time()),
+        },
+    }
+}
+
+pub(crate) fn out_of_time() -> Error {
+    Error::OutOfTime(
+        "no plan that keeps every rule was found within --time-limit; allow more time".into(),
+    )
+}
+
+/// Builds the HiGHS model and solves it on this thread; `limit` is HiGHS's
+/// own time limit.
+fn solve_model(
+    vars: good_lp::ProblemVariables,
+    sense: Sense,
+    objective: Expression,
+    constraints: impl IntoIterator<Item = good_lp::Constraint>,
+    start: Option<&[f64]>,
+    limit: Option<Duration>,
+) -> Result<Option<Raw>> {
+    let columns = vars.len();
     let unsolved = match sense {
         Sense::Maximise => vars.maximise(objective),
         Sense::Minimise => vars.minimise(objective),
@@ -78,9 +157,11 @@ pub fn run_model(
         Error::Solver(format!("cannot set HiGHS option {k}: {e:?}"))
     };
     // Determinism: one thread, fixed seed; exactness: MIP gap 0.
-    model
-        .try_set_option("output_flag", false)
-        .map_err(|e| option("output_flag", e))?;
+    // BOLIGMATCH_HIGHS_LOG=1 shows HiGHS's own log on stdout (diagnosis).
+    let log = std::env::var_os("BOLIGMATCH_HIGHS_LOG").is_some_and(|v| v == "1");
+    for (key, on) in [("output_flag", log), ("log_to_console", log)] {
+        model.try_set_option(key, on).map_err(|e| option(key, e))?;
+    }
     model
         .try_set_option("threads", 1)
         .map_err(|e| option("threads", e))?;
@@ -97,7 +178,13 @@ pub fn run_model(
     model
         .try_set_option("presolve", "off")
         .map_err(|e| option("presolve", e))?;
-    if let Some(t) = settings.remaining() {
+    if columns >= LARGE_MODEL_COLUMNS {
+        let key = "mip_heuristic_run_feasibility_jump";
+        model
+            .try_set_option(key, false)
+            .map_err(|e| option(key, e))?;
+    }
+    if let Some(t) = limit {
         // What is left of the limit; HiGHS needs a positive time.
         model
             .try_set_option("time_limit", t.as_secs_f64().max(1e-3))
@@ -126,9 +213,7 @@ pub fn run_model(
         other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),
     };
     if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-        return Err(Error::OutOfTime(
-            "no plan that keeps every rule was found within --time-limit; allow more time".into(),
-        ));
+        return Err(out_of_time());
     }
     Ok(Some(Raw {
         values: solved.get_solution().columns().to_vec(),
@@ -162,6 +247,28 @@ pub(crate) fn solve(
     };
     let plan1 = extract(inst, &form, &raw1.values);
     let value1 = plan1.priority(inst);
+    if settings.out_of_time() {
+        // No time left for level 2: level 1's plan, its fit measured against
+        // the most every person could score.
+        let fit = plan1.fit(inst);
+        return Ok(Some(Solution {
+            level1: LevelResult {
+                value: value1,
+                status: raw1.status,
+                build_seconds: build1,
+                solve_seconds: raw1.seconds,
+            },
+            level2: LevelResult {
+                value: fit,
+                status: Status::BestFound {
+                    gap: relative_gap(fit, inst.fit_bound()),
+                },
+                build_seconds: 0.0,
+                solve_seconds: 0.0,
+            },
+            plan: plan1,
+        }));
+    }
     let t1 = Instant::now();
     let floor = form.level1.clone().geq(value1 as f64 - 0.5);
     let build2 = t1.elapsed().as_secs_f64();
@@ -193,6 +300,15 @@ pub(crate) fn solve(
         },
         plan,
     }))
+}
+
+/// The relative gap between a value and a bound on it (0 when equal).
+fn relative_gap(value: i64, bound: i64) -> f64 {
+    if bound <= value {
+        0.0
+    } else {
+        (bound - value) as f64 / bound.abs().max(1) as f64
+    }
 }
 
 /// Reads binaries as `> 0.5`. good_lp numbers HiGHS columns in creation

@@ -51,6 +51,20 @@ impl Settings {
         self.deadline(now).map(|d| d.saturating_duration_since(now))
     }
 
+    /// These settings with the deadline moved to `fraction` (0–1) of the time
+    /// left, for the first of several stages that share one limit.
+    pub fn share(&self, fraction: f64) -> Settings {
+        let now = Instant::now();
+        let Some(left) = self.remaining() else {
+            return *self;
+        };
+        let until = now + left.mul_f64(fraction.clamp(0.0, 1.0));
+        Settings {
+            until: Some(self.until.map_or(until, |u| u.min(until))),
+            ..*self
+        }
+    }
+
     /// Whether the deadline has passed.
     pub fn out_of_time(&self) -> bool {
         self.remaining().is_some_and(|r| r.is_zero())
