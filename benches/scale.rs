@@ -67,14 +67,14 @@ fn tier_s(c: &mut Criterion) {
 /// 1,000 Ballerup-size scenarios: 0–9 extra units of each kind × 0–3 extra
 /// workers of each method, in a fixed pattern.
 fn thousand_scenarios(base: &boligmatch::round::Round) -> Vec<Scenario> {
-    let kinds = boligmatch::model::UnitKind::ALL;
+    let kinds = boligmatch::kinds::builtin::ALL;
     let methods = boligmatch::model::Method::ALL;
     (0..1000)
         .map(|i| Scenario {
             name: format!("s{i}"),
             add_units: vec![AddUnits {
                 unit: UnitSpec {
-                    kind: kinds[i % kinds.len()],
+                    kind: boligmatch::model::UnitKind::new(kinds[i % kinds.len()]),
                     places: 1,
                     rent_dkk: 2500.0 + (i % 7) as f64 * 150.0,
                     drug_free: false,

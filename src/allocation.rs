@@ -239,6 +239,9 @@ pub struct Outcome {
     pub support_slots: u32,
     /// Places per kind of unit (kind, places), in kind order.
     pub places_by_kind: Vec<(UnitKind, u32)>,
+    /// The kinds of home of the round's policy, for labels in reports.
+    #[serde(skip)]
+    pub kinds: crate::kinds::Kinds,
     /// Free slots per support method (method, slots), in method order.
     pub slots_by_method: Vec<(Method, u32)>,
 }
@@ -309,9 +312,10 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         places: round.units.iter().map(|u| u.places).sum(),
         support_slots: round.staff.iter().map(|s| s.capacity).sum(),
         places_by_kind: tally(
-            UnitKind::ALL,
-            round.units.iter().map(|u| (u.kind, u.places)),
+            &round.policy.kinds.ids(),
+            round.units.iter().map(|u| (u.kind.clone(), u.places)),
         ),
+        kinds: round.policy.kinds.clone(),
         slots_by_method: tally(
             Method::ALL,
             round.staff.iter().map(|s| (s.method, s.capacity)),
@@ -360,14 +364,14 @@ fn ranked_solutions(
 }
 
 /// The total per key, for every key in `keys` (in that order).
-fn tally<K: Copy + PartialEq>(
+fn tally<K: Clone + PartialEq>(
     keys: &[K],
     items: impl Iterator<Item = (K, u32)> + Clone,
 ) -> Vec<(K, u32)> {
     keys.iter()
         .map(|k| {
             (
-                *k,
+                k.clone(),
                 items.clone().filter(|(x, _)| x == k).map(|(_, n)| n).sum(),
             )
         })
@@ -424,7 +428,7 @@ fn proposal(
                 placements.push(Placement {
                     person_id: person.id.clone(),
                     unit_id: unit.id.clone(),
-                    unit_kind: unit.kind,
+                    unit_kind: unit.kind.clone(),
                     area: unit.area.clone().unwrap_or_default(),
                     staff_id: staff.map(|s| s.id.clone()).unwrap_or_default(),
                     method: inst.classes[class].method,
@@ -609,7 +613,7 @@ fn alternatives(
             current_unit_id: round.units[cur].id.clone(),
             rank,
             unit_id: unit.id.clone(),
-            unit_kind: unit.kind,
+            unit_kind: unit.kind.clone(),
             area: unit.area.clone().unwrap_or_default(),
             priority_loss: l1,
             fit_loss: l2,

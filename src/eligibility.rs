@@ -2,8 +2,7 @@
 
 use crate::error::Problem;
 use crate::model::{
-    fmt_kr, FemaleStaff, Gender, Method, Ore, Person, Policy, Staff, SubstanceUse, Unit,
-    UnitGender, UnitKind,
+    fmt_kr, FemaleStaff, Gender, Method, Ore, Person, Policy, Staff, SubstanceUse, Unit, UnitGender,
 };
 use crate::round::Round;
 use std::collections::BTreeMap;
@@ -360,7 +359,7 @@ fn some_of(names: &[String]) -> String {
 
 /// Whether a shared-living unit must not mix under-18s with adults or women with men.
 pub fn separation_applies(unit: &Unit, policy: &Policy) -> (bool, bool) {
-    let shared = unit.kind == UnitKind::SharedLiving && unit.places > 1;
+    let shared = policy.kinds.is_shared(&unit.kind) && unit.places > 1;
     (
         shared && policy.shared_living_minors_separated,
         shared && policy.shared_living_gender_separated && unit.gender == UnitGender::Any,

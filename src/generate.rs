@@ -4,7 +4,8 @@
 //! Marginals follow the Ballerup sample and the municipality's application.
 
 use crate::error::Result;
-use crate::model::{FemaleStaff, Gender, Method, Stay, SubstanceUse, UnitGender, UnitKind};
+use crate::kinds::builtin::{CLUB_ROOM, ORDINARY, SHARED_LIVING, SKAEV_BOLIG, YOUTH_HOUSING};
+use crate::model::{FemaleStaff, Gender, Method, Stay, SubstanceUse, UnitGender};
 use chrono::NaiveDate;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -111,45 +112,44 @@ fn neighbours(i: usize, n: usize) -> Vec<usize> {
 fn unit_row(rng: &mut ChaCha8Rng, tier: Tier, i: usize, areas: &[String]) -> Row {
     let (round_date, n_areas) = (round_date(), areas.len());
     let kinds = [
-        (UnitKind::ClubRoom, 0.20),
-        (UnitKind::SkaevBolig, 0.15),
-        (UnitKind::SharedLiving, 0.075),
-        (UnitKind::YouthHousing, 0.25),
-        (UnitKind::Ordinary, 0.325),
+        (CLUB_ROOM, 0.20),
+        (SKAEV_BOLIG, 0.15),
+        (SHARED_LIVING, 0.075),
+        (YOUTH_HOUSING, 0.25),
+        (ORDINARY, 0.325),
     ];
     let kind = if tier == Tier::S && i == 0 {
-        UnitKind::SharedLiving
+        SHARED_LIVING
     } else {
         pick(rng, &kinds)
     };
     let (lo, hi) = match kind {
-        UnitKind::ClubRoom => (2200, 2950),
-        UnitKind::SkaevBolig => (2950, 3400),
-        UnitKind::SharedLiving => (2600, 2900),
-        UnitKind::YouthHousing => (2900, 3900),
-        UnitKind::Ordinary => (3800, 5400),
+        CLUB_ROOM => (2200, 2950),
+        SKAEV_BOLIG => (2950, 3400),
+        SHARED_LIVING => (2600, 2900),
+        YOUTH_HOUSING => (2900, 3900),
+        _ => (3800, 5400),
     };
     let rent = rng.random_range(lo / 50..=hi / 50) * 50;
-    let places = if kind == UnitKind::SharedLiving {
+    let places = if kind == SHARED_LIVING {
         rng.random_range(3..=4)
     } else {
         1
     };
     // The first shared unit of S is the small drug-free residence (4 places).
-    let drug_free =
-        (tier == Tier::S && i == 0) || (kind == UnitKind::SharedLiving && rng.random_bool(0.15));
+    let drug_free = (tier == Tier::S && i == 0) || (kind == SHARED_LIVING && rng.random_bool(0.15));
     let places = if tier == Tier::S && i == 0 { 4 } else { places };
     let gender = match kind {
-        UnitKind::SharedLiving if rng.random_bool(0.3) => UnitGender::Women,
-        UnitKind::Ordinary if rng.random_bool(0.08) => UnitGender::Women,
-        UnitKind::Ordinary if rng.random_bool(0.05) => UnitGender::Men,
+        SHARED_LIVING if rng.random_bool(0.3) => UnitGender::Women,
+        ORDINARY if rng.random_bool(0.08) => UnitGender::Women,
+        ORDINARY if rng.random_bool(0.05) => UnitGender::Men,
         _ => UnitGender::Any,
     };
     let (min_age, max_age) = match kind {
-        UnitKind::ClubRoom if rng.random_bool(0.3) => (Some(16), Some(24)),
-        UnitKind::YouthHousing if rng.random_bool(0.15) => (Some(16), Some(24)),
-        UnitKind::YouthHousing => (None, Some(29)),
-        UnitKind::SharedLiving if !drug_free && rng.random_bool(0.3) => (Some(16), Some(24)),
+        CLUB_ROOM if rng.random_bool(0.3) => (Some(16), Some(24)),
+        YOUTH_HOUSING if rng.random_bool(0.15) => (Some(16), Some(24)),
+        YOUTH_HOUSING => (None, Some(29)),
+        SHARED_LIVING if !drug_free && rng.random_bool(0.3) => (Some(16), Some(24)),
         _ => (None, None),
     };
     let available = match rng.random_range(0..100) {
@@ -160,7 +160,7 @@ fn unit_row(rng: &mut ChaCha8Rng, tier: Tier, i: usize, areas: &[String]) -> Row
     let area = &areas[rng.random_range(0..n_areas)];
     vec![
         ("unit_id", format!("U{:05}", i + 1)),
-        ("kind", kind.as_str().into()),
+        ("kind", kind.into()),
         ("places", places.to_string()),
         ("rent_dkk", rent.to_string()),
         (

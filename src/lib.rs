@@ -38,7 +38,7 @@
 //!
 //! let date = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
 //! let home = Unit {
-//!     id: "U1".into(), kind: UnitKind::Ordinary, places: 1, rent: 300_000,
+//!     id: "U1".into(), kind: UnitKind::new("ordinary"), places: 1, rent: 300_000,
 //!     available_from: None, drug_free: false, gender: UnitGender::Any,
 //!     min_age: 18, max_age: None, area: None, line: 0,
 //! };
@@ -86,6 +86,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod aliases;
 pub mod allocation;
 pub(crate) mod baseline;
 pub mod eligibility;
@@ -96,6 +97,7 @@ pub(crate) mod formulation;
 pub mod generate;
 pub mod input;
 pub mod instance;
+pub mod kinds;
 pub mod model;
 pub mod output;
 pub mod planning;

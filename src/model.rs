@@ -46,6 +46,17 @@ macro_rules! vocabulary {
                 $( if key == crate::model::fold($canon) $(|| key == crate::model::fold($alias))* { return Some($name::$variant); } )+
                 None
             }
+            /// The built-in aliases as (alias, value), in declaration order.
+            pub const ALIASES: &'static [(&'static str, $name)] = &[$($( ($alias, $name::$variant), )*)+];
+            /// Parses the canonical spelling only (case, accents and
+            /// separators ignored).
+            pub fn parse_canonical(s: &str) -> Option<Self> {
+                let key = crate::model::fold(s);
+                $( if key == crate::model::fold($canon) { return Some($name::$variant); } )+
+                None
+            }
+            /// The canonical spellings.
+            pub const CANONICAL: &'static [&'static str] = &[$($canon),+];
             /// The accepted spellings, for error messages.
             pub fn expected() -> String {
                 [$($canon),+].join(" | ")
@@ -77,21 +88,7 @@ pub fn fold(s: &str) -> String {
     out.trim().to_string()
 }
 
-vocabulary! {
-    /// Kind of home.
-    UnitKind {
-        /// Klubværelse: a small room in a shared house with common facilities.
-        ClubRoom = "club_room" ["klubværelse", "klubvaerelse", "klubværelser"],
-        /// Skæv bolig: housing for people who fit nowhere else.
-        SkaevBolig = "skaev_bolig" ["skæv bolig", "skæve boliger", "skaev"],
-        /// Bofællesskab: shared living, several places in one unit.
-        SharedLiving = "shared_living" ["bofællesskab", "bofaellesskab"],
-        /// Ungdomsbolig: youth housing.
-        YouthHousing = "youth_housing" ["ungdomsbolig"],
-        /// Almen bolig: ordinary social housing via the municipality's allocation right.
-        Ordinary = "ordinary" ["almen bolig", "almenbolig", "almen"],
-    }
-}
+pub use crate::kinds::UnitKind;
 
 vocabulary! {
     /// A person's gender as recorded.
@@ -132,18 +129,22 @@ vocabulary! {
 vocabulary! {
     /// Where a person stays now.
     Stay {
-        /// Rough sleeping.
-        Street = "street" ["gaden"],
-        /// Night shelter.
+        /// Rough sleeping (the national count: gadesovende).
+        Street = "street" ["gaden", "gadesovende"],
+        /// Night shelter (natvarmestue).
         NightShelter = "night_shelter" ["natvarmestue"],
-        /// Shelter (herberg, §110).
-        Shelter = "shelter" ["herberg", "forsorgshjem"],
-        /// With family or friends.
-        FamilyFriends = "family_friends" ["familie/venner", "familie venner", "familie", "venner", "sofasurfer"],
-        /// Transitional housing.
+        /// Shelter (herberg, forsorgshjem, §110).
+        Shelter = "shelter" ["herberg", "forsorgshjem", "herberg/forsorgshjem"],
+        /// A hotel, hostel or similar paid night (hotel/vandrehjem).
+        Hotel = "hotel" ["vandrehjem", "hotel/vandrehjem"],
+        /// With family or friends (hos familie eller venner, sofasurfer).
+        FamilyFriends = "family_friends" ["familie/venner", "familie venner", "familie", "venner", "sofasurfer", "hos familie eller venner", "hos familie eller venner/sofasurfer"],
+        /// Transitional housing (udslusningsbolig).
         Transitional = "transitional" ["udslusningsbolig"],
-        /// In hospital.
-        Hospital = "hospital" ["sygehus"],
+        /// In hospital or a treatment place (hospital/behandlingstilbud).
+        Hospital = "hospital" ["sygehus", "behandlingstilbud", "hospital/behandlingstilbud"],
+        /// In prison or custody, to be released without a home (fængsel/arresthus).
+        Prison = "prison" ["fængsel", "faengsel", "arresthus", "fængsel/arresthus"],
         /// Other or unknown.
         Other = "other" ["andet", "uoplyst", "andet/uoplyst", ""],
     }
@@ -221,7 +222,7 @@ impl GoalKind {
 }
 
 /// Age band used by the programme's goals and the priority rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AgeBand {
     /// Under 18.
     #[serde(rename = "under_18")]
@@ -402,6 +403,10 @@ pub struct StayPoints {
     pub hospital: i64,
     /// Points for staying in transitional housing.
     pub transitional: i64,
+    /// Points for staying at a hotel or hostel.
+    pub hotel: i64,
+    /// Points for being in prison or custody (to be released without a home).
+    pub prison: i64,
     /// Family or friends.
     pub family_friends: i64,
     /// Points for any other or unknown stay.
@@ -416,6 +421,8 @@ impl Default for StayPoints {
             shelter: 20,
             hospital: 15,
             transitional: 10,
+            hotel: 20,
+            prison: 15,
             family_friends: 5,
             other: 0,
         }
@@ -431,6 +438,8 @@ impl StayPoints {
             Stay::Shelter => self.shelter,
             Stay::Hospital => self.hospital,
             Stay::Transitional => self.transitional,
+            Stay::Hotel => self.hotel,
+            Stay::Prison => self.prison,
             Stay::FamilyFriends => self.family_friends,
             Stay::Other => self.other,
         }
@@ -469,6 +478,40 @@ impl SupportPolicy {
         }
     }
 }
+
+/// Points of each fit term (level 2); 0 switches a term off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FitPolicy {
+    /// The unit is in an area the person prefers.
+    pub preferred_area: i64,
+    /// The kind of home suits the person (the kind's `suits` rules).
+    pub kind_suits: i64,
+    /// The most points for rent headroom (scaled by the share of the
+    /// affordable rent left).
+    pub rent_headroom: i64,
+    /// A female support worker for a woman who asked for one.
+    pub female_worker: i64,
+    /// The first-listed support method for the person's need.
+    pub first_method: i64,
+}
+
+impl Default for FitPolicy {
+    fn default() -> Self {
+        FitPolicy {
+            preferred_area: 10,
+            kind_suits: 6,
+            rent_headroom: 5,
+            female_worker: 8,
+            first_method: 4,
+        }
+    }
+}
+
+/// The range of every fit weight. A person scores at most 5 × 1,000 points,
+/// a round of [`crate::input::MAX_ROWS`] people at most 10^9: exact in an
+/// `i64` and in the MILP's `f64`.
+pub const FIT_WEIGHT: std::ops::RangeInclusive<i64> = 0..=1_000;
 
 /// The range of every priority weight. With at most
 /// [`crate::input::MAX_ROWS`] people, a person's priority is at most
@@ -509,6 +552,12 @@ pub struct Policy {
     pub max_area_distance: Option<u32>,
     /// Which areas border which (symmetric: listing one direction is enough).
     pub area_neighbours: std::collections::BTreeMap<String, Vec<String>>,
+    /// Kinds of home and whom they suit.
+    pub kinds: crate::kinds::Kinds,
+    /// Fit points (level 2).
+    pub fit: FitPolicy,
+    /// The office's words for columns and values.
+    pub aliases: crate::aliases::Aliases,
     /// Neighbour-step distances between areas, derived from `area_neighbours`.
     #[serde(skip)]
     pub area_distance: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u32>>,
@@ -528,6 +577,9 @@ impl Policy {
             shelter_cost_per_night_dkk: 600,
             max_area_distance: None,
             area_neighbours: std::collections::BTreeMap::new(),
+            kinds: crate::kinds::Kinds::default(),
+            fit: FitPolicy::default(),
+            aliases: crate::aliases::Aliases::default(),
             area_distance: std::collections::BTreeMap::new(),
         }
     }
@@ -588,7 +640,7 @@ impl Policy {
     fn priority_problems(&self, out: &mut Vec<(&'static str, String)>) {
         let pr = &self.priority;
         let st = &pr.stay;
-        let weights: [(&'static str, i64); 13] = [
+        let weights: [(&'static str, i64); 15] = [
             ("base", pr.base),
             ("under_18", pr.under_18),
             ("age_18_24", pr.age_18_24),
@@ -601,6 +653,8 @@ impl Policy {
             ("shelter", st.shelter),
             ("hospital", st.hospital),
             ("transitional", st.transitional),
+            ("hotel", st.hotel),
+            ("prison", st.prison),
             ("family_friends", st.family_friends),
         ];
         let weights = weights.into_iter().chain([("other", st.other)]);
@@ -620,8 +674,8 @@ impl Policy {
 
     /// Every value outside its range, as (key, what is wrong): the one
     /// definition used for `policy.toml` and for policies built in code.
-    pub fn problems(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(&'static str, String)> = Vec::new();
         let h = self.horizon_days;
         if !(0..=3650).contains(&h) {
             out.push(("horizon_days", format!("{h} must be between 0 and 3650")));
@@ -675,6 +729,25 @@ impl Policy {
                 ));
             }
         }
+        let f = &self.fit;
+        for (key, w) in [
+            ("preferred_area", f.preferred_area),
+            ("kind_suits", f.kind_suits),
+            ("rent_headroom", f.rent_headroom),
+            ("female_worker", f.female_worker),
+            ("first_method", f.first_method),
+        ] {
+            if !FIT_WEIGHT.contains(&w) {
+                out.push((
+                    key,
+                    format!(
+                        "{w} is outside {}..={} (fit points; the bound keeps every sum the solvers form exact, see docs/formats.md)",
+                        FIT_WEIGHT.start(),
+                        FIT_WEIGHT.end()
+                    ),
+                ));
+            }
+        }
         let c = self.shelter_cost_per_night_dkk;
         if !SHELTER_COST.contains(&c) {
             out.push((
@@ -686,7 +759,11 @@ impl Policy {
                 ),
             ));
         }
-        out
+        let mut all: Vec<(String, String)> =
+            out.into_iter().map(|(k, m)| (k.to_string(), m)).collect();
+        all.extend(self.kinds.problems());
+        all.extend(self.aliases.problems(&self.kinds));
+        all
     }
 
     /// Last day a unit may become available and still count this round.
@@ -701,13 +778,9 @@ mod tests {
 
     #[test]
     fn aliases_fold_danish_spellings() {
-        assert_eq!(UnitKind::parse("Skæv bolig"), Some(UnitKind::SkaevBolig));
-        assert_eq!(UnitKind::parse("KLUBVÆRELSE"), Some(UnitKind::ClubRoom));
-        assert_eq!(UnitKind::parse("almen_bolig"), Some(UnitKind::Ordinary));
         assert_eq!(Stay::parse("Familie/venner"), Some(Stay::FamilyFriends));
         assert_eq!(Gender::parse("K"), Some(Gender::F));
         assert_eq!(Method::parse("icm"), Some(Method::Icm));
-        assert_eq!(UnitKind::parse("castle"), None);
     }
 
     #[test]

@@ -169,6 +169,9 @@ pub struct Plan {
 /// The base round with `counts` of each template added (units first, then staff).
 pub fn with_mix(base: &Round, t: &Templates, unit_counts: &[u32], staff_counts: &[u32]) -> Round {
     let mut r = base.clone();
+    for (id, d) in &t.kinds {
+        r.policy.kinds.declare(id, d.clone());
+    }
     for (i, (tpl, &n)) in t.unit.iter().zip(unit_counts).enumerate() {
         let ids = fresh_ids(&copy_prefix('U', i), n, |_| false);
         r.units.extend(ids.into_iter().map(|id| tpl.unit.unit(id)));
@@ -180,6 +183,29 @@ pub fn with_mix(base: &Round, t: &Templates, unit_counts: &[u32], staff_counts: 
     }
     r.sort();
     r
+}
+
+/// Every unit template's kind must be declared by the base policy or the
+/// templates file itself.
+fn check_kinds(base: &Round, t: &Templates) -> Result<()> {
+    let mut kinds = base.policy.kinds.clone();
+    for (id, d) in &t.kinds {
+        kinds.declare(id, d.clone());
+    }
+    let problems: Vec<crate::error::Problem> = t
+        .unit
+        .iter()
+        .flat_map(|u| {
+            u.unit.kind_problems(&kinds).into_iter().map(move |m| {
+                crate::error::Problem::file("templates.toml", format!("unit \"{}\": {m}", u.name))
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(crate::error::Problems(problems)))
+    }
 }
 
 /// Upper bounds on the counts: `max_count`, or as many as could ever be used.
@@ -212,6 +238,7 @@ fn bounds(base: &Round, t: &Templates) -> (Vec<u32>, Vec<u32>) {
 
 /// Finds the cheapest mix that reaches `goals`.
 pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) -> Result<Plan> {
+    check_kinds(base, t)?;
     // One limit for three stages: today's plan gets a fifth of it, the
     // planning model four fifths of what is then left, the final round the rest.
     let today = Options {

@@ -6,7 +6,7 @@
 //! The readers in [`crate::input`] build a round through the same door.
 
 use crate::error::{Error, Problem, Problems, Result};
-use crate::model::{Person, Policy, Staff, Unit, UnitKind};
+use crate::model::{Person, Policy, Staff, Unit};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One allocation round: units, young people, staff and the policy, checked,
@@ -147,6 +147,21 @@ impl Round {
     }
 }
 
+/// The kinds with several places, for messages.
+fn shared_kinds(policy: &Policy) -> String {
+    let ids: Vec<&str> = policy
+        .kinds
+        .iter()
+        .filter(|(_, d)| d.shared)
+        .map(|(k, _)| k)
+        .collect();
+    if ids.is_empty() {
+        "none is declared".into()
+    } else {
+        ids.join(", ")
+    }
+}
+
 /// The rules of the contract that a single value must keep (the readers
 /// check spelling and type; these hold for values built in code too).
 fn values(round: &Round, files: &RoundFiles, problems: &mut Vec<Problem>) {
@@ -154,15 +169,25 @@ fn values(round: &Round, files: &RoundFiles, problems: &mut Vec<Problem>) {
         let cell = |column: &str, value: String, message: String| {
             Problem::cell(&files.units, u.line, column, Some(&value), message)
         };
-        if u.places > 1 && u.kind != UnitKind::SharedLiving {
-            problems.push(cell(
+        match round.policy.kinds.get(u.kind.as_str()) {
+            None => problems.push(cell(
+                "kind",
+                u.kind.to_string(),
+                format!(
+                    "is not a kind the policy declares; expected one of {} (declare a new kind under [kinds.<id>] in policy.toml)",
+                    round.policy.kinds.expected()
+                ),
+            )),
+            Some(k) if u.places > 1 && !k.shared => problems.push(cell(
                 "places",
                 u.places.to_string(),
                 format!(
-                    "is more than 1 on a {} unit; only shared_living has several places",
-                    u.kind
+                    "is more than 1 on a {} unit; only a shared kind (shared = true: {}) has several places",
+                    u.kind,
+                    shared_kinds(&round.policy)
                 ),
-            ));
+            )),
+            Some(_) => {}
         }
         if u.places == 0 {
             problems.push(cell("places", "0".into(), "must be at least 1".into()));
@@ -292,6 +317,7 @@ fn duplicates<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::UnitKind;
     use crate::model::{FemaleStaff, Gender, Method, Stay, SubstanceUse, UnitGender};
     use chrono::NaiveDate;
 
@@ -356,8 +382,8 @@ mod tests {
             .insert("A".into(), vec!["B".into(), "C".into()]);
         let r = Round::new(
             vec![
-                unit("U9", UnitKind::Ordinary, 1),
-                unit("U1", UnitKind::Ordinary, 1),
+                unit("U9", UnitKind::new("ordinary"), 1),
+                unit("U1", UnitKind::new("ordinary"), 1),
             ],
             vec![person("P2", Some("U9")), person("P1", None)],
             vec![worker("S2"), worker("S1")],
@@ -383,13 +409,13 @@ mod tests {
     fn new_reports_every_problem_at_once() {
         let mut pol = policy();
         pol.max_rent_share = f64::NAN;
-        let mut young = unit("U2", UnitKind::Ordinary, 1);
+        let mut young = unit("U2", UnitKind::new("ordinary"), 1);
         young.min_age = 20;
         young.max_age = Some(19);
         let err = Round::new(
             vec![
-                unit("U1", UnitKind::ClubRoom, 3),
-                unit("U1", UnitKind::Ordinary, 1),
+                unit("U1", UnitKind::new("club_room"), 3),
+                unit("U1", UnitKind::new("ordinary"), 1),
                 young,
             ],
             vec![person("P1", Some("U7")), person("", None)],

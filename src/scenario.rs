@@ -53,6 +53,12 @@ pub fn apply(base: &Round, s: &Scenario) -> Result<Round> {
     if let Some(over) = &s.policy {
         r.policy = override_policy(&base.policy, over, &s.source, s.policy_line)?;
     }
+    for (id, d) in &s.kinds {
+        r.policy.kinds.declare(id, d.clone());
+    }
+    for (key, message) in r.policy.kinds.problems() {
+        problems.push(at(s, "kinds", format!("{key}: {message}")));
+    }
     remove_units(&mut r, s, &mut problems);
     add_units(&mut r, s, &mut problems);
     change_staff(&mut r, s, &mut problems);
@@ -112,7 +118,7 @@ fn remove_units(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
             let matching: Vec<String> = r
                 .units
                 .iter()
-                .filter(|u| rm.kind.is_none_or(|k| u.kind == k))
+                .filter(|u| rm.kind.as_ref().is_none_or(|k| u.kind == *k))
                 .filter(|u| rm.area.as_ref().is_none_or(|a| u.area.as_ref() == Some(a)))
                 .map(|u| u.id.clone())
                 .collect();
@@ -145,7 +151,9 @@ fn remove_units(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
 fn add_units(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) {
     for (i, add) in s.add_units.iter().enumerate() {
         let key = format!("add_units#{}", i + 1);
-        for p in add.unit.problems() {
+        let mut bad = add.unit.problems();
+        bad.extend(add.unit.kind_problems(&r.policy.kinds));
+        for p in bad {
             problems.push(at(s, &key, format!("add_units #{}: {p}", i + 1)));
         }
         if add.count > MAX_COPIES {
@@ -220,7 +228,17 @@ fn change_people(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) -> Re
         })?;
         let name = path.display().to_string();
         let mut warnings = Vec::new();
-        for p in input::read_people(&name, &bytes, problems, &mut warnings) {
+        let mut used = input::AliasesUsed::new();
+        let policy = r.policy.clone();
+        let mut reading = input::Reading {
+            problems,
+            warnings: &mut warnings,
+            kinds: &policy.kinds,
+            aliases: &policy.aliases,
+            used: &mut used,
+        };
+        let added = input::read_people(&name, &bytes, &mut reading);
+        for p in added {
             if r.people.iter().any(|q| q.id == p.id) {
                 problems.push(Problem::cell(
                     &name,
@@ -432,12 +450,16 @@ impl Sweep {
         };
         match (what.trim(), parts.as_slice()) {
             ("add", [kind, r]) => Ok(Sweep::Units {
-                kind: UnitKind::parse(kind).ok_or_else(|| {
-                    format!(
-                        "--sweep '{spec}': kind \"{kind}\" is not one of {}",
-                        UnitKind::expected()
-                    )
-                })?,
+                kind: crate::kinds::Kinds::default()
+                    .find(kind)
+                    .or_else(|| crate::kinds::is_id(kind.trim()).then(|| UnitKind::new(kind.trim())))
+                    .ok_or_else(|| {
+                        format!(
+                            "--sweep '{spec}': kind \"{}\" is not a kind id (a-z, 0-9, _); expected one of {} or a kind policy.toml declares",
+                            crate::error::printable(kind),
+                            crate::kinds::Kinds::default().expected()
+                        )
+                    })?,
                 range: range(r)?,
             }),
             ("staff", [method, gender, r]) => Ok(Sweep::Staff {
@@ -487,7 +509,7 @@ impl Sweep {
                 let typical = same.get(same.len() / 2);
                 s.add_units.push(AddUnits {
                     unit: UnitSpec {
-                        kind: *kind,
+                        kind: kind.clone(),
                         places: typical.map_or(1, |u| u.places),
                         rent_dkk: typical.map_or(3000.0, |u| u.rent as f64 / 100.0),
                         drug_free: false,

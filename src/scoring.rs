@@ -2,9 +2,7 @@
 //! well). Both are whole numbers so that "optimal" can be proven exactly.
 
 use crate::eligibility::max_rent;
-use crate::model::{
-    AgeBand, FemaleStaff, Gender, Method, Person, Policy, SubstanceUse, Unit, UnitKind,
-};
+use crate::model::{AgeBand, FemaleStaff, Gender, Method, Person, Policy, Unit};
 
 /// A person's priority: base + age band + woman + stay + capped weeks waited.
 pub fn priority(person: &Person, policy: &Policy) -> i64 {
@@ -50,17 +48,6 @@ pub enum FitTerm {
     FirstMethod,
 }
 
-/// Points per fit term (rent headroom gets up to this many).
-pub const POINTS_PREFERRED_AREA: i64 = 10;
-/// Points when the kind of home suits.
-pub const POINTS_KIND_SUITS: i64 = 6;
-/// Most points for rent headroom.
-pub const POINTS_RENT_HEADROOM_MAX: i64 = 5;
-/// Points for a female worker where asked.
-pub const POINTS_FEMALE_WORKER: i64 = 8;
-/// Points for the first-listed method.
-pub const POINTS_FIRST_METHOD: i64 = 4;
-
 impl FitTerm {
     /// Words for the reasons column.
     pub fn label(self) -> &'static str {
@@ -74,25 +61,10 @@ impl FitTerm {
     }
 }
 
-/// Whether a kind of home suits the person (first matching rule decides):
-/// a drug-free home for someone in recovery; for under-18s youth housing, a club
-/// room or shared living; a skæv bolig for alcohol or drugs; a skæv bolig or club
-/// room for cannabis; shared living or a club room for psychiatric illness alone;
-/// youth or ordinary housing otherwise.
-pub fn kind_suits(person: &Person, unit: &Unit) -> bool {
-    use UnitKind::*;
-    if unit.drug_free && person.in_recovery && person.substance_use == SubstanceUse::None {
-        return true;
-    }
-    if person.age < 18 {
-        return matches!(unit.kind, YouthHousing | ClubRoom | SharedLiving);
-    }
-    match person.substance_use {
-        SubstanceUse::Drugs | SubstanceUse::Alcohol => unit.kind == SkaevBolig,
-        SubstanceUse::Cannabis => matches!(unit.kind, SkaevBolig | ClubRoom),
-        SubstanceUse::None if person.psychiatric => matches!(unit.kind, SharedLiving | ClubRoom),
-        SubstanceUse::None => matches!(unit.kind, YouthHousing | Ordinary),
-    }
+/// Whether the unit's kind of home suits the person: any of the kind's
+/// `suits` rules holds (see [`crate::kinds`]).
+pub fn kind_suits(person: &Person, unit: &Unit, policy: &Policy) -> bool {
+    policy.kinds.suits(person, unit)
 }
 
 /// Fit terms earned by placing `person` in `unit`.
@@ -105,19 +77,21 @@ pub fn unit_fit(person: &Person, unit: &Unit, policy: &Policy) -> Vec<(FitTerm, 
             .iter()
             .any(|p| crate::model::fold(p) == a)
         {
-            out.push((FitTerm::PreferredArea, POINTS_PREFERRED_AREA));
+            out.push((FitTerm::PreferredArea, policy.fit.preferred_area));
         }
     }
-    if kind_suits(person, unit) {
-        out.push((FitTerm::KindSuits, POINTS_KIND_SUITS));
+    if kind_suits(person, unit, policy) {
+        out.push((FitTerm::KindSuits, policy.fit.kind_suits));
     }
     let cap = max_rent(person, policy);
     if cap > 0 && unit.rent <= cap {
-        let pts = POINTS_RENT_HEADROOM_MAX * (cap - unit.rent) / cap;
+        let pts = policy.fit.rent_headroom * (cap - unit.rent) / cap;
         if pts > 0 {
             out.push((FitTerm::RentHeadroom, pts));
         }
     }
+    // A weight of 0 switches its term off: no points, no reason.
+    out.retain(|(_, pts)| *pts > 0);
     out
 }
 
@@ -130,11 +104,12 @@ pub fn staff_fit(
 ) -> Vec<(FitTerm, i64)> {
     let mut out = Vec::new();
     if gender == Gender::F && person.female_staff != FemaleStaff::No {
-        out.push((FitTerm::FemaleWorker, POINTS_FEMALE_WORKER));
+        out.push((FitTerm::FemaleWorker, policy.fit.female_worker));
     }
     if policy.support.methods(person.need()).first() == Some(&method) {
-        out.push((FitTerm::FirstMethod, POINTS_FIRST_METHOD));
+        out.push((FitTerm::FirstMethod, policy.fit.first_method));
     }
+    out.retain(|(_, pts)| *pts > 0);
     out
 }
 

@@ -3,7 +3,7 @@
 
 use super::{print, InputArgs};
 use anyhow::Result;
-use boligmatch::model::{AgeBand, Gender, Method, UnitKind};
+use boligmatch::model::{AgeBand, Gender, Method};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -26,8 +26,8 @@ pub fn run(args: &Args) -> Result<()> {
         r.units().len(),
         r.units().iter().map(|u| u.places).sum::<u32>()
     );
-    for kind in UnitKind::ALL {
-        let us: Vec<_> = r.units().iter().filter(|u| u.kind == *kind).collect();
+    for kind in r.policy().kinds.ids() {
+        let us: Vec<_> = r.units().iter().filter(|u| u.kind == kind).collect();
         if !us.is_empty() {
             let _ = writeln!(
                 out,
@@ -74,5 +74,38 @@ pub fn run(args: &Args) -> Result<()> {
             );
         }
     }
+    aliases_used(&loaded.aliases_used, &mut out);
     print(&out)
+}
+
+/// The office's words that were read through `[aliases]` (built in or the
+/// policy's). In a health column only the contract value is named, never the
+/// export's word.
+fn aliases_used(used: &boligmatch::input::AliasesUsed, out: &mut String) {
+    if used.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "aliases used:");
+    for ((file, column, word, value), n) in used {
+        let _ = match word {
+            Some(w) if w == value => continue,
+            Some(w) if column == boligmatch::input::HEADER => {
+                writeln!(out, "  {file}: header \"{}\" read as {value}", escaped(w))
+            }
+            Some(w) => writeln!(
+                out,
+                "  {file}, {column}: \"{}\" read as {value} ({n} cell{})",
+                escaped(w),
+                if *n == 1 { "" } else { "s" }
+            ),
+            None => writeln!(
+                out,
+                "  {file}, {column}: an alias of {value} (health data: the word is not shown)"
+            ),
+        };
+    }
+}
+
+fn escaped(s: &str) -> String {
+    boligmatch::error::printable(s)
 }

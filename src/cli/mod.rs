@@ -5,6 +5,7 @@ pub mod allocate;
 pub mod check;
 pub mod generate;
 pub mod plan;
+pub mod policy;
 pub mod whatif;
 
 use anyhow::{bail, Result};
@@ -35,6 +36,8 @@ enum Command {
     Plan(plan::Args),
     /// Write a synthetic round (tier S, M or L) for tests and benchmarks.
     Generate(generate::Args),
+    /// Print the default policy (--defaults) or the policy a round is read with.
+    Policy(policy::Args),
 }
 
 /// Where the round's files are: a folder, and/or explicit paths.
@@ -301,6 +304,7 @@ pub fn run() -> Result<()> {
         Command::Whatif(a) => whatif::run(&a),
         Command::Plan(a) => plan::run(&a),
         Command::Generate(a) => generate::run(&a),
+        Command::Policy(a) => policy::run(&a),
     }
 }
 

@@ -12,13 +12,25 @@ pub(crate) mod text;
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::{
     FemaleStaff, Gender, Method, Person, Policy, Staff, Stay, SubstanceUse, Unit, UnitGender,
-    UnitKind,
 };
 use crate::round::{Round, RoundFiles};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use table::Column;
+pub(crate) use table::Reading;
+pub use table::{AliasesUsed, HEADER};
+
+/// The complete default policy as `policy.toml` text with comments (every
+/// key, kind, weight and alias); reading it back gives the default policy.
+pub fn policy_defaults() -> String {
+    policy::defaults_toml()
+}
+
+/// A policy as `policy.toml` text with comments.
+pub fn policy_text(p: &Policy) -> String {
+    policy::render(p, false)
+}
 
 /// Where the four inputs of a round are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +87,9 @@ pub struct Loaded {
     pub round: Round,
     /// Non-fatal remarks (unknown columns).
     pub warnings: Vec<String>,
+    /// The aliases the exports used: (file, column, word as written, or
+    /// `None` in a health column, contract word) → cells.
+    pub aliases_used: AliasesUsed,
     /// The files read.
     pub sources: Vec<Source>,
 }
@@ -274,9 +289,7 @@ fn read_named(
             });
         }
     }
-    let unit_rows = rows(&units, &mut problems, &mut warnings, read_units);
-    let people_rows = rows(&people, &mut problems, &mut warnings, read_people);
-    let staff_rows = rows(&staff, &mut problems, &mut warnings, read_staff);
+    // The policy first: its kinds and aliases say how to read the exports.
     let policy_value = match policy
         .as_ref()
         .and_then(|n| n.bytes.as_deref().map(|b| (n, b)))
@@ -287,6 +300,17 @@ fn read_named(
         }),
         None => Policy::with_date(today),
     };
+    let mut aliases_used = AliasesUsed::new();
+    let mut reading = Reading {
+        problems: &mut problems,
+        warnings: &mut warnings,
+        kinds: &policy_value.kinds,
+        aliases: &policy_value.aliases,
+        used: &mut aliases_used,
+    };
+    let unit_rows = rows(&units, &mut reading, read_units);
+    let people_rows = rows(&people, &mut reading, read_people);
+    let staff_rows = rows(&staff, &mut reading, read_staff);
     let files = RoundFiles {
         units: units.name,
         people: people.name,
@@ -309,23 +333,19 @@ fn read_named(
     Ok(Loaded {
         round,
         warnings,
+        aliases_used,
         sources,
     })
 }
 
 /// The shape of the three CSV readers.
-type Reader<T> = fn(&str, &[u8], &mut Vec<Problem>, &mut Vec<String>) -> Vec<T>;
+type Reader<T> = fn(&str, &[u8], &mut Reading<'_>) -> Vec<T>;
 
 /// The rows of one input with `read`; none when it was missing.
-fn rows<T>(
-    n: &Named,
-    problems: &mut Vec<Problem>,
-    warnings: &mut Vec<String>,
-    read: Reader<T>,
-) -> Vec<T> {
+fn rows<T>(n: &Named, r: &mut Reading<'_>, read: Reader<T>) -> Vec<T> {
     n.bytes
         .as_deref()
-        .map(|b| read(&n.name, b, problems, warnings))
+        .map(|b| read(&n.name, b, r))
         .unwrap_or_default()
 }
 
@@ -333,6 +353,13 @@ fn rows<T>(
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The column tables of the three exports, with their file names.
+pub(crate) const COLUMN_TABLES: [(&[Column], &str); 3] = [
+    (UNIT_COLUMNS, "units.csv"),
+    (PEOPLE_COLUMNS, "people.csv"),
+    (STAFF_COLUMNS, "staff.csv"),
+];
 
 const UNIT_COLUMNS: &[Column] = &[
     Column {
@@ -508,21 +535,22 @@ const STAFF_COLUMNS: &[Column] = &[
 ];
 
 /// Reads units.csv.
-pub(crate) fn read_units(
-    file: &str,
-    bytes: &[u8],
-    problems: &mut Vec<Problem>,
-    warnings: &mut Vec<String>,
-) -> Vec<Unit> {
-    table::rows(file, bytes, UNIT_COLUMNS, problems, warnings, |c| {
+pub(crate) fn read_units(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<Unit> {
+    table::rows(file, bytes, UNIT_COLUMNS, r, |c| {
         let id = c.text("unit_id");
-        let kind = c.word("kind", true, UnitKind::parse, UnitKind::expected());
+        let kind = c.kind("kind");
         let places = c.int("places", false, 1, 10_000).unwrap_or(1) as u32;
         let rent = c.money("rent_dkk", true);
         let available_from = c.date("available_from");
         let drug_free = c.boolean("drug_free", false);
         let gender = c
-            .word("gender", false, UnitGender::parse, UnitGender::expected())
+            .word(
+                "gender",
+                "unit_gender",
+                false,
+                UnitGender::parse_canonical,
+                UnitGender::CANONICAL,
+            )
             .unwrap_or(UnitGender::Any);
         let min_age = c.int("min_age", false, 0, 150).unwrap_or(18) as u32;
         let max_age = c.int("max_age", false, 0, 150).map(|a| a as u32);
@@ -547,22 +575,24 @@ pub(crate) fn read_units(
 }
 
 /// Reads people.csv.
-pub(crate) fn read_people(
-    file: &str,
-    bytes: &[u8],
-    problems: &mut Vec<Problem>,
-    warnings: &mut Vec<String>,
-) -> Vec<Person> {
-    table::rows(file, bytes, PEOPLE_COLUMNS, problems, warnings, |c| {
+pub(crate) fn read_people(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<Person> {
+    table::rows(file, bytes, PEOPLE_COLUMNS, r, |c| {
         let id = c.text("person_id");
-        let gender = c.word("gender", true, Gender::parse, Gender::expected());
+        let gender = c.word(
+            "gender",
+            "gender",
+            true,
+            Gender::parse_canonical,
+            Gender::CANONICAL,
+        );
         let age = c.int("age", true, 0, 150).map(|a| a as u32);
         let substance_use = c
             .word(
                 "substance_use",
+                "substance_use",
                 false,
-                SubstanceUse::parse,
-                SubstanceUse::expected(),
+                SubstanceUse::parse_canonical,
+                SubstanceUse::CANONICAL,
             )
             .unwrap_or(SubstanceUse::None);
         let psychiatric = c.boolean("psychiatric", false);
@@ -570,14 +600,21 @@ pub(crate) fn read_people(
         let income = c.money("income_dkk", true);
         let max_rent = c.money("max_rent_dkk", false);
         let stay = c
-            .word("stay", false, Stay::parse, Stay::expected())
+            .word(
+                "stay",
+                "stay",
+                false,
+                Stay::parse_canonical,
+                Stay::CANONICAL,
+            )
             .unwrap_or(Stay::Other);
         let registered = c.date("registered");
         let female_staff = c.word(
             "female_staff",
+            "female_staff",
             false,
-            FemaleStaff::parse,
-            FemaleStaff::expected(),
+            FemaleStaff::parse_canonical,
+            FemaleStaff::CANONICAL,
         );
         let home_area = c.get("home_area").map(str::to_string);
         let preferred_areas = c
@@ -620,16 +657,23 @@ pub(crate) fn read_people(
 }
 
 /// Reads staff.csv.
-pub(crate) fn read_staff(
-    file: &str,
-    bytes: &[u8],
-    problems: &mut Vec<Problem>,
-    warnings: &mut Vec<String>,
-) -> Vec<Staff> {
-    table::rows(file, bytes, STAFF_COLUMNS, problems, warnings, |c| {
+pub(crate) fn read_staff(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<Staff> {
+    table::rows(file, bytes, STAFF_COLUMNS, r, |c| {
         let id = c.text("staff_id");
-        let gender = c.word("gender", true, Gender::parse, Gender::expected());
-        let method = c.word("method", true, Method::parse, Method::expected());
+        let gender = c.word(
+            "gender",
+            "gender",
+            true,
+            Gender::parse_canonical,
+            Gender::CANONICAL,
+        );
+        let method = c.word(
+            "method",
+            "method",
+            true,
+            Method::parse_canonical,
+            Method::CANONICAL,
+        );
         let capacity = c.int("capacity", true, 0, 10_000).map(|n| n as u32);
         let (Some(id), Some(gender), Some(method), Some(capacity)) = (id, gender, method, capacity)
         else {

@@ -1,9 +1,11 @@
 //! policy.toml: every key optional, unknown keys refused with the known ones listed.
 
 use crate::error::Problem;
-use crate::model::{Policy, PriorityPolicy, SupportPolicy};
+use crate::kinds::KindDef;
+use crate::model::{FitPolicy, Policy, PriorityPolicy, SupportPolicy};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +20,26 @@ struct RawPolicy {
     shelter_cost_per_night_dkk: Option<i64>,
     max_area_distance: Option<u32>,
     area_neighbours: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    kinds: Option<BTreeMap<String, KindDef>>,
+    fit: Option<FitPolicy>,
+    aliases: Option<RawAliases>,
+}
+
+/// `[aliases]`: `columns` for headers, one table per column for values.
+#[derive(Deserialize, Default)]
+pub(crate) struct RawAliases {
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
+    #[serde(flatten)]
+    values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// Declares the kinds of a policy, scenario or templates file on top of
+/// `policy`'s.
+pub(crate) fn declare_kinds(policy: &mut Policy, kinds: Option<BTreeMap<String, KindDef>>) {
+    for (id, d) in kinds.into_iter().flatten() {
+        policy.kinds.declare(&id, d);
+    }
 }
 
 #[derive(Deserialize)]
@@ -96,7 +118,15 @@ pub fn from_table(
         }
     };
     let mut problems = Vec::new();
-    let key_line = |key: &str| -> Option<u64> { text.find(key).map(|pos| line_of(text, pos)) };
+    // A dotted key (`kinds.startbolig.label_da`): each part after the last.
+    let key_line = |key: &str| -> Option<u64> {
+        let mut at = 0;
+        for part in key.split('.') {
+            let part = part.trim_matches('"');
+            at += text[at..].find(part)?;
+        }
+        Some(line_of(text, at))
+    };
     let mut fail = |key: &str, msg: String| {
         problems.push(Problem {
             file: file.to_string(),
@@ -142,8 +172,15 @@ pub fn from_table(
     if let Some(n) = raw.area_neighbours {
         policy.area_neighbours = n;
     }
+    declare_kinds(&mut policy, raw.kinds);
+    if let Some(f) = raw.fit {
+        policy.fit = f;
+    }
+    if let Some(a) = raw.aliases {
+        policy.aliases = policy.aliases.extended(&a.columns, &a.values);
+    }
     for (key, message) in policy.problems() {
-        fail(key, message);
+        fail(&key, message);
     }
     policy.derive_area_distances();
     if problems.is_empty() {
@@ -153,12 +190,121 @@ pub fn from_table(
     }
 }
 
+/// Comments `policy --defaults` writes before a key or a table header.
+const COMMENTS: &[(&str, &str)] = &[
+    ("horizon_days", "Units available within this many days of the round date count (0-3650)."),
+    ("max_rent_share", "Share of income rent may take when a person has no max_rent_dkk (above 0, at most 1)."),
+    ("shared_living_gender_separated", "Never women and men together in a mixed shared-living unit."),
+    ("shared_living_minors_separated", "Never under-18s and adults together in a shared-living unit."),
+    ("shelter_cost_per_night_dkk", "Cost of one shelter night, for the what-if estimate of costs avoided (0-100000)."),
+    ("[priority]", "Level 1: who is housed. Points per person; each weight 0-10000, max_weeks 0-520."),
+    ("[priority.stay]", "Points by where the person stays now (the stay column)."),
+    ("[support]", "Support methods (ACT, ICM, CTI) allowed per need, best first."),
+    ("[fit]", "Level 2: how well. Points per term, each 0-1000; 0 switches a term off.\n# rent_headroom is the most points, scaled by the share of the affordable rent left."),
+    ("[area_neighbours]", "Which areas border which (for max_area_distance); none by default."),
+    ("[kinds.", "A kind of home: labels, shared (places > 1 and the shared-living rules), and the\n# rules of whom it suits (any rule; a rule holds when all its conditions hold).\n# Conditions: age_band, gender, substance_use, need (lists); psychiatric, in_recovery,\n# drug_free (true/false). A policy may override any kind or declare new ones."),
+    ("[aliases.columns]", "The office's words: headers (alias = contract column). A policy's aliases add to\n# these. \"id\" always names the file's own id column."),
+    ("[aliases.", "Values of one column: alias = contract value."),
+];
+
+/// The complete default policy as TOML with comments, for `boligmatch
+/// policy --defaults`: every key, every kind, every weight, every alias.
+/// Reading it back gives exactly the default policy.
+pub fn defaults_toml() -> String {
+    render(&Policy::with_date(chrono::NaiveDate::MIN), true)
+}
+
+/// A policy as TOML with comments (`round_date` left out when `dated` is
+/// false... or commented).
+pub fn render(policy: &Policy, defaults: bool) -> String {
+    let mut value = toml::Table::try_from(policy).unwrap_or_default();
+    value.remove("round_date");
+    value.remove("max_area_distance");
+    // Plain keys first, then the tables in the order a reader needs them.
+    let mut body = String::new();
+    let tables = [
+        "priority",
+        "support",
+        "fit",
+        "area_neighbours",
+        "kinds",
+        "aliases",
+    ];
+    let mut plain = value.clone();
+    plain.retain(|k, _| !tables.contains(&k));
+    body.push_str(&toml::to_string_pretty(&plain).unwrap_or_default());
+    for t in tables {
+        if let Some(v) = value.get(t) {
+            let one = toml::Table::from_iter([(t.to_string(), v.clone())]);
+            body.push_str(&toml::to_string_pretty(&one).unwrap_or_default());
+        }
+    }
+    let mut out = String::new();
+    out.push_str(
+        "# policy.toml for boligmatch. Every key is optional; a key left out takes the value\n",
+    );
+    out.push_str("# shown here. See docs/formats.md for each key, its range and why.\n\n");
+    if defaults {
+        out.push_str("# The day of the round (dd-mm-yyyy or yyyy-mm-dd); default: the day boligmatch runs.\n# round_date = 2014-11-03\n");
+    } else {
+        out.push_str(&format!("round_date = {}\n", policy.round_date));
+    }
+    match policy.max_area_distance {
+        Some(d) => out.push_str(&format!("max_area_distance = {d}\n")),
+        None => out.push_str("# Placements only within this many neighbour steps of a person's home area (0-50);\n# default: no limit.\n# max_area_distance = 1\n"),
+    }
+    let mut said = std::collections::BTreeSet::new();
+    for line in body.lines() {
+        let key = if line.starts_with('[') {
+            line.trim_start_matches('[').trim_end_matches(']')
+        } else {
+            line.split('=').next().unwrap_or("").trim()
+        };
+        let header = format!("[{key}]");
+        let comment = COMMENTS.iter().find(|(k, _)| {
+            if line.starts_with("[[") {
+                false
+            } else if line.starts_with('[') {
+                *k == header || (k.ends_with('.') && header.starts_with(k) && !said.contains(*k))
+            } else {
+                *k == key && !line.starts_with(' ')
+            }
+        });
+        if let Some((k, c)) = comment {
+            if line.starts_with('[') {
+                out.push('\n');
+            }
+            out.push_str(&format!("# {c}\n"));
+            if k.ends_with('.') {
+                said.insert(*k);
+            }
+        } else if line.starts_with('[') && !line.starts_with("[[") {
+            out.push('\n');
+        }
+        if !line.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2014, 11, 3).unwrap()
+    }
+
+    #[test]
+    fn the_printed_defaults_read_back_as_the_defaults() {
+        let text = defaults_toml();
+        let p = parse("policy.toml", text.as_bytes(), today()).unwrap();
+        assert_eq!(p, Policy::with_date(today()));
+        assert!(text.contains("[kinds.club_room]"), "{text}");
+        assert!(text.contains("gadesovende = \"street\""), "{text}");
+        assert!(text.contains("[fit]"), "{text}");
     }
 
     #[test]

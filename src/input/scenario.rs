@@ -88,6 +88,7 @@ struct ScenarioFile {
     add_people: Vec<String>,
     remove_people: Option<toml::Spanned<Vec<String>>>,
     policy: Option<toml::Spanned<toml::Table>>,
+    kinds: Option<toml::Spanned<std::collections::BTreeMap<String, crate::kinds::KindDef>>>,
 }
 
 /// A scenario: a name and changes to a base round.
@@ -109,6 +110,8 @@ pub struct Scenario {
     pub remove_people: Vec<String>,
     /// Policy keys to override (merged into the base policy).
     pub policy: Option<toml::Table>,
+    /// Kinds of home declared (`[kinds.<id>]`) on top of the base policy's.
+    pub kinds: std::collections::BTreeMap<String, crate::kinds::KindDef>,
     /// Where it came from, for messages.
     pub source: String,
     /// Line of `[policy]`, for messages.
@@ -141,6 +144,9 @@ pub fn load(path: &Path) -> Result<Scenario> {
     }
     for (i, a) in raw.remove_units.iter().enumerate() {
         lines.insert(format!("remove_units#{}", i + 1), line(a.span()));
+    }
+    if let Some(k) = &raw.kinds {
+        lines.insert("kinds".to_string(), line(k.span()));
     }
     for (key, v) in [
         ("remove_staff", &raw.remove_staff),
@@ -180,6 +186,7 @@ pub fn load(path: &Path) -> Result<Scenario> {
             .map(|v| v.into_inner())
             .unwrap_or_default(),
         policy: raw.policy.map(|s| s.into_inner()),
+        kinds: raw.kinds.map(|k| k.into_inner()).unwrap_or_default(),
         source: file,
         policy_line,
         lines,

@@ -55,15 +55,29 @@ fn any_gender() -> UnitGender {
 }
 
 impl UnitSpec {
+    /// What is wrong with the kind, given the kinds declared where the unit
+    /// is added (empty when nothing).
+    pub fn kind_problems(&self, kinds: &crate::kinds::Kinds) -> Vec<String> {
+        let mut out = Vec::new();
+        match kinds.get(self.kind.as_str()) {
+            None => out.push(format!(
+                "kind \"{}\" is not declared; expected one of {} (or declare it under [kinds.{}])",
+                crate::error::printable(self.kind.as_str()),
+                kinds.expected(),
+                crate::error::printable(self.kind.as_str())
+            )),
+            Some(k) if self.places > 1 && !k.shared => out.push(format!(
+                "places {} on a {} unit; only a kind with shared = true has several places",
+                self.places, self.kind
+            )),
+            Some(_) => {}
+        }
+        out
+    }
+
     /// What is wrong with the description, in words (empty when nothing).
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if self.places > 1 && self.kind != UnitKind::SharedLiving {
-            out.push(format!(
-                "places {} on a {} unit; only shared_living has several places",
-                self.places, self.kind
-            ));
-        }
         if self.places == 0 {
             out.push("places must be at least 1".into());
         }
@@ -96,7 +110,7 @@ impl UnitSpec {
     pub fn unit(&self, id: String) -> Unit {
         Unit {
             id,
-            kind: self.kind,
+            kind: self.kind.clone(),
             places: self.places.max(1),
             rent: (self.rent_dkk * 100.0).round() as Ore,
             available_from: self.available_from().and_then(Result::ok),

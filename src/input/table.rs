@@ -36,6 +36,30 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
+/// What a reader needs besides the bytes: the policy's kinds and aliases,
+/// and where problems, warnings and the aliases used go.
+pub struct Reading<'a> {
+    /// Every problem found so far.
+    pub problems: &'a mut Vec<Problem>,
+    /// Non-fatal remarks.
+    pub warnings: &'a mut Vec<String>,
+    /// The kinds of home the policy declares.
+    pub kinds: &'a crate::kinds::Kinds,
+    /// Header and value aliases.
+    pub aliases: &'a crate::aliases::Aliases,
+    /// Aliases used: (file, column, alias as written in the file or `None`
+    /// for a health column, contract name) → cells.
+    pub used: &'a mut AliasesUsed,
+}
+
+/// Aliases used while reading, for `check`: (file, column, word, contract
+/// word) → how many cells (headers count once). The word is `None` in health
+/// columns, where it is never shown.
+pub type AliasesUsed = std::collections::BTreeMap<(String, String, Option<String>, String), usize>;
+
+/// The column name under which [`AliasesUsed`] records header aliases.
+pub const HEADER: &str = "(header)";
+
 /// The largest monthly amount (rent, income) a cell may give, in kroner: a
 /// round's sums of rent stay far inside an `i64` of øre.
 pub(crate) const MAX_KR: i64 = 1_000_000;
@@ -43,13 +67,9 @@ pub(crate) const MAX_KR: i64 = 1_000_000;
 /// Reads an export. Problems (empty file, missing required columns) go to
 /// `problems`; unknown columns give one warning. Returns `None` when the file
 /// cannot be used at all.
-pub fn read(
-    file: &str,
-    bytes: &[u8],
-    columns: &[Column],
-    problems: &mut Vec<Problem>,
-    warnings: &mut Vec<String>,
-) -> Option<Table> {
+pub fn read(file: &str, bytes: &[u8], columns: &[Column], r: &mut Reading<'_>) -> Option<Table> {
+    let problems = &mut *r.problems;
+    let warnings = &mut *r.warnings;
     // CRLF as LF: the csv reader would otherwise count CRLF lines one short.
     let text = match text::decode_checked(bytes) {
         Ok(t) => t.replace("\r\n", "\n"),
@@ -92,9 +112,19 @@ pub fn read(
     let mut seen = std::collections::BTreeMap::new();
     for (i, h) in headers.iter().enumerate() {
         let key = fold(h);
-        let found = columns
+        let mut found = columns
             .iter()
-            .find(|c| fold(c.name) == key || c.aliases.iter().any(|a| fold(a) == key));
+            .find(|c| fold(c.name) == key || (c.aliases.contains(&"id") && key == "id"));
+        if found.is_none() {
+            if let Some(target) = r.aliases.column(h) {
+                found = columns.iter().find(|c| c.name == target);
+                if let Some(c) = found {
+                    r.used
+                        .entry((file.into(), HEADER.into(), Some(h.clone()), c.name.into()))
+                        .or_insert(1);
+                }
+            }
+        }
         match found {
             Some(c) => {
                 if let Some(first) = seen.insert(c.name, i) {
@@ -224,19 +254,25 @@ pub fn rows<T>(
     file: &str,
     bytes: &[u8],
     columns: &[Column],
-    problems: &mut Vec<Problem>,
-    warnings: &mut Vec<String>,
+    r: &mut Reading<'_>,
     mut parse: impl FnMut(&mut Cells<'_>) -> Option<T>,
 ) -> Vec<T> {
-    let Some(t) = read(file, bytes, columns, problems, warnings) else {
+    let Some(t) = read(file, bytes, columns, r) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for row in &t.rows {
-        let before = problems.len();
-        screen(&t, row, problems);
-        let item = parse(&mut Cells::new(&t, row, problems));
-        if problems.len() == before {
+        let before = r.problems.len();
+        screen(&t, row, r.problems);
+        let item = parse(&mut Cells {
+            table: &t,
+            row,
+            problems: r.problems,
+            kinds: r.kinds,
+            aliases: r.aliases,
+            used: r.used,
+        });
+        if r.problems.len() == before {
             out.extend(item);
         }
     }
@@ -276,18 +312,12 @@ pub struct Cells<'a> {
     row: &'a Row,
     /// Problems found so far in this file.
     pub problems: &'a mut Vec<Problem>,
+    kinds: &'a crate::kinds::Kinds,
+    aliases: &'a crate::aliases::Aliases,
+    used: &'a mut AliasesUsed,
 }
 
 impl<'a> Cells<'a> {
-    /// Cells of `row` in `table`.
-    pub fn new(table: &'a Table, row: &'a Row, problems: &'a mut Vec<Problem>) -> Self {
-        Cells {
-            table,
-            row,
-            problems,
-        }
-    }
-
     /// The line of this row.
     pub fn line(&self) -> u64 {
         self.row.line
@@ -422,16 +452,108 @@ impl<'a> Cells<'a> {
     }
 
     /// One of a vocabulary.
+    /// A named value of the contract (`alias` is the `[aliases]` table of the
+    /// column): its canonical spelling or an alias. A value that matches
+    /// nothing names the closest known spellings and the `[aliases]` key that
+    /// would map it, except in health columns, where the message gives the
+    /// accepted values only.
     pub fn word<T>(
         &mut self,
         name: &str,
+        alias: &str,
         required: bool,
         parse: fn(&str) -> Option<T>,
-        expected: String,
+        accepted: &[&str],
     ) -> Option<T> {
-        self.parsed(name, required, |v| {
-            parse(v).ok_or_else(|| format!("is not one of {expected}"))
-        })
+        let v = match self.get(name) {
+            None => {
+                if required {
+                    self.fail(name, None, "is empty; a value is required");
+                }
+                return None;
+            }
+            Some(v) => v,
+        };
+        if let Some(x) = parse(v) {
+            return Some(x);
+        }
+        if let Some(target) = self.aliases.value(alias, v) {
+            if let Some(x) = parse(target) {
+                let shown = (!is_health(name)).then(|| v.to_string());
+                *self
+                    .used
+                    .entry((self.table.file.clone(), name.into(), shown, target.into()))
+                    .or_default() += 1;
+                return Some(x);
+            }
+        }
+        let message = self.unknown_word(name, alias, v, accepted);
+        self.fail(name, Some(v), message);
+        None
+    }
+
+    /// The message for a value that matches nothing.
+    fn unknown_word(&self, name: &str, alias: &str, v: &str, accepted: &[&str]) -> String {
+        let list = accepted.join(" | ");
+        if is_health(name) {
+            return format!("is not one of {list}");
+        }
+        let known = self.aliases.values_of(alias);
+        let candidates = accepted
+            .iter()
+            .copied()
+            .chain(known.into_iter().flat_map(|m| m.keys().map(String::as_str)));
+        let close = crate::aliases::closest(v, candidates);
+        let shown = crate::error::printable(v);
+        let hint = format!(
+            "to read \"{shown}\" as one of them, add \"{shown}\" = \"<value>\" under [aliases.{alias}] in policy.toml"
+        );
+        if close.is_empty() {
+            return format!("is not one of {list}; {hint}");
+        }
+        let named: Vec<String> = close
+            .iter()
+            .map(|c| match known.and_then(|m| m.get(*c)) {
+                Some(target) => format!("\"{c}\" ({target})"),
+                None => format!("\"{c}\""),
+            })
+            .collect();
+        format!(
+            "is not one of {list}; did you mean {}? Or {hint}",
+            named.join(" or ")
+        )
+    }
+
+    /// A kind of home the policy declares: its id, a label or an alias.
+    pub fn kind(&mut self, name: &str) -> Option<crate::kinds::UnitKind> {
+        let Some(v) = self.get(name) else {
+            self.fail(name, None, "is empty; a value is required");
+            return None;
+        };
+        if let Some(k) = self.kinds.find(v) {
+            return Some(k);
+        }
+        if let Some(target) = self.aliases.value("kind", v) {
+            if let Some(k) = self.kinds.find(target) {
+                *self
+                    .used
+                    .entry((
+                        self.table.file.clone(),
+                        name.into(),
+                        Some(v.into()),
+                        k.to_string(),
+                    ))
+                    .or_default() += 1;
+                return Some(k);
+            }
+        }
+        let ids: Vec<&str> = self.kinds.iter().map(|(k, _)| k).collect();
+        let message = format!(
+            "{} (the kinds policy.toml declares: [kinds.<id>])",
+            self.unknown_word(name, "kind", v, &ids)
+        );
+        self.fail(name, Some(v), message);
+        None
     }
 }
 
@@ -453,18 +575,20 @@ mod declared_tests {
             required: true,
         }];
         let (mut problems, mut warnings) = (Vec::new(), Vec::new());
-        let got = rows(
-            "units.csv",
-            b"unit_id\nU1\n",
-            COLUMNS,
-            &mut problems,
-            &mut warnings,
-            |c| {
-                let id = c.get("unit_id")?.to_string();
-                let typo = c.get("unti_id").map(str::to_string);
-                Some((id, typo))
-            },
-        );
+        let (kinds, aliases) = (crate::kinds::Kinds::default(), Default::default());
+        let mut used = AliasesUsed::new();
+        let mut r = Reading {
+            problems: &mut problems,
+            warnings: &mut warnings,
+            kinds: &kinds,
+            aliases: &aliases,
+            used: &mut used,
+        };
+        let got = rows("units.csv", b"unit_id\nU1\n", COLUMNS, &mut r, |c| {
+            let id = c.get("unit_id")?.to_string();
+            let typo = c.get("unti_id").map(str::to_string);
+            Some((id, typo))
+        });
         assert!(got.is_empty(), "a row with a problem yields nothing");
         assert_eq!(problems.len(), 1);
         assert!(

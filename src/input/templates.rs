@@ -107,6 +107,10 @@ pub struct Templates {
     /// Workers that could be hired (`[[staff]]`), in file order.
     #[serde(default)]
     pub staff: Vec<StaffTemplate>,
+    /// Kinds of home declared (`[kinds.<id>]`) on top of the base policy's,
+    /// for templates of a kind that does not exist yet.
+    #[serde(default)]
+    pub kinds: std::collections::BTreeMap<String, crate::kinds::KindDef>,
 }
 
 /// Cost of one copy over `months`, in whole kroner.
@@ -158,8 +162,21 @@ pub fn load_templates(path: &Path) -> Result<Templates> {
             ));
         }
     }
+    // Kinds known here: the built-in ones and this file's own. A kind only the
+    // base policy declares is checked when the plan meets the round.
+    let mut kinds = crate::kinds::Kinds::default();
+    for (id, d) in &t.kinds {
+        kinds.declare(id, d.clone());
+    }
+    for (key, message) in kinds.problems() {
+        problems.push(Problem::file(&file, format!("{key}: {message}")));
+    }
     for u in &t.unit {
-        for p in u.unit.problems() {
+        let mut bad = u.unit.problems();
+        if kinds.get(u.unit.kind.as_str()).is_some() {
+            bad.extend(u.unit.kind_problems(&kinds));
+        }
+        for p in bad {
             problems.push(Problem::file(&file, format!("unit \"{}\": {p}", u.name)));
         }
         if !costs_ok(u.monthly_cost_dkk, u.one_off_cost_dkk) {
@@ -254,8 +271,8 @@ mod tests {
         .unwrap();
         let u = &t.unit[0];
         assert_eq!(
-            (u.unit.kind, u.unit.min_age, u.unit.places),
-            (crate::model::UnitKind::ClubRoom, 16, 1)
+            (u.unit.kind.clone(), u.unit.min_age, u.unit.places),
+            (crate::model::UnitKind::new("club_room"), 16, 1)
         );
         assert_eq!(u.cost(t.months), 650);
         let e = load_text("[[unit]]\nname = \"flat\"\nkind = \"ordinary\"\nplaces = 2\nrent_dkk = 1\nmonthly_cost_dkk = 1\n")

@@ -313,14 +313,20 @@ fn proposals_section(outcome: &Outcome, lang: Lang, redact: bool) -> Markup {
                 p.note { (lang.t(L::Note)) ": " (words::fewer(n, lang)) }
             }
             @for p in &outcome.proposals {
-                (proposal(p, &base_units, lang, redact))
+                (proposal(p, &base_units, &outcome.kinds, lang, redact))
             }
         }
     }
 }
 
 /// One proposal; placements that differ from proposal 1 are highlighted.
-fn proposal(p: &Proposal, base_units: &BTreeMap<&str, &str>, lang: Lang, redact: bool) -> Markup {
+fn proposal(
+    p: &Proposal,
+    base_units: &BTreeMap<&str, &str>,
+    kinds: &crate::kinds::Kinds,
+    lang: Lang,
+    redact: bool,
+) -> Markup {
     let heading = format!(
         "{} {} — {} {}, {} {} ({})",
         lang.t(L::Proposal),
@@ -369,7 +375,7 @@ fn proposal(p: &Proposal, base_units: &BTreeMap<&str, &str>, lang: Lang, redact:
                     tr.diff[changed] {
                         td { (pl.person_id) }
                         td.changed[changed] { (pl.unit_id) }
-                        td { (pl.unit_kind.as_str()) }
+                        td { (kinds.label(&pl.unit_kind, lang == Lang::Da)) }
                         td { (pl.area) }
                         td { (pl.staff_id) }
                         td { (pl.method.as_str()) }
@@ -448,31 +454,31 @@ fn use_section(outcome: &Outcome, lang: Lang) -> Markup {
         section {
             h2 { (lang.t(L::UseByKind)) }
             (used_vs_available(lang, "use-kind", L::UseByKind, &outcome.places_by_kind,
-                |k| best.placements.iter().filter(|p| p.unit_kind == k).count(),
-                |k| k.as_str().to_string(), L::Places))
+                |k| best.placements.iter().filter(|p| p.unit_kind == *k).count(),
+                |k| outcome.kinds.label(k, lang == Lang::Da).to_string(), L::Places))
             h2 { (lang.t(L::UseByMethod)) }
             (used_vs_available(lang, "use-method", L::UseByMethod, &outcome.slots_by_method,
-                |m| best.placements.iter().filter(|p| p.method == m).count(),
+                |m| best.placements.iter().filter(|p| p.method == *m).count(),
                 |m| m.as_str().to_string(), L::SupportSlots))
         }
     }
 }
 
 /// Grouped bars of what was used against what was available, per category.
-fn used_vs_available<K: Copy>(
+fn used_vs_available<K>(
     lang: Lang,
     id: &str,
     title: L,
     available: &[(K, u32)],
-    used: impl Fn(K) -> usize,
-    label: impl Fn(K) -> String,
+    used: impl Fn(&K) -> usize,
+    label: impl Fn(&K) -> String,
     unit: L,
 ) -> Markup {
-    let names: Vec<String> = available.iter().map(|(k, _)| label(*k)).collect();
+    let names: Vec<String> = available.iter().map(|(k, _)| label(k)).collect();
     let series = [
         (
             lang.t(L::Used).to_string(),
-            available.iter().map(|(k, _)| used(*k) as f64).collect(),
+            available.iter().map(|(k, _)| used(k) as f64).collect(),
         ),
         (
             lang.t(L::Available).to_string(),

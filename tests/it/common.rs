@@ -197,7 +197,7 @@ pub fn violations(r: &Round, prop: &Proposal) -> Vec<String> {
         if ps.len() > u.places as usize {
             v.push(format!("{uid} over places"));
         }
-        if u.kind == UnitKind::SharedLiving && u.places > 1 {
+        if u.kind == UnitKind::new("shared_living") && u.places > 1 {
             if r.policy().shared_living_minors_separated
                 && ps.iter().any(|p| p.age < 18)
                 && ps.iter().any(|p| p.age >= 18)
@@ -347,7 +347,7 @@ impl Search<'_> {
             if self.occ[ui].len() >= u.places as usize || !may_live(r, p, u) {
                 continue;
             }
-            let shared = u.kind == UnitKind::SharedLiving && u.places > 1;
+            let shared = u.kind == UnitKind::new("shared_living") && u.places > 1;
             let clash = self.occ[ui].iter().any(|&o| {
                 let q = &r.people()[o];
                 shared

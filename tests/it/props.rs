@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 fn arb_unit(i: usize) -> impl Strategy<Value = Unit> {
     (
-        prop::sample::select(UnitKind::ALL.to_vec()),
+        prop::sample::select(boligmatch::kinds::builtin::ALL.map(UnitKind::new).to_vec()),
         1u32..=3,
         20i64..=50,
         prop::bool::weighted(0.2),
@@ -28,8 +28,8 @@ fn arb_unit(i: usize) -> impl Strategy<Value = Unit> {
             move |(kind, places, rent, drug_free, gender, min_age, max_age, late, area)| {
                 let mut u = unit(
                     &format!("U{i}"),
-                    kind,
-                    if kind == UnitKind::SharedLiving {
+                    kind.clone(),
+                    if kind == UnitKind::new("shared_living") {
                         places
                     } else {
                         1

@@ -12,7 +12,7 @@ fn s_cti(cap: u32) -> Staff {
 
 #[test]
 fn drug_free_unit_never_gets_an_active_user() {
-    let mut df = unit("U1", UnitKind::SharedLiving, 1, 2000);
+    let mut df = unit("U1", UnitKind::new("shared_living"), 1, 2000);
     df.drug_free = true;
     let mut user = person("P1", Gender::M, 22, 8000);
     user.substance_use = SubstanceUse::Cannabis;
@@ -30,7 +30,7 @@ fn drug_free_unit_never_gets_an_active_user() {
 
 #[test]
 fn women_only_unit() {
-    let mut w = unit("U1", UnitKind::Ordinary, 1, 2000);
+    let mut w = unit("U1", UnitKind::new("ordinary"), 1, 2000);
     w.gender = UnitGender::Women;
     let mut man = person("P1", Gender::M, 22, 8000);
     man.stay = Stay::Street;
@@ -47,9 +47,9 @@ fn women_only_unit() {
 
 #[test]
 fn age_limits() {
-    let mut youth = unit("U1", UnitKind::YouthHousing, 1, 2000);
+    let mut youth = unit("U1", UnitKind::new("youth_housing"), 1, 2000);
     youth.max_age = Some(24);
-    let mut adult_only = unit("U2", UnitKind::Ordinary, 1, 2000);
+    let mut adult_only = unit("U2", UnitKind::new("ordinary"), 1, 2000);
     adult_only.min_age = 18;
     let minor = person("P1", Gender::M, 16, 8000); // may not take U2 (min 18)
     let mut old = person("P2", Gender::M, 27, 8000); // may not take U1 (max 24)
@@ -71,8 +71,8 @@ fn age_limits() {
 #[test]
 fn affordability_floor_of_share_of_income() {
     // 0.5 × 6.543 kr = 3.271,5 → 3.271 kr affordable: 3.271 fits, 3.272 does not.
-    let cheap = unit("U1", UnitKind::Ordinary, 1, 3271);
-    let dear = unit("U2", UnitKind::Ordinary, 1, 3272);
+    let cheap = unit("U1", UnitKind::new("ordinary"), 1, 3271);
+    let dear = unit("U2", UnitKind::new("ordinary"), 1, 3272);
     let p = person("P1", Gender::M, 22, 6543);
     let mut q = person("P2", Gender::M, 22, 6543);
     q.max_rent = Some(400_000); // explicit ceiling overrides the rule
@@ -84,7 +84,7 @@ fn affordability_floor_of_share_of_income() {
 
 #[test]
 fn declined_never_proposed() {
-    let u = unit("U1", UnitKind::Ordinary, 1, 2000);
+    let u = unit("U1", UnitKind::new("ordinary"), 1, 2000);
     let mut p = person("P1", Gender::M, 22, 8000);
     p.declined_units = vec!["U1".into()];
     p.stay = Stay::Street;
@@ -107,10 +107,10 @@ fn declined_never_proposed() {
 
 #[test]
 fn pinned_offer_is_kept_even_against_priority() {
-    let u = unit("U1", UnitKind::Ordinary, 1, 2000);
+    let u = unit("U1", UnitKind::new("ordinary"), 1, 2000);
     let mut high = person("P1", Gender::M, 17, 8000);
     high.stay = Stay::Street;
-    let u2 = unit("U2", UnitKind::Ordinary, 1, 2000);
+    let u2 = unit("U2", UnitKind::new("ordinary"), 1, 2000);
     let mut pinned = person("P2", Gender::M, 29, 8000);
     pinned.pinned_unit = Some("U1".into());
     let mut high2 = person("P3", Gender::M, 22, 8000);
@@ -123,7 +123,7 @@ fn pinned_offer_is_kept_even_against_priority() {
 
 #[test]
 fn conflicting_pins_name_the_rows() {
-    let mut shared = unit("U1", UnitKind::SharedLiving, 2, 2000);
+    let mut shared = unit("U1", UnitKind::new("shared_living"), 2, 2000);
     shared.line = 2;
     let mut a = person("P1", Gender::F, 22, 8000);
     a.pinned_unit = Some("U1".into());
@@ -148,7 +148,7 @@ fn conflicting_pins_name_the_rows() {
 
 #[test]
 fn ineligible_pin_is_an_error() {
-    let mut u = unit("U1", UnitKind::Ordinary, 1, 5000);
+    let mut u = unit("U1", UnitKind::new("ordinary"), 1, 5000);
     u.line = 2;
     let mut p = person("P1", Gender::M, 22, 6000);
     p.pinned_unit = Some("U1".into());
@@ -169,8 +169,8 @@ fn ineligible_pin_is_an_error() {
 
 #[test]
 fn required_female_worker() {
-    let u1 = unit("U1", UnitKind::Ordinary, 1, 2000);
-    let u2 = unit("U2", UnitKind::Ordinary, 1, 2000);
+    let u1 = unit("U1", UnitKind::new("ordinary"), 1, 2000);
+    let u2 = unit("U2", UnitKind::new("ordinary"), 1, 2000);
     let mut needs_f = person("P1", Gender::F, 22, 8000);
     needs_f.female_staff = FemaleStaff::Required;
     needs_f.stay = Stay::Street;
@@ -200,7 +200,7 @@ fn required_female_worker() {
 #[test]
 fn staff_capacity_limits_how_many_are_housed() {
     let units: Vec<Unit> = (1..=4)
-        .map(|i| unit(&format!("U{i}"), UnitKind::Ordinary, 1, 2000))
+        .map(|i| unit(&format!("U{i}"), UnitKind::new("ordinary"), 1, 2000))
         .collect();
     let people: Vec<Person> = (1..=4)
         .map(|i| person(&format!("P{i}"), Gender::M, 20 + i, 8000))
@@ -231,7 +231,7 @@ fn staff_capacity_limits_how_many_are_housed() {
 
 #[test]
 fn shared_living_never_mixes_women_and_men() {
-    let shared = unit("U1", UnitKind::SharedLiving, 3, 2000);
+    let shared = unit("U1", UnitKind::new("shared_living"), 3, 2000);
     let mut w = person("P1", Gender::F, 22, 8000);
     w.stay = Stay::Street; // the woman has the highest priority
     let m1 = person("P2", Gender::M, 22, 8000);
@@ -256,7 +256,7 @@ fn shared_living_never_mixes_women_and_men() {
 
 #[test]
 fn shared_living_never_mixes_minors_and_adults() {
-    let mut shared = unit("U1", UnitKind::SharedLiving, 2, 2000);
+    let mut shared = unit("U1", UnitKind::new("shared_living"), 2, 2000);
     shared.min_age = 16;
     let minor = person("P1", Gender::M, 17, 8000); // 180
     let adult = person("P2", Gender::M, 22, 8000); // 120
@@ -271,7 +271,7 @@ fn shared_living_never_mixes_minors_and_adults() {
 #[test]
 fn every_housed_person_has_exactly_one_worker() {
     let units: Vec<Unit> = (1..=3)
-        .map(|i| unit(&format!("U{i}"), UnitKind::Ordinary, 1, 2000))
+        .map(|i| unit(&format!("U{i}"), UnitKind::new("ordinary"), 1, 2000))
         .collect();
     let mut people: Vec<Person> = (1..=3)
         .map(|i| person(&format!("P{i}"), Gender::M, 22, 8000))
@@ -310,9 +310,9 @@ fn priority_points_follow_the_policy() {
 
 #[test]
 fn unit_not_available_in_time() {
-    let mut late = unit("U1", UnitKind::Ordinary, 1, 2000);
+    let mut late = unit("U1", UnitKind::new("ordinary"), 1, 2000);
     late.available_from = Some(date(2014, 12, 2)); // horizon ends 2014-12-01
-    let mut on_time = unit("U2", UnitKind::Ordinary, 1, 2000);
+    let mut on_time = unit("U2", UnitKind::new("ordinary"), 1, 2000);
     on_time.available_from = Some(date(2014, 12, 1));
     let people = vec![
         person("P1", Gender::M, 22, 8000),
@@ -327,7 +327,7 @@ fn unit_not_available_in_time() {
 #[test]
 fn fit_breaks_ties_but_never_buys_priority() {
     // One unit in the preferred area for a low-priority person, a plain one.
-    let mut a = unit("U1", UnitKind::Ordinary, 1, 2000);
+    let mut a = unit("U1", UnitKind::new("ordinary"), 1, 2000);
     a.area = Some("Måløv".into());
     let mut low = person("P1", Gender::M, 27, 8000);
     low.preferred_areas = vec!["Måløv".into()];
@@ -340,7 +340,7 @@ fn fit_breaks_ties_but_never_buys_priority() {
     );
     assert_eq!(unit_of(&run(&r).proposals[0], "P2"), Some("U1"));
     // With two units, each takes the one that fits.
-    let b = unit("U2", UnitKind::Ordinary, 1, 2000);
+    let b = unit("U2", UnitKind::new("ordinary"), 1, 2000);
     let r = round(vec![a, b], vec![low, high], vec![s_cti(2)]);
     let p = &run(&r).proposals[0];
     assert_eq!(unit_of(p, "P1"), Some("U1"));
@@ -350,7 +350,7 @@ fn fit_breaks_ties_but_never_buys_priority() {
 #[test]
 fn placements_stay_within_max_area_distance() {
     let mk = |id: &str, area: &str| {
-        let mut u = unit(id, UnitKind::Ordinary, 1, 2000);
+        let mut u = unit(id, UnitKind::new("ordinary"), 1, 2000);
         u.area = Some(area.into());
         u
     };

@@ -59,20 +59,23 @@ fn removing_every_unit_of_a_kind() {
         name: "no skæve boliger".into(),
         remove_units: vec![RemoveUnits {
             ids: vec![],
-            kind: Some(UnitKind::SkaevBolig),
+            kind: Some(UnitKind::new("skaev_bolig")),
             area: None,
             count: None,
         }],
         ..Scenario::default()
     };
     let r = scenario::apply(&base, &s).unwrap();
-    assert!(r.units().iter().all(|u| u.kind != UnitKind::SkaevBolig));
+    assert!(r
+        .units()
+        .iter()
+        .all(|u| u.kind != UnitKind::new("skaev_bolig")));
     assert_eq!(r.units().len(), base.units().len() - 6);
     let out = allocation::run(&r, &Options::default()).unwrap();
     assert!(out.proposals[0]
         .placements
         .iter()
-        .all(|p| p.unit_kind != UnitKind::SkaevBolig));
+        .all(|p| p.unit_kind != UnitKind::new("skaev_bolig")));
     assert!(
         out.proposals[0].level1.value
             <= allocation::run(&base, &Options::default())
@@ -83,11 +86,11 @@ fn removing_every_unit_of_a_kind() {
     );
     // And all units at all: nobody housed, nothing breaks.
     let mut none = s.clone();
-    none.remove_units = UnitKind::ALL
+    none.remove_units = boligmatch::kinds::builtin::ALL
         .iter()
         .map(|k| RemoveUnits {
             ids: vec![],
-            kind: Some(*k),
+            kind: Some(UnitKind::new(*k)),
             area: None,
             count: None,
         })
@@ -149,9 +152,14 @@ fn bad_scenario_files_say_file_line_and_key() {
         "name = \"x\"\n\n[[add_units]]\nkind = \"castle\"\nrent_dkk = 3000\n",
     )
     .unwrap();
-    let e = scenario::load(&f).unwrap_err().to_string();
+    // A kind is checked against the kinds declared where the unit is added
+    // (the base policy and the scenario's own [kinds]): when applied.
+    let s = scenario::load(&f).unwrap();
+    let e = scenario::apply(&sample_round(), &s)
+        .unwrap_err()
+        .to_string();
     assert!(
-        e.contains("bad.toml:4:") && e.contains("castle") && e.contains("skaev_bolig"),
+        e.contains("bad.toml:3:") && e.contains("castle") && e.contains("skaev_bolig"),
         "{e}"
     );
     std::fs::write(
@@ -195,7 +203,7 @@ fn bad_scenario_files_say_file_line_and_key() {
 fn arb_addition() -> impl Strategy<Value = Scenario> {
     prop_oneof![
         (
-            prop::sample::select(UnitKind::ALL.to_vec()),
+            prop::sample::select(boligmatch::kinds::builtin::ALL.map(UnitKind::new).to_vec()),
             20f64..=50.0,
             1u32..=3
         )
@@ -205,8 +213,8 @@ fn arb_addition() -> impl Strategy<Value = Scenario> {
                     unit: UnitSpec {
                         rent_dkk: rent * 100.0,
                         ..unit_spec(
-                            kind,
-                            if kind == UnitKind::SharedLiving {
+                            kind.clone(),
+                            if kind == UnitKind::new("shared_living") {
                                 places
                             } else {
                                 1
@@ -271,18 +279,19 @@ fn unit_spec(kind: UnitKind, places: u32) -> UnitSpec {
 
 fn small_templates() -> Templates {
     Templates {
+        kinds: Default::default(),
         months: 12,
         unit: vec![
             UnitTemplate {
                 name: "cheap room".into(),
-                unit: unit_spec(UnitKind::ClubRoom, 1),
+                unit: unit_spec(UnitKind::new("club_room"), 1),
                 monthly_cost_dkk: 1000.0,
                 one_off_cost_dkk: 0.0,
                 max_count: Some(3),
             },
             UnitTemplate {
                 name: "shared flat".into(),
-                unit: unit_spec(UnitKind::SharedLiving, 2),
+                unit: unit_spec(UnitKind::new("shared_living"), 2),
                 monthly_cost_dkk: 1500.0,
                 one_off_cost_dkk: 0.0,
                 max_count: Some(2),
@@ -418,6 +427,7 @@ fn the_sample_plan_fed_back_as_a_scenario_reaches_the_goals() {
 fn unreachable_goals_name_the_failing_goal() {
     let base = sample_round();
     let t = Templates {
+        kinds: Default::default(),
         months: 12,
         unit: vec![],
         staff: small_templates().staff,
