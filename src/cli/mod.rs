@@ -319,7 +319,7 @@ mod tests {
         let words: &[&str] = match sub {
             "plan" => &["DIR", "--templates", "t.toml"],
             "generate" => &["--tier", "s", "--out", "o"],
-            "check" | "allocate" | "whatif" => &["DIR"],
+            "check" | "allocate" | "whatif" | "policy" => &["DIR"],
             other => panic!("subcommand {other}: add its required arguments here"),
         };
         std::iter::once("boligmatch")
