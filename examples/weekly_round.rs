@@ -101,7 +101,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let written = vec![
             (
                 "proposals.csv".to_string(),
-                files::proposals_csv(&outcome, style),
+                files::proposals_csv(&outcome, style, boligmatch::report::html::Lang::En),
             ),
             (
                 "unplaced.csv".to_string(),

@@ -200,7 +200,9 @@ pub(crate) fn fit_reasons(
                     fmt_kr(u.rent),
                     fmt_kr(crate::eligibility::max_rent(p, policy))
                 ),
-                FitTerm::KindSuits => format!("{} ({})", t.label(), u.kind),
+                FitTerm::KindSuits => {
+                    format!("{} ({})", t.label(), policy.kinds.label(&u.kind, false))
+                }
                 FitTerm::FirstMethod => format!(
                     "{} ({})",
                     t.label(),

@@ -54,6 +54,11 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let outcome = allocation::run(&loaded.round, &options)?;
     let style = settings.style;
+    // CSV reasons name the kind of home in the report's language (--lang).
+    let lang = settings
+        .report
+        .as_ref()
+        .map_or(boligmatch::report::html::Lang::En, |r| r.lang);
     let audit = Audit {
         inputs: loaded.sources.clone(),
         policy: loaded.round.policy().clone(),
@@ -65,7 +70,7 @@ pub fn run(args: &Args) -> Result<()> {
         let mut out = vec![
             (
                 "proposals.csv".to_string(),
-                files::proposals_csv(&outcome, style),
+                files::proposals_csv(&outcome, style, lang),
             ),
             (
                 "unplaced.csv".to_string(),
@@ -95,7 +100,7 @@ pub fn run(args: &Args) -> Result<()> {
             &loaded.round.policy().round_date.to_string(),
         )),
         Format::Csv => print(&String::from_utf8_lossy(&files::proposals_csv(
-            &outcome, style,
+            &outcome, style, lang,
         ))),
         Format::Json => print(&String::from_utf8_lossy(&summary)),
     }

@@ -36,6 +36,11 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let plan = planning::plan(&loaded.round, &templates, &goals, &settings.solver)?;
     let style = settings.style;
+    // CSV reasons name the kind of home in the report's language (--lang).
+    let lang = settings
+        .report
+        .as_ref()
+        .map_or(boligmatch::report::html::Lang::En, |r| r.lang);
     let mut inputs = paths.all();
     inputs.push(&args.templates);
     settings.commit(
@@ -47,7 +52,7 @@ pub fn run(args: &Args) -> Result<()> {
             if let PlanResult::Reached { outcome, .. } = &plan.result {
                 out.push((
                     "proposals.csv".to_string(),
-                    files::proposals_csv(outcome, style),
+                    files::proposals_csv(outcome, style, lang),
                 ));
             }
             out

@@ -8,8 +8,9 @@ use crate::model::Policy;
 use crate::solver::{LevelResult, Status};
 use serde_json::{json, Value};
 
-/// `proposals.csv`: one row per housed person per proposal.
-pub fn proposals_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
+/// `proposals.csv`: one row per housed person per proposal. The kind of home
+/// in the reasons is named by its label in `lang`.
+pub fn proposals_csv(outcome: &Outcome, style: CsvStyle, lang: Lang) -> Vec<u8> {
     let headers = [
         "proposal",
         "rank",
@@ -43,11 +44,27 @@ pub fn proposals_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
                 pl.method.as_str().into(),
                 pl.priority.into(),
                 pl.fit.into(),
-                pl.reasons.join("; ").into(),
+                reasons(outcome, pl, lang).into(),
             ]);
         }
     }
     csv_bytes(&headers, &rows, style)
+}
+
+/// The reasons of a placement, the kind of home by its label in `lang`.
+fn reasons(outcome: &Outcome, pl: &crate::allocation::Placement, lang: Lang) -> String {
+    let label = outcome.kinds.label(&pl.unit_kind, lang == Lang::Da);
+    pl.reasons
+        .iter()
+        .zip(pl.terms.iter().map(Some).chain(std::iter::repeat(None)))
+        .map(|(r, t)| match t {
+            Some(crate::scoring::FitTerm::KindSuits) => {
+                format!("{} ({label})", crate::scoring::FitTerm::KindSuits.label())
+            }
+            _ => r.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `unplaced.csv`: one row per person not housed per proposal.
