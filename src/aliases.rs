@@ -220,7 +220,7 @@ impl Aliases {
                 names.sort_unstable();
                 names.dedup();
                 out.push((
-                    format!("aliases.columns.\"{a}\""),
+                    format!("aliases.columns.{a}"),
                     format!(
                         "maps to \"{target}\", which is not a column of the contract; use one of {}",
                         names.join(", ")
@@ -242,7 +242,7 @@ impl Aliases {
             for (a, target) in m {
                 if !accepted.iter().any(|v| fold(v) == fold(target)) {
                     out.push((
-                        format!("aliases.{col}.\"{a}\""),
+                        format!("aliases.{col}.{a}"),
                         format!(
                             "maps to \"{target}\", which is not a value of {col}; use one of {}",
                             accepted.join(" | ")

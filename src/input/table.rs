@@ -487,14 +487,21 @@ impl<'a> Cells<'a> {
                 return Some(x);
             }
         }
-        let message = self.unknown_word(name, alias, v, accepted);
+        let message = self.unknown_word(name, alias, v, accepted, "");
         self.fail(name, Some(v), message);
         None
     }
 
     /// The message for a value that matches nothing.
-    fn unknown_word(&self, name: &str, alias: &str, v: &str, accepted: &[&str]) -> String {
-        let list = accepted.join(" | ");
+    fn unknown_word(
+        &self,
+        name: &str,
+        alias: &str,
+        v: &str,
+        accepted: &[&str],
+        after_list: &str,
+    ) -> String {
+        let list = format!("{}{after_list}", accepted.join(" | "));
         if is_health(name) {
             return format!("is not one of {list}");
         }
@@ -548,9 +555,12 @@ impl<'a> Cells<'a> {
             }
         }
         let ids: Vec<&str> = self.kinds.iter().map(|(k, _)| k).collect();
-        let message = format!(
-            "{} (the kinds policy.toml declares: [kinds.<id>])",
-            self.unknown_word(name, "kind", v, &ids)
+        let message = self.unknown_word(
+            name,
+            "kind",
+            v,
+            &ids,
+            " (the kinds the policy declares; a new kind is declared under [kinds.<id>] in policy.toml)",
         );
         self.fail(name, Some(v), message);
         None

@@ -6,6 +6,7 @@ mod generate;
 mod golden;
 mod hostile;
 mod inputs;
+mod kinds;
 mod props;
 mod report;
 mod rules;
