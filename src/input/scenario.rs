@@ -88,7 +88,7 @@ struct ScenarioFile {
     add_people: Vec<String>,
     remove_people: Option<toml::Spanned<Vec<String>>>,
     policy: Option<toml::Spanned<toml::Table>>,
-    kinds: Option<toml::Spanned<std::collections::BTreeMap<String, crate::kinds::KindDef>>>,
+    kinds: Option<std::collections::BTreeMap<String, crate::kinds::KindDef>>,
 }
 
 /// A scenario: a name and changes to a base round.
@@ -145,8 +145,10 @@ pub fn load(path: &Path) -> Result<Scenario> {
     for (i, a) in raw.remove_units.iter().enumerate() {
         lines.insert(format!("remove_units#{}", i + 1), line(a.span()));
     }
-    if let Some(k) = &raw.kinds {
-        lines.insert("kinds".to_string(), line(k.span()));
+    if raw.kinds.is_some() {
+        if let Some(at) = text.find("[kinds.").or_else(|| text.find("kinds")) {
+            lines.insert("kinds".to_string(), super::policy::line_of(&text, at));
+        }
     }
     for (key, v) in [
         ("remove_staff", &raw.remove_staff),
@@ -186,7 +188,7 @@ pub fn load(path: &Path) -> Result<Scenario> {
             .map(|v| v.into_inner())
             .unwrap_or_default(),
         policy: raw.policy.map(|s| s.into_inner()),
-        kinds: raw.kinds.map(|k| k.into_inner()).unwrap_or_default(),
+        kinds: raw.kinds.unwrap_or_default(),
         source: file,
         policy_line,
         lines,

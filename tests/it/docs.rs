@@ -1,0 +1,136 @@
+//! The examples in `docs/formats.md` and `docs/what-if.md` are run: every
+//! fenced block tagged `toml policy` is read as policy.toml with the sample
+//! round, every `toml scenario` is applied to it, every `toml templates` is
+//! planned with, and every line of a `sh run` block runs in a copy of
+//! `data-samples/` and must exit 0.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The fenced blocks of a document: (info string, text).
+fn blocks(doc: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root().join(doc)).unwrap();
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        match (&mut current, line.strip_prefix("```")) {
+            (None, Some(info)) => current = Some((info.trim().to_string(), String::new())),
+            (Some(_), Some(_)) => out.push(current.take().unwrap()),
+            (Some((_, body)), None) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn boligmatch(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .current_dir(dir)
+        .env_remove("RAYON_NUM_THREADS")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn assert_ok(o: &std::process::Output, what: &str) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{what}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn the_examples_in_the_docs_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path();
+    copy_dir(&root().join("data-samples"), &work.join("data-samples"));
+    let sample = work.join("data-samples/ballerup-2014");
+    let mut ran = 0;
+    for doc in ["docs/formats.md", "docs/what-if.md"] {
+        let mut policy = String::new();
+        for (i, (info, body)) in blocks(doc).into_iter().enumerate() {
+            let what = format!("{doc}, block {} ({info})", i + 1);
+            match info.as_str() {
+                "toml policy" => policy.push_str(&body),
+                "toml scenario" => {
+                    let dir = work.join(format!("scenario-{i}"));
+                    std::fs::create_dir_all(&dir).unwrap();
+                    std::fs::write(dir.join("example.toml"), &body).unwrap();
+                    let o = boligmatch(
+                        work,
+                        &[
+                            "whatif",
+                            sample.to_str().unwrap(),
+                            "--scenarios",
+                            dir.to_str().unwrap(),
+                        ],
+                    );
+                    assert_ok(&o, &what);
+                    ran += 1;
+                }
+                "toml templates" => {
+                    let t = work.join(format!("templates-{i}.toml"));
+                    std::fs::write(&t, &body).unwrap();
+                    let o = boligmatch(
+                        work,
+                        &[
+                            "plan",
+                            sample.to_str().unwrap(),
+                            "--templates",
+                            t.to_str().unwrap(),
+                        ],
+                    );
+                    assert_ok(&o, &what);
+                    ran += 1;
+                }
+                "sh run" => {
+                    for line in body.lines().filter(|l| l.starts_with("boligmatch ")) {
+                        let args: Vec<String> = line
+                            .split_whitespace()
+                            .skip(1)
+                            .map(|a| a.trim_matches('\'').to_string())
+                            .collect();
+                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                        assert_ok(&boligmatch(work, &args), &format!("{what}: {line}"));
+                        ran += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !policy.is_empty() {
+            // Every policy example of the document together, with the sample's exports.
+            let dir = work.join(format!("policy-{}", doc.replace('/', "-")));
+            std::fs::create_dir_all(&dir).unwrap();
+            for f in ["units.csv", "people.csv", "staff.csv"] {
+                std::fs::copy(sample.join(f), dir.join(f)).unwrap();
+            }
+            std::fs::write(dir.join("policy.toml"), &policy).unwrap();
+            assert_ok(&boligmatch(work, &["check", dir.to_str().unwrap()]), doc);
+            ran += 1;
+        }
+    }
+    assert!(ran >= 4, "only {ran} examples ran");
+}
