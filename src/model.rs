@@ -731,11 +731,11 @@ impl Policy {
         }
         let f = &self.fit;
         for (key, w) in [
-            ("preferred_area", f.preferred_area),
-            ("kind_suits", f.kind_suits),
-            ("rent_headroom", f.rent_headroom),
-            ("female_worker", f.female_worker),
-            ("first_method", f.first_method),
+            ("fit.preferred_area", f.preferred_area),
+            ("fit.kind_suits", f.kind_suits),
+            ("fit.rent_headroom", f.rent_headroom),
+            ("fit.female_worker", f.female_worker),
+            ("fit.first_method", f.first_method),
         ] {
             if !FIT_WEIGHT.contains(&w) {
                 out.push((

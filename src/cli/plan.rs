@@ -20,6 +20,13 @@ pub struct Args {
     /// under_18=1.0 and age_18_29=0.9.
     #[arg(long = "target", value_name = "NAME=SHARE", value_parser = Goal::parse)]
     targets: Vec<Goal>,
+    /// Plan to a budget instead, in kroner, from 0 to 1000000000000: the mix
+    /// within it that houses the most under-18s, then 18-29-year-olds, then
+    /// the most priority (the cheaper mix on a tie), and what the next
+    /// 100,000 kr would buy.
+    #[arg(long, value_name = "DKK", conflicts_with = "targets",
+          value_parser = clap::value_parser!(i64).range(0..=planning::MAX_BUDGET_DKK))]
+    budget: Option<i64>,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -34,7 +41,10 @@ pub fn run(args: &Args) -> Result<()> {
     } else {
         args.targets.clone()
     };
-    let plan = planning::plan(&loaded.round, &templates, &goals, &settings.solver)?;
+    let plan = match args.budget {
+        Some(b) => planning::plan_budget(&loaded.round, &templates, b, &settings.solver)?,
+        None => planning::plan(&loaded.round, &templates, &goals, &settings.solver)?,
+    };
     let style = settings.style;
     // CSV reasons name the kind of home in the report's language (--lang).
     let lang = settings
@@ -49,7 +59,12 @@ pub fn run(args: &Args) -> Result<()> {
                 ("plan.csv".to_string(), plan_report::mix_csv(&plan, style)),
                 ("plan.json".to_string(), plan_report::json(&plan)),
             ];
-            if let PlanResult::Reached { outcome, .. } = &plan.result {
+            let outcome = match &plan.result {
+                PlanResult::Reached { outcome, .. } => Some(outcome),
+                PlanResult::WithinBudget { best, .. } => Some(&best.outcome),
+                PlanResult::Unreachable { .. } => None,
+            };
+            if let Some(outcome) = outcome {
                 out.push((
                     "proposals.csv".to_string(),
                     files::proposals_csv(outcome, style, lang),

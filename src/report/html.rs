@@ -646,8 +646,68 @@ pub fn plan(p: &Plan, lang: Lang, redact: bool) -> String {
             }
         }
         PlanResult::Unreachable { shortfalls } => unreachable_section(p, shortfalls, lang),
+        PlanResult::WithinBudget {
+            budget_dkk,
+            best,
+            next,
+        } => {
+            let meta = Meta {
+                round_date: best.round.policy.round_date.to_string(),
+                inputs: Vec::new(),
+            };
+            html! {
+                section {
+                    h2 { (lang.t(L::BudgetMix)) }
+                    p { strong { (lang.t(L::Budget)) ": " (budget_dkk) " kr." } }
+                }
+                (mix_section(p, &best.mix, best.total_cost_dkk, &best.status, &best.outcome, lang))
+                section {
+                    h2 { (lang.t(L::NextStep)) }
+                    (table(&[lang.t(L::Measure), lang.t(L::Now), lang.t(L::WithMore)], &next_rows(best, next, lang), &[1, 2]))
+                }
+                section { h2 { (lang.t(L::Enabled)) } }
+                (allocation_sections(&best.outcome, &meta, lang, redact))
+            }
+        }
     };
     page(lang, lang.t(L::TitlePlan), body)
+}
+
+/// The budget's mix against the mix of 100,000 kr more: every template whose
+/// count changes, the cost and the goals.
+fn next_rows(
+    best: &crate::planning::BudgetMix,
+    next: &crate::planning::BudgetMix,
+    lang: Lang,
+) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = best
+        .mix
+        .iter()
+        .zip(&next.mix)
+        .filter(|(a, b)| a.count != b.count)
+        .map(|(a, b)| vec![a.template.clone(), a.count.to_string(), b.count.to_string()])
+        .collect();
+    for (label, a, b) in [
+        (L::TotalCost, best.total_cost_dkk, next.total_cost_dkk),
+        (
+            L::HousedUnder18,
+            best.housed_under_18 as i64,
+            next.housed_under_18 as i64,
+        ),
+        (
+            L::Housed18To29,
+            best.housed_18_29 as i64,
+            next.housed_18_29 as i64,
+        ),
+        (L::PriorityHoused, best.priority, next.priority),
+    ] {
+        rows.push(vec![
+            lang.t(label).to_string(),
+            a.to_string(),
+            b.to_string(),
+        ]);
+    }
+    rows
 }
 
 /// The cheapest mix, its cost, and the goals before and after.

@@ -156,6 +156,15 @@ labels! {
     Generated = "Lavet af boligmatch", "Made by boligmatch";
     Shares = "andel (%)", "share (%)";
     GoalsOverSweep = "Mål og boligplacerede gennem forløbet", "Goals and housed over the sweep";
+    BudgetMix = "Bedste sammensætning inden for budgettet", "Best mix within the budget";
+    Budget = "Budget", "Budget";
+    NextStep = "Hvad de næste 100.000 kr. ville købe", "What the next 100,000 kr would buy";
+    Measure = "Mål", "Measure";
+    Now = "Med budgettet", "With the budget";
+    WithMore = "Med 100.000 kr. mere", "With 100,000 kr more";
+    HousedUnder18 = "Under 18 i bolig", "Under-18s housed";
+    Housed18To29 = "18–29-årige i bolig", "18–29-year-olds housed";
+    PriorityHoused = "Samlet prioritet i bolig", "Total priority housed";
 }
 
 #[cfg(test)]

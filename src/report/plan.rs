@@ -50,21 +50,7 @@ pub fn table(plan: &Plan) -> String {
                 goal_names(plan),
                 status.describe()
             );
-            let _ = writeln!(
-                out,
-                "  {:<40} {:>5} {:>16} {:>16}",
-                "template", "count", "cost each", "cost"
-            );
-            for m in mix {
-                let _ = writeln!(
-                    out,
-                    "  {:<40} {:>5} {:>16} {:>16}",
-                    format!("{} ({})", m.template, m.what),
-                    m.count,
-                    fmt_kr(m.cost_each_dkk * 100),
-                    fmt_kr(m.cost_dkk * 100)
-                );
-            }
+            mix_lines(&mut out, mix);
             let _ = writeln!(
                 out,
                 "  total over {} months, one-off costs included: {}",
@@ -103,27 +89,104 @@ pub fn table(plan: &Plan) -> String {
             let _ = writeln!(out, "Raise max_count, add templates, or lower the target.");
             goals_line(&mut out, "today", &plan.before);
         }
+        PlanResult::WithinBudget {
+            budget_dkk,
+            best,
+            next,
+        } => {
+            let _ = writeln!(
+                out,
+                "Best mix within {} ({}): under-18s housed first, then 18-29-year-olds, then priority; the cheaper on a tie.",
+                fmt_kr(budget_dkk * 100),
+                best.status.describe()
+            );
+            mix_lines(&mut out, &best.mix);
+            let _ = writeln!(
+                out,
+                "  total over {} months, one-off costs included: {}",
+                plan.months,
+                fmt_kr(best.total_cost_dkk * 100)
+            );
+            let _ = writeln!(out, "\nGoals before and after:");
+            goals_line(&mut out, "before", &plan.before);
+            goals_line(&mut out, "after", &best.outcome.proposals[0].goals);
+            let _ = writeln!(
+                out,
+                "\nThe next {} would buy:",
+                fmt_kr(crate::planning::NEXT_STEP_DKK * 100)
+            );
+            let changed: Vec<String> = best
+                .mix
+                .iter()
+                .zip(&next.mix)
+                .filter(|(a, b)| a.count != b.count)
+                .map(|(a, b)| format!("  {} ({}): {} -> {}", a.template, a.what, a.count, b.count))
+                .collect();
+            if changed.is_empty() {
+                let _ = writeln!(out, "  nothing more that helps the goals or priority");
+            }
+            for c in changed {
+                let _ = writeln!(out, "{c}");
+            }
+            let _ = writeln!(
+                out,
+                "  cost {} -> {}; under-18s housed {} -> {}; 18-29 housed {} -> {}; priority {} -> {}",
+                fmt_kr(best.total_cost_dkk * 100),
+                fmt_kr(next.total_cost_dkk * 100),
+                best.housed_under_18,
+                next.housed_under_18,
+                best.housed_18_29,
+                next.housed_18_29,
+                best.priority,
+                next.priority
+            );
+            let _ = writeln!(out, "\nThe allocation it enables:");
+            out.push_str(&alloc_table::render(
+                &best.outcome,
+                &best.round.policy.round_date.to_string(),
+            ));
+        }
     }
     out
 }
 
+fn mix_lines(out: &mut String, mix: &[crate::planning::MixLine]) {
+    let _ = writeln!(
+        out,
+        "  {:<40} {:>5} {:>16} {:>16}",
+        "template", "count", "cost each", "cost"
+    );
+    for m in mix {
+        let _ = writeln!(
+            out,
+            "  {:<40} {:>5} {:>16} {:>16}",
+            format!("{} ({})", m.template, m.what),
+            m.count,
+            fmt_kr(m.cost_each_dkk * 100),
+            fmt_kr(m.cost_dkk * 100)
+        );
+    }
+}
+
 /// `plan.csv`: the mix.
 pub fn mix_csv(plan: &Plan, style: CsvStyle) -> Vec<u8> {
-    let rows: Vec<Vec<Cell>> = match &plan.result {
-        PlanResult::Reached { mix, .. } => mix
-            .iter()
-            .map(|m| {
-                vec![
-                    m.template.as_str().into(),
-                    m.what.into(),
-                    Cell::Int(m.count.into()),
-                    m.cost_each_dkk.into(),
-                    m.cost_dkk.into(),
-                ]
-            })
-            .collect(),
-        PlanResult::Unreachable { .. } => Vec::new(),
+    let mix = match &plan.result {
+        PlanResult::Reached { mix, .. } => mix.as_slice(),
+        PlanResult::WithinBudget { best, .. } => best.mix.as_slice(),
+        PlanResult::Unreachable { .. } => &[],
     };
+    let rows: Vec<Vec<Cell>> = mix
+        .iter()
+        .map(|m| {
+            vec![
+                m.template.as_str().into(),
+                m.what.into(),
+                Cell::Int(m.count.into()),
+                m.cost_each_dkk.into(),
+                m.cost_dkk.into(),
+            ]
+        })
+        .collect();
     csv_bytes(
         &["template", "kind", "count", "cost_each_dkk", "cost_dkk"],
         &rows,
@@ -137,6 +200,11 @@ pub fn json(plan: &Plan) -> Vec<u8> {
     if let PlanResult::Reached { outcome, .. } = &plan.result {
         v["after"] = super::files::goals_json(&outcome.proposals[0].goals);
         v["housed_after"] = outcome.proposals[0].placements.len().into();
+    }
+    if let PlanResult::WithinBudget { best, next, .. } = &plan.result {
+        v["after"] = super::files::goals_json(&best.outcome.proposals[0].goals);
+        v["housed_after"] = best.outcome.proposals[0].placements.len().into();
+        v["after_next_step"] = super::files::goals_json(&next.outcome.proposals[0].goals);
     }
     v["before"] = super::files::goals_json(&plan.before);
     let mut bytes = serde_json::to_vec_pretty(&v).unwrap_or_default();

@@ -311,11 +311,60 @@ pub fn brute_force_all(r: &Round) -> Vec<(i64, i64)> {
         staff_best,
         occ: vec![Vec::new(); r.units().len()],
         all: Vec::new(),
+        masks: Vec::new(),
     };
     search.dfs(0, 0, 0, 0);
     let mut all = search.all;
     all.sort_unstable_by(|a, b| b.cmp(a));
     all
+}
+
+/// Brute force: every set of people (a bit mask over `r.people()`) that some
+/// plan keeping every rule houses, with workers for all of them.
+pub fn housed_sets(r: &Round) -> Vec<usize> {
+    let n = r.people().len();
+    let mut staff_best: Vec<Option<i64>> = vec![None; 1 << n];
+    for (mask, slot) in staff_best.iter_mut().enumerate() {
+        let members: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+        // Any valid assignment will do: fit does not matter here.
+        *slot = assignable(
+            r,
+            &members,
+            0,
+            &mut r.staff().iter().map(|s| s.capacity).collect(),
+        )
+        .then_some(0);
+    }
+    fn assignable(r: &Round, members: &[usize], i: usize, left: &mut Vec<u32>) -> bool {
+        if i == members.len() {
+            return true;
+        }
+        let p = &r.people()[members[i]];
+        for (s, st) in r.staff().iter().enumerate() {
+            if left[s] > 0 && may_support(r, p, st) {
+                left[s] -= 1;
+                let ok = assignable(r, members, i + 1, left);
+                left[s] += 1;
+                if ok {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    let mut search = Search {
+        r,
+        prio: vec![0; n],
+        staff_best,
+        occ: vec![Vec::new(); r.units().len()],
+        all: Vec::new(),
+        masks: Vec::new(),
+    };
+    search.dfs(0, 0, 0, 0);
+    let mut masks = search.masks;
+    masks.sort_unstable();
+    masks.dedup();
+    masks
 }
 
 struct Search<'a> {
@@ -324,6 +373,7 @@ struct Search<'a> {
     staff_best: Vec<Option<i64>>,
     occ: Vec<Vec<usize>>,
     all: Vec<(i64, i64)>,
+    masks: Vec<usize>,
 }
 
 impl Search<'_> {
@@ -333,6 +383,7 @@ impl Search<'_> {
         if i == r.people().len() {
             if let Some(sf) = self.staff_best[mask] {
                 self.all.push((l1, ufit + sf));
+                self.masks.push(mask);
             }
             return;
         }
@@ -347,7 +398,7 @@ impl Search<'_> {
             if self.occ[ui].len() >= u.places as usize || !may_live(r, p, u) {
                 continue;
             }
-            let shared = u.kind == UnitKind::new("shared_living") && u.places > 1;
+            let shared = r.policy().kinds.is_shared(&u.kind) && u.places > 1;
             let clash = self.occ[ui].iter().any(|&o| {
                 let q = &r.people()[o];
                 shared

@@ -281,6 +281,51 @@ const CASES: &[Case] = &[
         says: "key \"street\": -5 is outside 0..=10000",
     },
     Case {
+        name: "a fit weight of a billion",
+        args: &["allocate", "{R}"],
+        setup: |t| policy_line(t, "\n[fit]\nkind_suits = 1000000000\n"),
+        code: 2,
+        says: "key \"fit.kind_suits\": 1000000000 is outside 0..=1000",
+    },
+    Case {
+        name: "a negative fit weight",
+        args: &["check", "{R}"],
+        setup: |t| policy_line(t, "\n[fit]\npreferred_area = -1\n"),
+        code: 2,
+        says: "key \"fit.preferred_area\": -1 is outside 0..=1000",
+    },
+    Case {
+        name: "a budget above the cap",
+        args: &["plan", "{R}", "--templates", "{R}/scenarios/templates.toml", "--budget", "10000000000000"],
+        setup: |_| {},
+        code: 2,
+        says: "10000000000000 is not in 0..=1000000000000",
+    },
+    Case {
+        name: "a negative budget",
+        args: &["plan", "{R}", "--templates", "{R}/scenarios/templates.toml", "--budget=-1"],
+        setup: |_| {},
+        code: 2,
+        says: "-1 is not in 0..=1000000000000",
+    },
+    Case {
+        name: "a kind with more rules than the cap",
+        args: &["check", "{R}"],
+        setup: |t| {
+            let rules = vec!["{ need = [\"light\"] }"; 51].join(", ");
+            policy_line(t, &format!("\n[kinds.x]\nlabel_da = \"X\"\nlabel_en = \"X\"\nsuits = [ {rules} ]\n"));
+        },
+        code: 2,
+        says: "key \"kinds.x.suits\": has 51 rules; at most 50",
+    },
+    Case {
+        name: "an escape sequence in a kind's label",
+        args: &["check", "{R}"],
+        setup: |t| policy_line(t, "\n[kinds.x]\nlabel_da = \"X\\u001b[31m\"\nlabel_en = \"X\"\n"),
+        code: 2,
+        says: "key \"kinds.x.label_da\": must be 1-100 printable characters",
+    },
+    Case {
         name: "a shelter cost of a billion",
         args: &["check", "{R}"],
         setup: |t| policy_line(t, "\nshelter_cost_per_night_dkk = 1000000000\n"),

@@ -380,6 +380,7 @@ proptest! {
                 prop_assert_eq!(expected, None);
                 prop_assert!(!shortfalls.is_empty());
             }
+            PlanResult::WithinBudget { .. } => prop_assert!(false, "not a budget plan"),
         }
     }
 }
@@ -448,5 +449,119 @@ fn unreachable_goals_name_the_failing_goal() {
                 .all(|s| !s.reachable_alone && s.best_achievable == 0.0));
         }
         _ => panic!("no units at all cannot reach the goals"),
+    }
+}
+
+/// Tiny templates for the budget brute force (24 mixes).
+fn budget_templates() -> Templates {
+    let mut t = small_templates();
+    t.unit[0].max_count = Some(2);
+    t.unit[1].max_count = Some(1);
+    t.staff[0].max_count = Some(1);
+    t.staff[1].max_count = Some(1);
+    t
+}
+
+/// (under-18s housed, 18-29s housed, priority).
+type Key = (usize, usize, i64);
+
+/// Brute force over every mix within the budget, and over every plan of each:
+/// the best (under-18s housed, 18-29s housed, priority), then the cheaper,
+/// then more of the earlier templates. Returns (counts, key, cost).
+fn best_within_by_brute_force(base: &Round, t: &Templates, budget: i64) -> (Vec<u32>, Key, i64) {
+    let bounds: Vec<u32> = t
+        .unit
+        .iter()
+        .map(|u| u.max_count.unwrap())
+        .chain(t.staff.iter().map(|s| s.max_count.unwrap()))
+        .collect();
+    let costs: Vec<i64> = t
+        .unit
+        .iter()
+        .map(|u| u.cost(t.months))
+        .chain(t.staff.iter().map(|s| s.cost(t.months)))
+        .collect();
+    let mut best: Option<(Key, i64, Vec<u32>)> = None;
+    let mut counts = vec![0u32; bounds.len()];
+    loop {
+        let cost: i64 = counts
+            .iter()
+            .zip(&costs)
+            .map(|(n, c)| i64::from(*n) * c)
+            .sum();
+        if cost <= budget {
+            let r = planning::with_mix(base, t, &counts[..t.unit.len()], &counts[t.unit.len()..]);
+            let key = housed_sets(&r)
+                .into_iter()
+                .map(|mask| {
+                    let housed = |band: fn(u32) -> bool| {
+                        (0..r.people().len())
+                            .filter(|i| mask & (1 << i) != 0 && band(r.people()[*i].age))
+                            .count()
+                    };
+                    let priority: i64 = (0..r.people().len())
+                        .filter(|i| mask & (1 << i) != 0)
+                        .map(|i| boligmatch::scoring::priority(&r.people()[i], r.policy()))
+                        .sum();
+                    (
+                        housed(|a| a < 18),
+                        housed(|a| (18..30).contains(&a)),
+                        priority,
+                    )
+                })
+                .max()
+                .unwrap_or((0, 0, 0));
+            let better = match &best {
+                None => true,
+                Some((k, c, n)) => (key, -cost, counts.clone()) > (*k, -*c, n.clone()),
+            };
+            if better {
+                best = Some((key, cost, counts.clone()));
+            }
+        }
+        // Next count vector.
+        let mut i = 0;
+        loop {
+            if i == counts.len() {
+                let (key, cost, counts) = best.unwrap();
+                return (counts, key, cost);
+            }
+            if counts[i] < bounds[i] {
+                counts[i] += 1;
+                break;
+            }
+            counts[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// `plan --budget` equals brute force over every mix (and every plan of
+    /// each) on small rounds, and never exceeds the budget.
+    #[test]
+    fn the_budget_plan_equals_brute_force(
+        r in super::props::arb_round().prop_filter("at most 4 people", |r| r.people().len() <= 4),
+        budget in prop_oneof![Just(0i64), 0i64..=90_000],
+    ) {
+        let t = budget_templates();
+        let Ok(plan) = planning::plan_budget(&r, &t, budget, &Default::default()) else { return Ok(()) };
+        let PlanResult::WithinBudget { best, next, budget_dkk } = plan.result else {
+            panic!("a budget plan")
+        };
+        prop_assert_eq!(budget_dkk, budget);
+        let (counts, key, cost) = best_within_by_brute_force(&r, &t, budget);
+        let got: Vec<u32> = best.mix.iter().map(|m| m.count).collect();
+        prop_assert_eq!(&got, &counts);
+        prop_assert_eq!((best.housed_under_18, best.housed_18_29, best.priority), key);
+        prop_assert_eq!(best.total_cost_dkk, cost);
+        prop_assert!(best.total_cost_dkk <= budget);
+        prop_assert!(next.total_cost_dkk <= budget + planning::NEXT_STEP_DKK);
+        prop_assert!(best.status.is_optimal());
+        prop_assert_eq!(violations(&best.round, &best.outcome.proposals[0]), Vec::<String>::new());
+        // More money never does worse.
+        prop_assert!((next.housed_under_18, next.housed_18_29, next.priority) >= key);
     }
 }
