@@ -565,3 +565,44 @@ proptest! {
         prop_assert!((next.housed_under_18, next.housed_18_29, next.priority) >= key);
     }
 }
+
+/// Issue 14: templates.toml may declare a kind of home that does not exist
+/// yet; a template of an undeclared kind is refused, naming the kinds.
+#[test]
+fn templates_may_declare_a_new_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("templates.toml");
+    let text = "months = 12\n\n[kinds.startbolig]\nlabel_da = \"Startbolig\"\nlabel_en = \"Starter flat\"\nsuits = [ { need = [\"light\", \"moderate\"] } ]\n\n[[unit]]\nname = \"starter flat\"\nkind = \"startbolig\"\nrent_dkk = 2500\nmonthly_cost_dkk = 500\nmax_count = 4\n\n[[staff]]\nname = \"ICM worker, female\"\nmethod = \"ICM\"\ngender = \"f\"\ncapacity = 8\nmonthly_cost_dkk = 38000\nmax_count = 3\n";
+    std::fs::write(&f, text).unwrap();
+    let t = planning::load_templates(&f).unwrap();
+    let base = sample_round();
+    let plan = planning::plan_budget(&base, &t, 1_000_000, &Default::default()).unwrap();
+    let PlanResult::WithinBudget { best, .. } = plan.result else {
+        panic!("a budget plan")
+    };
+    assert!(best.total_cost_dkk <= 1_000_000);
+    let starters = best.mix[0].count as usize;
+    let used = best.outcome.proposals[0]
+        .placements
+        .iter()
+        .filter(|p| p.unit_kind == UnitKind::new("startbolig"))
+        .count();
+    assert!(
+        used <= starters,
+        "{used} placed in {starters} starter flats"
+    );
+    assert_eq!(
+        best.outcome.kinds.label(&UnitKind::new("startbolig"), true),
+        "Startbolig"
+    );
+    // Without the declaration the kind is unknown.
+    std::fs::write(&f, text.replace("[kinds.startbolig]", "[kinds.other]")).unwrap();
+    let t = planning::load_templates(&f).unwrap();
+    let e = planning::plan(&base, &t, &Goal::programme(), &Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("kind \"startbolig\" is not declared") && e.contains("club_room"),
+        "{e}"
+    );
+}
