@@ -68,8 +68,11 @@ pub struct Placement {
     pub fit: i64,
     /// Why it fits.
     pub reasons: Vec<String>,
-    /// The fit terms earned, for reports (in the order of `reasons`).
+    /// The fit terms earned, for reports (in the order of `reasons`; a
+    /// reason beyond them says why the known worker was not kept).
     pub terms: Vec<crate::scoring::FitTerm>,
+    /// The person has a `known_staff_id` and it was not kept.
+    pub known_worker_not_kept: bool,
 }
 
 /// A person not housed in a proposal.
@@ -425,6 +428,11 @@ fn proposal(
                 } else {
                     Vec::new()
                 };
+                let known_not_kept = if explain {
+                    crate::explain::known_worker_not_kept(inst, p, class)
+                } else {
+                    None
+                };
                 placements.push(Placement {
                     person_id: person.id.clone(),
                     unit_id: unit.id.clone(),
@@ -434,8 +442,13 @@ fn proposal(
                     method: inst.classes[class].method,
                     priority: inst.priority[p],
                     fit: unit_fit + staff_fit,
-                    reasons: reasons.iter().map(|(_, r)| r.clone()).collect(),
+                    reasons: reasons
+                        .iter()
+                        .map(|(_, r)| r.clone())
+                        .chain(known_not_kept.clone())
+                        .collect(),
                     terms: reasons.iter().map(|(t, _)| *t).collect(),
+                    known_worker_not_kept: known_not_kept.is_some(),
                 });
             }
             _ if !explain => {}

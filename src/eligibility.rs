@@ -29,11 +29,16 @@ pub enum Exclusion {
     Declined,
     /// The unit is further from the person's home area than `max_area_distance`.
     TooFar,
+    /// Every place is taken by tenants (the offers record).
+    Full,
+    /// A tenant of the shared unit is on the other side of a separation
+    /// rule (under-18s and adults, women and men).
+    Resident,
 }
 
 impl Exclusion {
     /// Every rule, in order.
-    pub const ALL: [Exclusion; 9] = [
+    pub const ALL: [Exclusion; 11] = [
         Exclusion::Rent,
         Exclusion::WomenOnly,
         Exclusion::MenOnly,
@@ -43,6 +48,8 @@ impl Exclusion {
         Exclusion::NotAvailable,
         Exclusion::Declined,
         Exclusion::TooFar,
+        Exclusion::Full,
+        Exclusion::Resident,
     ];
 
     /// Whether naming this rule says something about the person's health
@@ -64,6 +71,8 @@ impl Exclusion {
             Exclusion::DrugFree => "drug-free".into(),
             Exclusion::NotAvailable => format!("not available by {}", policy.horizon_end()),
             Exclusion::Declined => "declined".into(),
+            Exclusion::Full => "every place taken by tenants".into(),
+            Exclusion::Resident => "a tenant the shared-living rules keep apart".into(),
             Exclusion::TooFar => format!(
                 "more than {} area step{} from home",
                 policy.max_area_distance.unwrap_or(0),
@@ -135,6 +144,20 @@ fn exclusion_set(person: &Person, unit: &Unit, policy: &Policy) -> u16 {
             add(Exclusion::TooFar);
         }
     }
+    if unit.places == 0 {
+        add(Exclusion::Full);
+    }
+    if !unit.occupants.is_empty() {
+        let (minors, genders) = separation_applies(unit, policy);
+        let minor = person.age < 18;
+        if unit
+            .occupants
+            .iter()
+            .any(|o| (minors && o.minor != minor) || (genders && o.gender != person.gender))
+        {
+            add(Exclusion::Resident);
+        }
+    }
     set
 }
 
@@ -198,7 +221,9 @@ pub fn staff_eligible(person: &Person, method: Method, gender: Gender, policy: &
 }
 
 /// Interchangeable staff: same method and gender. Pooling them is exact, since
-/// eligibility and fit depend on nothing else.
+/// eligibility and fit depend on nothing else — except for a worker someone
+/// already knows (`known_staff_id`) or is promised (a kept offer): such a
+/// worker is a class of their own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffClass {
     /// The support method every member offers.
@@ -209,25 +234,54 @@ pub struct StaffClass {
     pub capacity: u32,
     /// Indices into `round.staff`, by id.
     pub members: Vec<usize>,
+    /// The one worker of a class of their own (index into `round.staff`).
+    pub single: Option<usize>,
 }
 
-/// Groups staff with free capacity into classes, in (method, gender) order.
-pub fn staff_classes(staff: &[Staff]) -> Vec<StaffClass> {
-    let mut map: BTreeMap<(Method, Gender), StaffClass> = BTreeMap::new();
+/// The workers who must be told apart from their colleagues: those someone
+/// knows or is promised.
+fn named_workers(people: &[Person]) -> std::collections::BTreeSet<&str> {
+    people
+        .iter()
+        .flat_map(|p| {
+            let kept = p.kept_offer.as_ref().and_then(|k| k.staff_id.as_deref());
+            p.known_staff_id.as_deref().into_iter().chain(kept)
+        })
+        .collect()
+}
+
+/// Groups staff with free capacity into classes, in (method, gender) order;
+/// a worker named by someone in `people` is a class of their own.
+pub fn staff_classes(staff: &[Staff], people: &[Person]) -> Vec<StaffClass> {
+    let named = named_workers(people);
+    let mut map: BTreeMap<(Method, Gender, Option<usize>), StaffClass> = BTreeMap::new();
     for (i, s) in staff.iter().enumerate() {
         if s.capacity == 0 {
             continue;
         }
-        let c = map.entry((s.method, s.gender)).or_insert(StaffClass {
-            method: s.method,
-            gender: s.gender,
-            capacity: 0,
-            members: Vec::new(),
-        });
+        let single = named.contains(s.id.as_str()).then_some(i);
+        let c = map
+            .entry((s.method, s.gender, single))
+            .or_insert(StaffClass {
+                method: s.method,
+                gender: s.gender,
+                capacity: 0,
+                members: Vec::new(),
+                single,
+            });
         c.capacity += s.capacity;
         c.members.push(i);
     }
     map.into_values().collect()
+}
+
+/// The class of a person's promised worker (a kept offer), if any: the
+/// person may only be supported by it.
+pub fn promised_class(person: &Person, classes: &[StaffClass], staff: &[Staff]) -> Option<usize> {
+    let id = person.kept_offer.as_ref()?.staff_id.as_deref()?;
+    classes
+        .iter()
+        .position(|c| c.single.is_some_and(|w| staff[w].id == id))
 }
 
 /// Whether the pinned people can all have a worker at once (every housed
@@ -359,7 +413,9 @@ fn some_of(names: &[String]) -> String {
 
 /// Whether a shared-living unit must not mix under-18s with adults or women with men.
 pub fn separation_applies(unit: &Unit, policy: &Policy) -> (bool, bool) {
-    let shared = policy.kinds.is_shared(&unit.kind) && unit.places > 1;
+    // Tenants count: a shared unit with one free place may still mix.
+    let places = unit.places as usize + unit.occupants.len();
+    let shared = policy.kinds.is_shared(&unit.kind) && places > 1;
     (
         shared && policy.shared_living_minors_separated,
         shared && policy.shared_living_gender_separated && unit.gender == UnitGender::Any,
@@ -373,7 +429,7 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
     let policy = &round.policy;
     let mut problems = Vec::new();
     let mut by_unit: BTreeMap<usize, Vec<&Person>> = BTreeMap::new();
-    let classes = staff_classes(&round.staff);
+    let classes = staff_classes(&round.staff, &round.people);
     for p in &round.people {
         let Some(pin) = &p.pinned_unit else { continue };
         let Some(ui) = round.units.iter().position(|u| u.id == *pin) else {

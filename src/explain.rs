@@ -185,7 +185,8 @@ pub(crate) fn fit_reasons(
     let mut terms = unit_fit(p, u, policy);
     if let Some(c) = class {
         let c = &inst.classes[c];
-        terms.extend(staff_fit(p, c.method, c.gender, policy));
+        let worker = c.single.map(|w| round.staff[w].id.as_str());
+        terms.extend(staff_fit(p, c.method, c.gender, worker, policy));
     }
     terms
         .iter()
@@ -209,8 +210,41 @@ pub(crate) fn fit_reasons(
                     class.map_or("", |c| inst.classes[c].method.as_str())
                 ),
                 FitTerm::FemaleWorker => t.label().to_string(),
+                FitTerm::KnownWorker => format!(
+                    "{} ({}, kept)",
+                    t.label(),
+                    p.known_staff_id.as_deref().unwrap_or("")
+                ),
             };
             (*t, text)
         })
         .collect()
+}
+
+/// Why the worker a person knows (`known_staff_id`) was not kept for them in
+/// a placement with staff class `class`; `None` when there is no such worker
+/// or they were kept.
+pub fn known_worker_not_kept(inst: &Instance, person: usize, class: usize) -> Option<String> {
+    let round = inst.round;
+    let p = &round.people[person];
+    let id = p.known_staff_id.as_deref()?;
+    let chosen = &inst.classes[class];
+    if chosen.single.is_some_and(|w| round.staff[w].id == id) {
+        return None;
+    }
+    let why = match round.staff.iter().find(|s| s.id == id) {
+        None => "not in staff.csv this round".to_string(),
+        Some(s) if s.capacity == 0 => "no free slot this round".to_string(),
+        Some(s) if !crate::eligibility::staff_eligible(p, s.method, s.gender, &round.policy) => {
+            format!("their method ({}) or gender is not one this person's support allows", s.method)
+        }
+        Some(s) => format!(
+            "the best plan gives {}'s {} free slot{} to others ([fit] known_worker = {} points did not outweigh that)",
+            s.id,
+            s.capacity,
+            if s.capacity == 1 { "" } else { "s" },
+            round.policy.fit.known_worker
+        ),
+    };
+    Some(format!("the worker they know ({id}) not kept: {why}"))
 }

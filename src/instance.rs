@@ -4,7 +4,7 @@
 //! [`Plan`], which computes its own value. Both solvers (the network flow and
 //! the MILP) take an instance and return plans; nothing here knows either.
 
-use crate::eligibility::{staff_classes, staff_eligible, StaffClass, UnitIndex};
+use crate::eligibility::{promised_class, staff_classes, staff_eligible, StaffClass, UnitIndex};
 use crate::model::Gender;
 use crate::round::Round;
 use crate::scoring::{priority, staff_fit, total, unit_fit};
@@ -44,7 +44,7 @@ impl<'r> Instance<'r> {
     /// worker, or no eligible unit, gets no pairs at all.
     pub fn new(round: &'r Round) -> Self {
         let policy = &round.policy;
-        let classes = staff_classes(&round.staff);
+        let classes = staff_classes(&round.staff, &round.people);
         let priority = round.people.iter().map(|p| priority(p, policy)).collect();
         let mut unit_pairs = Vec::new();
         let mut staff_pairs = Vec::new();
@@ -56,14 +56,23 @@ impl<'r> Instance<'r> {
                     pins.push((pi, ui));
                 }
             }
+            // A kept offer keeps its worker: only that class.
+            let promised = promised_class(p, &classes, &round.staff);
             let staff_of_p: Vec<Pair> = classes
                 .iter()
                 .enumerate()
+                .filter(|(ci, _)| promised.is_none_or(|c| c == *ci))
                 .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
                 .map(|(ci, c)| Pair {
                     person: pi,
                     target: ci,
-                    fit: total(&staff_fit(p, c.method, c.gender, policy)),
+                    fit: total(&staff_fit(
+                        p,
+                        c.method,
+                        c.gender,
+                        c.single.map(|w| round.staff[w].id.as_str()),
+                        policy,
+                    )),
                 })
                 .collect();
             if staff_of_p.is_empty() {

@@ -40,16 +40,16 @@
 //! let home = Unit {
 //!     id: "U1".into(), kind: UnitKind::new("ordinary"), places: 1, rent: 300_000,
 //!     available_from: None, drug_free: false, gender: UnitGender::Any,
-//!     min_age: 18, max_age: None, area: None, line: 0,
+//!     min_age: 18, max_age: None, area: None, occupants: vec![], line: 0,
 //! };
 //! let young = Person {
 //!     id: "P1".into(), gender: Gender::F, age: 19, substance_use: SubstanceUse::None,
 //!     psychiatric: false, in_recovery: false, income: 900_000, max_rent: None,
 //!     stay: Stay::Street, registered: None, female_staff: FemaleStaff::Preferred,
 //!     home_area: None, preferred_areas: vec![], declined_units: vec![],
-//!     pinned_unit: None, line: 0,
+//!     pinned_unit: None, known_staff_id: None, kept_offer: None, line: 0,
 //! };
-//! let worker = Staff { id: "S1".into(), gender: Gender::F, method: Method::Cti, capacity: 1, line: 0 };
+//! let worker = Staff { id: "S1".into(), gender: Gender::F, method: Method::Cti, capacity: 1, caseload: None, line: 0 };
 //! let round = Round::new(vec![home], vec![young], vec![worker], Policy::with_date(date))?;
 //!
 //! let outcome = allocate(&round, &Options::default())?;
@@ -101,6 +101,7 @@ pub mod kinds;
 pub mod model;
 pub mod output;
 pub mod planning;
+pub mod record;
 pub mod report;
 pub mod round;
 pub mod scenario;

@@ -273,6 +273,10 @@ pub struct Unit {
     pub max_age: Option<u32>,
     /// Area (neighbourhood or municipality).
     pub area: Option<String>,
+    /// Residents (tenancies in the offers record) whose places are taken:
+    /// `places` counts the free places only.
+    #[serde(skip)]
+    pub occupants: Vec<Occupant>,
     /// Line in units.csv, for messages.
     #[serde(skip)]
     pub line: u64,
@@ -311,9 +315,37 @@ pub struct Person {
     pub declined_units: Vec<String>,
     /// An accepted or pending offer this round must keep.
     pub pinned_unit: Option<String>,
+    /// The support worker the person already knows (outreach before the
+    /// move); keeping them earns `[fit] known_worker`.
+    pub known_staff_id: Option<String>,
+    /// The offer of the offers record that pins `pinned_unit`, with its
+    /// worker (kept too) and the record's line, for messages.
+    #[serde(skip)]
+    pub kept_offer: Option<KeptOffer>,
     /// Line in people.csv, for messages.
     #[serde(skip)]
     pub line: u64,
+}
+
+/// An offer of the offers record that a round keeps (pending or accepted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptOffer {
+    /// The worker named in the offer, kept with the home.
+    pub staff_id: Option<String>,
+    /// The record's file name, for messages.
+    pub file: String,
+    /// The record's line.
+    pub line: u64,
+}
+
+/// A resident of a unit (a tenancy in the offers record), as far as the
+/// shared-living separation rules need to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Occupant {
+    /// Under 18 at the round date.
+    pub minor: bool,
+    /// Gender.
+    pub gender: Gender,
 }
 
 impl Person {
@@ -344,6 +376,10 @@ pub struct Staff {
     pub method: Method,
     /// Free caseload slots this round.
     pub capacity: u32,
+    /// Total cases the worker can carry, when staff.csv gives `caseload`
+    /// instead of `capacity`: then `capacity` is `caseload` minus the
+    /// worker's active cases in the offers record.
+    pub caseload: Option<u32>,
     /// Line in staff.csv, for messages.
     #[serde(skip)]
     pub line: u64,
@@ -446,6 +482,47 @@ impl StayPoints {
     }
 }
 
+/// How long each method supports a person after the move, in weeks; `None`
+/// = open-ended. A worker's active cases (for `caseload`) are the tenancies
+/// still within their method's period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupportWeeks {
+    /// Assertive Community Treatment (open-ended by default).
+    #[serde(rename = "ACT", skip_serializing_if = "Option::is_none")]
+    pub act: Option<i64>,
+    /// Intensive Case Management (open-ended by default).
+    #[serde(rename = "ICM", skip_serializing_if = "Option::is_none")]
+    pub icm: Option<i64>,
+    /// Critical Time Intervention: time-limited, 9 months ≈ 39 weeks.
+    #[serde(rename = "CTI", skip_serializing_if = "Option::is_none")]
+    pub cti: Option<i64>,
+}
+
+impl Default for SupportWeeks {
+    fn default() -> Self {
+        SupportWeeks {
+            act: None,
+            icm: None,
+            cti: Some(39),
+        }
+    }
+}
+
+impl SupportWeeks {
+    /// The support period of a method, in weeks (`None` = open-ended).
+    pub fn of(&self, m: Method) -> Option<i64> {
+        match m {
+            Method::Act => self.act,
+            Method::Icm => self.icm,
+            Method::Cti => self.cti,
+        }
+    }
+}
+
+/// The range of a `[support_weeks]` value (ten years).
+pub const SUPPORT_WEEKS: std::ops::RangeInclusive<i64> = 1..=520;
+
 /// Which support methods may serve each need, best first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -483,6 +560,8 @@ impl SupportPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FitPolicy {
+    /// The support worker the person already knows (`known_staff_id`).
+    pub known_worker: i64,
     /// The unit is in an area the person prefers.
     pub preferred_area: i64,
     /// The kind of home suits the person (the kind's `suits` rules).
@@ -499,6 +578,7 @@ pub struct FitPolicy {
 impl Default for FitPolicy {
     fn default() -> Self {
         FitPolicy {
+            known_worker: 12,
             preferred_area: 10,
             kind_suits: 6,
             rent_headroom: 5,
@@ -508,7 +588,7 @@ impl Default for FitPolicy {
     }
 }
 
-/// The range of every fit weight. A person scores at most 5 × 1,000 points,
+/// The range of every fit weight. A person scores at most 6 × 1,000 points,
 /// a round of [`crate::input::MAX_ROWS`] people at most 10^9: exact in an
 /// `i64` and in the MILP's `f64`.
 pub const FIT_WEIGHT: std::ops::RangeInclusive<i64> = 0..=1_000;
@@ -542,6 +622,8 @@ pub struct Policy {
     pub priority: PriorityPolicy,
     /// Support methods per need.
     pub support: SupportPolicy,
+    /// Support period per method, for active caseloads.
+    pub support_weeks: SupportWeeks,
     /// Never women and men together in a mixed shared-living unit.
     pub shared_living_gender_separated: bool,
     /// Never under-18s and adults together in a shared-living unit.
@@ -572,6 +654,7 @@ impl Policy {
             max_rent_share: 0.5,
             priority: PriorityPolicy::default(),
             support: SupportPolicy::default(),
+            support_weeks: SupportWeeks::default(),
             shared_living_gender_separated: true,
             shared_living_minors_separated: true,
             shelter_cost_per_night_dkk: 600,
@@ -731,6 +814,7 @@ impl Policy {
         }
         let f = &self.fit;
         for (key, w) in [
+            ("fit.known_worker", f.known_worker),
             ("fit.preferred_area", f.preferred_area),
             ("fit.kind_suits", f.kind_suits),
             ("fit.rent_headroom", f.rent_headroom),
@@ -744,6 +828,22 @@ impl Policy {
                         "{w} is outside {}..={} (fit points; the bound keeps every sum the solvers form exact, see docs/formats.md)",
                         FIT_WEIGHT.start(),
                         FIT_WEIGHT.end()
+                    ),
+                ));
+            }
+        }
+        for (key, w) in [
+            ("support_weeks.ACT", self.support_weeks.act),
+            ("support_weeks.ICM", self.support_weeks.icm),
+            ("support_weeks.CTI", self.support_weeks.cti),
+        ] {
+            if let Some(w) = w.filter(|w| !SUPPORT_WEEKS.contains(w)) {
+                out.push((
+                    key,
+                    format!(
+                        "{w} is outside {}..={} (weeks; leave the key out for open-ended support)",
+                        SUPPORT_WEEKS.start(),
+                        SUPPORT_WEEKS.end()
                     ),
                 ));
             }

@@ -20,6 +20,8 @@ pub struct Round {
     pub(crate) people: Vec<Person>,
     pub(crate) staff: Vec<Staff>,
     pub(crate) policy: Policy,
+    /// What the offers record did to the round (empty without one).
+    pub(crate) programme: crate::record::Applied,
 }
 
 /// The names problems are reported under: the files the values came from.
@@ -97,6 +99,7 @@ impl Round {
             people,
             staff,
             policy,
+            programme: crate::record::Applied::default(),
         };
         values(&round, files, problems);
         cross_rows(&round, files, problems);
@@ -127,6 +130,12 @@ impl Round {
     /// The support workers with their free caseload, sorted by id.
     pub fn staff(&self) -> &[Staff] {
         &self.staff
+    }
+
+    /// What the offers record did to the round: offers kept and expired,
+    /// people housed by the record, active cases (empty without a record).
+    pub fn programme(&self) -> &crate::record::Applied {
+        &self.programme
     }
 
     /// The effective policy, with its derived area distances.
@@ -189,7 +198,9 @@ fn values(round: &Round, files: &RoundFiles, problems: &mut Vec<Problem>) {
             )),
             Some(_) => {}
         }
-        if u.places == 0 {
+        // A unit whose places are all taken by tenants is kept (people may
+        // have declined it), with no free place.
+        if u.places == 0 && u.occupants.is_empty() {
             problems.push(cell("places", "0".into(), "must be at least 1".into()));
         }
         if let Some(max) = u.max_age {
@@ -333,6 +344,7 @@ mod tests {
             min_age: 18,
             max_age: None,
             area: None,
+            occupants: Vec::new(),
             line: 0,
         }
     }
@@ -354,6 +366,8 @@ mod tests {
             preferred_areas: vec![],
             declined_units: vec![],
             pinned_unit: pinned.map(String::from),
+            known_staff_id: None,
+            kept_offer: None,
             line: 0,
         }
     }
@@ -364,6 +378,7 @@ mod tests {
             gender: Gender::F,
             method: Method::Cti,
             capacity: 2,
+            caseload: None,
             line: 0,
         }
     }

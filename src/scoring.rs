@@ -46,6 +46,8 @@ pub enum FitTerm {
     FemaleWorker,
     /// The first-listed support method for the person's need.
     FirstMethod,
+    /// The worker the person already knows (`known_staff_id`).
+    KnownWorker,
 }
 
 impl FitTerm {
@@ -57,6 +59,7 @@ impl FitTerm {
             FitTerm::RentHeadroom => "rent leaves room",
             FitTerm::FemaleWorker => "female worker as asked",
             FitTerm::FirstMethod => "first-choice method",
+            FitTerm::KnownWorker => "the worker they know",
         }
     }
 }
@@ -95,14 +98,19 @@ pub fn unit_fit(person: &Person, unit: &Unit, policy: &Policy) -> Vec<(FitTerm, 
     out
 }
 
-/// Fit terms earned by a support worker of `method` and `gender`.
+/// Fit terms earned by a support worker of `method` and `gender`; `worker`
+/// is the worker's id when it is known which one (a class of their own).
 pub fn staff_fit(
     person: &Person,
     method: Method,
     gender: Gender,
+    worker: Option<&str>,
     policy: &Policy,
 ) -> Vec<(FitTerm, i64)> {
     let mut out = Vec::new();
+    if worker.is_some() && person.known_staff_id.as_deref() == worker {
+        out.push((FitTerm::KnownWorker, policy.fit.known_worker));
+    }
     if gender == Gender::F && person.female_staff != FemaleStaff::No {
         out.push((FitTerm::FemaleWorker, policy.fit.female_worker));
     }

@@ -57,6 +57,11 @@ pub struct InputArgs {
     /// policy.toml to use instead of DIR/policy.toml.
     #[arg(long)]
     pub policy: Option<PathBuf>,
+    /// The offers record (offers, decisions, move-ins) to use instead of
+    /// DIR/offers.csv; it usually sits beside the weekly round folders
+    /// (see docs/weekly-round.md).
+    #[arg(long, value_name = "PATH")]
+    pub offers: Option<PathBuf>,
 }
 
 impl InputArgs {
@@ -92,7 +97,11 @@ impl InputArgs {
                 base.as_ref().map(|b| b.staff.clone()),
                 "staff.csv",
             )?,
-            policy: self.policy.clone().or_else(|| base.and_then(|b| b.policy)),
+            policy: self
+                .policy
+                .clone()
+                .or_else(|| base.as_ref().and_then(|b| b.policy.clone())),
+            offers: self.offers.clone().or_else(|| base.and_then(|b| b.offers)),
         })
     }
 
@@ -103,6 +112,14 @@ impl InputArgs {
         let loaded = input::load(&paths, today)?;
         for w in &loaded.warnings {
             eprintln!("warning: {w}");
+        }
+        for (person, unit, line) in &loaded.round.programme().expired {
+            eprintln!(
+                "note: the offer of {} to {} ({}:{line}) expired (respond_by passed) and is no longer kept",
+                boligmatch::error::printable(unit),
+                boligmatch::error::printable(person),
+                paths.offers.as_deref().map(file_name).unwrap_or_default()
+            );
         }
         let pinned = boligmatch::eligibility::pinned_problems(
             &loaded.round,

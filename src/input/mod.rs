@@ -43,17 +43,22 @@ pub struct RoundPaths {
     pub staff: PathBuf,
     /// policy.toml; may be absent when it is the default in a folder.
     pub policy: Option<PathBuf>,
+    /// The offers record (offers.csv); may be absent.
+    pub offers: Option<PathBuf>,
 }
 
 impl RoundPaths {
-    /// The conventional names in a folder; `policy.toml` only if it exists.
+    /// The conventional names in a folder; `policy.toml` and `offers.csv`
+    /// only if they exist.
     pub fn in_dir(dir: &Path) -> Self {
         let policy = dir.join("policy.toml");
+        let offers = dir.join("offers.csv");
         RoundPaths {
             units: dir.join("units.csv"),
             people: dir.join("people.csv"),
             staff: dir.join("staff.csv"),
             policy: policy.exists().then_some(policy),
+            offers: offers.exists().then_some(offers),
         }
     }
 
@@ -65,6 +70,9 @@ impl RoundPaths {
             self.staff.as_path(),
         ];
         if let Some(p) = &self.policy {
+            v.push(p);
+        }
+        if let Some(p) = &self.offers {
             v.push(p);
         }
         v
@@ -189,13 +197,14 @@ pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
             bytes,
         });
     }
-    let policy = (files.len() == 4).then(|| files.remove(3));
+    let offers = paths.offers.as_ref().and_then(|_| files.pop());
+    let policy = paths.policy.as_ref().and_then(|_| files.pop());
     let mut files = files.into_iter();
     let (Some(units), Some(people), Some(staff)) = (files.next(), files.next(), files.next())
     else {
         return Err(Error::Input(Problems(problems)));
     };
-    read_named(units, people, staff, policy, today, problems)
+    read_named(units, people, staff, policy, offers, today, problems)
 }
 
 /// Reads and validates a round from any readers (files, bytes in memory, a
@@ -257,7 +266,7 @@ pub fn read(
         named("people.csv", people)?,
         named("staff.csv", staff)?,
     );
-    read_named(units, people, staff, policy, today, too_large)
+    read_named(units, people, staff, policy, None, today, too_large)
 }
 
 /// One input: the name problems are reported under, the path for the audit,
@@ -275,12 +284,19 @@ fn read_named(
     people: Named,
     staff: Named,
     policy: Option<Named>,
+    offers: Option<Named>,
     today: chrono::NaiveDate,
     mut problems: Vec<Problem>,
 ) -> Result<Loaded> {
     let mut warnings = Vec::new();
     let mut sources = Vec::new();
-    let all = [Some(&units), Some(&people), Some(&staff), policy.as_ref()];
+    let all = [
+        Some(&units),
+        Some(&people),
+        Some(&staff),
+        policy.as_ref(),
+        offers.as_ref(),
+    ];
     for n in all.into_iter().flatten() {
         if let Some(bytes) = &n.bytes {
             sources.push(Source {
@@ -308,16 +324,45 @@ fn read_named(
         aliases: &policy_value.aliases,
         used: &mut aliases_used,
     };
-    let unit_rows = rows(&units, &mut reading, read_units);
-    let people_rows = rows(&people, &mut reading, read_people);
-    let staff_rows = rows(&staff, &mut reading, read_staff);
+    let mut unit_rows = rows(&units, &mut reading, read_units);
+    let mut people_rows = rows(&people, &mut reading, read_people);
+    let mut staff_rows = rows(&staff, &mut reading, read_staff);
+    // The offers record: kept offers, declines, tenants, active cases.
+    let record = offers.as_ref().and_then(|n| {
+        n.bytes
+            .as_deref()
+            .map(|b| crate::record::read(&n.name, b, &mut reading))
+    });
+    let mut programme = crate::record::Applied::default();
+    if let Some(rec) = &record {
+        problems.extend(crate::record::check(rec));
+        programme = crate::record::apply(
+            rec,
+            &mut unit_rows,
+            &mut people_rows,
+            &staff_rows,
+            &policy_value,
+            &crate::record::Files {
+                people: &people.name,
+                record: &rec.file,
+            },
+            &mut problems,
+        );
+    }
+    // With `caseload`, free slots are the total less the record's active cases.
+    for s in &mut staff_rows {
+        if let Some(total) = s.caseload {
+            let active = programme.active_cases.get(&s.id).copied().unwrap_or(0);
+            s.capacity = total.saturating_sub(active);
+        }
+    }
     let files = RoundFiles {
         units: units.name,
         people: people.name,
         staff: staff.name,
         policy: policy.map_or_else(|| "policy.toml".into(), |n| n.name),
     };
-    let round = Round::checked(
+    let mut round = Round::checked(
         unit_rows,
         people_rows,
         staff_rows,
@@ -325,6 +370,7 @@ fn read_named(
         &files,
         &mut problems,
     );
+    round.programme = programme;
     if !problems.is_empty() {
         problems.sort();
         problems.dedup();
@@ -509,6 +555,15 @@ const PEOPLE_COLUMNS: &[Column] = &[
         aliases: &["tilbudt_bolig", "fastholdt_bolig", "accepteret_bolig"],
         required: false,
     },
+    Column {
+        name: "known_staff_id",
+        aliases: &[
+            "kendt_medarbejder",
+            "kendt_bostøtte",
+            "opsøgende_medarbejder",
+        ],
+        required: false,
+    },
 ];
 
 const STAFF_COLUMNS: &[Column] = &[
@@ -530,7 +585,12 @@ const STAFF_COLUMNS: &[Column] = &[
     Column {
         name: "capacity",
         aliases: &["kapacitet", "ledige_pladser", "ledige_sager"],
-        required: true,
+        required: false,
+    },
+    Column {
+        name: "caseload",
+        aliases: &["sagsstamme", "antal_sager", "normering"],
+        required: false,
     },
 ];
 
@@ -569,6 +629,7 @@ pub(crate) fn read_units(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<U
             min_age,
             max_age,
             area,
+            occupants: Vec::new(),
             line: c.line(),
         })
     })
@@ -626,6 +687,7 @@ pub(crate) fn read_people(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<
             .map(text::parse_list)
             .unwrap_or_default();
         let pinned_unit = c.get("pinned_unit").map(str::to_string);
+        let known_staff_id = c.get("known_staff_id").map(str::to_string);
         let (Some(id), Some(gender), Some(age), Some(income)) = (id, gender, age, income) else {
             return None;
         };
@@ -650,6 +712,8 @@ pub(crate) fn read_people(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<
                 preferred_areas,
                 declined_units,
                 pinned_unit,
+                known_staff_id,
+                kept_offer: None,
                 line: c.line(),
             })
         }
@@ -674,7 +738,29 @@ pub(crate) fn read_staff(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<S
             Method::parse_canonical,
             Method::CANONICAL,
         );
-        let capacity = c.int("capacity", true, 0, 10_000).map(|n| n as u32);
+        let capacity = c.int("capacity", false, 0, 10_000).map(|n| n as u32);
+        let caseload = c.int("caseload", false, 0, 10_000).map(|n| n as u32);
+        let capacity = match (capacity, caseload) {
+            (Some(free), None) => Some(free),
+            // Free slots follow from the offers record once it is read.
+            (None, Some(total)) => Some(total),
+            (Some(_), Some(_)) => {
+                c.fail(
+                    "caseload",
+                    None,
+                    "is given together with capacity; give capacity (free slots, counted by the office) or caseload (total cases; the offers record's active cases are subtracted), not both",
+                );
+                None
+            }
+            (None, None) => {
+                c.fail(
+                    "capacity",
+                    None,
+                    "is empty; give capacity (free slots) or caseload (total cases)",
+                );
+                None
+            }
+        };
         let (Some(id), Some(gender), Some(method), Some(capacity)) = (id, gender, method, capacity)
         else {
             return None;
@@ -684,6 +770,7 @@ pub(crate) fn read_staff(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<S
             gender,
             method,
             capacity,
+            caseload,
             line: c.line(),
         })
     })

@@ -15,6 +15,7 @@ struct RawPolicy {
     max_rent_share: Option<f64>,
     priority: Option<PriorityPolicy>,
     support: Option<SupportPolicy>,
+    support_weeks: Option<crate::model::SupportWeeks>,
     shared_living_gender_separated: Option<bool>,
     shared_living_minors_separated: Option<bool>,
     shelter_cost_per_night_dkk: Option<i64>,
@@ -159,6 +160,9 @@ pub fn from_table(
     if let Some(s) = raw.support {
         policy.support = s;
     }
+    if let Some(w) = raw.support_weeks {
+        policy.support_weeks = w;
+    }
     if let Some(b) = raw.shared_living_gender_separated {
         policy.shared_living_gender_separated = b;
     }
@@ -200,6 +204,7 @@ const COMMENTS: &[(&str, &str)] = &[
     ("[priority]", "Level 1: who is housed. Points per person; each weight 0-10000, max_weeks 0-520."),
     ("[priority.stay]", "Points by where the person stays now (the stay column)."),
     ("[support]", "Support methods (ACT, ICM, CTI) allowed per need, best first."),
+    ("[support_weeks]", "Support period per method after the move, in weeks (1-520); a method left out is\n# open-ended. Active cases (for staff.csv's caseload) are tenancies within it."),
     ("[fit]", "Level 2: how well. Points per term, each 0-1000; 0 switches a term off.\n# rent_headroom is the most points, scaled by the share of the affordable rent left."),
     ("[area_neighbours]", "Which areas border which (for max_area_distance); none by default."),
     ("[kinds.", "A kind of home: labels, shared (places > 1 and the shared-living rules), and the\n# rules of whom it suits (any rule; a rule holds when all its conditions hold).\n# Conditions: age_band, gender, substance_use, need (lists); psychiatric, in_recovery,\n# drug_free (true/false). A policy may override any kind or declare new ones."),

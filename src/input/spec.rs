@@ -119,6 +119,7 @@ impl UnitSpec {
             min_age: self.min_age,
             max_age: self.max_age,
             area: self.area.clone(),
+            occupants: Vec::new(),
             line: 0,
         }
     }
@@ -153,6 +154,7 @@ impl StaffSpec {
             gender: self.gender,
             method: self.method,
             capacity: self.capacity,
+            caseload: None,
             line: 0,
         }
     }

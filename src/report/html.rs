@@ -142,6 +142,8 @@ fn exclusion_label(e: Exclusion) -> L {
         Exclusion::NotAvailable => L::ExclLate,
         Exclusion::Declined => L::ExclDeclined,
         Exclusion::TooFar => L::ExclFar,
+        Exclusion::Full => L::ExclFull,
+        Exclusion::Resident => L::ExclResident,
     }
 }
 
@@ -152,6 +154,7 @@ fn term_label(t: FitTerm) -> L {
         FitTerm::RentHeadroom => L::FitRent,
         FitTerm::FemaleWorker => L::FitFemale,
         FitTerm::FirstMethod => L::FitMethod,
+        FitTerm::KnownWorker => L::FitKnown,
     }
 }
 
@@ -371,6 +374,7 @@ fn proposal(
                     @let reasons: Vec<&str> = pl.terms.iter()
                         .filter(|t| !(redact && term_is_health(**t)))
                         .map(|t| lang.t(term_label(*t)))
+                        .chain(pl.known_worker_not_kept.then(|| lang.t(L::KnownNotKept)))
                         .collect();
                     tr.diff[changed] {
                         td { (pl.person_id) }

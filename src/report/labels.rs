@@ -121,12 +121,16 @@ labels! {
     ExclDrugfree = "stoffri bolig", "drug-free";
     ExclLate = "ikke ledig i tide", "not available in time";
     ExclDeclined = "afslået", "declined";
+    ExclFull = "alle pladser beboet", "every place taken";
+    ExclResident = "en beboer, reglerne for bofællesskaber holder adskilt", "a resident the shared-living rules keep apart";
     ExclFar = "for langt fra hjemområdet", "too far from home area";
     FitArea = "ønsket område", "preferred area";
     FitKind = "boligtypen passer", "kind of home suits";
     FitRent = "husleje giver luft", "rent leaves room";
     FitFemale = "kvindelig medarbejder som ønsket", "female worker as asked";
     FitMethod = "førstevalg af metode", "first-choice method";
+    FitKnown = "den medarbejder, de kender", "the worker they know";
+    KnownNotKept = "den medarbejder, de kender, er ikke bevaret", "the worker they know is not kept";
     Redacted = "Helbredsoplysninger er udeladt (--redact).", "Health-related reasons are left out (--redact).";
     Note = "Bemærk", "Note";
     Comparison = "Sammenligning", "Comparison";

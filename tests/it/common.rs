@@ -25,6 +25,7 @@ pub fn unit(id: &str, kind: UnitKind, places: u32, rent_kr: i64) -> Unit {
         min_age: 18,
         max_age: None,
         area: None,
+        occupants: Vec::new(),
         line: 0,
     }
 }
@@ -50,6 +51,8 @@ pub fn person(id: &str, gender: Gender, age: u32, income_kr: i64) -> Person {
         preferred_areas: vec![],
         declined_units: vec![],
         pinned_unit: None,
+        known_staff_id: None,
+        kept_offer: None,
         line: 0,
     }
 }
@@ -60,6 +63,7 @@ pub fn staff(id: &str, gender: Gender, method: Method, capacity: u32) -> Staff {
         gender,
         method,
         capacity,
+        caseload: None,
         line: 0,
     }
 }
@@ -291,8 +295,13 @@ pub fn brute_force_all(r: &Round) -> Vec<(i64, i64)> {
             }
             left[s] -= 1;
             if let Some(rest) = best_staff(r, members, i + 1, left) {
-                let f =
-                    scoring::total(&scoring::staff_fit(p, st.method, st.gender, r.policy())) + rest;
+                let f = scoring::total(&scoring::staff_fit(
+                    p,
+                    st.method,
+                    st.gender,
+                    Some(&st.id),
+                    r.policy(),
+                )) + rest;
                 if best.is_none_or(|b| f > b) {
                     best = Some(f);
                 }

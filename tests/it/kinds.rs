@@ -173,6 +173,7 @@ fn arb_policy_round() -> impl Strategy<Value = Round> {
                     }
                 }
                 parts.policy.fit = FitPolicy {
+                    known_worker: 0,
                     preferred_area: w[0],
                     kind_suits: w[1],
                     rent_headroom: w[2],
@@ -231,7 +232,7 @@ proptest! {
     #[test]
     fn fit_weights_all_zero_give_level_2_zero(r in arb_round()) {
         let r = edit(&r, |p| {
-            p.policy.fit = FitPolicy { preferred_area: 0, kind_suits: 0, rent_headroom: 0, female_worker: 0, first_method: 0 };
+            p.policy.fit = FitPolicy { known_worker: 0, preferred_area: 0, kind_suits: 0, rent_headroom: 0, female_worker: 0, first_method: 0 };
         });
         let milp = Options { settings: boligmatch::Settings { use_flow: false, ..Default::default() }, ..Options::default() };
         for options in [Options::default(), milp] {
