@@ -294,14 +294,13 @@ pub fn promised_class(person: &Person, classes: &[StaffClass], staff: &[Staff]) 
 fn support_shortfall(
     pinned: &[&Person],
     classes: &[StaffClass],
+    staff: &[Staff],
     policy: &Policy,
     people_file: &str,
 ) -> Option<Problem> {
     let mut groups: BTreeMap<Vec<usize>, Vec<&Person>> = BTreeMap::new();
     for p in pinned {
-        let options: Vec<usize> = (0..classes.len())
-            .filter(|&c| staff_eligible(p, classes[c].method, classes[c].gender, policy))
-            .collect();
+        let options: Vec<usize> = support_options(p, classes, staff, policy);
         if !options.is_empty() {
             groups.entry(options).or_default().push(p);
         }
@@ -354,6 +353,21 @@ fn support_shortfall(
             kinds.join(", ")
         ),
     ))
+}
+
+/// The staff classes that may support `person`: the promised worker's class
+/// alone when a kept offer names one.
+fn support_options(
+    person: &Person,
+    classes: &[StaffClass],
+    staff: &[Staff],
+    policy: &Policy,
+) -> Vec<usize> {
+    let promised = promised_class(person, classes, staff);
+    (0..classes.len())
+        .filter(|&c| promised.is_none_or(|pc| pc == c))
+        .filter(|&c| staff_eligible(person, classes[c].method, classes[c].gender, policy))
+        .collect()
 }
 
 /// Pushes a maximum flow from node 0 to node 1 through the residual
@@ -435,31 +449,46 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
         let Some(ui) = round.units.iter().position(|u| u.id == *pin) else {
             continue;
         };
+        // Where the pin is written: the offers record's line, or people.csv.
+        let problem = |message: String| match &p.kept_offer {
+            Some(k) => Problem::line(
+                &k.file,
+                k.line,
+                format!("the offer of {pin} to {} {message}", p.id),
+            ),
+            None => Problem::cell(people_file, p.line, "pinned_unit", Some(pin), message),
+        };
         let unit = &round.units[ui];
         let ex = exclusions(p, unit, policy);
         if !ex.is_empty() {
             let why: Vec<String> = ex.iter().map(|e| e.label(p, policy)).collect();
-            problems.push(Problem::cell(
-                people_file,
-                p.line,
-                "pinned_unit",
-                Some(pin),
-                format!(
-                    "cannot be kept: the person may not live there ({}); withdraw the offer or correct the data",
-                    why.join("; ")
-                ),
-            ));
+            problems.push(problem(format!(
+                "cannot be kept: the person may not live there ({}); withdraw the offer or correct the data",
+                why.join("; ")
+            )));
         }
-        if !classes
+        let promised = p.kept_offer.as_ref().and_then(|k| k.staff_id.as_deref());
+        if let Some(w) = promised {
+            let worker = round.staff.iter().find(|s| s.id == w);
+            let why = match worker {
+                Some(s) if s.capacity == 0 => Some(format!("worker {w} has no free slot")),
+                Some(s) if !staff_eligible(p, s.method, s.gender, policy) => Some(format!(
+                    "worker {w} ({}, {}) may not support this person (method or gender)",
+                    s.method, s.gender
+                )),
+                _ => None,
+            };
+            if let Some(why) = why {
+                problems.push(problem(format!(
+                    "cannot be kept with its worker: {why}; name another worker or withdraw the offer"
+                )));
+            }
+        } else if !classes
             .iter()
             .any(|c| staff_eligible(p, c.method, c.gender, policy))
         {
-            problems.push(Problem::cell(
-                people_file,
-                p.line,
-                "pinned_unit",
-                Some(pin),
-                "cannot be kept: no support worker with free capacity may support this person; every housed person needs one",
+            problems.push(problem(
+                "cannot be kept: no support worker with free capacity may support this person; every housed person needs one".into(),
             ));
         }
         by_unit.entry(ui).or_default().push(p);
@@ -468,6 +497,7 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
     problems.extend(support_shortfall(
         &all_pinned,
         &classes,
+        &round.staff,
         policy,
         people_file,
     ));
@@ -476,7 +506,10 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
         let who = || {
             let names: Vec<String> = pinned
                 .iter()
-                .map(|p| format!("{} ({}:{})", p.id, people_file, p.line))
+                .map(|p| match &p.kept_offer {
+                    Some(k) => format!("{} ({}:{})", p.id, k.file, k.line),
+                    None => format!("{} ({}:{})", p.id, people_file, p.line),
+                })
                 .collect();
             some_of(&names)
         };

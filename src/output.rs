@@ -420,6 +420,85 @@ fn manifest_text(names: &[&str]) -> String {
     text
 }
 
+/// How long [`update_locked`] waits for another process's lock.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Updates the one file a command may change in place (the offers record):
+/// under a lock (a sibling `.NAME.lock`, waited for up to [`LOCK_WAIT`]),
+/// reads the current bytes (`None` if the file does not exist yet), lets
+/// `change` compute the new content, and replaces the file atomically
+/// (temporary sibling, fsync, rename, fsync of the folder). If the file
+/// changed on disk between the read and the rename (an edit that did not
+/// take the lock), nothing is written and the error says so.
+pub fn update_locked(
+    path: &Path,
+    change: impl FnOnce(Option<&[u8]>) -> Result<Vec<u8>>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "record".into());
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.file_type().is_file() {
+            return Err(Error::Refused(format!(
+                "{} is not a regular file; the record must be a plain CSV file",
+                path.display()
+            )));
+        }
+    }
+    let lock_path = dir.join(format!(".{name}.lock"));
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io(&lock_path))?;
+    let started = std::time::Instant::now();
+    loop {
+        match lock.try_lock() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Refused(format!(
+                    "{} is being written by another boligmatch (waited {} s for {}); try again when it has finished",
+                    path.display(),
+                    LOCK_WAIT.as_secs(),
+                    lock_path.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
+        }
+    }
+    let read = |p: &Path| -> Result<Option<Vec<u8>>> {
+        match std::fs::read(p) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(p)(e)),
+        }
+    };
+    let before = read(path)?;
+    let after = change(before.as_deref())?;
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    write_synced(&tmp, &after)?;
+    if read(path)? != before {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::Refused(format!(
+            "{} changed on disk while boligmatch updated it (an edit that did not wait for the lock?); nothing was written — run the command again",
+            path.display()
+        )));
+    }
+    std::fs::rename(&tmp, path).map_err(io(path))?;
+    sync_dir(&dir)?;
+    drop(lock);
+    Ok(())
+}
+
 /// Writes a file and forces it to disk.
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(io(path))?;

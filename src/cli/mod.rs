@@ -4,8 +4,10 @@
 pub mod allocate;
 pub mod check;
 pub mod generate;
+pub mod offer;
 pub mod plan;
 pub mod policy;
+pub mod record;
 pub mod whatif;
 
 use anyhow::{bail, Result};
@@ -38,6 +40,10 @@ enum Command {
     Generate(generate::Args),
     /// Print the default policy (--defaults) or the policy a round is read with.
     Policy(policy::Args),
+    /// Add the placements of a proposal to the offers record as pending offers.
+    Offer(offer::Args),
+    /// Record a decision, a move-in or the end of a tenancy in the offers record.
+    Record(record::Args),
 }
 
 /// Where the round's files are: a folder, and/or explicit paths.
@@ -108,6 +114,13 @@ impl InputArgs {
     /// Reads and validates the round; warnings go to stderr.
     pub fn load(&self) -> Result<(RoundPaths, Loaded)> {
         let paths = self.paths()?;
+        load_paths(paths)
+    }
+}
+
+/// Reads and validates the round at `paths`; warnings go to stderr.
+pub fn load_paths(paths: RoundPaths) -> Result<(RoundPaths, Loaded)> {
+    {
         let today = chrono::Local::now().date_naive();
         let loaded = input::load(&paths, today)?;
         for w in &loaded.warnings {
@@ -322,6 +335,8 @@ pub fn run() -> Result<()> {
         Command::Plan(a) => plan::run(&a),
         Command::Generate(a) => generate::run(&a),
         Command::Policy(a) => policy::run(&a),
+        Command::Offer(a) => offer::run(&a),
+        Command::Record(a) => record::run(&a),
     }
 }
 
@@ -337,6 +352,16 @@ mod tests {
             "plan" => &["DIR", "--templates", "t.toml"],
             "generate" => &["--tier", "s", "--out", "o"],
             "check" | "allocate" | "whatif" | "policy" => &["DIR"],
+            "offer" => &["DIR", "--from", "p.csv", "--respond-by", "2014-11-10"],
+            "record" => &[
+                "DIR",
+                "--person",
+                "P1",
+                "--status",
+                "accepted",
+                "--on",
+                "2014-11-05",
+            ],
             other => panic!("subcommand {other}: add its required arguments here"),
         };
         std::iter::once("boligmatch")
