@@ -512,6 +512,10 @@ pub(crate) fn apply(
                     }
                 }
                 let p = &mut people[pi];
+                if p.kept_offer.is_some() {
+                    // A second open line: `check` reports it.
+                    continue;
+                }
                 if let Some(pin) = p.pinned_unit.as_ref().filter(|pin| **pin != l.unit_id) {
                     problems.push(Problem::cell(
                         files.people,

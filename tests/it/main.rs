@@ -11,4 +11,5 @@ mod kinds;
 mod props;
 mod report;
 mod rules;
+mod weekly;
 mod whatif;

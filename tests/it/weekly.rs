@@ -1,0 +1,540 @@
+//! Issue 15: the weekly loop — the offers record and what each status means
+//! for a round, and the commands that write the record.
+
+use boligmatch::allocation::{self, Options, Outcome};
+use boligmatch::eligibility::{exclusions, Exclusion};
+use boligmatch::input::{self, Loaded, RoundPaths};
+use boligmatch::model::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014")
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap()
+}
+
+const HEADER: &str =
+    "person_id,unit_id,staff_id,status,offered_on,respond_by,decided_on,moved_in_on,ended_on,reason,note\n";
+
+/// The sample's exports in a new folder, with `record` as its offers.csv.
+fn folder(record: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["units.csv", "people.csv", "staff.csv", "policy.toml"] {
+        std::fs::copy(sample().join(f), tmp.path().join(f)).unwrap();
+    }
+    std::fs::write(tmp.path().join("offers.csv"), format!("{HEADER}{record}")).unwrap();
+    tmp
+}
+
+fn load(dir: &Path) -> boligmatch::Result<Loaded> {
+    input::load(&RoundPaths::in_dir(dir), today())
+}
+
+fn run(l: &Loaded, proposals: usize) -> Outcome {
+    let o = Options {
+        proposals,
+        ..Options::default()
+    };
+    allocation::run(&l.round, &o).unwrap()
+}
+
+fn placement<'a>(o: &'a Outcome, person: &str) -> Option<&'a allocation::Placement> {
+    o.proposals[0]
+        .placements
+        .iter()
+        .find(|p| p.person_id == person)
+}
+
+/// Someone proposal 1 places today, with their unit and worker.
+fn placed_today() -> (String, String, String) {
+    let l = load(folder("").path()).unwrap();
+    let o = run(&l, 1);
+    let unpinned = |id: &str| {
+        l.round
+            .people()
+            .iter()
+            .any(|p| p.id == id && p.pinned_unit.is_none() && p.declined_units.is_empty())
+    };
+    let p = o.proposals[0]
+        .placements
+        .iter()
+        .find(|p| p.method == Method::Icm && unpinned(&p.person_id))
+        .unwrap();
+    (p.person_id.clone(), p.unit_id.clone(), p.staff_id.clone())
+}
+
+#[test]
+fn a_pending_or_accepted_offer_keeps_home_and_worker() {
+    let l = load(folder("").path()).unwrap();
+    // Someone placed today, offered another home they may live in, with
+    // another ICM worker than the one the plan would name.
+    let o = run(&l, 1);
+    let r = &l.round;
+    let (person, unit) = o.proposals[0]
+        .placements
+        .iter()
+        .filter(|pl| pl.method == Method::Icm)
+        .find_map(|pl| {
+            let p = r
+                .people()
+                .iter()
+                .find(|p| p.id == pl.person_id && p.pinned_unit.is_none())?;
+            let other = r
+                .units()
+                .iter()
+                .find(|u| u.id != pl.unit_id && exclusions(p, u, r.policy()).is_empty())?;
+            Some((p.id.clone(), other.id.clone()))
+        })
+        .expect("someone with a second eligible home");
+    let given = placement(&o, &person).unwrap().staff_id.clone();
+    let p = r.people().iter().find(|p| p.id == person).unwrap();
+    let worker = r
+        .staff()
+        .iter()
+        .find(|s| {
+            s.id != given
+                && s.capacity > 0
+                && boligmatch::eligibility::staff_eligible(p, s.method, s.gender, r.policy())
+        })
+        .map(|s| s.id.as_str())
+        .expect("another worker who may support them");
+    for status in ["pending", "accepted"] {
+        let decided = if status == "accepted" {
+            "2014-11-01"
+        } else {
+            ""
+        };
+        let l = load(
+            folder(&format!(
+                "{person},{unit},{worker},{status},2014-10-30,2014-11-10,{decided},,,,\n"
+            ))
+            .path(),
+        )
+        .unwrap();
+        let o = run(&l, 3);
+        for p in &o.proposals {
+            let pl = p
+                .placements
+                .iter()
+                .find(|pl| pl.person_id == person)
+                .unwrap();
+            assert_eq!(
+                (pl.unit_id.as_str(), pl.staff_id.as_str()),
+                (unit.as_str(), worker),
+                "{status}, proposal {}",
+                p.rank
+            );
+        }
+        assert_eq!(l.round.programme().kept.len(), 1);
+    }
+}
+
+#[test]
+fn a_declined_pair_is_never_proposed_again_and_a_withdrawn_one_may_be() {
+    let (person, unit, staff) = placed_today();
+    let declined = folder(&format!(
+        "{person},{unit},{staff},declined,2014-10-20,2014-10-27,2014-10-22,,,rent,\n"
+    ));
+    let o = run(&load(declined.path()).unwrap(), 5);
+    for p in &o.proposals {
+        assert!(
+            p.placements
+                .iter()
+                .all(|pl| !(pl.person_id == person && pl.unit_id == unit)),
+            "proposal {}",
+            p.rank
+        );
+    }
+    let withdrawn = folder(&format!(
+        "{person},{unit},{staff},withdrawn,2014-10-20,2014-10-27,2014-10-22,,,,\n"
+    ));
+    let o = run(&load(withdrawn.path()).unwrap(), 1);
+    let today = run(&load(folder("").path()).unwrap(), 1);
+    assert_eq!(
+        o.proposals[0].placements, today.proposals[0].placements,
+        "a withdrawn offer changes nothing"
+    );
+}
+
+#[test]
+fn a_tenant_is_housed_never_proposed_and_takes_the_place() {
+    let (person, unit, staff) = placed_today();
+    let dir = folder(&format!(
+        "{person},{unit},{staff},moved_in,2014-10-01,2014-10-08,2014-10-02,2014-10-06,,,\n"
+    ));
+    let l = load(dir.path()).unwrap();
+    assert!(
+        l.round.people().iter().all(|p| p.id != person),
+        "not waiting"
+    );
+    assert!(l.round.programme().housed.contains(&person));
+    let before = load(folder("").path()).unwrap();
+    let places = |l: &Loaded| {
+        l.round
+            .units()
+            .iter()
+            .find(|u| u.id == unit)
+            .unwrap()
+            .places
+    };
+    assert_eq!(places(&l) + 1, places(&before));
+    let o = run(&l, 3);
+    for p in &o.proposals {
+        assert!(p.placements.iter().all(|pl| pl.person_id != person));
+    }
+    // A tenancy that ended frees the place again.
+    let ended = folder(&format!(
+        "{person},{unit},{staff},moved_out,2014-10-01,2014-10-08,2014-10-02,2014-10-06,2014-10-30,left,\n"
+    ));
+    let l = load(ended.path()).unwrap();
+    assert_eq!(places(&l), places(&before));
+    assert!(
+        l.round.people().iter().any(|p| p.id == person),
+        "waiting again"
+    );
+    assert!(
+        l.round.programme().housed.contains(&person),
+        "counted as housed by the programme"
+    );
+}
+
+#[test]
+fn a_tenant_of_shared_living_constrains_who_may_take_the_free_places() {
+    // P02 (a woman of 22) lives in U16 (shared living, any gender, 3 places).
+    let dir = folder("P02,U16,S01,moved_in,2014-10-01,2014-10-08,2014-10-02,2014-10-06,,,\n");
+    let l = load(dir.path()).unwrap();
+    let r = &l.round;
+    let u16 = r.units().iter().find(|u| u.id == "U16").unwrap();
+    assert_eq!((u16.places, u16.occupants.len()), (2, 1));
+    for p in r.people() {
+        let ex = exclusions(p, u16, r.policy());
+        let apart = p.gender == Gender::M || p.age < 18;
+        assert_eq!(ex.contains(&Exclusion::Resident), apart, "{}", p.id);
+    }
+    let o = run(&l, 3);
+    for prop in &o.proposals {
+        for pl in prop.placements.iter().filter(|pl| pl.unit_id == "U16") {
+            let p = r.people().iter().find(|p| p.id == pl.person_id).unwrap();
+            assert!(
+                p.gender == Gender::F && p.age >= 18,
+                "{} joins a woman in U16",
+                p.id
+            );
+        }
+    }
+}
+
+#[test]
+fn an_offer_past_its_respond_by_expires() {
+    let (person, _, _) = placed_today();
+    let l = load(
+        folder(&format!(
+            "{person},U01,S06,pending,2014-10-20,2014-10-27,,,,,\n"
+        ))
+        .path(),
+    )
+    .unwrap();
+    assert_eq!(
+        l.round.programme().expired,
+        vec![(person.clone(), "U01".to_string(), 2)]
+    );
+    assert!(l.round.programme().kept.is_empty());
+    assert!(l
+        .round
+        .people()
+        .iter()
+        .find(|p| p.id == person)
+        .unwrap()
+        .pinned_unit
+        .is_none());
+}
+
+#[test]
+fn the_record_and_people_csv_must_agree() {
+    // P02 is pinned to U17 in people.csv.
+    let e = load(folder("P02,U16,S01,pending,2014-10-30,2014-11-10,,,,,\n").path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("people.csv:3: column \"pinned_unit\": \"U17\" conflicts with offers.csv:2"),
+        "{e}"
+    );
+    // P04 declined U03 in people.csv.
+    let e = load(folder("P04,U03,S05,accepted,2014-10-30,2014-11-10,2014-11-01,,,,\n").path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("column \"declined_units\": \"U03\" conflicts with offers.csv:2"),
+        "{e}"
+    );
+    // A kept offer of a unit or worker that is not exported.
+    let e = load(folder("P01,U99,S01,pending,2014-10-30,2014-11-10,,,,,\n").path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("offers.csv:2: keeps an offer of unit U99, which is not in units.csv"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_kept_offer_that_breaks_a_rule_names_the_records_line() {
+    // P12 is 17 and a man; U17 admits women only.
+    let dir = folder("P12,U17,S06,pending,2014-10-30,2014-11-10,,,,,\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args(["check", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("offers.csv:2: the offer of U17 to P12 cannot be kept"),
+        "{e}"
+    );
+}
+
+fn boligmatch(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .arg(args[0])
+        .arg(dir)
+        .args(&args[1..])
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn offer_and_record_carry_the_loop_and_refuse_what_would_break_it() {
+    let dir = folder("");
+    std::fs::remove_file(dir.path().join("offers.csv")).unwrap();
+    let out = dir.path().join("out");
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "allocate",
+            "--proposals",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let from = out.join("proposals.csv");
+    let (person, unit, staff) = placed_today();
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "offer",
+            "--from",
+            from.to_str().unwrap(),
+            "--people",
+            &person,
+            "--respond-by",
+            "10-11-2014",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let record = dir.path().join("offers.csv");
+    let first = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "{}\r\n{person},{unit},{staff},pending,2014-11-03,2014-11-10,,,,,\r\n",
+            HEADER.trim_end()
+        )
+    );
+    // A second open offer to the same person is refused; the record is untouched.
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "offer",
+            "--from",
+            from.to_str().unwrap(),
+            "--people",
+            &person,
+            "--respond-by",
+            "2014-11-10",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("offers.csv:2:")
+            && text(&o.stderr).contains("already has an open line"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&record).unwrap(), first);
+    // Decisions go on the open line; a move-in needs an offer first.
+    for (status, on, extra) in [
+        ("accepted", "2014-11-05", ""),
+        ("moved_in", "2014-11-08", ""),
+    ] {
+        let mut a = vec![
+            "record",
+            "--person",
+            person.as_str(),
+            "--status",
+            status,
+            "--on",
+            on,
+        ];
+        if !extra.is_empty() {
+            a.push(extra);
+        }
+        let o = boligmatch(dir.path(), &a);
+        assert_eq!(o.status.code(), Some(0), "{status}: {}", text(&o.stderr));
+    }
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "record",
+            "--person",
+            &person,
+            "--status",
+            "accepted",
+            "--on",
+            "2014-11-09",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "moved_in cannot become accepted");
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "record",
+            "--person",
+            &person,
+            "--status",
+            "moved_out",
+            "--on",
+            "2014-11-01",
+        ],
+    );
+    assert!(
+        text(&o.stderr).contains("is before 2014-11-08"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "record",
+            "--person",
+            &person,
+            "--status",
+            "moved_out",
+            "--on",
+            "2015-03-01",
+            "--reason",
+            "location",
+        ],
+    );
+    assert!(
+        text(&o.stderr).contains("--reason location does not go with moved_out"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "record",
+            "--person",
+            &person,
+            "--status",
+            "fraflyttet",
+            "--on",
+            "01-03-2015",
+            "--reason",
+            "flyttet videre",
+            "--note",
+            "own flat",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let last = std::fs::read_to_string(&record).unwrap();
+    assert!(last.ends_with(&format!(
+        "{person},{unit},{staff},moved_out,2014-11-03,2014-11-10,2014-11-05,2014-11-08,2015-03-01,moved_on,own flat\r\n"
+    )), "{last}");
+    // A workbook is refused with how to save it as CSV.
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "record",
+            "--offers",
+            "offers.xlsx",
+            "--person",
+            &person,
+            "--status",
+            "accepted",
+            "--on",
+            "2014-11-05",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("Save As"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn ten_offers_at_once_all_land() {
+    let dir = folder("");
+    std::fs::remove_file(dir.path().join("offers.csv")).unwrap();
+    let out = dir.path().join("out");
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "allocate",
+            "--proposals",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let from = out.join("proposals.csv");
+    let csv = std::fs::read_to_string(&from).unwrap();
+    let people: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().to_string())
+        .take(10)
+        .collect();
+    assert_eq!(people.len(), 10);
+    let children: Vec<_> = people
+        .iter()
+        .map(|p| {
+            Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+                .args([
+                    "offer",
+                    dir.path().to_str().unwrap(),
+                    "--from",
+                    from.to_str().unwrap(),
+                    "--people",
+                    p,
+                    "--respond-by",
+                    "2014-11-10",
+                ])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    }
+    let record = std::fs::read_to_string(dir.path().join("offers.csv")).unwrap();
+    let mut lines: Vec<&str> = record
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    lines.sort();
+    let mut want: Vec<&str> = people.iter().map(String::as_str).collect();
+    want.sort();
+    assert_eq!(lines, want);
+}
