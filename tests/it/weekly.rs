@@ -538,3 +538,54 @@ fn ten_offers_at_once_all_land() {
     want.sort();
     assert_eq!(lines, want);
 }
+
+mod known_worker {
+    use super::super::common::*;
+    use super::super::props::arb_round;
+    use boligmatch::allocation::{self, Options};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, .. ProptestConfig::default() })]
+
+        /// With random workers known to random people and a random
+        /// `known_worker` weight, both levels equal brute force (whose fit
+        /// counts the known worker per worker), by flow and by MILP; every
+        /// placement that keeps the known worker says so, every other says why not.
+        #[test]
+        fn the_known_worker_is_honoured_exactly_as_its_weight_says(
+            r in arb_round(),
+            picks in prop::collection::vec(prop::option::of(0usize..4), 7),
+            weight in prop_oneof![Just(0i64), 1i64..=30],
+        ) {
+            let r = edit(&r, |parts| {
+                let ids: Vec<String> = parts.staff.iter().map(|s| s.id.clone()).collect();
+                for (p, pick) in parts.people.iter_mut().zip(&picks) {
+                    p.known_staff_id = pick.and_then(|i| ids.get(i).cloned());
+                }
+                parts.policy.fit.known_worker = weight;
+            });
+            let expected = brute_force(&r);
+            let milp = Options { settings: boligmatch::Settings { use_flow: false, ..Default::default() }, ..Options::default() };
+            for options in [Options::default(), milp] {
+                match (expected, allocation::run(&r, &options)) {
+                    (None, Err(boligmatch::Error::Infeasible(_))) => {}
+                    (Some(v), Ok(out)) => {
+                        let p = &out.proposals[0];
+                        prop_assert_eq!((p.level1.value, p.level2.value), v);
+                        prop_assert_eq!(violations(&r, p), Vec::<String>::new());
+                        for pl in &p.placements {
+                            let person = r.people().iter().find(|q| q.id == pl.person_id).unwrap();
+                            let Some(known) = &person.known_staff_id else { continue };
+                            let kept = pl.staff_id == *known;
+                            let says_kept = pl.terms.contains(&boligmatch::scoring::FitTerm::KnownWorker);
+                            prop_assert_eq!(kept && weight > 0, says_kept);
+                            prop_assert_eq!(!kept, pl.known_worker_not_kept);
+                        }
+                    }
+                    (e, g) => prop_assert!(false, "brute force {:?} vs engine {:?}", e, g.map(|o| o.proposals[0].level1.value)),
+                }
+            }
+        }
+    }
+}
