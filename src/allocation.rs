@@ -152,6 +152,31 @@ pub struct Proposal {
     /// How it differs from proposal 1: the people whose home differs (empty
     /// for proposal 1; the report layer puts it in words).
     pub changes: Vec<Change>,
+    /// With last week's proposal 1 (`--previous`): what it keeps of it.
+    pub stability: Option<Stability>,
+}
+
+/// What a proposal keeps of last week's proposal 1 (`--previous`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stability {
+    /// The third level: last week's homes and workers kept (each counts one).
+    pub value: i64,
+    /// Placements kept whole (same home, same worker).
+    pub unchanged: usize,
+    /// Last week's placements not kept whole, with why.
+    pub changed: Vec<Moved>,
+}
+
+/// One of last week's placements that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    /// The young person.
+    pub person_id: String,
+    /// Why, as a code: `not_waiting` (moved in or left the list),
+    /// `home_gone` (the unit is not free this round), `not_eligible` (a rule
+    /// or a decline closes it now), `worker_changed` (same home, another
+    /// worker), `better_plan` (levels 1 and 2 come first).
+    pub why: &'static str,
 }
 
 /// One person placed differently from proposal 1.
@@ -402,6 +427,47 @@ fn infeasible(round: &Round) -> Error {
     Error::Infeasible(Problems(problems))
 }
 
+/// What a plan keeps of last week's proposal 1, and why the rest changed.
+fn stability(inst: &Instance, plan: &Plan, staff_of: &[Option<usize>]) -> Option<Stability> {
+    let round = inst.round;
+    if round.previous.is_empty() {
+        return None;
+    }
+    let mut unchanged = 0;
+    let mut changed = Vec::new();
+    for (person, (unit, worker)) in &round.previous {
+        let Some(p) = round.people.iter().position(|q| q.id == *person) else {
+            changed.push(Moved {
+                person_id: person.clone(),
+                why: "not_waiting",
+            });
+            continue;
+        };
+        let home = plan.unit_of[p].map(|u| round.units[u].id.as_str());
+        let staff = staff_of[p].map(|s| round.staff[s].id.as_str());
+        if home == Some(unit.as_str()) && staff == Some(worker.as_str()) {
+            unchanged += 1;
+            continue;
+        }
+        let why = match round.unit_index(unit) {
+            None => "home_gone",
+            Some(u) if round.units[u].places == 0 => "home_gone",
+            Some(u) if inst.unit_pair(p, u).is_none() => "not_eligible",
+            Some(_) if home == Some(unit.as_str()) => "worker_changed",
+            Some(_) => "better_plan",
+        };
+        changed.push(Moved {
+            person_id: person.clone(),
+            why,
+        });
+    }
+    Some(Stability {
+        value: plan.stability(inst),
+        unchanged,
+        changed,
+    })
+}
+
 fn proposal(
     inst: &Instance,
     rank: usize,
@@ -419,10 +485,12 @@ fn proposal(
             (Some(u), Some(class)) => {
                 let unit = &round.units[u];
                 let staff = staff_of[p].map(|i| &round.staff[i]);
-                let unit_fit = inst.unit_pair(p, u).map_or(0, |k| inst.unit_pairs[k].fit);
+                let unit_fit = inst
+                    .unit_pair(p, u)
+                    .map_or(0, |k| inst.points(&inst.unit_pairs[k]));
                 let staff_fit = inst
                     .staff_pair(p, class)
-                    .map_or(0, |k| inst.staff_pairs[k].fit);
+                    .map_or(0, |k| inst.points(&inst.staff_pairs[k]));
                 let reasons = if explain {
                     fit_reasons(inst, p, u, Some(class))
                 } else {
@@ -479,6 +547,7 @@ fn proposal(
         unplaced,
         goals: goals(inst, &s.plan),
         changes,
+        stability: stability(inst, &s.plan, &staff_of),
     }
 }
 

@@ -239,21 +239,30 @@ pub struct StaffClass {
 }
 
 /// The workers who must be told apart from their colleagues: those someone
-/// knows or is promised.
-fn named_workers(people: &[Person]) -> std::collections::BTreeSet<&str> {
+/// knows or is promised, and last week's workers (`previous`).
+fn named_workers<'a>(
+    people: &'a [Person],
+    previous: &'a BTreeMap<String, (String, String)>,
+) -> std::collections::BTreeSet<&'a str> {
     people
         .iter()
         .flat_map(|p| {
             let kept = p.kept_offer.as_ref().and_then(|k| k.staff_id.as_deref());
             p.known_staff_id.as_deref().into_iter().chain(kept)
         })
+        .chain(previous.values().map(|(_, s)| s.as_str()))
         .collect()
 }
 
 /// Groups staff with free capacity into classes, in (method, gender) order;
-/// a worker named by someone in `people` is a class of their own.
-pub fn staff_classes(staff: &[Staff], people: &[Person]) -> Vec<StaffClass> {
-    let named = named_workers(people);
+/// a worker named by someone in `people` (or in `previous`) is a class of
+/// their own.
+pub fn staff_classes(
+    staff: &[Staff],
+    people: &[Person],
+    previous: &BTreeMap<String, (String, String)>,
+) -> Vec<StaffClass> {
+    let named = named_workers(people, previous);
     let mut map: BTreeMap<(Method, Gender, Option<usize>), StaffClass> = BTreeMap::new();
     for (i, s) in staff.iter().enumerate() {
         if s.capacity == 0 {
@@ -443,7 +452,7 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
     let policy = &round.policy;
     let mut problems = Vec::new();
     let mut by_unit: BTreeMap<usize, Vec<&Person>> = BTreeMap::new();
-    let classes = staff_classes(&round.staff, &round.people);
+    let classes = staff_classes(&round.staff, &round.people, &round.previous);
     for p in &round.people {
         let Some(pin) = &p.pinned_unit else { continue };
         let Some(ui) = round.units.iter().position(|u| u.id == *pin) else {

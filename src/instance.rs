@@ -27,6 +27,9 @@ pub struct Instance<'r> {
     pub round: &'r Round,
     /// Workers pooled into classes of the same method and gender (interchangeable for every rule).
     pub classes: Vec<StaffClass>,
+    /// A pair's `fit` is its fit points × `scale` + 1 if it keeps last
+    /// week's home or worker (`scale` = 1 without `--previous`).
+    pub scale: i64,
     /// Priority per person.
     pub priority: Vec<i64>,
     /// Eligible person–unit pairs, by (person, unit).
@@ -44,7 +47,16 @@ impl<'r> Instance<'r> {
     /// worker, or no eligible unit, gets no pairs at all.
     pub fn new(round: &'r Round) -> Self {
         let policy = &round.policy;
-        let classes = staff_classes(&round.staff, &round.people);
+        let classes = staff_classes(&round.staff, &round.people, &round.previous);
+        // Stability (`--previous`) is a third level folded into the second:
+        // a pair's level-2 score is fit × scale + 1 when it keeps last week's
+        // home (or worker). Every plan keeps at most 2 per person, so the
+        // scale keeps fit first.
+        let scale = if round.previous.is_empty() {
+            1
+        } else {
+            2 * round.people.len() as i64 + 1
+        };
         let priority = round.people.iter().map(|p| priority(p, policy)).collect();
         let mut unit_pairs = Vec::new();
         let mut staff_pairs = Vec::new();
@@ -56,6 +68,7 @@ impl<'r> Instance<'r> {
                     pins.push((pi, ui));
                 }
             }
+            let prev = round.previous.get(&p.id);
             // A kept offer keeps its worker: only that class.
             let promised = promised_class(p, &classes, &round.staff);
             let staff_of_p: Vec<Pair> = classes
@@ -63,16 +76,15 @@ impl<'r> Instance<'r> {
                 .enumerate()
                 .filter(|(ci, _)| promised.is_none_or(|c| c == *ci))
                 .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
-                .map(|(ci, c)| Pair {
-                    person: pi,
-                    target: ci,
-                    fit: total(&staff_fit(
-                        p,
-                        c.method,
-                        c.gender,
-                        c.single.map(|w| round.staff[w].id.as_str()),
-                        policy,
-                    )),
+                .map(|(ci, c)| {
+                    let worker = c.single.map(|w| round.staff[w].id.as_str());
+                    let kept = prev.is_some_and(|(_, s)| worker == Some(s.as_str()));
+                    Pair {
+                        person: pi,
+                        target: ci,
+                        fit: total(&staff_fit(p, c.method, c.gender, worker, policy)) * scale
+                            + i64::from(kept),
+                    }
                 })
                 .collect();
             if staff_of_p.is_empty() {
@@ -81,10 +93,14 @@ impl<'r> Instance<'r> {
             let units_of_p: Vec<Pair> = unit_index
                 .eligible(p, policy)
                 .into_iter()
-                .map(|ui| Pair {
-                    person: pi,
-                    target: ui,
-                    fit: total(&unit_fit(p, &round.units[ui], policy)),
+                .map(|ui| {
+                    let unit = &round.units[ui];
+                    let kept = prev.is_some_and(|(u, _)| *u == unit.id);
+                    Pair {
+                        person: pi,
+                        target: ui,
+                        fit: total(&unit_fit(p, unit, policy)) * scale + i64::from(kept),
+                    }
                 })
                 .collect();
             // A person is in the model only with both a unit and a worker to
@@ -96,6 +112,7 @@ impl<'r> Instance<'r> {
         }
         Instance {
             round,
+            scale,
             classes,
             priority,
             unit_pairs,
@@ -134,7 +151,12 @@ impl<'r> Instance<'r> {
             }
             total
         }
-        best_per_person(&self.unit_pairs) + best_per_person(&self.staff_pairs)
+        (best_per_person(&self.unit_pairs) + best_per_person(&self.staff_pairs)) / self.scale
+    }
+
+    /// The fit points of a pair (its score without the stability bit).
+    pub fn points(&self, q: &Pair) -> i64 {
+        q.fit.div_euclid(self.scale)
     }
 
     /// Unit pairs of one person.
@@ -244,6 +266,17 @@ impl Plan {
     /// Level 2: the total fit of every placement (unit and worker); a pair
     /// that is not eligible adds nothing.
     pub fn fit(&self, inst: &Instance) -> i64 {
+        self.score(inst).div_euclid(inst.scale)
+    }
+
+    /// Stability (`--previous`): last week's homes and workers kept (each
+    /// counts one).
+    pub fn stability(&self, inst: &Instance) -> i64 {
+        self.score(inst).rem_euclid(inst.scale)
+    }
+
+    /// The level-2 score the solvers maximise: fit × scale + stability.
+    pub fn score(&self, inst: &Instance) -> i64 {
         let mut total = 0;
         for (p, u) in self.unit_of.iter().enumerate() {
             if let Some(u) = u {

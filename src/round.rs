@@ -22,6 +22,9 @@ pub struct Round {
     pub(crate) policy: Policy,
     /// What the offers record did to the round (empty without one).
     pub(crate) programme: crate::record::Applied,
+    /// Last week's proposal 1 (`--previous`): person → (unit, worker), kept
+    /// where the levels allow (a third level, stability).
+    pub(crate) previous: BTreeMap<String, (String, String)>,
 }
 
 /// The names problems are reported under: the files the values came from.
@@ -100,6 +103,7 @@ impl Round {
             staff,
             policy,
             programme: crate::record::Applied::default(),
+            previous: BTreeMap::new(),
         };
         values(&round, files, problems);
         cross_rows(&round, files, problems);
@@ -130,6 +134,19 @@ impl Round {
     /// The support workers with their free caseload, sorted by id.
     pub fn staff(&self) -> &[Staff] {
         &self.staff
+    }
+
+    /// The same round with last week's proposal 1 (person → (unit, worker)):
+    /// among the plans optimal on levels 1 and 2, the one that keeps most of
+    /// it (home and worker each count one) is proposal 1.
+    pub fn with_previous(mut self, previous: BTreeMap<String, (String, String)>) -> Round {
+        self.previous = previous;
+        self
+    }
+
+    /// Last week's proposal 1, if given ([`Round::with_previous`]).
+    pub fn previous(&self) -> &BTreeMap<String, (String, String)> {
+        &self.previous
     }
 
     /// What the offers record did to the round: offers kept and expired,

@@ -30,6 +30,11 @@ pub struct Args {
     /// Leave solve times out of summary.json, so that identical runs give identical bytes.
     #[arg(long)]
     no_timings: bool,
+    /// Last week's output folder: among the plans optimal on priority and
+    /// fit, proposal 1 keeps as many of its proposal-1 homes and workers as
+    /// possible (a third level, stability).
+    #[arg(long, value_name = "LAST_OUT")]
+    previous: Option<std::path::PathBuf>,
 }
 
 /// The most ranked proposals one run computes.
@@ -43,7 +48,13 @@ const MAX_ALTERNATIVES: i64 = 50;
 pub fn run(args: &Args) -> Result<()> {
     let settings = args.run.settings(std::time::Instant::now());
     let t0 = std::time::Instant::now();
-    let (paths, loaded) = args.input.load()?;
+    let (paths, mut loaded) = args.input.load()?;
+    let previous_file = args.previous.as_ref().map(|d| d.join("proposals.csv"));
+    if let Some(f) = &previous_file {
+        let rows = super::proposal_rows(f, 1)?;
+        let map = rows.into_iter().map(|(p, u, s)| (p, (u, s))).collect();
+        loaded.round = loaded.round.with_previous(map);
+    }
     let read_seconds = t0.elapsed().as_secs_f64();
     let options = Options {
         proposals: args.proposals as usize,
@@ -93,7 +104,11 @@ pub fn run(args: &Args) -> Result<()> {
         };
         boligmatch::report::html::allocate(&outcome, &meta, report.lang, report.redact)
     };
-    settings.commit(files, html, &paths.all())?;
+    let mut inputs = paths.all();
+    if let Some(f) = &previous_file {
+        inputs.push(f);
+    }
+    settings.commit(files, html, &inputs)?;
     match settings.format {
         Format::Table => print(&table::render(
             &outcome,

@@ -107,7 +107,25 @@ pub fn run(args: &Args) -> Result<()> {
             args.respond_by
         )));
     }
-    let offers = read_proposals(&args.from, args.proposal, &args.people)?;
+    let offers: Vec<New> = super::proposal_rows(&args.from, args.proposal)?
+        .into_iter()
+        .filter(|(p, _, _)| args.people.is_empty() || args.people.contains(p))
+        .map(|(person, unit, staff)| New {
+            person,
+            unit,
+            staff,
+        })
+        .collect();
+    for p in &args.people {
+        if !offers.iter().any(|o| o.person == *p) {
+            bail!(Error::Refused(format!(
+                "{} is not placed in proposal {} of {}",
+                printable(p),
+                args.proposal,
+                args.from.display()
+            )));
+        }
+    }
     if offers.is_empty() {
         bail!(Error::Refused(format!(
             "{} has no placements in proposal {}{}; nothing to offer",
@@ -208,70 +226,4 @@ pub fn run(args: &Args) -> Result<()> {
         path.display()
     );
     Ok(())
-}
-
-/// The placements of proposal `n` in a proposals.csv (any dialect), for
-/// `people` (all when empty).
-fn read_proposals(path: &Path, n: u32, people: &[String]) -> Result<Vec<New>> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = boligmatch::input::decode_text(&bytes).replace("\r\n", "\n");
-    let delimiter = boligmatch::input::sniff(&text);
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = r
-        .headers()
-        .map_err(|e| Error::Refused(format!("{}: {e}", path.display())))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(pc), Some(pe), Some(un), Some(st)) = (
-        col("proposal"),
-        col("person_id"),
-        col("unit_id"),
-        col("staff_id"),
-    ) else {
-        bail!(Error::Refused(format!(
-            "{} is not a proposals.csv of boligmatch allocate (columns proposal, person_id, unit_id, staff_id)",
-            path.display()
-        )));
-    };
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| Error::Refused(format!("{}: {e}", path.display())))?;
-        let cell = |i: usize| {
-            rec.get(i)
-                .unwrap_or("")
-                .trim()
-                .trim_start_matches('\'')
-                .to_string()
-        };
-        if cell(pc) != n.to_string() {
-            continue;
-        }
-        let person = cell(pe);
-        if !people.is_empty() && !people.contains(&person) {
-            continue;
-        }
-        out.push(New {
-            person,
-            unit: cell(un),
-            staff: cell(st),
-        });
-    }
-    for p in people {
-        if !out.iter().any(|o| o.person == *p) {
-            bail!(Error::Refused(format!(
-                "{} is not placed in proposal {n} of {}",
-                printable(p),
-                path.display()
-            )));
-        }
-    }
-    Ok(out)
 }

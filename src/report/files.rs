@@ -183,6 +183,25 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
                     .map(|c| words::change(c, Lang::En))
                     .collect::<Vec<_>>(),
             });
+            if let Some(st) = &p.stability {
+                v["level3_stability"] = json!({
+                    "value": st.value,
+                    "unchanged_from_last_week": st.unchanged,
+                    "changed": st.changed.len(),
+                    "changed_because": st.changed.iter().fold(
+                        std::collections::BTreeMap::<&str, usize>::new(),
+                        |mut m, c| {
+                            *m.entry(c.why).or_default() += 1;
+                            m
+                        },
+                    ),
+                    "changed_people": st
+                        .changed
+                        .iter()
+                        .map(|c| json!({"person_id": c.person_id, "why": c.why}))
+                        .collect::<Vec<_>>(),
+                });
+            }
             if with_timings {
                 v["solve_seconds"] = json!({
                     "level1_build": round6(p.level1.build_seconds),

@@ -365,6 +365,7 @@ fn proposal(
     html! {
         h3 { (heading) }
         @if p.rank > 1 { p { strong { (lang.t(L::Differs)) ":" } " " (differs) } }
+        @if let Some(st) = &p.stability { p.stability { (words::stability(st, lang)) } }
         table {
             thead { tr { @for h in head { th scope="col" { (lang.t(h)) } } } }
             tbody {

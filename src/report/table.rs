@@ -73,6 +73,13 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
             p.level2.value,
             p.level2.status.describe()
         );
+        if let Some(st) = &p.stability {
+            let _ = writeln!(
+                out,
+                "{}",
+                super::words::stability(st, super::html::Lang::En)
+            );
+        }
         if p.rank == 1 {
             placements(&mut out, p);
             if !p.unplaced.is_empty() {

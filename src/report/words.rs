@@ -40,6 +40,54 @@ pub fn fewer(n: &FewerProposals, lang: Lang) -> String {
     }
 }
 
+/// "unchanged from last week: N; changed: M, because …" in `lang`.
+pub fn stability(st: &crate::allocation::Stability, lang: Lang) -> String {
+    let mut why: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for c in &st.changed {
+        *why.entry(c.why).or_default() += 1;
+    }
+    let because: Vec<String> = why
+        .iter()
+        .map(|(w, n)| {
+            let text = match (lang, *w) {
+                (Lang::En, "not_waiting") => "no longer waiting",
+                (Lang::En, "home_gone") => "the home is not free",
+                (Lang::En, "not_eligible") => "a rule or a decline closes the home",
+                (Lang::En, "worker_changed") => "same home, another worker",
+                (Lang::En, _) => "a plan with more priority or fit",
+                (Lang::Da, "not_waiting") => "venter ikke længere",
+                (Lang::Da, "home_gone") => "boligen er ikke ledig",
+                (Lang::Da, "not_eligible") => "en regel eller et afslag lukker boligen",
+                (Lang::Da, "worker_changed") => "samme bolig, anden medarbejder",
+                (Lang::Da, _) => "en plan med højere prioritet eller bedre match",
+            };
+            format!("{n} {text}")
+        })
+        .collect();
+    match lang {
+        Lang::En => format!(
+            "unchanged from last week: {}; changed: {}{}",
+            st.unchanged,
+            st.changed.len(),
+            if because.is_empty() {
+                String::new()
+            } else {
+                format!(", because: {}", because.join(", "))
+            }
+        ),
+        Lang::Da => format!(
+            "uændret fra sidste uge: {}; ændret: {}{}",
+            st.unchanged,
+            st.changed.len(),
+            if because.is_empty() {
+                String::new()
+            } else {
+                format!(", fordi: {}", because.join(", "))
+            }
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

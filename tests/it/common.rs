@@ -426,3 +426,83 @@ impl Search<'_> {
         }
     }
 }
+
+/// Brute force over every plan, workers included (each housed person gets
+/// one worker with a free slot): the lexicographic optimum of (priority,
+/// fit, stability), where stability counts last week's home and last week's
+/// worker kept (`r.previous()`), each one. `None` when no plan keeps the pins.
+pub fn brute_force_three(r: &Round) -> Option<(i64, i64, i64)> {
+    struct S<'a> {
+        r: &'a Round,
+        occ: Vec<Vec<usize>>,
+        left: Vec<u32>,
+        best: Option<(i64, i64, i64)>,
+    }
+    impl S<'_> {
+        fn go(&mut self, i: usize, acc: (i64, i64, i64)) {
+            let r = self.r;
+            if i == r.people().len() {
+                if self.best.is_none_or(|b| acc > b) {
+                    self.best = Some(acc);
+                }
+                return;
+            }
+            let p = &r.people()[i];
+            if p.pinned_unit.is_none() {
+                self.go(i + 1, acc);
+            }
+            let prev = r.previous().get(&p.id);
+            for (ui, u) in r.units().iter().enumerate() {
+                if p.pinned_unit.as_ref().is_some_and(|pin| *pin != u.id) {
+                    continue;
+                }
+                if self.occ[ui].len() >= u.places as usize || !may_live(r, p, u) {
+                    continue;
+                }
+                let shared = r.policy().kinds.is_shared(&u.kind) && u.places > 1;
+                let clash = self.occ[ui].iter().any(|&o| {
+                    let q = &r.people()[o];
+                    shared
+                        && (r.policy().shared_living_minors_separated
+                            && (q.age < 18) != (p.age < 18)
+                            || r.policy().shared_living_gender_separated
+                                && u.gender == UnitGender::Any
+                                && q.gender != p.gender)
+                });
+                if clash {
+                    continue;
+                }
+                for (si, st) in r.staff().iter().enumerate() {
+                    if self.left[si] == 0 || !may_support(r, p, st) {
+                        continue;
+                    }
+                    let fit = scoring::total(&scoring::unit_fit(p, u, r.policy()))
+                        + scoring::total(&scoring::staff_fit(
+                            p,
+                            st.method,
+                            st.gender,
+                            Some(&st.id),
+                            r.policy(),
+                        ));
+                    let stable = prev.map_or(0, |(pu, ps)| {
+                        i64::from(*pu == u.id) + i64::from(*ps == st.id)
+                    });
+                    self.occ[ui].push(i);
+                    self.left[si] -= 1;
+                    let prio = scoring::priority(p, r.policy());
+                    self.go(i + 1, (acc.0 + prio, acc.1 + fit, acc.2 + stable));
+                    self.left[si] += 1;
+                    self.occ[ui].pop();
+                }
+            }
+        }
+    }
+    let mut s = S {
+        r,
+        occ: vec![Vec::new(); r.units().len()],
+        left: r.staff().iter().map(|s| s.capacity).collect(),
+        best: None,
+    };
+    s.go(0, (0, 0, 0));
+    s.best
+}

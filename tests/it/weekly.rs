@@ -589,3 +589,119 @@ mod known_worker {
         }
     }
 }
+
+mod stability {
+    use super::super::common::*;
+    use super::super::props::arb_round;
+    use boligmatch::allocation::{self, Options};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, .. ProptestConfig::default() })]
+
+        /// With last week's proposal 1 (random homes and workers), proposal 1
+        /// is optimal on priority and fit and, among those plans, keeps the
+        /// most of last week (brute force over every plan with its workers),
+        /// by flow and by MILP.
+        #[test]
+        fn proposal_1_keeps_the_most_of_last_week_among_the_optimal_plans(
+            r in arb_round().prop_filter("small", |r| r.people().len() <= 5),
+            picks in prop::collection::vec(prop::option::of((0usize..5, 0usize..3)), 7),
+        ) {
+            let units: Vec<String> = r.units().iter().map(|u| u.id.clone()).collect();
+            let staff: Vec<String> = r.staff().iter().map(|s| s.id.clone()).collect();
+            let previous = r
+                .people()
+                .iter()
+                .zip(&picks)
+                .filter_map(|(p, pick)| {
+                    let (u, s) = (*pick)?;
+                    Some((p.id.clone(), (units.get(u)?.clone(), staff.get(s)?.clone())))
+                })
+                .collect();
+            let r = r.with_previous(previous);
+            let expected = brute_force_three(&r);
+            let milp = Options { settings: boligmatch::Settings { use_flow: false, ..Default::default() }, ..Options::default() };
+            for options in [Options::default(), milp] {
+                match (expected, allocation::run(&r, &options)) {
+                    (None, Err(boligmatch::Error::Infeasible(_))) => {}
+                    (Some(v), Ok(out)) => {
+                        let p = &out.proposals[0];
+                        let st = p.stability.as_ref().map_or(0, |s| s.value);
+                        prop_assert_eq!((p.level1.value, p.level2.value, st), v);
+                        prop_assert_eq!(violations(&r, p), Vec::<String>::new());
+                    }
+                    (e, g) => prop_assert!(false, "brute force {:?} vs engine {:?}", e, g.map(|o| o.proposals[0].level1.value)),
+                }
+            }
+        }
+    }
+}
+
+/// Rows in another order (every input file, the record too) give the same
+/// proposal 1, byte for byte, with and without `--previous`.
+#[test]
+fn shuffled_rows_give_the_same_proposal() {
+    let (person, unit, staff) = placed_today();
+    let record = format!(
+        "{person},{unit},{staff},accepted,2014-10-30,2014-11-10,2014-11-01,,,,\nP05,U06,S05,declined,2014-10-20,2014-10-27,2014-10-22,,,rent,\n"
+    );
+    let base = folder(&record);
+    let prev = base.path().join("prev");
+    let o = boligmatch(
+        base.path(),
+        &[
+            "allocate",
+            "--proposals",
+            "1",
+            "--out",
+            prev.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // Last week: the same round with one person fewer, so that this week differs.
+    let outputs = |dir: &Path, tag: &str| -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for previous in [false, true] {
+            let o_dir = dir.join(format!("out-{tag}-{previous}"));
+            let mut args = vec![
+                "allocate",
+                "--proposals",
+                "1",
+                "--no-timings",
+                "--out",
+                o_dir.to_str().unwrap(),
+            ];
+            if previous {
+                args.extend(["--previous", prev.to_str().unwrap()]);
+            }
+            let o = boligmatch(dir, &args);
+            assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+            out.push(std::fs::read(o_dir.join("proposals.csv")).unwrap());
+        }
+        out
+    };
+    let want = outputs(base.path(), "base");
+    for seed in [1u64, 2, 3] {
+        let shuffled = folder(&record);
+        for f in ["units.csv", "people.csv", "staff.csv", "offers.csv"] {
+            let p = shuffled.path().join(f);
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut lines: Vec<&str> = text.lines().collect();
+            let header = lines.remove(0);
+            let mut state = seed;
+            for i in (1..lines.len()).rev() {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                lines.swap(i, (state >> 33) as usize % (i + 1));
+            }
+            std::fs::write(&p, format!("{header}\n{}\n", lines.join("\n"))).unwrap();
+        }
+        assert_eq!(
+            outputs(shuffled.path(), &format!("s{seed}")),
+            want,
+            "seed {seed}"
+        );
+    }
+}
