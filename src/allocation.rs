@@ -147,8 +147,12 @@ pub struct Proposal {
     pub placements: Vec<Placement>,
     /// Not housed, by person id.
     pub unplaced: Vec<Unplaced>,
-    /// The programme's goals as this proposal reaches them.
+    /// The programme's goals as this proposal reaches them, this round.
     pub goals: Goals,
+    /// The goals over the programme so far: everyone on the roster (the
+    /// people waiting and the record's tenants), their age band fixed at
+    /// `registered`, housed by the record or by this proposal.
+    pub programme: Goals,
     /// How it differs from proposal 1: the people whose home differs (empty
     /// for proposal 1; the report layer puts it in words).
     pub changes: Vec<Change>,
@@ -546,6 +550,7 @@ fn proposal(
         placements,
         unplaced,
         goals: goals(inst, &s.plan),
+        programme: programme_goals(inst, &s.plan),
         changes,
         stability: stability(inst, &s.plan, &staff_of),
     }
@@ -568,7 +573,44 @@ pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<Chan
         .collect()
 }
 
-/// The programme's goals for a plan.
+/// The goals over the programme so far for a plan: under-18s and
+/// 18–29-year-olds (age at registration) on the roster — this round's people
+/// and the record's tenants — housed by the record or by the plan; support
+/// and female worker as this round.
+pub fn programme_goals(inst: &Instance, plan: &Plan) -> Goals {
+    let round = inst.round;
+    let day = round.policy.round_date;
+    let mut g = goals(inst, plan);
+    g.under_18 = Goal {
+        achieved: 0,
+        total: 0,
+        ..g.under_18
+    };
+    g.age_18_29 = Goal {
+        achieved: 0,
+        total: 0,
+        ..g.age_18_29
+    };
+    let waiting = round
+        .people
+        .iter()
+        .enumerate()
+        .map(|(p, person)| (person, plan.unit_of[p].is_some()));
+    let tenants = round.programme.tenants_in_people.iter().map(|p| (p, true));
+    for (person, housed_now) in waiting.chain(tenants) {
+        let housed = housed_now || round.programme.housed.contains(&person.id);
+        let goal = match person.goal_band(day) {
+            AgeBand::Under18 => &mut g.under_18,
+            AgeBand::Age18To24 | AgeBand::Age25To29 => &mut g.age_18_29,
+            AgeBand::Age30Plus => continue,
+        };
+        goal.total += 1;
+        goal.achieved += usize::from(housed);
+    }
+    g
+}
+
+/// The programme's goals for a plan, this round.
 pub fn goals(inst: &Instance, plan: &Plan) -> Goals {
     let (unit_of, class_of) = (&plan.unit_of, &plan.class_of);
     let round = inst.round;

@@ -1,7 +1,7 @@
 //! The round's plain data: units, young people, staff members and the policy.
 //! No I/O here; the readers in [`crate::input`] build these values.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -207,9 +207,18 @@ vocabulary! {
 }
 
 impl GoalKind {
-    /// Whether `person` belongs to the goal's group.
+    /// Whether `person` belongs to the goal's group, by today's age.
     pub fn concerns(self, person: &Person) -> bool {
-        let band = person.age_band();
+        self.concerns_band(person, person.age_band())
+    }
+
+    /// Whether `person` belongs to the goal's group over the programme: by
+    /// their age when registered ([`Person::goal_band`]).
+    pub fn concerns_at(self, person: &Person, day: NaiveDate) -> bool {
+        self.concerns_band(person, person.goal_band(day))
+    }
+
+    fn concerns_band(self, person: &Person, band: AgeBand) -> bool {
         match self {
             GoalKind::Under18 => band == AgeBand::Under18,
             GoalKind::Age18To29 => matches!(band, AgeBand::Age18To24 | AgeBand::Age25To29),
@@ -362,6 +371,20 @@ impl Person {
     /// The person's age band.
     pub fn age_band(&self) -> AgeBand {
         AgeBand::of(self.age)
+    }
+
+    /// The age band the programme's goals count the person in: their age
+    /// when `registered` (whole years before `day` taken off today's age; the
+    /// exports carry no birth dates), or today's without a registration date.
+    pub fn goal_band(&self, day: NaiveDate) -> AgeBand {
+        let years = self.registered.map_or(0, |r| {
+            let mut y = day.year() - r.year();
+            if (day.month(), day.day()) < (r.month(), r.day()) {
+                y -= 1;
+            }
+            y.max(0) as u32
+        });
+        AgeBand::of(self.age.saturating_sub(years))
     }
 }
 

@@ -72,17 +72,39 @@ impl Goal {
         ]
     }
 
+    /// The people this round can still count for the goal: waiting, in the
+    /// goal's group by their age at registration, and not already housed by
+    /// the offers record.
     fn members(&self, round: &Round) -> Vec<usize> {
         round
             .people
             .iter()
             .enumerate()
-            .filter(|(_, p)| self.name.concerns(p))
+            .filter(|(_, p)| counts_for(self.name, round, p))
             .map(|(i, _)| i)
             .collect()
     }
 
-    /// As a constraint on a round.
+    /// (housed already by the record, everyone in the group over the
+    /// programme): the programme's share starts from these.
+    fn programme_base(&self, round: &Round) -> (usize, usize) {
+        let day = round.policy.round_date;
+        let roster = round
+            .people
+            .iter()
+            .chain(&round.programme.tenants_in_people)
+            .filter(|p| self.name.concerns_at(p, day));
+        let (mut housed, mut total) = (0, 0);
+        for p in roster {
+            total += 1;
+            housed += usize::from(round.programme.housed.contains(&p.id));
+        }
+        (housed, total)
+    }
+
+    /// As a constraint on a round: the programme's share (the roster and the
+    /// record's tenants counted), reached by housing enough of this round's
+    /// members.
     pub fn target(&self, round: &Round) -> Target {
         let people = self.members(round);
         if self.name == GoalKind::FemaleWorker {
@@ -91,13 +113,23 @@ impl Goal {
                 share: self.share,
             }
         } else {
-            let n = people.len() as f64;
+            let (already, total) = self.programme_base(round);
+            let needed = (self.share * total as f64 - 1e-9).ceil().max(0.0) as usize;
             Target::Housed {
-                min_housed: (self.share * n - 1e-9).ceil().max(0.0) as usize,
+                min_housed: needed.saturating_sub(already).min(people.len()),
                 people,
             }
         }
     }
+}
+
+/// Whether a waiting person counts for a goal this round: in its group by
+/// age at registration and not housed by the record already.
+fn counts_for(kind: GoalKind, round: &Round, p: &crate::model::Person) -> bool {
+    if kind == GoalKind::FemaleWorker {
+        return kind.concerns(p);
+    }
+    kind.concerns_at(p, round.policy.round_date) && !round.programme.housed.contains(&p.id)
 }
 
 /// One line of the mix.
@@ -434,7 +466,7 @@ fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) ->
     let group = |kind: GoalKind| -> (Expression, Value<'_>) {
         let mut e = Expression::default();
         for (k, q) in inst_r.unit_pairs.iter().enumerate() {
-            if kind.concerns(&round_r.people[q.person]) {
+            if counts_for(kind, round_r, &round_r.people[q.person]) {
                 e.add_mul(1.0, form.x[k]);
             }
         }
@@ -443,7 +475,7 @@ fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) ->
                 .unit_pairs
                 .iter()
                 .enumerate()
-                .filter(|(k, q)| kind.concerns(&round_r.people[q.person]) && on(v, *k))
+                .filter(|(k, q)| counts_for(kind, round_r, &round_r.people[q.person]) && on(v, *k))
                 .count() as f64
         };
         (e, Box::new(read))
@@ -533,7 +565,7 @@ fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) ->
         inst.unit_pairs
             .iter()
             .enumerate()
-            .filter(|(k, q)| kind.concerns(&round.people[q.person]) && opened(*k))
+            .filter(|(k, q)| counts_for(kind, &round, &round.people[q.person]) && opened(*k))
             .count()
     };
     let (u18, a1829) = (housed(GoalKind::Under18), housed(GoalKind::Age18To29));
@@ -543,7 +575,7 @@ fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) ->
             .people
             .iter()
             .enumerate()
-            .filter(|(_, p)| kind.concerns(p))
+            .filter(|(_, p)| counts_for(kind, &final_round, p))
             .map(|(i, _)| i)
             .collect()
     };
@@ -674,7 +706,6 @@ fn shortfalls(
             ));
         };
         let mut obj = Expression::default();
-        let mut denom = members.len() as f64;
         if g.name == GoalKind::FemaleWorker {
             // Best share: maximise women workers among the housed who asked,
             // with everyone who asked housed if possible.
@@ -720,14 +751,14 @@ fn shortfalls(
                 .filter(|&&c| raw.values.get(c).is_some_and(|v| *v > 0.5))
                 .count() as f64
         });
-        if denom == 0.0 {
-            denom = 1.0;
-        }
-        let share = if members.is_empty() {
-            1.0
+        // Over the programme: the record's housed count too.
+        let (already, total) = if g.name == GoalKind::FemaleWorker {
+            (0, members.len())
         } else {
-            best / denom
+            g.programme_base(round)
         };
+        let best = best + already as f64;
+        let share = if total == 0 { 1.0 } else { best / total as f64 };
         out.push(Shortfall {
             goal: g.name,
             target: g.share,

@@ -354,7 +354,9 @@ pub fn row(round: &Round, name: &str, outcome: &allocation::Outcome) -> Row {
         housed_30_plus: 0,
         housed_women: 0,
         housed_men: 0,
-        goals: best.goals,
+        // Over the programme (the record's tenants counted); the same as this
+        // round's goals without a record.
+        goals: best.programme,
         priority_score: best.level1.value,
         fit: best.level2.value,
         monthly_rent_dkk: 0,

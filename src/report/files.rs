@@ -177,6 +177,7 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
                 "housed": p.placements.len(),
                 "unplaced": p.unplaced.len(),
                 "goals": goals_json(&p.goals),
+                "programme_so_far": goals_json(&p.programme),
                 "difference_from_proposal_1": p
                     .changes
                     .iter()

@@ -225,6 +225,10 @@ fn allocation_sections(outcome: &Outcome, meta: &Meta, lang: Lang, redact: bool)
         section {
             h2 { (lang.t(L::Goals)) }
             (gauges(lang, "alloc", &best.goals))
+            @if best.programme != best.goals {
+                h3 { (lang.t(L::ProgrammeSoFar)) }
+                (gauges(lang, "programme", &best.programme))
+            }
             (versus_list(outcome, lang))
         }
         (proposals_section(outcome, lang, redact))

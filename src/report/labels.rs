@@ -160,6 +160,7 @@ labels! {
     Generated = "Lavet af boligmatch", "Made by boligmatch";
     Shares = "andel (%)", "share (%)";
     GoalsOverSweep = "Mål og boligplacerede gennem forløbet", "Goals and housed over the sweep";
+    ProgrammeSoFar = "Programmet indtil nu (alle på listen, også dem der er flyttet ind)", "The programme so far (everyone on the roster, moved-in included)";
     BudgetMix = "Bedste sammensætning inden for budgettet", "Best mix within the budget";
     Budget = "Budget", "Budget";
     NextStep = "Hvad de næste 100.000 kr. ville købe", "What the next 100,000 kr would buy";

@@ -103,6 +103,14 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
             }
             let _ = writeln!(out);
             goals(&mut out, &p.goals);
+            if p.programme != p.goals {
+                let _ = writeln!(
+                    out,
+                    "Programme so far (the roster: people waiting and the record's tenants, age at registration):"
+                );
+                goal_line(&mut out, "under 18 housed", &p.programme.under_18, "100%");
+                goal_line(&mut out, "aged 18-29 housed", &p.programme.age_18_29, "90%");
+            }
         } else {
             let _ = writeln!(
                 out,

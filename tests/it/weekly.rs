@@ -705,3 +705,63 @@ fn shuffled_rows_give_the_same_proposal() {
         );
     }
 }
+
+/// The goals count the programme so far: tenants stay on the roster and count
+/// as housed, and the planning targets start from them.
+#[test]
+fn goals_count_the_programme_so_far() {
+    let (person, unit, staff) = placed_today();
+    let today = load(folder("").path()).unwrap();
+    let with = load(
+        folder(&format!(
+            "{person},{unit},{staff},moved_in,2014-10-01,2014-10-08,2014-10-02,2014-10-06,,,\n"
+        ))
+        .path(),
+    )
+    .unwrap();
+    let p = with
+        .round
+        .programme()
+        .tenants_in_people
+        .iter()
+        .find(|p| p.id == person)
+        .unwrap()
+        .clone();
+    let band_18_29 = p.goal_band(today.round.policy().round_date) != AgeBand::Under18;
+    let a = &run(&today, 1).proposals[0];
+    let b = &run(&with, 1).proposals[0];
+    // This round: one person fewer waiting; the programme: the same roster.
+    let (g_today, g_with) = if band_18_29 {
+        (a.programme.age_18_29, b.programme.age_18_29)
+    } else {
+        (a.programme.under_18, b.programme.under_18)
+    };
+    assert_eq!(
+        g_today.total, g_with.total,
+        "the tenant stays on the roster"
+    );
+    let this_round = if band_18_29 {
+        b.goals.age_18_29
+    } else {
+        b.goals.under_18
+    };
+    assert_eq!(this_round.total + 1, g_with.total);
+    assert!(
+        g_with.achieved >= this_round.achieved + 1,
+        "the tenant counts as housed"
+    );
+    // Planning starts from the programme: one fewer to house this round.
+    let goal = boligmatch::planning::Goal {
+        name: if band_18_29 {
+            GoalKind::Age18To29
+        } else {
+            GoalKind::Under18
+        },
+        share: 0.9,
+    };
+    let need = |r: &boligmatch::Round| match goal.target(r) {
+        boligmatch::instance::Target::Housed { min_housed, .. } => min_housed,
+        _ => unreachable!(),
+    };
+    assert_eq!(need(&with.round) + 1, need(&today.round));
+}
