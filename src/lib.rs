@@ -95,6 +95,7 @@ pub mod error;
 pub mod explain;
 pub(crate) mod formulation;
 pub mod generate;
+pub mod history;
 pub mod input;
 pub mod instance;
 pub mod kinds;

@@ -217,24 +217,46 @@ impl Line {
         matches!(self.status, Status::MovedIn | Status::MovedOut)
     }
 
+    /// Where the line stood on `day`, from its dates (the record holds the
+    /// latest status; a round or a history of an earlier week sees it as it
+    /// was then): `None` before the offer was made.
+    pub fn status_at(&self, day: NaiveDate) -> Option<Status> {
+        let by = |d: Option<NaiveDate>| d.is_some_and(|d| d <= day);
+        if self.offered_on.is_some_and(|o| o > day) {
+            return None;
+        }
+        Some(match self.status {
+            Status::MovedOut if by(self.ended_on) => Status::MovedOut,
+            Status::MovedOut | Status::MovedIn if by(self.moved_in_on) => Status::MovedIn,
+            Status::MovedOut | Status::MovedIn if by(self.decided_on) => Status::Accepted,
+            Status::MovedOut | Status::MovedIn => Status::Pending,
+            s @ (Status::Accepted | Status::Declined | Status::Withdrawn)
+                if self.decided_on.is_none() || by(self.decided_on) =>
+            {
+                s
+            }
+            Status::Accepted | Status::Declined | Status::Withdrawn => Status::Pending,
+            Status::Pending => Status::Pending,
+        })
+    }
+
     /// Whether the tenancy takes its place on `day`: moved in and not ended
     /// by then.
     pub fn occupies(&self, day: NaiveDate) -> bool {
-        match self.status {
-            Status::MovedIn => true,
-            Status::MovedOut => self.ended_on.is_some_and(|e| e > day),
-            _ => false,
-        }
+        self.status_at(day) == Some(Status::MovedIn)
     }
 
     /// Whether a pending offer's answer is overdue on `day`.
     pub fn expired(&self, day: NaiveDate) -> bool {
-        self.status == Status::Pending && self.respond_by.is_some_and(|r| r < day)
+        self.status_at(day) == Some(Status::Pending) && self.respond_by.is_some_and(|r| r < day)
     }
 
     /// Whether the round keeps the offer (home and worker) on `day`.
     pub fn kept(&self, day: NaiveDate) -> bool {
-        matches!(self.status, Status::Pending | Status::Accepted) && !self.expired(day)
+        matches!(
+            self.status_at(day),
+            Some(Status::Pending | Status::Accepted)
+        ) && !self.expired(day)
     }
 }
 
@@ -471,7 +493,11 @@ pub(crate) fn apply(
     let at = |l: &Line, m: String| Problem::line(files.record, l.line, m);
     let mut leaving: BTreeSet<String> = BTreeSet::new();
     for l in &rec.lines {
-        if l.is_tenancy() {
+        // The line as it stood on the round date.
+        let Some(status) = l.status_at(day) else {
+            continue;
+        };
+        if matches!(status, Status::MovedIn | Status::MovedOut) {
             applied.housed.insert(l.person_id.clone());
         }
         if l.expired(day) {
@@ -480,7 +506,7 @@ pub(crate) fn apply(
                 .push((l.person_id.clone(), l.unit_id.clone(), l.line));
             continue;
         }
-        match l.status {
+        match status {
             Status::Pending | Status::Accepted => {
                 let Some(pi) = person_at(people, &l.person_id) else {
                     problems.push(at(
@@ -599,7 +625,7 @@ pub(crate) fn apply(
                         u.occupants.extend(occupant);
                     }
                 }
-                if l.status == Status::MovedIn {
+                if status == Status::MovedIn {
                     leaving.insert(l.person_id.clone());
                 }
                 if let Some(s) = &l.staff_id {

@@ -4,6 +4,7 @@
 pub mod allocate;
 pub mod check;
 pub mod generate;
+pub mod history;
 pub mod offer;
 pub mod plan;
 pub mod policy;
@@ -44,6 +45,8 @@ enum Command {
     Offer(offer::Args),
     /// Record a decision, a move-in or the end of a tenancy in the offers record.
     Record(record::Args),
+    /// The programme week by week, from the weekly rounds and the offers record.
+    History(history::Args),
 }
 
 /// Where the round's files are: a folder, and/or explicit paths.
@@ -392,6 +395,7 @@ pub fn run() -> Result<()> {
         Command::Policy(a) => policy::run(&a),
         Command::Offer(a) => offer::run(&a),
         Command::Record(a) => record::run(&a),
+        Command::History(a) => history::run(&a),
     }
 }
 
@@ -408,6 +412,7 @@ mod tests {
             "generate" => &["--tier", "s", "--out", "o"],
             "check" | "allocate" | "whatif" | "policy" => &["DIR"],
             "offer" => &["DIR", "--from", "p.csv", "--respond-by", "2014-11-10"],
+            "history" => &["DIR"],
             "record" => &[
                 "DIR",
                 "--person",

@@ -161,6 +161,11 @@ labels! {
     Shares = "andel (%)", "share (%)";
     GoalsOverSweep = "Mål og boligplacerede gennem forløbet", "Goals and housed over the sweep";
     ProgrammeSoFar = "Programmet indtil nu (alle på listen, også dem der er flyttet ind)", "The programme so far (everyone on the roster, moved-in included)";
+    HousedSoFar = "Flyttet ind indtil nu, og målene", "Moved in so far, and the goals";
+    DeclinedBy = "Afslag efter årsag", "Offers declined, by reason";
+    EndedBy = "Ophørte lejemål efter årsag", "Tenancies ended, by reason";
+    WeekByWeek = "Uge for uge", "Week by week";
+    TitleHistory = "boligmatch – programmet uge for uge", "boligmatch – the programme week by week";
     BudgetMix = "Bedste sammensætning inden for budgettet", "Best mix within the budget";
     Budget = "Budget", "Budget";
     NextStep = "Hvad de næste 100.000 kr. ville købe", "What the next 100,000 kr would buy";

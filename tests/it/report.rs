@@ -276,6 +276,26 @@ fn plan_report_renders_in_chromium() {
 }
 
 #[test]
+fn history_report_renders_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let html = tmp.path().join("history.html");
+    let weeks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014-weeks");
+    make(&[
+        "history",
+        weeks.to_str().unwrap(),
+        "--report",
+        html.to_str().unwrap(),
+        "--lang",
+        "da",
+    ]);
+    check_rendered(&html, 3);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("Uge for uge") && text.contains("2014-11-24"));
+    // Notes are free text: never in a report.
+    assert!(!text.contains("near his school"));
+}
+
+#[test]
 fn redacted_reports_name_no_health_condition() {
     const WORDS: [&str; 18] = [
         "psychiatr",
@@ -342,7 +362,9 @@ fn no_report_shows_a_missing_label() {
     let d = dir.to_str().unwrap();
     let scenarios = dir.join("scenarios");
     let templates = scenarios.join("templates.toml");
-    let commands: [Vec<&str>; 4] = [
+    let weeks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014-weeks");
+    let commands: [Vec<&str>; 5] = [
+        vec!["history", weeks.to_str().unwrap()],
         vec!["allocate", d, "--alternatives", "1"],
         vec!["whatif", d, "--scenarios", scenarios.to_str().unwrap()],
         vec!["whatif", d, "--sweep", "add=skaev_bolig:0..2"],

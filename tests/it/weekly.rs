@@ -765,3 +765,62 @@ fn goals_count_the_programme_so_far() {
     };
     assert_eq!(need(&with.round) + 1, need(&today.round));
 }
+
+/// `history` on the four-week sample equals the committed history, computed
+/// by hand (the working is in docs/weekly-round.md).
+#[test]
+fn history_of_the_four_week_sample_equals_the_hand_computed_one() {
+    let weeks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014-weeks");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args([
+            "history",
+            weeks.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&std::fs::read(out.join("history.csv")).unwrap()),
+        text(&std::fs::read(weeks.join("expected-history.csv")).unwrap())
+    );
+    // The weeks named one by one, with the record named, give the same.
+    let mut args = vec!["history".to_string()];
+    for w in 1..=4 {
+        args.push(weeks.join(format!("week-{w}")).display().to_string());
+    }
+    args.extend([
+        "--offers".into(),
+        weeks.join("offers.csv").display().to_string(),
+        "--format".into(),
+        "csv".into(),
+    ]);
+    let o = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        text(&std::fs::read(weeks.join("expected-history.csv")).unwrap())
+    );
+    // Every week of the sample is a valid round with the record.
+    for w in 1..=4 {
+        let dir = weeks.join(format!("week-{w}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+            .args([
+                "allocate",
+                dir.to_str().unwrap(),
+                "--offers",
+                weeks.join("offers.csv").to_str().unwrap(),
+                "--proposals",
+                "1",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "week {w}: {}", text(&o.stderr));
+    }
+}
