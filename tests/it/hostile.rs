@@ -326,6 +326,52 @@ const CASES: &[Case] = &[
         says: "key \"kinds.x.label_da\": must be 1-100 printable characters",
     },
     Case {
+        name: "a support period of a hundred years",
+        args: &["check", "{R}"],
+        setup: |t| policy_line(t, "\n[support_weeks]\nCTI = 5200\n"),
+        code: 2,
+        says: "key \"support_weeks.CTI\": 5200 is outside 1..=520",
+    },
+    Case {
+        name: "a caseload above the cap",
+        args: &["check", "{R}"],
+        setup: |t| {
+            let p = t.join("round/staff.csv");
+            let text = std::fs::read_to_string(&p).unwrap().replace("capacity", "caseload").replacen(",4\n", ",20000\n", 1);
+            write(&p, &text);
+        },
+        code: 2,
+        says: "must be at most 10000",
+    },
+    Case {
+        name: "an offers record that is a folder",
+        args: &["check", "{R}", "--offers", "{T}"],
+        setup: |_| {},
+        code: 2,
+        says: "a folder stands where a file should be",
+    },
+    Case {
+        name: "an offers record saved as a workbook under a .csv name",
+        args: &["record", "{R}", "--offers", "{T}/offers.csv", "--person", "P01", "--status", "accepted", "--on", "2014-11-05"],
+        setup: |t| write(&t.join("offers.csv"), "PK\u{3}\u{4}workbook"),
+        code: 2,
+        says: "is an Excel workbook, not CSV",
+    },
+    Case {
+        name: "a note longer than the cap",
+        args: &["record", "{R}", "--person", "P01", "--status", "accepted", "--on", "2014-11-05", "--note", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+        setup: |_| {},
+        code: 2,
+        says: "--note must be at most 500 printable characters",
+    },
+    Case {
+        name: "a history folder with no weeks",
+        args: &["history", "{T}/empty"],
+        setup: |t| std::fs::create_dir(t.join("empty")).unwrap(),
+        code: 2,
+        says: "holds no weekly round folders",
+    },
+    Case {
         name: "a shelter cost of a billion",
         args: &["check", "{R}"],
         setup: |t| policy_line(t, "\nshelter_cost_per_night_dkk = 1000000000\n"),
