@@ -824,3 +824,108 @@ fn history_of_the_four_week_sample_equals_the_hand_computed_one() {
         assert_eq!(o.status.code(), Some(0), "week {w}: {}", text(&o.stderr));
     }
 }
+
+/// With `caseload`, free slots are the total less the record's active cases:
+/// tenancies within the method's support period (CTI: 39 weeks by default).
+#[test]
+fn caseload_counts_the_records_active_cases() {
+    // S03 (ICM, open-ended) has two tenants; S06 (CTI) one recent and one
+    // whose 39 weeks are over.
+    let dir = folder(concat!(
+        "P34,U17,S03,moved_in,2014-05-20,2014-05-27,2014-05-22,2014-06-02,,,\n",
+        "P35,U31,S03,moved_in,2013-01-20,2013-01-27,2013-01-22,2013-02-01,,,\n",
+        "P01,U26,S06,moved_in,2014-10-01,2014-10-08,2014-10-02,2014-10-06,,,\n",
+        "P02,U27,S06,moved_out,2013-01-01,2013-01-08,2013-01-02,2013-01-05,2013-06-01,moved_on,\n",
+        "P03,U28,S06,moved_in,2013-06-01,2013-06-08,2013-06-02,2013-06-05,,,\n",
+    ));
+    let staff = std::fs::read_to_string(dir.path().join("staff.csv")).unwrap();
+    std::fs::write(
+        dir.path().join("staff.csv"),
+        staff.replace("capacity", "caseload"),
+    )
+    .unwrap();
+    let l = load(dir.path()).unwrap();
+    let cap = |id: &str| {
+        l.round
+            .staff()
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap()
+            .capacity
+    };
+    assert_eq!(cap("S03"), 4 - 2, "two open-ended ICM cases");
+    assert_eq!(
+        cap("S06"),
+        4 - 1,
+        "one CTI case within 39 weeks; P03's support ended, P02 moved out"
+    );
+    assert_eq!(cap("S01"), 4);
+    assert_eq!(l.round.programme().active_cases.get("S06"), Some(&1));
+    // With capacity, the office has counted: the record subtracts nothing.
+    let dir = folder("P34,U17,S03,moved_in,2014-05-20,2014-05-27,2014-05-22,2014-06-02,,,\n");
+    let l = load(dir.path()).unwrap();
+    assert_eq!(
+        l.round
+            .staff()
+            .iter()
+            .find(|s| s.id == "S03")
+            .unwrap()
+            .capacity,
+        4
+    );
+}
+
+/// `offer` refuses more open offers to a unit than it has free places.
+#[test]
+fn offer_refuses_more_offers_than_free_places() {
+    let (person, unit, staff) = placed_today();
+    // Someone else who may live there with that worker holds the offer already.
+    let l = load(folder("").path()).unwrap();
+    let r = &l.round;
+    let u = r.units().iter().find(|u| u.id == unit).unwrap();
+    let w = r.staff().iter().find(|s| s.id == staff).unwrap();
+    let other = r
+        .people()
+        .iter()
+        .find(|p| {
+            p.id != person
+                && p.pinned_unit.is_none()
+                && exclusions(p, u, r.policy()).is_empty()
+                && boligmatch::eligibility::staff_eligible(p, w.method, w.gender, r.policy())
+        })
+        .map(|p| p.id.clone())
+        .expect("a second person for the unit");
+    let dir = folder(&format!(
+        "{other},{unit},{staff},pending,2014-11-01,2014-11-10,,,,,\n"
+    ));
+    // A proposals.csv that offers the same unit to `person` too.
+    let from = dir.path().join("p.csv");
+    std::fs::write(
+        &from,
+        format!("proposal,rank,person_id,unit_id,unit_kind,area,staff_id,method,priority,fit,reasons\n1,1,{person},{unit},x,,{staff},ICM,1,1,\n"),
+    )
+    .unwrap();
+    let before = std::fs::read(dir.path().join("offers.csv")).unwrap();
+    let o = boligmatch(
+        dir.path(),
+        &[
+            "offer",
+            "--from",
+            from.to_str().unwrap(),
+            "--respond-by",
+            "2014-11-10",
+        ],
+    );
+    let e = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains(&format!(
+            "unit {unit} would have 2 open offers but has 1 free place (open offers on lines 2)"
+        )),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("offers.csv")).unwrap(),
+        before
+    );
+}

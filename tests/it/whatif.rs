@@ -494,9 +494,11 @@ fn best_within_by_brute_force(base: &Round, t: &Templates, budget: i64) -> (Vec<
             let key = housed_sets(&r)
                 .into_iter()
                 .map(|mask| {
-                    let housed = |band: fn(u32) -> bool| {
+                    // The goals count age at registration.
+                    let day = r.policy().round_date;
+                    let housed = |band: fn(AgeBand) -> bool| {
                         (0..r.people().len())
-                            .filter(|i| mask & (1 << i) != 0 && band(r.people()[*i].age))
+                            .filter(|i| mask & (1 << i) != 0 && band(r.people()[*i].goal_band(day)))
                             .count()
                     };
                     let priority: i64 = (0..r.people().len())
@@ -504,8 +506,8 @@ fn best_within_by_brute_force(base: &Round, t: &Templates, budget: i64) -> (Vec<
                         .map(|i| boligmatch::scoring::priority(&r.people()[i], r.policy()))
                         .sum();
                     (
-                        housed(|a| a < 18),
-                        housed(|a| (18..30).contains(&a)),
+                        housed(|b| b == AgeBand::Under18),
+                        housed(|b| matches!(b, AgeBand::Age18To24 | AgeBand::Age25To29)),
                         priority,
                     )
                 })
