@@ -274,14 +274,19 @@ pub fn commit_folder(
 /// folder take turns, and the last one's set is the folder's.
 const LOCK: &str = ".boligmatch-lock";
 
-fn commit_locked(dir: &Path, files: &[(String, Vec<u8>)], fail_at: Option<usize>) -> Result<()> {
-    let lock_path = dir.join(LOCK);
-    let lock = std::fs::OpenOptions::new()
+/// Opens (creating it if needed) a lock file; the lock is taken by the caller.
+fn lock_file(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&lock_path)
-        .map_err(io(&lock_path))?;
+        .open(path)
+        .map_err(io(path))
+}
+
+fn commit_locked(dir: &Path, files: &[(String, Vec<u8>)], fail_at: Option<usize>) -> Result<()> {
+    let lock_path = dir.join(LOCK);
+    let lock = lock_file(&lock_path)?;
     lock.lock().map_err(io(&lock_path))?;
     recover(dir)?;
     let old = read_manifest(dir);
@@ -451,12 +456,7 @@ pub fn update_locked(
         }
     }
     let lock_path = dir.join(format!(".{name}.lock"));
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(io(&lock_path))?;
+    let lock = lock_file(&lock_path)?;
     let started = std::time::Instant::now();
     loop {
         match lock.try_lock() {

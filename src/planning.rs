@@ -322,31 +322,16 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
     let (ub_units, ub_staff) = bounds(base, t);
     let round = with_mix(base, t, &ub_units, &ub_staff);
     let inst = Instance::new(&round);
-    // The copies of each template in the round with every template at its bound.
-    let unit_copies = copies(&ub_units, 'U', |id| round.unit_index(id));
-    let staff_copies = copies(&ub_staff, 'S', |id| {
-        round.staff.iter().position(|s| s.id == id)
-    });
-    let restrictions = Restrictions {
-        targets: goals.iter().map(|g| g.target(&round)).collect(),
-        optional_units: unit_copies.iter().flatten().copied().collect(),
-        optional_staff: staff_copies.iter().flatten().copied().collect(),
-        ..Restrictions::default()
-    };
-    if settings.out_of_time() {
-        return Err(out_of_time());
-    }
-    let Some(form) = formulate(&inst, &restrictions) else {
-        return Err(Error::Solver(
-            "the planning model could not be built".into(),
-        ));
-    };
-    let unit_costs: Vec<f64> = t.unit.iter().map(|u| u.cost(t.months) as f64).collect();
-    let staff_costs: Vec<f64> = t.staff.iter().map(|s| s.cost(t.months) as f64).collect();
-    let (mut cost, mut in_order) = ordered_copies(&form.opened, &unit_copies, &unit_costs);
-    let (staff_cost, staff_order) = ordered_copies(&form.hired, &staff_copies, &staff_costs);
-    cost += staff_cost;
-    in_order.extend(staff_order);
+    let targets = goals.iter().map(|g| g.target(&round)).collect();
+    let CopyModel {
+        unit_copies,
+        staff_copies,
+        restrictions,
+        form,
+        cost,
+        rules: in_order,
+        ..
+    } = copy_model(&inst, &round, t, (&ub_units, &ub_staff), targets, settings)?;
     let constraints = form.constraints.iter().cloned().chain(in_order);
     let raw = run_model(
         form.vars.clone(),
@@ -435,29 +420,23 @@ fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) ->
     let (ub_units, ub_staff) = bounds(base, t);
     let round = with_mix(base, t, &ub_units, &ub_staff);
     let inst = Instance::new(&round);
-    let unit_copies = copies(&ub_units, 'U', |id| round.unit_index(id));
-    let staff_copies = copies(&ub_staff, 'S', |id| {
-        round.staff.iter().position(|s| s.id == id)
-    });
-    let restrictions = Restrictions {
-        optional_units: unit_copies.iter().flatten().copied().collect(),
-        optional_staff: staff_copies.iter().flatten().copied().collect(),
-        ..Restrictions::default()
-    };
-    if settings.out_of_time() {
-        return Err(out_of_time());
-    }
-    let Some(form) = formulate(&inst, &restrictions) else {
-        return Err(Error::Solver(
-            "the planning model could not be built".into(),
-        ));
-    };
-    let unit_costs: Vec<f64> = t.unit.iter().map(|u| u.cost(t.months) as f64).collect();
-    let staff_costs: Vec<f64> = t.staff.iter().map(|s| s.cost(t.months) as f64).collect();
-    let (mut cost, mut rules) = ordered_copies(&form.opened, &unit_copies, &unit_costs);
-    let (staff_cost, staff_order) = ordered_copies(&form.hired, &staff_copies, &staff_costs);
-    cost += staff_cost;
-    rules.extend(staff_order);
+    let CopyModel {
+        unit_copies,
+        staff_copies,
+        form,
+        cost,
+        mut rules,
+        unit_costs,
+        staff_costs,
+        ..
+    } = copy_model(
+        &inst,
+        &round,
+        t,
+        (&ub_units, &ub_staff),
+        Vec::new(),
+        settings,
+    )?;
     rules.push(cost.clone().leq(budget as f64));
     // Each level: its objective, and its value read from the columns.
     type Value<'a> = Box<dyn Fn(&[f64]) -> f64 + 'a>;
@@ -604,6 +583,65 @@ fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) ->
         status,
         outcome: Box::new(outcome),
         round: Box::new(final_round),
+    })
+}
+
+/// The planning model of a round with every template at its bound: which
+/// units and workers are copies of which template, the allocation rules with
+/// an open/hire variable per copy, the total cost, and the rules that open a
+/// template's copies in order.
+struct CopyModel {
+    unit_copies: Vec<Vec<usize>>,
+    staff_copies: Vec<Vec<usize>>,
+    restrictions: Restrictions,
+    form: crate::formulation::Formulation,
+    cost: Expression,
+    rules: Vec<good_lp::Constraint>,
+    unit_costs: Vec<f64>,
+    staff_costs: Vec<f64>,
+}
+
+fn copy_model(
+    inst: &Instance,
+    round: &Round,
+    t: &Templates,
+    (ub_units, ub_staff): (&[u32], &[u32]),
+    targets: Vec<Target>,
+    settings: &Settings,
+) -> Result<CopyModel> {
+    let unit_copies = copies(ub_units, 'U', |id| round.unit_index(id));
+    let staff_copies = copies(ub_staff, 'S', |id| {
+        round.staff.iter().position(|s| s.id == id)
+    });
+    let restrictions = Restrictions {
+        targets,
+        optional_units: unit_copies.iter().flatten().copied().collect(),
+        optional_staff: staff_copies.iter().flatten().copied().collect(),
+        ..Restrictions::default()
+    };
+    if settings.out_of_time() {
+        return Err(out_of_time());
+    }
+    let Some(form) = formulate(inst, &restrictions) else {
+        return Err(Error::Solver(
+            "the planning model could not be built".into(),
+        ));
+    };
+    let unit_costs: Vec<f64> = t.unit.iter().map(|u| u.cost(t.months) as f64).collect();
+    let staff_costs: Vec<f64> = t.staff.iter().map(|s| s.cost(t.months) as f64).collect();
+    let (mut cost, mut rules) = ordered_copies(&form.opened, &unit_copies, &unit_costs);
+    let (staff_cost, staff_order) = ordered_copies(&form.hired, &staff_copies, &staff_costs);
+    cost += staff_cost;
+    rules.extend(staff_order);
+    Ok(CopyModel {
+        unit_copies,
+        staff_copies,
+        restrictions,
+        form,
+        cost,
+        rules,
+        unit_costs,
+        staff_costs,
     })
 }
 

@@ -491,6 +491,16 @@ pub(crate) fn apply(
     let person_at = |people: &Vec<Person>, id: &str| people.iter().position(|p| p.id == id);
     let staff_ids: BTreeSet<&str> = staff.iter().map(|s| s.id.as_str()).collect();
     let at = |l: &Line, m: String| Problem::line(files.record, l.line, m);
+    // A cell of people.csv that the record's line `l` contradicts.
+    let conflict = |p: &Person, column: &str, value: &str, l: &Line, what: String| {
+        Problem::cell(
+            files.people,
+            p.line,
+            column,
+            Some(value),
+            format!("conflicts with {}:{}, {what}", files.record, l.line),
+        )
+    };
     let mut leaving: BTreeSet<String> = BTreeSet::new();
     for l in &rec.lines {
         // The line as it stood on the round date.
@@ -543,29 +553,19 @@ pub(crate) fn apply(
                     continue;
                 }
                 if let Some(pin) = p.pinned_unit.as_ref().filter(|pin| **pin != l.unit_id) {
-                    problems.push(Problem::cell(
-                        files.people,
-                        p.line,
-                        "pinned_unit",
-                        Some(pin),
-                        format!(
-                            "conflicts with {}:{}, which keeps an offer of {} for {}; keep one of them",
-                            files.record, l.line, l.unit_id, p.id
-                        ),
-                    ));
+                    let what = format!(
+                        "which keeps an offer of {} for {}; keep one of them",
+                        l.unit_id, p.id
+                    );
+                    problems.push(conflict(p, "pinned_unit", pin, l, what));
                     continue;
                 }
                 if p.declined_units.contains(&l.unit_id) {
-                    problems.push(Problem::cell(
-                        files.people,
-                        p.line,
-                        "declined_units",
-                        Some(&l.unit_id),
-                        format!(
-                            "conflicts with {}:{}, which keeps the offer of {} for {}; the person cannot both decline and keep it",
-                            files.record, l.line, l.unit_id, p.id
-                        ),
-                    ));
+                    let what = format!(
+                        "which keeps the offer of {} for {}; the person cannot both decline and keep it",
+                        l.unit_id, p.id
+                    );
+                    problems.push(conflict(p, "declined_units", &l.unit_id, l, what));
                     continue;
                 }
                 p.pinned_unit = Some(l.unit_id.clone());
@@ -584,16 +584,11 @@ pub(crate) fn apply(
                     if p.pinned_unit.as_deref() == Some(l.unit_id.as_str())
                         && p.kept_offer.is_none()
                     {
-                        problems.push(Problem::cell(
-                            files.people,
-                            p.line,
-                            "pinned_unit",
-                            Some(&l.unit_id),
-                            format!(
-                                "conflicts with {}:{}, where {} declined {}; remove the pin or the decline",
-                                files.record, l.line, p.id, l.unit_id
-                            ),
-                        ));
+                        let what = format!(
+                            "where {} declined {}; remove the pin or the decline",
+                            p.id, l.unit_id
+                        );
+                        problems.push(conflict(p, "pinned_unit", &l.unit_id, l, what));
                         continue;
                     }
                     if unit_at.contains_key(&l.unit_id) && !p.declined_units.contains(&l.unit_id) {

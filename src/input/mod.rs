@@ -650,17 +650,22 @@ pub(crate) fn read_units(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<U
     })
 }
 
+/// The required `gender` of people.csv and staff.csv (`f` or `m`).
+fn gender(c: &mut table::Cells<'_>) -> Option<Gender> {
+    c.word(
+        "gender",
+        "gender",
+        true,
+        Gender::parse_canonical,
+        Gender::CANONICAL,
+    )
+}
+
 /// Reads people.csv.
 pub(crate) fn read_people(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<Person> {
     table::rows(file, bytes, PEOPLE_COLUMNS, r, |c| {
         let id = c.text("person_id");
-        let gender = c.word(
-            "gender",
-            "gender",
-            true,
-            Gender::parse_canonical,
-            Gender::CANONICAL,
-        );
+        let gender = gender(c);
         let age = c.int("age", true, 0, 150).map(|a| a as u32);
         let substance_use = c
             .word(
@@ -739,13 +744,7 @@ pub(crate) fn read_people(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<
 pub(crate) fn read_staff(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Vec<Staff> {
     table::rows(file, bytes, STAFF_COLUMNS, r, |c| {
         let id = c.text("staff_id");
-        let gender = c.word(
-            "gender",
-            "gender",
-            true,
-            Gender::parse_canonical,
-            Gender::CANONICAL,
-        );
+        let gender = gender(c);
         let method = c.word(
             "method",
             "method",
