@@ -710,3 +710,26 @@ fn the_watchdog_answers_when_highs_overruns_its_limit() {
     assert_eq!(p["level2_fit"]["status"], "best_found");
     assert!(p["housed"].as_u64().unwrap() > 0, "{p}");
 }
+
+/// Issue 13: an output folder holds exactly this run's files: a second run
+/// without `--alternatives` removes the first run's alternatives.csv.
+#[test]
+fn a_second_run_removes_the_files_it_does_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let d = sample("ballerup-2014");
+    for alternatives in ["1", "0"] {
+        let o = run(&[
+            "allocate",
+            d.to_str().unwrap(),
+            "--proposals",
+            "1",
+            "--alternatives",
+            alternatives,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert_eq!(out.join("alternatives.csv").exists(), alternatives == "1");
+    }
+}
