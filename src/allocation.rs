@@ -274,6 +274,11 @@ pub struct Outcome {
     /// The kinds of home of the round's policy, for labels in reports.
     #[serde(skip)]
     pub kinds: crate::kinds::Kinds,
+    /// Offers of the record kept this round (person, unit, worker).
+    pub offers_kept: Vec<(String, String, Option<String>)>,
+    /// Pending offers of the record whose `respond_by` passed: no longer kept
+    /// (person, unit).
+    pub offers_expired: Vec<(String, String)>,
     /// Free slots per support method (method, slots), in method order.
     pub slots_by_method: Vec<(Method, u32)>,
 }
@@ -348,6 +353,13 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
             round.units.iter().map(|u| (u.kind.clone(), u.places)),
         ),
         kinds: round.policy.kinds.clone(),
+        offers_kept: round.programme.kept.clone(),
+        offers_expired: round
+            .programme
+            .expired
+            .iter()
+            .map(|(p, u, _)| (p.clone(), u.clone()))
+            .collect(),
         slots_by_method: tally(
             Method::ALL,
             round.staff.iter().map(|s| (s.method, s.capacity)),

@@ -220,6 +220,12 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
             "units": outcome.units,
             "places": outcome.places,
             "support_slots": outcome.support_slots,
+            "offers_kept": outcome.offers_kept.len(),
+            "offers_expired": outcome
+                .offers_expired
+                .iter()
+                .map(|(p, u)| json!({"person_id": p, "unit_id": u}))
+                .collect::<Vec<_>>(),
         },
         "proposals": proposals,
         "proposals_note": outcome.note.map(|n| words::fewer(&n, Lang::En)),
