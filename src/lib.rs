@@ -107,6 +107,7 @@ pub mod report;
 pub mod round;
 pub mod scenario;
 pub mod scoring;
+pub mod simulate;
 pub mod solver;
 
 pub use allocation::{

@@ -9,6 +9,7 @@ pub mod offer;
 pub mod plan;
 pub mod policy;
 pub mod record;
+pub mod simulate;
 pub mod whatif;
 
 use anyhow::{bail, Result};
@@ -47,6 +48,8 @@ enum Command {
     Record(record::Args),
     /// The programme week by week, from the weekly rounds and the offers record.
     History(history::Args),
+    /// Simulate the programme over many weeks: will it reach its goals?
+    Simulate(simulate::Args),
 }
 
 /// Where the round's files are: a folder, and/or explicit paths.
@@ -396,6 +399,7 @@ pub fn run() -> Result<()> {
         Command::Offer(a) => offer::run(&a),
         Command::Record(a) => record::run(&a),
         Command::History(a) => history::run(&a),
+        Command::Simulate(a) => simulate::run(&a),
     }
 }
 
@@ -413,6 +417,7 @@ mod tests {
             "check" | "allocate" | "whatif" | "policy" => &["DIR"],
             "offer" => &["DIR", "--from", "p.csv", "--respond-by", "2014-11-10"],
             "history" => &["DIR"],
+            "simulate" => &["DIR", "--weeks", "2"],
             "record" => &[
                 "DIR",
                 "--person",

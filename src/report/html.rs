@@ -778,6 +778,76 @@ fn unreachable_section(p: &Plan, shortfalls: &[Shortfall], lang: Lang) -> Markup
         }
     }
 }
+/// The report of `simulate`: the goal shares over time (median with the
+/// 10th and 90th percentiles) per strategy, and the chance of meeting each
+/// goal at the end.
+pub fn simulation(r: &crate::simulate::Results, lang: Lang) -> String {
+    use crate::simulate::{percentile, GOALS};
+    let weeks: Vec<String> = r.days.iter().map(|d| d.to_string()).collect();
+    let mut charts = Vec::new();
+    for (si, s) in r.strategies.iter().enumerate() {
+        for (goal, target, m) in GOALS {
+            let band = |q: f64| -> Vec<f64> {
+                (0..r.days.len())
+                    .map(|w| {
+                        let mut v: Vec<f64> =
+                            r.runs[si].iter().map(|run| run[w][m] * 100.0).collect();
+                        percentile(&mut v, q).floor()
+                    })
+                    .collect()
+            };
+            let series = [
+                ("p10".to_string(), band(0.1)),
+                (lang.t(L::Median).to_string(), band(0.5)),
+                ("p90".to_string(), band(0.9)),
+                (
+                    lang.t(L::Target).to_string(),
+                    vec![target * 100.0; r.days.len()],
+                ),
+            ];
+            let id = format!("sim-{}-{goal}", s.as_str());
+            let title = format!("{} — {goal}", s.as_str());
+            charts.push(html! {
+                h3 { (title) }
+                (svg::lines(&id, &title, &weeks, &series, lang.t(L::Shares), &[]))
+            });
+        }
+    }
+    let rows: Vec<Vec<String>> = r
+        .goal_rows("base")
+        .into_iter()
+        .map(|row| {
+            vec![
+                row[0].clone(),
+                row[2].clone(),
+                row[3].clone(),
+                row[4].clone(),
+                row[5].clone(),
+                row[6].clone(),
+            ]
+        })
+        .collect();
+    let head = [
+        "strategy",
+        "goal",
+        "probability_met",
+        "median_share",
+        "p10_share",
+        "p90_share",
+    ];
+    let body = html! {
+        section {
+            h2 { (lang.t(L::ChanceOfGoals)) }
+            (table(&head, &rows, &[2, 3, 4, 5]))
+        }
+        section {
+            h2 { (lang.t(L::GoalsOverTime)) }
+            @for c in &charts { (c) }
+        }
+    };
+    page(lang, lang.t(L::TitleSimulation), body)
+}
+
 /// The report of `history`: the programme week by week.
 pub fn history(rows: &[crate::history::WeekRow], lang: Lang) -> String {
     use crate::record::Reason;

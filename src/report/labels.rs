@@ -161,6 +161,10 @@ labels! {
     Shares = "andel (%)", "share (%)";
     GoalsOverSweep = "Mål og boligplacerede gennem forløbet", "Goals and housed over the sweep";
     ProgrammeSoFar = "Programmet indtil nu (alle på listen, også dem der er flyttet ind)", "The programme so far (everyone on the roster, moved-in included)";
+    Median = "median", "median";
+    ChanceOfGoals = "Sandsynligheden for at nå målene ved slutdatoen", "The chance of meeting the goals by the end date";
+    GoalsOverTime = "Målene over tid (median, 10.–90. percentil)", "The goals over time (median, 10th–90th percentile)";
+    TitleSimulation = "boligmatch – simulering af programmet", "boligmatch – simulating the programme";
     HousedSoFar = "Flyttet ind indtil nu, og målene", "Moved in so far, and the goals";
     DeclinedBy = "Afslag efter årsag", "Offers declined, by reason";
     EndedBy = "Ophørte lejemål efter årsag", "Tenancies ended, by reason";

@@ -11,5 +11,6 @@ mod kinds;
 mod props;
 mod report;
 mod rules;
+mod simulate;
 mod weekly;
 mod whatif;
