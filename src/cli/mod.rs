@@ -417,7 +417,7 @@ mod tests {
             "check" | "allocate" | "whatif" | "policy" => &["DIR"],
             "offer" => &["DIR", "--from", "p.csv", "--respond-by", "2014-11-10"],
             "history" => &["DIR"],
-            "simulate" => &["DIR", "--weeks", "2"],
+            "simulate" => &["DIR"],
             "record" => &[
                 "DIR",
                 "--person",
