@@ -372,6 +372,27 @@ const CASES: &[Case] = &[
         says: "holds no weekly round folders",
     },
     Case {
+        name: "a timeline with an arrival rate of a billion",
+        args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
+        setup: |t| write(&t.join("t.toml"), "arrival_rate = 1e9\n"),
+        code: 2,
+        says: "key \"arrival_rate\": 1000000000 is outside 0..=100 per week",
+    },
+    Case {
+        name: "a timeline probability above one",
+        args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
+        setup: |t| write(&t.join("t.toml"), "decline_probability = 1.5\n"),
+        code: 2,
+        says: "key \"decline_probability\": 1.5 is not a probability (0 to 1)",
+    },
+    Case {
+        name: "a simulation of more weeks than the cap",
+        args: &["simulate", "{R}", "--until", "2030-01-01"],
+        setup: |_| {},
+        code: 2,
+        says: "at most 520 weeks later",
+    },
+    Case {
         name: "a shelter cost of a billion",
         args: &["check", "{R}"],
         setup: |t| policy_line(t, "\nshelter_cost_per_night_dkk = 1000000000\n"),
