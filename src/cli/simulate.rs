@@ -16,6 +16,8 @@ pub enum StrategyArg {
     /// The plain priority list.
     #[value(name = "priority_list")]
     PriorityList,
+    /// The weekly round, keeping back places that suit under-18s for those expected soon.
+    Lookahead,
 }
 
 /// Arguments of `simulate`.
@@ -78,6 +80,7 @@ pub fn run(args: &Args) -> Result<()> {
         .map(|s| match s {
             StrategyArg::Optimal => Strategy::Optimal,
             StrategyArg::PriorityList => Strategy::PriorityList,
+            StrategyArg::Lookahead => Strategy::Lookahead,
         })
         .collect();
     let setup = Setup::new(loaded.round.clone(), timeline.clone(), weeks, args.seed)?;
@@ -124,6 +127,16 @@ pub fn run(args: &Args) -> Result<()> {
             "runs": args.runs,
             "runs_finished": results.runs.iter().map(Vec::len).collect::<Vec<_>>(),
             "strategies": strategies,
+            "against_optimal": results
+                .against_optimal()
+                .into_iter()
+                .map(|(s, goal, mean, lo, hi)| serde_json::json!({
+                    "strategy": s,
+                    "goal": goal,
+                    "mean_share_difference": mean,
+                    "ci95": [lo, hi],
+                }))
+                .collect::<Vec<_>>(),
         });
         let mut b = serde_json::to_vec_pretty(&v).unwrap_or_default();
         b.push(b'\n');

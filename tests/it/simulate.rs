@@ -192,3 +192,51 @@ fn results_do_not_depend_on_the_thread_count() {
     }
     assert_eq!(outs[0], outs[1]);
 }
+
+/// An under-18 is certain to arrive next week and one place suits under-18s:
+/// `lookahead` keeps it for them, `optimal` gives it to an adult now.
+#[test]
+fn lookahead_keeps_the_place_an_under_18_will_need() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("arrivals.csv"),
+        "person_id,gender,age,income_dkk\nM1,m,16,9000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("timeline.toml"),
+        "[[arrivals]]\nfile = \"arrivals.csv\"\nfrom = 2014-11-10\n",
+    )
+    .unwrap();
+    let t = simulate::load_timeline(&tmp.path().join("timeline.toml")).unwrap();
+    let mut youth = unit("U1", UnitKind::new("youth_housing"), 1, 2000);
+    youth.min_age = 16;
+    let base = round(
+        vec![youth, unit("U2", UnitKind::new("ordinary"), 1, 2000)],
+        vec![
+            person("A1", Gender::M, 20, 9000),
+            person("A2", Gender::M, 22, 9000),
+        ],
+        vec![staff("S1", Gender::M, Method::Cti, 5)],
+    );
+    let setup = Setup::new(base, t, 3, 1).unwrap();
+    let share = |s: Strategy| {
+        let weeks = simulate::run(&setup, s, 0, &Settings::default())
+            .unwrap()
+            .unwrap();
+        (
+            weeks[0][metric("housed")],
+            weeks[2][metric("housed_under_18_share")],
+        )
+    };
+    assert_eq!(
+        share(Strategy::Optimal),
+        (2.0, 0.0),
+        "optimal houses both adults; the under-18 finds nothing"
+    );
+    assert_eq!(
+        share(Strategy::Lookahead),
+        (1.0, 1.0),
+        "lookahead keeps U1; the under-18 gets it"
+    );
+}
