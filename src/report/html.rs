@@ -778,67 +778,79 @@ fn unreachable_section(p: &Plan, shortfalls: &[Shortfall], lang: Lang) -> Markup
         }
     }
 }
-/// The report of `simulate`: the goal shares over time (median with the
-/// 10th and 90th percentiles) per strategy, and the chance of meeting each
-/// goal at the end.
-pub fn simulation(r: &crate::simulate::Results, lang: Lang) -> String {
+/// The report of `simulate`: per scenario the chance of meeting each goal
+/// at the end; for the first scenario the goal shares over time (median with
+/// the 10th and 90th percentiles) per strategy; for a sweep, the first step
+/// that reaches the chosen confidence.
+pub fn simulation(
+    all: &[(String, crate::simulate::Results)],
+    firsts: &[(String, String, Option<String>)],
+    lang: Lang,
+) -> String {
     use crate::simulate::{percentile, GOALS};
-    let weeks: Vec<String> = r.days.iter().map(|d| d.to_string()).collect();
     let mut charts = Vec::new();
-    for (si, s) in r.strategies.iter().enumerate() {
-        for (goal, target, m) in GOALS {
-            let band = |q: f64| -> Vec<f64> {
-                (0..r.days.len())
-                    .map(|w| {
-                        let mut v: Vec<f64> =
-                            r.runs[si].iter().map(|run| run[w][m] * 100.0).collect();
-                        percentile(&mut v, q).floor()
-                    })
-                    .collect()
-            };
-            let series = [
-                ("p10".to_string(), band(0.1)),
-                (lang.t(L::Median).to_string(), band(0.5)),
-                ("p90".to_string(), band(0.9)),
-                (
-                    lang.t(L::Target).to_string(),
-                    vec![target * 100.0; r.days.len()],
-                ),
-            ];
-            let id = format!("sim-{}-{goal}", s.as_str());
-            let title = format!("{} — {goal}", s.as_str());
-            charts.push(html! {
-                h3 { (title) }
-                (svg::lines(&id, &title, &weeks, &series, lang.t(L::Shares), &[]))
-            });
+    if let Some((_, r)) = all.first() {
+        let weeks: Vec<String> = r.days.iter().map(|d| d.to_string()).collect();
+        for (si, s) in r.strategies.iter().enumerate() {
+            for (goal, target, m) in GOALS {
+                let band = |q: f64| -> Vec<f64> {
+                    (0..r.days.len())
+                        .map(|w| {
+                            let mut v: Vec<f64> =
+                                r.runs[si].iter().map(|run| run[w][m] * 100.0).collect();
+                            percentile(&mut v, q).floor()
+                        })
+                        .collect()
+                };
+                let series = [
+                    ("p10".to_string(), band(0.1)),
+                    (lang.t(L::Median).to_string(), band(0.5)),
+                    ("p90".to_string(), band(0.9)),
+                    (
+                        lang.t(L::Target).to_string(),
+                        vec![target * 100.0; r.days.len()],
+                    ),
+                ];
+                let id = format!("sim-{}-{goal}", s.as_str());
+                let title = format!("{} — {goal}", s.as_str());
+                charts.push(html! {
+                    h3 { (title) }
+                    (svg::lines(&id, &title, &weeks, &series, lang.t(L::Shares), &[]))
+                });
+            }
         }
     }
-    let rows: Vec<Vec<String>> = r
-        .goal_rows("base")
-        .into_iter()
-        .map(|row| {
-            vec![
-                row[0].clone(),
-                row[2].clone(),
-                row[3].clone(),
-                row[4].clone(),
-                row[5].clone(),
-                row[6].clone(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = all.iter().flat_map(|(name, r)| r.goal_rows(name)).collect();
     let head = [
         "strategy",
+        "scenario",
         "goal",
         "probability_met",
         "median_share",
         "p10_share",
         "p90_share",
     ];
+    let first_rows: Vec<Vec<String>> = firsts
+        .iter()
+        .map(|(s, g, f)| {
+            vec![
+                s.clone(),
+                g.clone(),
+                f.clone()
+                    .unwrap_or_else(|| lang.t(L::NotWithin).to_string()),
+            ]
+        })
+        .collect();
     let body = html! {
         section {
             h2 { (lang.t(L::ChanceOfGoals)) }
-            (table(&head, &rows, &[2, 3, 4, 5]))
+            (table(&head, &rows, &[3, 4, 5, 6]))
+        }
+        @if !first_rows.is_empty() {
+            section {
+                h2 { (lang.t(L::FirstMet)) }
+                (table(&["strategy", "goal", "step"], &first_rows, &[]))
+            }
         }
         section {
             h2 { (lang.t(L::GoalsOverTime)) }

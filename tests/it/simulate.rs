@@ -240,3 +240,76 @@ fn lookahead_keeps_the_place_an_under_18_will_need() {
         "lookahead keeps U1; the under-18 gets it"
     );
 }
+
+/// `--sweep` runs the simulation at every step on the same random numbers,
+/// with each step's cost from templates.toml; `--scenario` adds rows.
+#[test]
+fn sweeps_and_scenarios_run_on_the_same_random_numbers() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args([
+            "simulate",
+            dir.to_str().unwrap(),
+            "--weeks",
+            "6",
+            "--runs",
+            "4",
+            "--strategy",
+            "optimal",
+            "--sweep",
+            "staff=ICM:f:0..2",
+            "--templates",
+            dir.join("scenarios/templates.toml").to_str().unwrap(),
+            "--confidence",
+            "0.5",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let sweep = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let lines: Vec<&str> = sweep.lines().collect();
+    assert_eq!(
+        lines[0],
+        "step,strategy,goal,probability_met,cost_dkk,reaches_confidence"
+    );
+    assert_eq!(lines.len(), 1 + 3 * 2, "{sweep}");
+    assert!(sweep.contains("'+2 ICM (f),optimal,under_18,"), "{sweep}");
+    assert!(
+        sweep.contains(",912000,"),
+        "two female ICM workers at 456,000 kr each: {sweep}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args([
+            "simulate",
+            dir.to_str().unwrap(),
+            "--weeks",
+            "3",
+            "--runs",
+            "2",
+            "--scenario",
+            dir.join("scenarios/female-icm-worker.toml")
+                .to_str()
+                .unwrap(),
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let goals = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(goals.lines().count(), 1 + 2 * 2 * 2, "{goals}");
+}
