@@ -50,8 +50,8 @@ pub struct Args {
     #[arg(long = "scenario", value_name = "FILE")]
     scenarios: Vec<PathBuf>,
     /// A sweep in the whatif syntax ('add=KIND:FROM..TO' or
-    /// 'staff=METHOD:GENDER:FROM..TO', at most 100 steps): the simulation at
-    /// every step, on the same random numbers.
+    /// 'staff=METHOD:GENDER:FROM..TO', the counts from 0 to 1000, at most 100
+    /// steps): the simulation at every step, on the same random numbers.
     #[arg(long, value_name = "SPEC", value_parser = boligmatch::scenario::Sweep::parse, conflicts_with = "scenarios")]
     sweep: Option<boligmatch::scenario::Sweep>,
     /// templates.toml, for the cost of each sweep step.
