@@ -821,15 +821,7 @@ pub fn simulation(
         }
     }
     let rows: Vec<Vec<String>> = all.iter().flat_map(|(name, r)| r.goal_rows(name)).collect();
-    let head = [
-        "strategy",
-        "scenario",
-        "goal",
-        "probability_met",
-        "median_share",
-        "p10_share",
-        "p90_share",
-    ];
+    let head = crate::simulate::GOAL_COLUMNS;
     let first_rows: Vec<Vec<String>> = firsts
         .iter()
         .map(|(s, g, f)| {

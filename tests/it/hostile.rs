@@ -386,6 +386,13 @@ const CASES: &[Case] = &[
         says: "key \"decline_probability\": 1.5 is not a probability (0 to 1)",
     },
     Case {
+        name: "a simulated sweep of more steps than the cap",
+        args: &["simulate", "{R}", "--weeks", "2", "--sweep", "add=ordinary:0..200"],
+        setup: |_| {},
+        code: 2,
+        says: "--sweep: 201 steps; at most 100",
+    },
+    Case {
         name: "a simulation of more weeks than the cap",
         args: &["simulate", "{R}", "--until", "2030-01-01"],
         setup: |_| {},

@@ -46,6 +46,25 @@ fn an_empty_timeline_reproduces_one_allocate_round() {
     assert_eq!(weeks[0][metric("offers")] as usize, placed.len());
 }
 
+/// A timeline of `extra` lines plus one arrival from 2014-11-10 (a row of
+/// people.csv), written in a new folder (kept alive by the caller until the
+/// setup has read the arrivals) and read.
+fn timeline_with_arrival(row: &str, extra: &str) -> (tempfile::TempDir, Timeline) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("arrivals.csv"),
+        format!("person_id,gender,age,income_dkk\n{row}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("timeline.toml"),
+        format!("[[arrivals]]\nfile = \"arrivals.csv\"\nfrom = 2014-11-10\n{extra}"),
+    )
+    .unwrap();
+    let t = simulate::load_timeline(&tmp.path().join("timeline.toml")).unwrap();
+    (tmp, t)
+}
+
 /// A tiny round where everything is known: two homes, one CTI worker with a
 /// caseload of one and a support period of two weeks, two people.
 fn tiny() -> boligmatch::Round {
@@ -83,18 +102,10 @@ fn cti_support_ending_frees_the_slot_in_the_right_week() {
 /// the weekly counts are known by hand.
 #[test]
 fn a_deterministic_timeline_gives_the_hand_computed_counts() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("arrivals.csv"),
-        "person_id,gender,age,income_dkk\nP3,f,19,9000\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("timeline.toml"),
-        "[[arrivals]]\nfile = \"arrivals.csv\"\nfrom = 2014-11-10\n\n[[hires]]\nstaff_id = \"S2\"\ngender = \"f\"\nmethod = \"CTI\"\ncaseload = 1\nfrom = 2014-11-10\n",
-    )
-    .unwrap();
-    let t = simulate::load_timeline(&tmp.path().join("timeline.toml")).unwrap();
+    let (_dir, t) = timeline_with_arrival(
+        "P3,f,19,9000",
+        "\n[[hires]]\nstaff_id = \"S2\"\ngender = \"f\"\nmethod = \"CTI\"\ncaseload = 1\nfrom = 2014-11-10\n",
+    );
     let base = edit(&tiny(), |p| p.policy.support_weeks.cti = None);
     let setup = Setup::new(base, t, 3, 7).unwrap();
     let weeks = simulate::run(&setup, Strategy::Optimal, 0, &Settings::default())
@@ -197,18 +208,7 @@ fn results_do_not_depend_on_the_thread_count() {
 /// `lookahead` keeps it for them, `optimal` gives it to an adult now.
 #[test]
 fn lookahead_keeps_the_place_an_under_18_will_need() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("arrivals.csv"),
-        "person_id,gender,age,income_dkk\nM1,m,16,9000\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("timeline.toml"),
-        "[[arrivals]]\nfile = \"arrivals.csv\"\nfrom = 2014-11-10\n",
-    )
-    .unwrap();
-    let t = simulate::load_timeline(&tmp.path().join("timeline.toml")).unwrap();
+    let (_dir, t) = timeline_with_arrival("M1,m,16,9000", "");
     let mut youth = unit("U1", UnitKind::new("youth_housing"), 1, 2000);
     youth.min_age = 16;
     let base = round(
