@@ -8,6 +8,7 @@ pub mod spec;
 pub(crate) mod table;
 pub mod templates;
 pub(crate) mod text;
+pub mod workbook;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::{
@@ -68,10 +69,22 @@ impl RoundPaths {
     pub fn in_dir(dir: &Path) -> Self {
         let policy = dir.join("policy.toml");
         let offers = dir.join("offers.csv");
+        // A workbook (units.xlsx, .xls, .ods) where there is no CSV.
+        let export = |stem: &str| {
+            let csv = dir.join(format!("{stem}.csv"));
+            if csv.exists() {
+                return csv;
+            }
+            workbook::EXTENSIONS
+                .iter()
+                .map(|e| dir.join(format!("{stem}.{e}")))
+                .find(|p| p.exists())
+                .unwrap_or(csv)
+        };
         RoundPaths {
-            units: dir.join("units.csv"),
-            people: dir.join("people.csv"),
-            staff: dir.join("staff.csv"),
+            units: export("units"),
+            people: export("people"),
+            staff: export("staff"),
             policy: policy.exists().then_some(policy),
             offers: offers.exists().then_some(offers),
         }
@@ -181,6 +194,10 @@ pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for path in paths.all() {
+        // `units.xlsx#Sheet`: a sheet of a workbook.
+        let (path, sheet) = split_sheet(path);
+        let path = path.as_path();
+        problems.extend(both_kinds(path));
         let bytes = match read_capped(path) {
             Ok(Ok(bytes)) => Some(bytes),
             Ok(Err(len)) => {
@@ -210,6 +227,7 @@ pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
             name: file_name(path),
             path: path.display().to_string(),
             bytes,
+            sheet,
         });
     }
     let offers = paths.offers.as_ref().and_then(|_| files.pop());
@@ -220,6 +238,39 @@ pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
         return Err(Error::Input(Problems(problems)));
     };
     read_named(units, people, staff, policy, offers, today, problems)
+}
+
+/// A path `file.xlsx#Sheet` split into the file and the sheet.
+fn split_sheet(path: &Path) -> (PathBuf, Option<String>) {
+    let text = path.to_string_lossy();
+    if let Some((file, sheet)) = text.rsplit_once('#') {
+        if workbook::is_workbook_name(file) && !sheet.is_empty() {
+            return (PathBuf::from(file), Some(sheet.to_string()));
+        }
+    }
+    (path.to_path_buf(), None)
+}
+
+/// A folder that holds an export twice (units.csv and units.xlsx): which
+/// one is meant cannot be guessed.
+fn both_kinds(path: &Path) -> Option<Problem> {
+    let stem = path.file_stem()?.to_str()?;
+    let dir = path.parent()?;
+    let mut found: Vec<String> = std::iter::once("csv")
+        .chain(workbook::EXTENSIONS)
+        .map(|e| format!("{stem}.{e}"))
+        .filter(|n| dir.join(n).is_file())
+        .collect();
+    found.sort();
+    (found.len() > 1).then(|| {
+        Problem::file(
+            &file_name(path),
+            format!(
+                "the folder holds {}; keep one of them (boligmatch will not guess which is current)",
+                found.join(" and ")
+            ),
+        )
+    })
 }
 
 /// Reads and validates a round from any readers (files, bytes in memory, a
@@ -270,6 +321,7 @@ pub fn read(
             name: name.into(),
             path: name.into(),
             bytes: fits.then_some(bytes),
+            sheet: None,
         })
     };
     let policy = match policy {
@@ -290,6 +342,8 @@ struct Named {
     name: String,
     path: String,
     bytes: Option<Vec<u8>>,
+    /// `file.xlsx#Sheet`: the sheet to read.
+    sheet: Option<String>,
 }
 
 /// The one reading path: decode and check every file, build the round through
@@ -318,6 +372,23 @@ fn read_named(
                 path: n.path.clone(),
                 sha256: hex(&Sha256::digest(bytes)),
             });
+        }
+    }
+    // Workbooks become CSV (after hashing the files as they are); the sheets remember how to name their cells.
+    let mut sheets: Vec<(String, workbook::Sheet)> = Vec::new();
+    let (mut units, mut people, mut staff) = (units, people, staff);
+    let mut offers = offers;
+    for n in [
+        Some(&mut units),
+        Some(&mut people),
+        Some(&mut staff),
+        offers.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Some(sheet) = as_csv(n, &mut problems) {
+            sheets.push((n.name.clone(), sheet));
         }
     }
     // The policy first: its kinds and aliases say how to read the exports.
@@ -386,6 +457,11 @@ fn read_named(
         &mut problems,
     );
     round.programme = programme;
+    for p in &mut problems {
+        for (file, sheet) in &sheets {
+            workbook::place(p, file, sheet);
+        }
+    }
     if !problems.is_empty() {
         problems.sort();
         problems.dedup();
@@ -397,6 +473,44 @@ fn read_named(
         aliases_used,
         sources,
     })
+}
+
+/// A workbook input read as CSV (its bytes replaced); a workbook named like a
+/// CSV file, or the reverse, is a problem. Returns the sheet read.
+fn as_csv(n: &mut Named, problems: &mut Vec<Problem>) -> Option<workbook::Sheet> {
+    let bytes = n.bytes.as_deref()?;
+    let named = workbook::is_workbook_name(&n.name);
+    let is = workbook::looks_like_workbook(bytes);
+    match (named, is) {
+        (false, false) => None,
+        (false, true) => {
+            problems.push(Problem::file(
+                &n.name,
+                "is an Excel workbook (a zip or .xls file), not CSV, although its name says .csv; name it .xlsx (boligmatch reads workbooks) or save it as CSV",
+            ));
+            n.bytes = None;
+            None
+        }
+        (true, false) if !n.name.to_ascii_lowercase().ends_with(".ods") => {
+            problems.push(Problem::file(
+                &n.name,
+                "is named as a workbook but is not one (it holds text); name it .csv, or save it again from Excel as a workbook",
+            ));
+            n.bytes = None;
+            None
+        }
+        (true, _) => match workbook::to_csv(&n.name, bytes, n.sheet.as_deref()) {
+            Ok(sheet) => {
+                n.bytes = Some(sheet.csv.clone());
+                Some(sheet)
+            }
+            Err(p) => {
+                problems.extend(p);
+                n.bytes = None;
+                None
+            }
+        },
+    }
 }
 
 /// The shape of the three CSV readers.

@@ -400,6 +400,13 @@ const CASES: &[Case] = &[
         says: "at most 520 weeks later",
     },
     Case {
+        name: "a corrupt workbook",
+        args: &["check", "{R}", "--units", "{T}/units.xlsx"],
+        setup: |t| write(&t.join("units.xlsx"), "PK\u{3}\u{4}this is no zip archive at all"),
+        code: 2,
+        says: "units.xlsx: cannot be read as a workbook",
+    },
+    Case {
         name: "a shelter cost of a billion",
         args: &["check", "{R}"],
         setup: |t| policy_line(t, "\nshelter_cost_per_night_dkk = 1000000000\n"),

@@ -14,3 +14,4 @@ mod rules;
 mod simulate;
 mod weekly;
 mod whatif;
+mod workbooks;

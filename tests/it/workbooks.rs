@@ -1,0 +1,235 @@
+//! Issue 18: workbooks read as exports.
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .env_remove("RAYON_NUM_THREADS")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Danish headers for the sample's columns.
+fn danish(h: &str) -> &str {
+    match h {
+        "unit_id" => "Bolig_ID",
+        "kind" => "Boligtype",
+        "places" => "Pladser",
+        "rent_dkk" => "Husleje",
+        "available_from" => "Ledig_fra",
+        "drug_free" => "Stoffri",
+        "gender" => "Køn",
+        "min_age" => "Min_alder",
+        "max_age" => "Max_alder",
+        "area" => "Område",
+        "person_id" => "Borger_ID",
+        "age" => "Alder",
+        "substance_use" => "Misbrug",
+        "psychiatric" => "Psykisk_sygdom",
+        "in_recovery" => "I_behandling",
+        "income_dkk" => "Indkomst",
+        "max_rent_dkk" => "Max_husleje",
+        "stay" => "Opholdssted",
+        "registered" => "Registreret",
+        "female_staff" => "Kvindelig_medarbejder",
+        other => other,
+    }
+}
+
+/// A sample CSV as an .xlsx with typed cells: dates as date cells, numbers as
+/// number cells, yes/no as boolean cells, the rest as text; Danish headers.
+fn to_xlsx(csv_path: &Path, out: &Path, sheet: &str) {
+    let mut r = csv::Reader::from_path(csv_path).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    let date = Format::new().set_num_format("dd-mm-yyyy");
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, danish(h)).unwrap();
+    }
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.unwrap();
+        let row = i as u32 + 1;
+        for (c, v) in rec.iter().enumerate() {
+            let col = c as u16;
+            if v.is_empty() {
+                continue;
+            }
+            let h = headers[c].as_str();
+            if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                use chrono::Datelike;
+                let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                    .unwrap();
+                ws.write_datetime_with_format(row, col, &x, &date).unwrap();
+            } else if matches!(v, "true" | "false") {
+                ws.write_boolean(row, col, v == "true").unwrap();
+            } else if let (Ok(n), false) = (v.parse::<f64>(), h.ends_with("_id")) {
+                ws.write_number(row, col, n).unwrap();
+            } else {
+                ws.write_string(row, col, v).unwrap();
+            }
+        }
+    }
+    book.save(out).unwrap();
+}
+
+fn allocate(dir: &Path, out: &Path) -> Output {
+    let o = run(&[
+        "allocate",
+        dir.to_str().unwrap(),
+        "--proposals",
+        "2",
+        "--no-timings",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    o
+}
+
+fn summary(out: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let audit = v["audit"].as_object_mut().unwrap();
+    audit.remove("inputs");
+    audit.remove("command_line");
+    v
+}
+
+/// The sample saved as workbooks (units and people as .xlsx with typed cells
+/// and Danish headers, staff as .ods) gives the same outputs as the CSV sample.
+#[test]
+fn the_sample_as_workbooks_gives_the_same_proposals() {
+    let sample = root().join("data-samples/ballerup-2014");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("round");
+    std::fs::create_dir(&dir).unwrap();
+    to_xlsx(
+        &sample.join("units.csv"),
+        &dir.join("units.xlsx"),
+        "Boliger",
+    );
+    to_xlsx(
+        &sample.join("people.csv"),
+        &dir.join("people.xlsx"),
+        "Borgere",
+    );
+    std::fs::copy(
+        root().join("tests/fixtures/workbooks/staff.ods"),
+        dir.join("staff.ods"),
+    )
+    .unwrap();
+    std::fs::copy(sample.join("policy.toml"), dir.join("policy.toml")).unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    allocate(&sample, &a);
+    allocate(&dir, &b);
+    for f in ["proposals.csv", "unplaced.csv"] {
+        assert_eq!(
+            text(&std::fs::read(a.join(f)).unwrap()),
+            text(&std::fs::read(b.join(f)).unwrap()),
+            "{f}"
+        );
+    }
+    assert_eq!(summary(&a), summary(&b));
+}
+
+/// Problems in a workbook are named by sheet and cell; a folder with both a
+/// CSV and a workbook of one export is refused; a second sheet is chosen
+/// with `#`; a workbook named .csv (and text named .xlsx) is refused.
+#[test]
+fn workbook_problems_name_sheet_and_cell() {
+    let sample = root().join("data-samples/ballerup-2014");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("round");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["people.csv", "staff.csv", "policy.toml"] {
+        std::fs::copy(sample.join(f), dir.join(f)).unwrap();
+    }
+    // A text in a number cell, an error cell, a date stored as text that is no date.
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("Boliger").unwrap();
+    for (c, h) in ["Bolig_ID", "Boligtype", "Husleje", "Ledig_fra"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "U01").unwrap();
+    ws.write_string(1, 1, "club_room").unwrap();
+    ws.write_string(1, 2, "billig").unwrap();
+    ws.write_string(2, 0, "U02").unwrap();
+    ws.write_string(2, 1, "ordinary").unwrap();
+    ws.write_formula(2, 2, "=1/0").unwrap();
+    ws.write_string(3, 0, "U03").unwrap();
+    ws.write_string(3, 1, "ordinary").unwrap();
+    ws.write_number(3, 2, 3000).unwrap();
+    ws.write_string(3, 3, "snart").unwrap();
+    let second = book.add_worksheet();
+    second.set_name("Andet").unwrap();
+    second.write_string(0, 0, "Bolig_ID").unwrap();
+    book.save(dir.join("units.xlsx")).unwrap();
+    let o = run(&["check", dir.to_str().unwrap()]);
+    let e = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    // The formula has no cached value in a file written by the test writer: an
+    // empty cell, reported as the rent that is missing.
+    assert!(
+        e.contains("units.xlsx, sheet \"Boliger\", cell C2: column \"Husleje\": \"billig\""),
+        "{e}"
+    );
+    assert!(
+        e.contains("units.xlsx, sheet \"Boliger\", cell D4: column \"Ledig_fra\": \"snart\""),
+        "{e}"
+    );
+    // The second sheet, chosen with #.
+    let units = format!("{}#Andet", dir.join("units.xlsx").display());
+    let o = run(&["check", dir.to_str().unwrap(), "--units", &units]);
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("units.xlsx, sheet \"Andet\", row 1: missing required column \"kind\""),
+        "{e}"
+    );
+    // Both kinds of file for one export.
+    std::fs::copy(sample.join("units.csv"), dir.join("units.csv")).unwrap();
+    let o = run(&["check", dir.to_str().unwrap()]);
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("the folder holds units.csv and units.xlsx; keep one of them"),
+        "{e}"
+    );
+    // A workbook named .csv, and text named .xlsx.
+    std::fs::remove_file(dir.join("units.xlsx")).unwrap();
+    let xlsx_bytes = {
+        let mut b = Workbook::new();
+        b.add_worksheet().write_string(0, 0, "x").unwrap();
+        b.save_to_buffer().unwrap()
+    };
+    std::fs::write(dir.join("units.csv"), &xlsx_bytes).unwrap();
+    let o = run(&["check", dir.to_str().unwrap()]);
+    assert!(
+        text(&o.stderr).contains("units.csv: is an Excel workbook (a zip or .xls file), not CSV"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::remove_file(dir.join("units.csv")).unwrap();
+    std::fs::copy(sample.join("units.csv"), dir.join("units.xlsx")).unwrap();
+    let o = run(&["check", dir.to_str().unwrap()]);
+    assert!(
+        text(&o.stderr).contains("units.xlsx: is named as a workbook but is not one"),
+        "{}",
+        text(&o.stderr)
+    );
+}
