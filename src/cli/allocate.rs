@@ -77,24 +77,27 @@ pub fn run(args: &Args) -> Result<()> {
         read_seconds,
     };
     let summary = files::summary_json(&outcome, &audit, !args.no_timings);
+    let proposals = files::proposals_csv(&outcome, style, lang);
+    let unplaced = files::unplaced_csv(&outcome, style);
+    let alternatives = files::alternatives_csv(&outcome, style);
+    let (goal_head, goal_rows) = files::goals_table(&outcome);
+    let goals = boligmatch::report::csv_bytes(&goal_head, &goal_rows, style);
+    let mut sheets: Vec<(&str, &[u8])> = vec![("proposals", &proposals), ("unplaced", &unplaced)];
+    if args.alternatives > 0 {
+        sheets.push(("alternatives", &alternatives));
+    }
+    sheets.push(("goals", &goals));
+    let workbook = settings.workbook("proposals.xlsx", &sheets)?;
     let files = || {
         let mut out = vec![
-            (
-                "proposals.csv".to_string(),
-                files::proposals_csv(&outcome, style, lang),
-            ),
-            (
-                "unplaced.csv".to_string(),
-                files::unplaced_csv(&outcome, style),
-            ),
+            ("proposals.csv".to_string(), proposals.clone()),
+            ("unplaced.csv".to_string(), unplaced.clone()),
             ("summary.json".to_string(), summary.clone()),
         ];
         if args.alternatives > 0 {
-            out.push((
-                "alternatives.csv".to_string(),
-                files::alternatives_csv(&outcome, style),
-            ));
+            out.push(("alternatives.csv".to_string(), alternatives.clone()));
         }
+        out.extend(workbook.clone());
         out
     };
     let html = |report: &super::Report| {

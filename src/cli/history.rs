@@ -138,12 +138,15 @@ pub fn run(args: &Args) -> Result<()> {
         b
     };
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let workbook = settings.workbook("history.xlsx", &[("history", &csv)])?;
     settings.commit(
         || {
-            vec![
+            let mut out = vec![
                 ("history.csv".to_string(), csv.clone()),
                 ("history.json".to_string(), json.clone()),
-            ]
+            ];
+            out.extend(workbook.clone());
+            out
         },
         |report| boligmatch::report::html::history(&rows, report.lang),
         &input_refs,

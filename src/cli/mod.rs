@@ -247,6 +247,10 @@ pub struct RunArgs {
     /// Leave health-related reasons out of the report (for reports that leave the team).
     #[arg(long)]
     pub redact: bool,
+    /// Also write the output files as one Excel workbook in OUTDIR (a sheet
+    /// per file, typed cells, headers in the --lang language).
+    #[arg(long, requires = "out")]
+    pub xlsx: bool,
 }
 
 /// The range of `--time-limit`, in seconds: long enough for any round, short
@@ -312,6 +316,8 @@ pub struct Settings {
     pub solver: boligmatch::solver::Settings,
     /// The HTML report, if asked for.
     pub report: Option<Report>,
+    /// Write a workbook too (`--xlsx`), with headers in this language.
+    pub xlsx: Option<boligmatch::report::html::Lang>,
 }
 
 /// Where and how to write the HTML report.
@@ -350,11 +356,29 @@ impl RunArgs {
                 },
                 redact: self.redact,
             }),
+            xlsx: self.xlsx.then_some(match self.lang {
+                ReportLang::Da => boligmatch::report::html::Lang::Da,
+                ReportLang::En => boligmatch::report::html::Lang::En,
+            }),
         }
     }
 }
 
 impl Settings {
+    /// With `--xlsx`: the workbook `name` of CSV tables (sheet name, CSV
+    /// bytes), to write beside them.
+    pub fn workbook(
+        &self,
+        name: &str,
+        sheets: &[(&str, &[u8])],
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        let Some(lang) = self.xlsx else {
+            return Ok(None);
+        };
+        let bytes = boligmatch::report::xlsx::from_csv(sheets, lang)?;
+        Ok(Some((name.to_string(), bytes)))
+    }
+
     /// Writes the run's files: the `--out` folder first (when given), the
     /// report last (when asked for), after checking every target against
     /// every input and each other; nothing is written when a check fails.

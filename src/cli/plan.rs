@@ -53,17 +53,25 @@ pub fn run(args: &Args) -> Result<()> {
         .map_or(boligmatch::report::html::Lang::En, |r| r.lang);
     let mut inputs = paths.all();
     inputs.push(&args.templates);
+    let mix = plan_report::mix_csv(&plan, style);
+    let outcome = match &plan.result {
+        PlanResult::Reached { outcome, .. } => Some(outcome),
+        PlanResult::WithinBudget { best, .. } => Some(&best.outcome),
+        PlanResult::Unreachable { .. } => None,
+    };
+    let proposals = outcome.map(|o| files::proposals_csv(o, style, lang));
+    let mut sheets: Vec<(&str, &[u8])> = vec![("plan", &mix)];
+    if let Some(p) = &proposals {
+        sheets.push(("proposals", p));
+    }
+    let workbook = settings.workbook("plan.xlsx", &sheets)?;
     settings.commit(
         || {
             let mut out = vec![
-                ("plan.csv".to_string(), plan_report::mix_csv(&plan, style)),
+                ("plan.csv".to_string(), mix.clone()),
                 ("plan.json".to_string(), plan_report::json(&plan)),
             ];
-            let outcome = match &plan.result {
-                PlanResult::Reached { outcome, .. } => Some(outcome),
-                PlanResult::WithinBudget { best, .. } => Some(&best.outcome),
-                PlanResult::Unreachable { .. } => None,
-            };
+            out.extend(workbook.clone());
             if let Some(outcome) = outcome {
                 out.push((
                     "proposals.csv".to_string(),

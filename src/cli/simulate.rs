@@ -266,6 +266,11 @@ pub fn run(args: &Args) -> Result<()> {
     inputs.extend(args.timeline.as_deref());
     inputs.extend(args.scenarios.iter().map(PathBuf::as_path));
     inputs.extend(args.templates.as_deref());
+    let mut sheets: Vec<(&str, &[u8])> = vec![("weekly", &weekly), ("goals", &goals)];
+    if args.sweep.is_some() {
+        sheets.push(("sweep", &sweep_csv));
+    }
+    let workbook = settings.workbook("simulation.xlsx", &sheets)?;
     settings.commit(
         || {
             let mut files = vec![
@@ -276,6 +281,7 @@ pub fn run(args: &Args) -> Result<()> {
             if args.sweep.is_some() {
                 files.push(("sweep.csv".to_string(), sweep_csv.clone()));
             }
+            files.extend(workbook.clone());
             files
         },
         |report| boligmatch::report::html::simulation(&all, &firsts, report.lang),

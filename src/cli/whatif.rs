@@ -81,12 +81,16 @@ pub fn run(args: &Args) -> Result<()> {
         }
         inputs.extend(s.add_people.iter().map(PathBuf::as_path));
     }
+    let comparison = compare::csv(&rows, style);
+    let workbook = settings.workbook("comparison.xlsx", &[("comparison", &comparison)])?;
     settings.commit(
         || {
-            vec![
-                ("comparison.csv".to_string(), compare::csv(&rows, style)),
+            let mut out = vec![
+                ("comparison.csv".to_string(), comparison.clone()),
                 ("comparison.json".to_string(), compare::json(&rows)),
-            ]
+            ];
+            out.extend(workbook.clone());
+            out
         },
         |report| boligmatch::report::html::whatif(&rows, report.lang, sweep),
         &inputs,

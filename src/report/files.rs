@@ -8,10 +8,19 @@ use crate::model::Policy;
 use crate::solver::{LevelResult, Status};
 use serde_json::{json, Value};
 
+/// A table: its column names and its rows.
+pub type Table = (Vec<&'static str>, Vec<Vec<Cell>>);
+
 /// `proposals.csv`: one row per housed person per proposal. The kind of home
 /// in the reasons is named by its label in `lang`.
 pub fn proposals_csv(outcome: &Outcome, style: CsvStyle, lang: Lang) -> Vec<u8> {
-    let headers = [
+    let (headers, rows) = proposals_table(outcome, lang);
+    csv_bytes(&headers, &rows, style)
+}
+
+/// The rows of `proposals.csv`.
+pub fn proposals_table(outcome: &Outcome, lang: Lang) -> Table {
+    let headers = vec![
         "proposal",
         "rank",
         "person_id",
@@ -48,7 +57,7 @@ pub fn proposals_csv(outcome: &Outcome, style: CsvStyle, lang: Lang) -> Vec<u8> 
             ]);
         }
     }
-    csv_bytes(&headers, &rows, style)
+    (headers, rows)
 }
 
 /// The reasons of a placement, the kind of home by its label in `lang`.
@@ -69,7 +78,13 @@ fn reasons(outcome: &Outcome, pl: &crate::allocation::Placement, lang: Lang) -> 
 
 /// `unplaced.csv`: one row per person not housed per proposal.
 pub fn unplaced_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
-    let headers = ["proposal", "person_id", "priority", "reason", "details"];
+    let (headers, rows) = unplaced_table(outcome);
+    csv_bytes(&headers, &rows, style)
+}
+
+/// The rows of `unplaced.csv`.
+pub fn unplaced_table(outcome: &Outcome) -> Table {
+    let headers = vec!["proposal", "person_id", "priority", "reason", "details"];
     let mut rows = Vec::new();
     for p in &outcome.proposals {
         for u in &p.unplaced {
@@ -82,12 +97,18 @@ pub fn unplaced_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
             ]);
         }
     }
-    csv_bytes(&headers, &rows, style)
+    (headers, rows)
 }
 
 /// `alternatives.csv`: other units each housed person of proposal 1 could take.
 pub fn alternatives_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
-    let headers = [
+    let (headers, rows) = alternatives_table(outcome);
+    csv_bytes(&headers, &rows, style)
+}
+
+/// The rows of `alternatives.csv`.
+pub fn alternatives_table(outcome: &Outcome) -> Table {
+    let headers = vec![
         "person_id",
         "current_unit_id",
         "rank",
@@ -113,7 +134,39 @@ pub fn alternatives_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
             ]
         })
         .collect();
-    csv_bytes(&headers, &rows, style)
+    (headers, rows)
+}
+
+/// The goals of every proposal, as `summary.json` gives them: proposal,
+/// scope (this round or the programme so far), goal, achieved, total,
+/// share, target, met.
+pub fn goals_table(outcome: &Outcome) -> Table {
+    let headers = vec![
+        "proposal", "scope", "goal", "achieved", "total", "share", "target", "met",
+    ];
+    let mut rows = Vec::new();
+    for p in &outcome.proposals {
+        for (scope, g) in [("round", &p.goals), ("programme_so_far", &p.programme)] {
+            for (name, x) in [
+                ("under_18_housed", &g.under_18),
+                ("age_18_29_housed", &g.age_18_29),
+                ("support_coverage", &g.support),
+                ("female_worker_where_asked", &g.female_worker),
+            ] {
+                rows.push(vec![
+                    Cell::from(p.rank),
+                    scope.into(),
+                    name.into(),
+                    Cell::from(x.achieved),
+                    Cell::from(x.total),
+                    format!("{}", (x.share() * 10_000.0).round() / 10_000.0).into(),
+                    format!("{}", x.target).into(),
+                    if x.met() { "true" } else { "false" }.into(),
+                ]);
+            }
+        }
+    }
+    (headers, rows)
 }
 
 /// What summary.json records for audit.

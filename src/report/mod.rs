@@ -9,6 +9,7 @@ pub mod plan;
 pub(crate) mod svg;
 pub mod table;
 pub mod words;
+pub mod xlsx;
 
 /// How CSV files are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

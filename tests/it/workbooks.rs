@@ -233,3 +233,94 @@ fn workbook_problems_name_sheet_and_cell() {
         text(&o.stderr)
     );
 }
+
+/// Cells of a sheet read back as the CSV files write them.
+fn sheet_rows(book: &Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(book).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => format!("{}", *f as i64),
+                    Data::Int(i) => i.to_string(),
+                    Data::Bool(b) => b.to_string(),
+                    Data::DateTime(d) => {
+                        let (y, m, day, ..) = d.to_ymd_hms_milli();
+                        format!("{y:04}-{m:02}-{day:02}")
+                    }
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .unwrap();
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// `allocate --out O --xlsx` writes proposals.xlsx: its sheets equal the CSV
+/// files' data rows cell for cell, headers in Danish, and its goals sheet
+/// equals summary.json.
+#[test]
+fn the_workbook_out_equals_the_csv_files() {
+    let sample = root().join("data-samples/ballerup-2014");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "allocate",
+        sample.to_str().unwrap(),
+        "--proposals",
+        "2",
+        "--alternatives",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let book = out.join("proposals.xlsx");
+    for (sheet, file) in [
+        ("proposals", "proposals.csv"),
+        ("unplaced", "unplaced.csv"),
+        ("alternatives", "alternatives.csv"),
+    ] {
+        let rows = sheet_rows(&book, sheet);
+        assert_eq!(rows[1..].to_vec(), csv_rows(&out.join(file)), "{sheet}");
+    }
+    assert_eq!(
+        sheet_rows(&book, "proposals")[0][2],
+        "borger_id",
+        "Danish headers by default"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let goals = sheet_rows(&book, "goals");
+    for row in &goals[1..] {
+        let p: usize = row[0].parse().unwrap();
+        let scope = if row[1] == "round" {
+            "goals"
+        } else {
+            "programme_so_far"
+        };
+        let g = &summary["proposals"][p - 1][scope][&row[2]];
+        assert_eq!(row[3], g["achieved"].to_string(), "{row:?}");
+        assert_eq!(row[4], g["total"].to_string(), "{row:?}");
+        assert_eq!(row[7], g["met"].to_string(), "{row:?}");
+    }
+    assert_eq!(goals.len(), 1 + 2 * 2 * 4);
+    // --xlsx needs --out.
+    let o = run(&["allocate", sample.to_str().unwrap(), "--xlsx"]);
+    assert_eq!(o.status.code(), Some(2));
+}
