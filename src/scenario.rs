@@ -222,10 +222,6 @@ fn change_people(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) -> Re
     }
     r.people.retain(|p| !s.remove_people.contains(&p.id));
     for path in &s.add_people {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
         let name = path.display().to_string();
         let mut warnings = Vec::new();
         let mut used = input::AliasesUsed::new();
@@ -237,7 +233,7 @@ fn change_people(r: &mut Round, s: &Scenario, problems: &mut Vec<Problem>) -> Re
             aliases: &policy.aliases,
             used: &mut used,
         };
-        let added = input::read_people(&name, &bytes, &mut reading);
+        let added = input::read_export(path, &mut reading, input::read_people)?;
         for p in added {
             if r.people.iter().any(|q| q.id == p.id) {
                 problems.push(Problem::cell(

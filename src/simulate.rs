@@ -397,10 +397,6 @@ fn read_file<T>(
     problems: &mut Vec<Problem>,
     read: impl Fn(&str, &[u8], &mut crate::input::Reading<'_>) -> Vec<T>,
 ) -> Result<Vec<T>> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let mut warnings = Vec::new();
     let mut used = crate::input::AliasesUsed::new();
     let mut r = crate::input::Reading {
@@ -410,7 +406,7 @@ fn read_file<T>(
         aliases: &base.policy.aliases,
         used: &mut used,
     };
-    Ok(read(&path.display().to_string(), &bytes, &mut r))
+    crate::input::read_export(path, &mut r, read)
 }
 
 /// The median unit of a kind in the base round (by rent, then id).

@@ -475,6 +475,50 @@ fn read_named(
     })
 }
 
+/// Reads the rows of any export file (CSV or a workbook, `file.xlsx#Sheet`)
+/// with `read`: for files outside a round (scenario people files, timeline
+/// arrivals and units). Problems go to `r.problems`, named by sheet and cell
+/// for a workbook.
+pub(crate) fn read_export<T>(
+    path: &Path,
+    r: &mut Reading<'_>,
+    read: impl Fn(&str, &[u8], &mut Reading<'_>) -> Vec<T>,
+) -> Result<Vec<T>> {
+    let (path, sheet) = split_sheet(path);
+    let bytes = match read_capped(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })? {
+        Ok(b) => b,
+        Err(len) => {
+            r.problems.push(Problem::file(
+                &path.display().to_string(),
+                format!("the file has {len} bytes; boligmatch reads input files of at most {MAX_FILE_BYTES} bytes"),
+            ));
+            return Ok(Vec::new());
+        }
+    };
+    let name = path.display().to_string();
+    let mut n = Named {
+        name: name.clone(),
+        path: name.clone(),
+        bytes: Some(bytes),
+        sheet,
+    };
+    let before = r.problems.len();
+    let sheet = as_csv(&mut n, r.problems);
+    let rows = match n.bytes.as_deref() {
+        Some(b) => read(&name, b, r),
+        None => Vec::new(),
+    };
+    if let Some(sheet) = &sheet {
+        for p in &mut r.problems[before..] {
+            workbook::place(p, &name, sheet);
+        }
+    }
+    Ok(rows)
+}
+
 /// A workbook input read as CSV (its bytes replaced); a workbook named like a
 /// CSV file, or the reverse, is a problem. Returns the sheet read.
 fn as_csv(n: &mut Named, problems: &mut Vec<Problem>) -> Option<workbook::Sheet> {
@@ -502,6 +546,7 @@ fn as_csv(n: &mut Named, problems: &mut Vec<Problem>) -> Option<workbook::Sheet>
         (true, _) => match workbook::to_csv(&n.name, bytes, n.sheet.as_deref()) {
             Ok(sheet) => {
                 n.bytes = Some(sheet.csv.clone());
+                problems.extend(sheet.problems.iter().cloned());
                 Some(sheet)
             }
             Err(p) => {

@@ -37,6 +37,8 @@ pub struct Sheet {
     pub headers: Vec<String>,
     /// The sheet's first used row (1-based) and column (0-based).
     pub first: (u64, usize),
+    /// Error cells (`#N/A`, …), each at its sheet and cell; read as empty.
+    pub problems: Vec<Problem>,
 }
 
 /// The column letters of a 0-based index: A, B, …, Z, AA, ….
@@ -64,7 +66,9 @@ fn number(x: f64) -> String {
 }
 
 /// Reads sheet `sheet` (or the first) of a workbook's bytes as CSV. Every
-/// error cell (`#N/A`, `#VALUE!`) is a problem at its sheet and cell.
+/// error cell (`#N/A`, `#VALUE!`) is a problem at its sheet and cell, in
+/// [`Sheet::problems`] (the cell reads as empty, so that every other problem
+/// of the sheet is found too).
 pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Vec<Problem>> {
     let fail = |m: String| vec![Problem::file(file, m)];
     let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| {
@@ -150,14 +154,12 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
         }
         let _ = w.write_record(&cells);
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     Ok(Sheet {
         csv: w.into_inner().unwrap_or_default(),
         name,
         headers,
         first: (row0 as u64 + 1, col0),
+        problems,
     })
 }
 

@@ -172,7 +172,12 @@ fn workbook_problems_name_sheet_and_cell() {
     ws.write_string(1, 2, "billig").unwrap();
     ws.write_string(2, 0, "U02").unwrap();
     ws.write_string(2, 1, "ordinary").unwrap();
-    ws.write_formula(2, 2, "=1/0").unwrap();
+    ws.write_formula(
+        2,
+        2,
+        rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"),
+    )
+    .unwrap();
     ws.write_string(3, 0, "U03").unwrap();
     ws.write_string(3, 1, "ordinary").unwrap();
     ws.write_number(3, 2, 3000).unwrap();
@@ -323,4 +328,44 @@ fn the_workbook_out_equals_the_csv_files() {
     // --xlsx needs --out.
     let o = run(&["allocate", sample.to_str().unwrap(), "--xlsx"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// Files outside a round (a scenario's people, a timeline's arrivals) may be
+/// workbooks too.
+#[test]
+fn scenario_and_timeline_files_may_be_workbooks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let people = tmp.path().join("intake.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in ["Borger_ID", "Køn", "Alder", "Indkomst"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "N01").unwrap();
+    ws.write_string(1, 1, "K").unwrap();
+    ws.write_number(1, 2, 19).unwrap();
+    ws.write_number(1, 3, 7500.0).unwrap();
+    book.save(&people).unwrap();
+    let dir = root().join("data-samples/ballerup-2014");
+    let base = boligmatch::input::load(
+        &boligmatch::RoundPaths::in_dir(&dir),
+        chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap(),
+    )
+    .unwrap()
+    .round;
+    let s = boligmatch::input::scenario::Scenario {
+        name: "intake".into(),
+        add_people: vec![people.clone()],
+        ..Default::default()
+    };
+    let r = boligmatch::scenario::apply(&base, &s).unwrap();
+    assert_eq!(r.people().len(), base.people().len() + 1);
+    std::fs::write(
+        tmp.path().join("timeline.toml"),
+        "[[arrivals]]\nfile = \"intake.xlsx\"\nfrom = 2015-01-05\n",
+    )
+    .unwrap();
+    let t = boligmatch::simulate::load_timeline(&tmp.path().join("timeline.toml")).unwrap();
+    let setup = boligmatch::simulate::Setup::new(base, t, 2, 1).unwrap();
+    assert_eq!(setup.arrivals.len(), 1);
 }
