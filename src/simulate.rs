@@ -292,6 +292,8 @@ struct State {
     arrived: usize,
     /// Residents the base round already had (the offers record's tenants).
     base_occupants: BTreeMap<String, usize>,
+    /// Days from registration to the move-in, per person housed.
+    waits: Vec<i64>,
 }
 
 /// A draw in [0, 1) keyed by its coordinates (common random numbers).
@@ -425,6 +427,15 @@ fn typical_unit(base: &Round, kind: &str) -> Option<Unit> {
     })
 }
 
+/// One finished run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutput {
+    /// Every week's values ([`METRICS`] order).
+    pub weeks: Vec<WeekValues>,
+    /// Days from `registered` to the move-in of everyone housed in the run.
+    pub waits: Vec<i64>,
+}
+
 /// Runs one simulation run with a strategy: every week's values. Stops with
 /// `None` when the deadline passes.
 pub fn run(
@@ -432,7 +443,7 @@ pub fn run(
     strategy: Strategy,
     run: u32,
     settings: &Settings,
-) -> Result<Option<Vec<WeekValues>>> {
+) -> Result<Option<RunOutput>> {
     let base = &setup.base;
     let t = &setup.timeline;
     let day0 = base.policy.round_date;
@@ -461,6 +472,7 @@ pub fn run(
             .iter()
             .map(|u| (u.id.clone(), u.occupants.len()))
             .collect(),
+        waits: Vec::new(),
     };
     let seed = setup.seed;
     let mut out = Vec::new();
@@ -577,7 +589,10 @@ pub fn run(
         check_invariants(&st, w, day)?;
         out.push(values(&st, day, offers, declines, ended_now));
     }
-    Ok(Some(out))
+    Ok(Some(RunOutput {
+        weeks: out,
+        waits: st.waits,
+    }))
 }
 
 /// How many weeks ahead `lookahead` looks.
@@ -719,6 +734,9 @@ fn decide(st: &mut State, setup: &Setup, run: u32, w: u32, declines: &mut usize)
             let weeks = method.and_then(|m| setup.base.policy.support_weeks.of(m));
             if let Some(e) = st.ever.get_mut(&o.person.id) {
                 e.1 = true;
+            }
+            if let Some(r) = o.person.registered {
+                st.waits.push((day - r).num_days().max(0));
             }
             st.tenants.push(Tenant {
                 person: o.person,
@@ -921,6 +939,9 @@ pub struct Results {
     pub strategies: Vec<Strategy>,
     /// Per strategy, the finished runs' weeks.
     pub runs: Vec<Vec<Vec<WeekValues>>>,
+    /// Per strategy, the days from registration to the move-in of everyone
+    /// housed in any finished run, sorted.
+    pub waits: Vec<Vec<i64>>,
     /// The days of the weeks.
     pub days: Vec<NaiveDate>,
 }
@@ -942,8 +963,9 @@ pub fn simulate(
     let done = AtomicUsize::new(0);
     let total = strategies.len() * runs as usize;
     let mut all = Vec::new();
+    let mut all_waits = Vec::new();
     for &s in strategies {
-        let results: Vec<Result<Option<Vec<WeekValues>>>> = (0..runs)
+        let results: Vec<Result<Option<RunOutput>>> = (0..runs)
             .into_par_iter()
             .map(|r| {
                 let out = run(setup, s, r, settings);
@@ -958,9 +980,11 @@ pub fn simulate(
             })
             .collect();
         let mut done = Vec::new();
+        let mut waits = Vec::new();
         for r in results {
-            if let Some(weeks) = r? {
-                done.push(weeks);
+            if let Some(out) = r? {
+                done.push(out.weeks);
+                waits.extend(out.waits);
             }
         }
         if done.is_empty() {
@@ -969,11 +993,14 @@ pub fn simulate(
                     .into(),
             ));
         }
+        waits.sort_unstable();
         all.push(done);
+        all_waits.push(waits);
     }
     Ok(Results {
         strategies: strategies.to_vec(),
         runs: all,
+        waits: all_waits,
         days: (0..setup.weeks).map(|w| setup.day(w)).collect(),
     })
 }

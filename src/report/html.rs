@@ -833,10 +833,48 @@ pub fn simulation(
             ]
         })
         .collect();
+    // Days from registration to a home, over every run of the first scenario.
+    let buckets: [(&str, i64); 5] = [
+        ("0-30", 30),
+        ("31-90", 90),
+        ("91-180", 180),
+        ("181-365", 365),
+        ("366+", i64::MAX),
+    ];
+    let waits = all.first().map(|(_, r)| {
+        r.strategies
+            .iter()
+            .zip(&r.waits)
+            .map(|(s, w)| {
+                let mut counts = vec![0.0; buckets.len()];
+                for d in w {
+                    if let Some(i) = buckets.iter().position(|(_, hi)| d <= hi) {
+                        counts[i] += 1.0;
+                    }
+                }
+                let n = w.len().max(1) as f64;
+                let shares: Vec<f64> = counts.iter().map(|c| (c * 100.0 / n).round()).collect();
+                (s.as_str().to_string(), shares)
+            })
+            .collect::<Vec<_>>()
+    });
+    let bucket_names: Vec<String> = buckets
+        .iter()
+        .map(|(n, _)| format!("{n} {}", lang.t(L::Days)))
+        .collect();
     let body = html! {
         section {
             h2 { (lang.t(L::ChanceOfGoals)) }
             (table(&head, &rows, &[3, 4, 5, 6]))
+        }
+        @if let Some(waits) = &waits {
+            section {
+                h2 { (lang.t(L::WaitToHome)) }
+                @for (s, shares) in waits {
+                    h3 { (s) }
+                    (svg::hbars(&format!("sim-wait-{s}"), lang.t(L::WaitToHome), &bucket_names, shares, lang.t(L::Shares)))
+                }
+            }
         }
         @if !first_rows.is_empty() {
             section {

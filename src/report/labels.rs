@@ -162,6 +162,8 @@ labels! {
     GoalsOverSweep = "Mål og boligplacerede gennem forløbet", "Goals and housed over the sweep";
     ProgrammeSoFar = "Programmet indtil nu (alle på listen, også dem der er flyttet ind)", "The programme so far (everyone on the roster, moved-in included)";
     Median = "median", "median";
+    Days = "dage", "days";
+    WaitToHome = "Ventetid fra registrering til bolig (andel af dem, der fik bolig)", "Waiting time from registration to a home (share of those housed)";
     ChanceOfGoals = "Sandsynligheden for at nå målene ved slutdatoen", "The chance of meeting the goals by the end date";
     GoalsOverTime = "Målene over tid (median, 10.–90. percentil)", "The goals over time (median, 10th–90th percentile)";
     TitleSimulation = "boligmatch – simulering af programmet", "boligmatch – simulating the programme";

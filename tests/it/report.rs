@@ -276,6 +276,31 @@ fn plan_report_renders_in_chromium() {
 }
 
 #[test]
+fn simulation_report_renders_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let html = tmp.path().join("simulation.html");
+    make(&[
+        "simulate",
+        sample().to_str().unwrap(),
+        "--timeline",
+        sample().join("timeline.toml").to_str().unwrap(),
+        "--weeks",
+        "8",
+        "--runs",
+        "6",
+        "--report",
+        html.to_str().unwrap(),
+    ]);
+    // Two strategies × two goals over time, and one waiting-time chart each.
+    check_rendered(&html, 6);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        text.contains("Ventetid fra registrering til bolig"),
+        "Danish by default"
+    );
+}
+
+#[test]
 fn history_report_renders_in_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let html = tmp.path().join("history.html");

@@ -37,7 +37,8 @@ fn an_empty_timeline_reproduces_one_allocate_round() {
     let setup = Setup::new(base.clone(), Timeline::default(), 3, 1).unwrap();
     let weeks = simulate::run(&setup, Strategy::Optimal, 0, &Settings::default())
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .weeks;
     assert_eq!(weeks[0][metric("housed")] as usize, placed.len());
     assert_eq!(
         weeks[0][metric("waiting")] as usize,
@@ -89,7 +90,8 @@ fn cti_support_ending_frees_the_slot_in_the_right_week() {
     let setup = Setup::new(tiny(), Timeline::default(), 4, 1).unwrap();
     let weeks = simulate::run(&setup, Strategy::Optimal, 0, &Settings::default())
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .weeks;
     let col = |m: &str| weeks.iter().map(|w| w[metric(m)]).collect::<Vec<_>>();
     assert_eq!(col("housed"), vec![1.0, 1.0, 2.0, 2.0]);
     assert_eq!(col("waiting"), vec![1.0, 1.0, 0.0, 0.0]);
@@ -110,7 +112,8 @@ fn a_deterministic_timeline_gives_the_hand_computed_counts() {
     let setup = Setup::new(base, t, 3, 7).unwrap();
     let weeks = simulate::run(&setup, Strategy::Optimal, 0, &Settings::default())
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .weeks;
     let col = |m: &str| weeks.iter().map(|w| w[metric(m)]).collect::<Vec<_>>();
     // Week 1: one slot, two people: one housed. Week 2: P3 arrives and S2
     // starts (one slot): one of P2 and P3 housed (the woman, P3: more priority)
@@ -223,7 +226,8 @@ fn lookahead_keeps_the_place_an_under_18_will_need() {
     let share = |s: Strategy| {
         let weeks = simulate::run(&setup, s, 0, &Settings::default())
             .unwrap()
-            .unwrap();
+            .unwrap()
+            .weeks;
         (
             weeks[0][metric("housed")],
             weeks[2][metric("housed_under_18_share")],
