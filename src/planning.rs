@@ -233,7 +233,7 @@ pub struct Plan {
     pub goals: Vec<Goal>,
     /// Months of running cost counted.
     pub months: u32,
-    /// Goals reached today (base allocation).
+    /// Goals reached today (base allocation), over the programme so far.
     pub before: Goals,
     /// The cheapest mix and what it enables, or why no mix reaches the goals.
     pub result: PlanResult,
@@ -318,7 +318,7 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
         settings: settings.share(0.2),
         ..Options::default()
     };
-    let before = allocation::run(base, &today)?.proposals[0].goals;
+    let before = allocation::run(base, &today)?.proposals[0].programme;
     let (ub_units, ub_staff) = bounds(base, t);
     let round = with_mix(base, t, &ub_units, &ub_staff);
     let inst = Instance::new(&round);
@@ -398,7 +398,7 @@ pub fn plan_budget(
         settings: settings.share(0.1),
         ..Options::default()
     };
-    let before = allocation::run(base, &today)?.proposals[0].goals;
+    let before = allocation::run(base, &today)?.proposals[0].programme;
     let best = best_within(base, t, budget_dkk, &settings.share(0.5))?;
     let next = best_within(base, t, budget_dkk + NEXT_STEP_DKK, settings)?;
     Ok(Plan {

@@ -752,7 +752,7 @@ fn mix_section(
             h3 { (lang.t(L::Before)) }
             (gauges(lang, "before", &p.before))
             h3 { (lang.t(L::After)) }
-            (gauges(lang, "after", &outcome.proposals[0].goals))
+            (gauges(lang, "after", &outcome.proposals[0].programme))
         }
     }
 }

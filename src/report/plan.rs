@@ -59,7 +59,7 @@ pub fn table(plan: &Plan) -> String {
             );
             let _ = writeln!(out, "\nGoals before and after:");
             goals_line(&mut out, "before", &plan.before);
-            goals_line(&mut out, "after", &outcome.proposals[0].goals);
+            goals_line(&mut out, "after", &outcome.proposals[0].programme);
             let _ = writeln!(out, "\nThe allocation it enables (goals enforced):");
             out.push_str(&alloc_table::render(
                 outcome,
@@ -109,7 +109,7 @@ pub fn table(plan: &Plan) -> String {
             );
             let _ = writeln!(out, "\nGoals before and after:");
             goals_line(&mut out, "before", &plan.before);
-            goals_line(&mut out, "after", &best.outcome.proposals[0].goals);
+            goals_line(&mut out, "after", &best.outcome.proposals[0].programme);
             let _ = writeln!(
                 out,
                 "\nThe next {} would buy:",
@@ -198,13 +198,13 @@ pub fn mix_csv(plan: &Plan, style: CsvStyle) -> Vec<u8> {
 pub fn json(plan: &Plan) -> Vec<u8> {
     let mut v = serde_json::to_value(plan).unwrap_or_default();
     if let PlanResult::Reached { outcome, .. } = &plan.result {
-        v["after"] = super::files::goals_json(&outcome.proposals[0].goals);
+        v["after"] = super::files::goals_json(&outcome.proposals[0].programme);
         v["housed_after"] = outcome.proposals[0].placements.len().into();
     }
     if let PlanResult::WithinBudget { best, next, .. } = &plan.result {
-        v["after"] = super::files::goals_json(&best.outcome.proposals[0].goals);
+        v["after"] = super::files::goals_json(&best.outcome.proposals[0].programme);
         v["housed_after"] = best.outcome.proposals[0].placements.len().into();
-        v["after_next_step"] = super::files::goals_json(&next.outcome.proposals[0].goals);
+        v["after_next_step"] = super::files::goals_json(&next.outcome.proposals[0].programme);
     }
     v["before"] = super::files::goals_json(&plan.before);
     let mut bytes = serde_json::to_vec_pretty(&v).unwrap_or_default();

@@ -371,7 +371,8 @@ proptest! {
                 let counts: Vec<u32> = mix.iter().map(|m| m.count).collect();
                 let fed = planning::with_mix(&r, &t, &counts[..2], &counts[2..]);
                 prop_assert_eq!(&fed, round.as_ref());
-                let g = &outcome.proposals[0].goals;
+                // The targets are the programme's shares (age at registration).
+                let g = &outcome.proposals[0].programme;
                 prop_assert!(g.under_18.met());
                 prop_assert!(g.age_18_29.share() + 1e-9 >= goals[1].share);
                 prop_assert_eq!(violations(&fed, &outcome.proposals[0]), Vec::<String>::new());
