@@ -444,146 +444,27 @@ pub fn run(
     run: u32,
     settings: &Settings,
 ) -> Result<Option<RunOutput>> {
-    let base = &setup.base;
-    let t = &setup.timeline;
-    let day0 = base.policy.round_date;
-    let mut st = State {
-        waiting: base.people.clone(),
-        units: base.units.clone(),
-        staff: base.staff.clone(),
-        caseload: base
-            .staff
-            .iter()
-            .map(|s| (s.id.clone(), s.caseload.unwrap_or(s.capacity)))
-            .collect(),
-        tenants: Vec::new(),
-        pending: Vec::new(),
-        ever: base
-            .people
-            .iter()
-            .map(|p| (p.id.clone(), (p.goal_band(day0), false)))
-            .collect(),
-        offers_made: BTreeMap::new(),
-        ended: 0,
-        left: 0,
-        arrived: base.people.len(),
-        base_occupants: base
-            .units
-            .iter()
-            .map(|u| (u.id.clone(), u.occupants.len()))
-            .collect(),
-        waits: Vec::new(),
-    };
-    let seed = setup.seed;
+    let mut st = State::new(&setup.base);
     let mut out = Vec::new();
     for w in 0..setup.weeks {
         if settings.out_of_time() {
             return Ok(None);
         }
         let day = setup.day(w);
-        let prev = if w == 0 { None } else { Some(setup.day(w - 1)) };
-        let this_week = |d: NaiveDate| d <= day && prev.is_none_or(|p| d > p);
-        // Arrivals: dated, then random.
-        for (d, p) in setup.arrivals.iter().filter(|(d, _)| this_week(*d)) {
-            let mut p = p.clone();
-            p.registered = Some(*d);
-            st.ever.insert(p.id.clone(), (p.goal_band(day), false));
-            st.waiting.push(p);
-            st.arrived += 1;
-        }
-        if w > 0 {
-            let mut rng = ChaCha8Rng::seed_from_u64(id_key(&format!("{seed}/{run}/{w}/arrivals")));
-            let n = poisson(t.arrival_rate, &mut rng);
-            for k in 0..n {
-                if base.people.is_empty() {
-                    break;
-                }
-                let mut p = base.people[rng.random_range(0..base.people.len())].clone();
-                p.id = format!("A{w:03}-{k:02}");
-                p.registered = Some(day);
-                p.pinned_unit = None;
-                p.kept_offer = None;
-                p.declined_units.clear();
-                st.ever.insert(p.id.clone(), (p.goal_band(day), false));
-                st.waiting.push(p);
-                st.arrived += 1;
-            }
-            // Vacancies by kind.
-            for (kind, rate) in &t.vacancies {
-                let mut rng =
-                    ChaCha8Rng::seed_from_u64(id_key(&format!("{seed}/{run}/{w}/vacancy/{kind}")));
-                for k in 0..poisson(*rate, &mut rng) {
-                    if let Some(mut u) = typical_unit(base, kind) {
-                        u.id = format!("V{w:03}-{kind}-{k:02}");
-                        u.available_from = None;
-                        st.units.push(u);
-                    }
-                }
-            }
-        }
-        for (d, u) in setup.new_units.iter() {
-            if this_week(*d) {
-                st.units.push(u.clone());
-            }
-        }
-        for h in t.hires.iter().filter(|h| this_week(h.from)) {
-            st.staff.push(Staff {
-                id: h.staff_id.clone(),
-                gender: h.gender,
-                method: h.method,
-                capacity: h.caseload,
-                caseload: Some(h.caseload),
-                line: 0,
-            });
-            st.caseload.insert(h.staff_id.clone(), h.caseload);
-        }
-        // Tenancies that end (random), and people who leave the list.
-        let mut ended_now = 0;
-        let tenants = std::mem::take(&mut st.tenants);
-        for tn in tenants {
-            if w > 0
-                && draw(&[seed, u64::from(run), u64::from(w), id_key(&tn.person.id), 1])
-                    < t.tenancy_loss_per_week
-            {
-                free_place(&mut st.units, &tn.unit, &tn.person);
-                st.ended += 1;
-                ended_now += 1;
-            } else {
-                st.tenants.push(tn);
-            }
-        }
-        if w > 0 && t.leave_per_week > 0.0 {
-            let before = st.waiting.len();
-            st.waiting.retain(|p| {
-                draw(&[seed, u64::from(run), u64::from(w), id_key(&p.id), 2]) >= t.leave_per_week
-            });
-            st.left += before - st.waiting.len();
-        }
+        st.arrivals(setup, run, w);
+        let ended_now = st.endings(setup, run, w);
         // Answers due this week (offers of earlier weeks).
         let mut declines = 0;
         decide(&mut st, setup, run, w, &mut declines);
-        // The round.
-        let mut round = week_round(&st, base, day)?;
+        // The round, and its offers.
+        let mut round = week_round(&st, &setup.base, day)?;
         if strategy == Strategy::Lookahead {
             round = keep_back(round, setup, w)?;
         }
         let placements = placements(&round, strategy, settings)?;
         let offers = placements.len();
-        for (person, unit, staff) in placements {
-            let Some(i) = st.waiting.iter().position(|p| p.id == person) else {
-                continue;
-            };
-            let p = st.waiting.remove(i);
-            take_place(&mut st.units, &unit, &p);
-            *st.offers_made.entry(p.id.clone()).or_default() += 1;
-            st.pending.push(Pending {
-                person: p,
-                unit,
-                staff,
-                answer_week: w + t.response_weeks,
-            });
-        }
-        if t.response_weeks == 0 {
+        st.offer(placements, w + setup.timeline.response_weeks);
+        if setup.timeline.response_weeks == 0 {
             decide(&mut st, setup, run, w, &mut declines);
         }
         check_invariants(&st, w, day)?;
@@ -593,6 +474,149 @@ pub fn run(
         weeks: out,
         waits: st.waits,
     }))
+}
+
+impl State {
+    /// Week 1's state: the base round as it is.
+    fn new(base: &Round) -> State {
+        let day0 = base.policy.round_date;
+        State {
+            waiting: base.people.clone(),
+            units: base.units.clone(),
+            staff: base.staff.clone(),
+            caseload: base
+                .staff
+                .iter()
+                .map(|s| (s.id.clone(), s.caseload.unwrap_or(s.capacity)))
+                .collect(),
+            tenants: Vec::new(),
+            pending: Vec::new(),
+            ever: base
+                .people
+                .iter()
+                .map(|p| (p.id.clone(), (p.goal_band(day0), false)))
+                .collect(),
+            offers_made: BTreeMap::new(),
+            ended: 0,
+            left: 0,
+            arrived: base.people.len(),
+            base_occupants: base
+                .units
+                .iter()
+                .map(|u| (u.id.clone(), u.occupants.len()))
+                .collect(),
+            waits: Vec::new(),
+        }
+    }
+
+    fn add_waiting(&mut self, p: Person, day: NaiveDate) {
+        self.ever.insert(p.id.clone(), (p.goal_band(day), false));
+        self.waiting.push(p);
+        self.arrived += 1;
+    }
+
+    /// What comes in during week `w`: dated and random arrivals, vacancies,
+    /// new homes, hires.
+    fn arrivals(&mut self, setup: &Setup, run: u32, w: u32) {
+        let (base, t, seed) = (&setup.base, &setup.timeline, setup.seed);
+        let day = setup.day(w);
+        let prev = w.checked_sub(1).map(|p| setup.day(p));
+        let this_week = |d: NaiveDate| d <= day && prev.is_none_or(|p| d > p);
+        for (d, p) in setup.arrivals.iter().filter(|(d, _)| this_week(*d)) {
+            let mut p = p.clone();
+            p.registered = Some(*d);
+            self.add_waiting(p, day);
+        }
+        if w > 0 {
+            let mut rng = ChaCha8Rng::seed_from_u64(id_key(&format!("{seed}/{run}/{w}/arrivals")));
+            for k in 0..poisson(t.arrival_rate, &mut rng) {
+                if base.people.is_empty() {
+                    break;
+                }
+                let mut p = base.people[rng.random_range(0..base.people.len())].clone();
+                p.id = format!("A{w:03}-{k:02}");
+                p.registered = Some(day);
+                p.pinned_unit = None;
+                p.kept_offer = None;
+                p.declined_units.clear();
+                self.add_waiting(p, day);
+            }
+            for (kind, rate) in &t.vacancies {
+                let mut rng =
+                    ChaCha8Rng::seed_from_u64(id_key(&format!("{seed}/{run}/{w}/vacancy/{kind}")));
+                for k in 0..poisson(*rate, &mut rng) {
+                    if let Some(mut u) = typical_unit(base, kind) {
+                        u.id = format!("V{w:03}-{kind}-{k:02}");
+                        u.available_from = None;
+                        self.units.push(u);
+                    }
+                }
+            }
+        }
+        for (d, u) in &setup.new_units {
+            if this_week(*d) {
+                self.units.push(u.clone());
+            }
+        }
+        for h in t.hires.iter().filter(|h| this_week(h.from)) {
+            self.staff.push(Staff {
+                id: h.staff_id.clone(),
+                gender: h.gender,
+                method: h.method,
+                capacity: h.caseload,
+                caseload: Some(h.caseload),
+                line: 0,
+            });
+            self.caseload.insert(h.staff_id.clone(), h.caseload);
+        }
+    }
+
+    /// Tenancies that end and people who leave the list in week `w`: the
+    /// number of tenancies ended.
+    fn endings(&mut self, setup: &Setup, run: u32, w: u32) -> usize {
+        let (t, seed) = (&setup.timeline, setup.seed);
+        if w == 0 {
+            return 0;
+        }
+        let mut ended = 0;
+        for tn in std::mem::take(&mut self.tenants) {
+            let key = [seed, u64::from(run), u64::from(w), id_key(&tn.person.id), 1];
+            if draw(&key) < t.tenancy_loss_per_week {
+                free_place(&mut self.units, &tn.unit, &tn.person);
+                self.ended += 1;
+                ended += 1;
+            } else {
+                self.tenants.push(tn);
+            }
+        }
+        if t.leave_per_week > 0.0 {
+            let before = self.waiting.len();
+            self.waiting.retain(|p| {
+                draw(&[seed, u64::from(run), u64::from(w), id_key(&p.id), 2]) >= t.leave_per_week
+            });
+            self.left += before - self.waiting.len();
+        }
+        ended
+    }
+
+    /// The round's placements become offers, answered in week `answer_week`:
+    /// the place and the worker's slot are held meanwhile.
+    fn offer(&mut self, placements: Vec<(String, String, String)>, answer_week: u32) {
+        for (person, unit, staff) in placements {
+            let Some(i) = self.waiting.iter().position(|p| p.id == person) else {
+                continue;
+            };
+            let p = self.waiting.remove(i);
+            take_place(&mut self.units, &unit, &p);
+            *self.offers_made.entry(p.id.clone()).or_default() += 1;
+            self.pending.push(Pending {
+                person: p,
+                unit,
+                staff,
+                answer_week,
+            });
+        }
+    }
 }
 
 /// How many weeks ahead `lookahead` looks.
