@@ -367,6 +367,32 @@ impl Setup {
                 arrivals.push((day, p));
             }
         }
+        // A vacancy copies the base round's median unit of its kind: a kind
+        // that is not declared, or has no unit to copy, would never fall vacant.
+        for kind in timeline.vacancies.keys() {
+            if typical_unit(&base, kind).is_none() {
+                problems.push(Problem::file(
+                    "timeline.toml",
+                    format!(
+                        "key \"vacancies.{kind}\": the base round has no unit of kind \"{kind}\" to copy; use one of {}",
+                        base.policy.kinds.expected()
+                    ),
+                ));
+            }
+        }
+        let mut ids: std::collections::BTreeSet<&str> =
+            base.staff.iter().map(|s| s.id.as_str()).collect();
+        for h in &timeline.hires {
+            if !ids.insert(h.staff_id.as_str()) {
+                problems.push(Problem::file(
+                    "timeline.toml",
+                    format!(
+                        "hires: staff_id \"{}\" is already a worker; every hire needs a new id",
+                        crate::error::printable(&h.staff_id)
+                    ),
+                ));
+            }
+        }
         let mut new_units = Vec::new();
         for u in &timeline.new_units {
             let units = read_file(&u.file, &base, &mut problems, |f, b, r| {

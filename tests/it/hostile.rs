@@ -379,6 +379,20 @@ const CASES: &[Case] = &[
         says: "key \"arrival_rate\": 1000000000 is outside 0..=100 per week",
     },
     Case {
+        name: "vacancies of a kind the round does not have",
+        args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
+        setup: |t| write(&t.join("t.toml"), "vacancies = { castle = 1 }\n"),
+        code: 2,
+        says: "key \"vacancies.castle\": the base round has no unit of kind \"castle\" to copy",
+    },
+    Case {
+        name: "a hire with the id of a worker already there",
+        args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
+        setup: |t| write(&t.join("t.toml"), "[[hires]]\nstaff_id = \"S01\"\ngender = \"f\"\nmethod = \"ICM\"\ncaseload = 4\nfrom = 2014-12-01\n"),
+        code: 2,
+        says: "hires: staff_id \"S01\" is already a worker",
+    },
+    Case {
         name: "a timeline probability above one",
         args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
         setup: |t| write(&t.join("t.toml"), "decline_probability = 1.5\n"),
