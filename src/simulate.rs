@@ -400,6 +400,33 @@ impl Setup {
             })?;
             new_units.extend(units.into_iter().map(|x| (u.from, x)));
         }
+        // Ids must stay unique as people arrive and homes are added.
+        let mut people: std::collections::BTreeSet<&str> =
+            base.people.iter().map(|p| p.id.as_str()).collect();
+        for (_, p) in &arrivals {
+            if !people.insert(p.id.as_str()) {
+                problems.push(Problem::file(
+                    "timeline.toml",
+                    format!(
+                        "arrivals: person_id \"{}\" is already in the round or arrives twice",
+                        crate::error::printable(&p.id)
+                    ),
+                ));
+            }
+        }
+        let mut units: std::collections::BTreeSet<&str> =
+            base.units.iter().map(|u| u.id.as_str()).collect();
+        for (_, u) in &new_units {
+            if !units.insert(u.id.as_str()) {
+                problems.push(Problem::file(
+                    "timeline.toml",
+                    format!(
+                        "new_units: unit_id \"{}\" is already in the round or added twice",
+                        crate::error::printable(&u.id)
+                    ),
+                ));
+            }
+        }
         if !problems.is_empty() {
             return Err(Error::Input(Problems(problems)));
         }

@@ -393,6 +393,16 @@ const CASES: &[Case] = &[
         says: "hires: staff_id \"S01\" is already a worker",
     },
     Case {
+        name: "an arrival with the id of someone already waiting",
+        args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
+        setup: |t| {
+            write(&t.join("a.csv"), "person_id,gender,age,income_dkk\nP01,f,19,7000\n");
+            write(&t.join("t.toml"), "[[arrivals]]\nfile = \"a.csv\"\nfrom = 2014-11-10\n");
+        },
+        code: 2,
+        says: "arrivals: person_id \"P01\" is already in the round or arrives twice",
+    },
+    Case {
         name: "a timeline probability above one",
         args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
         setup: |t| write(&t.join("t.toml"), "decline_probability = 1.5\n"),
