@@ -265,6 +265,31 @@ pub fn run(r: &Round) -> Outcome {
     boligmatch::allocation::run(r, &Default::default()).expect("solves")
 }
 
+/// Independent: whether `p` may not join the people `occupants` already in
+/// `u` under the shared-living separation rules.
+pub fn clashes(r: &Round, u: &Unit, occupants: &[usize], p: &Person) -> bool {
+    let shared = r.policy().kinds.is_shared(&u.kind) && u.places > 1;
+    shared
+        && occupants.iter().any(|&o| {
+            let q = &r.people()[o];
+            r.policy().shared_living_minors_separated && (q.age < 18) != (p.age < 18)
+                || r.policy().shared_living_gender_separated
+                    && u.gender == UnitGender::Any
+                    && q.gender != p.gender
+        })
+}
+
+/// A run's `summary.json` without the parts that name files (audit inputs
+/// and command line), for comparing runs on different files.
+pub fn summary_without_paths(out: &std::path::Path) -> serde_json::Value {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let audit = v["audit"].as_object_mut().unwrap();
+    audit.remove("inputs");
+    audit.remove("command_line");
+    v
+}
+
 /// Brute force: the lexicographic optimum (level 1, level 2) over every plan,
 /// or `None` when no plan keeps the pins.
 pub fn brute_force(r: &Round) -> Option<(i64, i64)> {
@@ -407,16 +432,7 @@ impl Search<'_> {
             if self.occ[ui].len() >= u.places as usize || !may_live(r, p, u) {
                 continue;
             }
-            let shared = r.policy().kinds.is_shared(&u.kind) && u.places > 1;
-            let clash = self.occ[ui].iter().any(|&o| {
-                let q = &r.people()[o];
-                shared
-                    && (r.policy().shared_living_minors_separated && (q.age < 18) != (p.age < 18)
-                        || r.policy().shared_living_gender_separated
-                            && u.gender == UnitGender::Any
-                            && q.gender != p.gender)
-            });
-            if clash {
+            if clashes(r, u, &self.occ[ui], p) {
                 continue;
             }
             self.occ[ui].push(i);
@@ -459,17 +475,7 @@ pub fn brute_force_three(r: &Round) -> Option<(i64, i64, i64)> {
                 if self.occ[ui].len() >= u.places as usize || !may_live(r, p, u) {
                     continue;
                 }
-                let shared = r.policy().kinds.is_shared(&u.kind) && u.places > 1;
-                let clash = self.occ[ui].iter().any(|&o| {
-                    let q = &r.people()[o];
-                    shared
-                        && (r.policy().shared_living_minors_separated
-                            && (q.age < 18) != (p.age < 18)
-                            || r.policy().shared_living_gender_separated
-                                && u.gender == UnitGender::Any
-                                && q.gender != p.gender)
-                });
-                if clash {
+                if clashes(r, u, &self.occ[ui], p) {
                     continue;
                 }
                 for (si, st) in r.staff().iter().enumerate() {

@@ -324,6 +324,7 @@ fn bad_declarations_name_their_key_and_range() {
 }
 
 mod cli {
+    use super::super::common::summary_without_paths;
     use std::path::{Path, PathBuf};
     use std::process::{Command, Output};
 
@@ -367,15 +368,6 @@ mod cli {
         let o = run(&a);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
         o
-    }
-
-    fn summary_without_paths(out: &Path) -> serde_json::Value {
-        let mut v: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-        let audit = v["audit"].as_object_mut().unwrap();
-        audit.remove("inputs");
-        audit.remove("command_line");
-        v
     }
 
     /// A policy.toml that repeats `policy --defaults` verbatim gives the same
