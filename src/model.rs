@@ -69,23 +69,42 @@ macro_rules! vocabulary {
 }
 
 /// Folds a value for alias matching: lower case, Danish letters spelled out,
-/// `_`, `-`, `/` and repeated spaces made one space.
+/// `_`, `-`, `/` and runs of white space made one space, none at the ends.
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars().flat_map(char::to_lowercase) {
-        match c {
-            'æ' => out.push_str("ae"),
-            'ø' => out.push_str("oe"),
-            'å' => out.push_str("aa"),
-            '_' | '-' | '/' | ' ' | '\u{a0}' => {
-                if !out.ends_with(' ') {
-                    out.push(' ')
-                }
+    folded(s).collect()
+}
+
+/// Whether two values are the same once folded ([`fold`]), without
+/// allocating: eligibility compares areas for every pair.
+pub fn same_folded(a: &str, b: &str) -> bool {
+    a == b || folded(a).eq(folded(b))
+}
+
+/// The characters of [`fold`]`(s)`, one at a time.
+fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+    let mut started = false;
+    let mut gap = false;
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .flat_map(move |c| {
+            let (first, second) = match c {
+                'æ' => ('a', Some('e')),
+                'ø' => ('o', Some('e')),
+                'å' => ('a', Some('a')),
+                '_' | '-' | '/' => (' ', None),
+                c if c.is_whitespace() => (' ', None),
+                c => (c, None),
+            };
+            if first == ' ' {
+                gap = started;
+                return [None, None, None];
             }
-            c => out.push(c),
-        }
-    }
-    out.trim().to_string()
+            let space = (gap && started).then_some(' ');
+            started = true;
+            gap = false;
+            [space, Some(first), second]
+        })
+        .flatten()
 }
 
 pub use crate::kinds::UnitKind;
@@ -904,6 +923,25 @@ mod tests {
         assert_eq!(Stay::parse("Familie/venner"), Some(Stay::FamilyFriends));
         assert_eq!(Gender::parse("K"), Some(Gender::F));
         assert_eq!(Method::parse("icm"), Some(Method::Icm));
+    }
+
+    #[test]
+    fn folding_spells_out_danish_letters_and_collapses_separators() {
+        for (raw, want) in [
+            ("  Måløv ", "maaloev"),
+            ("ÆBLE_haven", "aeble haven"),
+            ("Familie / venner", "familie venner"),
+            ("--a--b--", "a b"),
+            ("a\t\u{a0}b", "a b"),
+            ("", ""),
+            (" _-/ ", ""),
+        ] {
+            assert_eq!(fold(raw), want, "{raw:?}");
+        }
+        assert!(same_folded("Måløv", "maaloev"));
+        assert!(same_folded("Skovlunde Nord", "skovlunde_nord"));
+        assert!(!same_folded("Skovlunde", "Skovlunde Nord"));
+        assert!(!same_folded("Ballerup", "Baller up"));
     }
 
     #[test]

@@ -70,6 +70,31 @@ impl Round {
             &RoundFiles::default(),
             &mut problems,
         );
+        Round::or_problems(round, problems)
+    }
+
+    /// Like [`Round::new`] with the policy of a round already checked (the
+    /// simulation's weekly rounds): the rows are checked, the policy is not
+    /// checked again.
+    pub(crate) fn with_checked_policy(
+        units: Vec<Unit>,
+        people: Vec<Person>,
+        staff: Vec<Staff>,
+        policy: Policy,
+    ) -> Result<Round> {
+        let mut problems = Vec::new();
+        let round = Round::rows_checked(
+            units,
+            people,
+            staff,
+            policy,
+            &RoundFiles::default(),
+            &mut problems,
+        );
+        Round::or_problems(round, problems)
+    }
+
+    fn or_problems(round: Round, mut problems: Vec<Problem>) -> Result<Round> {
         if problems.is_empty() {
             Ok(round)
         } else {
@@ -86,7 +111,7 @@ impl Round {
         units: Vec<Unit>,
         people: Vec<Person>,
         staff: Vec<Staff>,
-        mut policy: Policy,
+        policy: Policy,
         files: &RoundFiles,
         problems: &mut Vec<Problem>,
     ) -> Round {
@@ -96,6 +121,18 @@ impl Round {
                 format!("key \"{key}\": {message}"),
             ));
         }
+        Round::rows_checked(units, people, staff, policy, files, problems)
+    }
+
+    /// The rows' checks of [`Round::checked`], the policy taken as checked.
+    fn rows_checked(
+        units: Vec<Unit>,
+        people: Vec<Person>,
+        staff: Vec<Staff>,
+        mut policy: Policy,
+        files: &RoundFiles,
+        problems: &mut Vec<Problem>,
+    ) -> Round {
         policy.derive_area_distances();
         let mut round = Round {
             units,

@@ -74,11 +74,10 @@ pub fn kind_suits(person: &Person, unit: &Unit, policy: &Policy) -> bool {
 pub fn unit_fit(person: &Person, unit: &Unit, policy: &Policy) -> Vec<(FitTerm, i64)> {
     let mut out = Vec::new();
     if let Some(area) = &unit.area {
-        let a = crate::model::fold(area);
         if person
             .preferred_areas
             .iter()
-            .any(|p| crate::model::fold(p) == a)
+            .any(|p| crate::model::same_folded(p, area))
         {
             out.push((FitTerm::PreferredArea, policy.fit.preferred_area));
         }

@@ -735,7 +735,7 @@ fn keep_back(round: Round, setup: &Setup, w: u32) -> Result<Round> {
             }
         }
     }
-    Round::new(units, people, staff, policy)
+    Round::with_checked_policy(units, people, staff, policy)
 }
 
 /// The placements (person, unit, worker) a strategy makes in a round.
@@ -893,7 +893,7 @@ fn week_round(st: &State, base: &Round, day: NaiveDate) -> Result<Round> {
             p
         })
         .collect();
-    Round::new(units, people, staff, policy)
+    Round::with_checked_policy(units, people, staff, policy)
 }
 
 /// The invariants of every week: everyone is accounted for once, no unit over
