@@ -357,6 +357,103 @@ pub fn lines(
     chart(id, (FRAME.w, FRAME.h), title, &desc, body)
 }
 
+/// One band of a fan chart: a name and, per step, the 10th percentile, the
+/// median and the 90th percentile.
+pub struct Band {
+    /// Legend name (a strategy).
+    pub name: String,
+    /// 10th percentile per step.
+    pub p10: Vec<f64>,
+    /// Median per step.
+    pub median: Vec<f64>,
+    /// 90th percentile per step.
+    pub p90: Vec<f64>,
+}
+
+/// A fan chart over steps: per band a shaded area from the 10th to the 90th
+/// percentile and its median as a line, in the band's colour, and a dashed
+/// line at `target`. At most about ten step labels are written.
+pub fn fan(
+    id: &str,
+    title: &str,
+    steps: &[String],
+    bands: &[Band],
+    target: f64,
+    unit: &str,
+) -> Markup {
+    let max = nice_max(
+        bands
+            .iter()
+            .flat_map(|b| b.p90.iter().chain(&b.median).copied())
+            .fold(target, f64::max),
+    );
+    let desc = bands
+        .iter()
+        .map(|b| {
+            let per_step: Vec<String> = (0..steps.len())
+                .map(|i| {
+                    let at = |v: &[f64]| fmt_num(v.get(i).copied().unwrap_or(0.0));
+                    format!(
+                        "{} {}–{}–{}",
+                        steps[i],
+                        at(&b.p10),
+                        at(&b.median),
+                        at(&b.p90)
+                    )
+                })
+                .collect();
+            format!("{} (p10–median–p90): {}", b.name, per_step.join(", "))
+        })
+        .chain(std::iter::once(format!("target {}", fmt_num(target))))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let (plot_w, plot_h, base_y) = (FRAME.plot_w(), FRAME.plot_h(), FRAME.base_y());
+    let left = f64::from(FRAME.left);
+    let n = steps.len().max(2) as f64 - 1.0;
+    let px = |i: usize| left + plot_w * i as f64 / n;
+    let py = |v: f64| base_y - v.clamp(0.0, max) / max * plot_h;
+    let line = |v: &[f64]| -> String {
+        v.iter()
+            .enumerate()
+            .map(|(i, y)| format!("{},{}", f1(px(i)), f1(py(*y))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let shapes: Vec<(String, String, &str)> = bands
+        .iter()
+        .enumerate()
+        .map(|(j, b)| {
+            let lower: Vec<String> = b
+                .p10
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, y)| format!("{},{}", f1(px(i)), f1(py(*y))))
+                .collect();
+            let area = format!("{} {}", line(&b.p90), lower.join(" "));
+            (area, line(&b.median), colour(j))
+        })
+        .collect();
+    let every = steps.len().div_ceil(10).max(1);
+    let ty = f1(py(target));
+    let x_end = FRAME.w - FRAME.right;
+    let body = html! {
+        (y_axis(max, unit))
+        @for (i, s) in steps.iter().enumerate() {
+            @if i % every == 0 || i + 1 == steps.len() {
+                (x_label(px(i), base_y, &short(s, 24)))
+            }
+        }
+        @for (area, median, c) in &shapes {
+            polygon points=(area) fill=(c) fill-opacity="0.2" stroke="none" {}
+            polyline points=(median) fill="none" stroke=(c) stroke-width="2.5" {}
+        }
+        line x1=(FRAME.left) y1=(ty) x2=(x_end) y2=(ty) stroke="black" stroke-width="1.5" stroke-dasharray="6 4" class="target" {}
+        (legend(bands.iter().map(|b| b.name.as_str()), FRAME.left, 18))
+    };
+    chart(id, (FRAME.w, FRAME.h), title, &desc, body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

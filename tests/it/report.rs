@@ -288,12 +288,28 @@ fn simulation_report_renders_in_chromium() {
         "8",
         "--runs",
         "6",
+        "--scenario",
+        sample()
+            .join("scenarios/more-skaeve-boliger.toml")
+            .to_str()
+            .unwrap(),
         "--report",
         html.to_str().unwrap(),
     ]);
-    // Two strategies × two goals over time, and one waiting-time chart each.
+    // Per scenario (base and one more): a fan chart per goal with a band per
+    // strategy, and one waiting-time chart.
     check_rendered(&html, 6);
     let text = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(
+        text.matches("fill-opacity=\"0.2\"").count(),
+        2 * 2 * 2,
+        "a shaded 10-90 % band per scenario, goal and strategy"
+    );
+    assert_eq!(
+        text.matches("stroke-dasharray").count(),
+        2 * 2,
+        "goal lines"
+    );
     assert!(
         text.contains("Ventetid fra registrering til bolig"),
         "Danish by default"
