@@ -91,10 +91,15 @@ pub struct Timeline {
     /// Dated arrivals from files.
     #[serde(default)]
     pub arrivals: Vec<Arrivals>,
-    /// Random arrivals, people per week (0–100), each like a person of the
-    /// base round drawn at random (a new id).
+    /// Random arrivals, people per week (0–100), each like a person drawn at
+    /// random from `arrival_mix` or, without it, from the base round (a new id).
     #[serde(default)]
     pub arrival_rate: f64,
+    /// The people random arrivals are drawn from (people.csv format,
+    /// relative to the timeline file): the mix of age band, gender, needs and
+    /// stay given instead of the base round's.
+    #[serde(default)]
+    pub arrival_mix: Option<PathBuf>,
     /// Dated new homes from files.
     #[serde(default)]
     pub new_units: Vec<NewUnits>,
@@ -105,9 +110,12 @@ pub struct Timeline {
     /// Dated hires.
     #[serde(default)]
     pub hires: Vec<Hire>,
-    /// The chance (0–1) that an offer is declined.
+    /// The chance (0–1) that an offer is declined: one for every offer
+    /// (`decline_probability = 0.15`) or per kind of home
+    /// (`decline_probability = { ordinary = 0.2, club_room = 0.1 }`; a kind
+    /// left out: never declined).
     #[serde(default)]
-    pub decline_probability: f64,
+    pub decline_probability: Chance,
     /// Weeks until an offer is answered and, if accepted, moved into (0–12;
     /// 0: the same week).
     #[serde(default)]
@@ -118,6 +126,40 @@ pub struct Timeline {
     /// The chance (0–1) per week that someone waiting finds another solution.
     #[serde(default)]
     pub leave_per_week: f64,
+}
+
+/// A probability for every kind of home, or one per kind.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Chance {
+    /// The same for every kind.
+    All(f64),
+    /// Per kind id; a kind left out: 0.
+    ByKind(BTreeMap<String, f64>),
+}
+
+impl Default for Chance {
+    fn default() -> Self {
+        Chance::All(0.0)
+    }
+}
+
+impl Chance {
+    /// The chance for a home of `kind`.
+    pub fn of(&self, kind: &str) -> f64 {
+        match self {
+            Chance::All(p) => *p,
+            Chance::ByKind(m) => m.get(kind).copied().unwrap_or(0.0),
+        }
+    }
+
+    /// (key suffix, value) of every probability given.
+    fn entries(&self) -> Vec<(String, f64)> {
+        match self {
+            Chance::All(p) => vec![(String::new(), *p)],
+            Chance::ByKind(m) => m.iter().map(|(k, v)| (format!(".{k}"), *v)).collect(),
+        }
+    }
 }
 
 /// The most weeks one simulation covers (ten years).
@@ -148,7 +190,9 @@ impl Timeline {
         for (k, v) in &self.vacancies {
             rate(&format!("vacancies.{k}"), *v, &mut out);
         }
-        prob("decline_probability", self.decline_probability, &mut out);
+        for (suffix, p) in self.decline_probability.entries() {
+            prob(&format!("decline_probability{suffix}"), p, &mut out);
+        }
         prob(
             "tenancy_loss_per_week",
             self.tenancy_loss_per_week,
@@ -191,6 +235,9 @@ pub fn load_timeline(path: &Path) -> Result<Timeline> {
     }
     for u in &mut t.new_units {
         u.file = dir.join(&u.file);
+    }
+    if let Some(m) = &mut t.arrival_mix {
+        *m = dir.join(&*m);
     }
     let problems: Vec<Problem> = t
         .problems()
@@ -342,6 +389,9 @@ pub struct Setup {
     pub arrivals: Vec<(NaiveDate, Person)>,
     /// Dated new units: (day, unit).
     pub new_units: Vec<(NaiveDate, Unit)>,
+    /// The people random arrivals are drawn from (`arrival_mix`, else the
+    /// base round's people).
+    pub mix: Vec<Person>,
     /// Weeks simulated.
     pub weeks: u32,
     /// The seed.
@@ -365,6 +415,35 @@ impl Setup {
                     + chrono::Duration::days(if n > 1 { span * i as i64 / (n - 1) } else { 0 });
                 p.registered.get_or_insert(day);
                 arrivals.push((day, p));
+            }
+        }
+        let mix = match &timeline.arrival_mix {
+            Some(file) => {
+                let people = read_file(file, &base, &mut problems, |f, b, r| {
+                    crate::input::read_people(f, b, r)
+                })?;
+                if people.is_empty() && timeline.arrival_rate > 0.0 {
+                    problems.push(Problem::file(
+                        "timeline.toml",
+                        "key \"arrival_mix\": the file lists nobody to draw arrivals from",
+                    ));
+                }
+                people
+            }
+            None => base.people.clone(),
+        };
+        if let Chance::ByKind(m) = &timeline.decline_probability {
+            for kind in m.keys() {
+                if base.policy.kinds.get(kind).is_none() {
+                    problems.push(Problem::file(
+                        "timeline.toml",
+                        format!(
+                            "key \"decline_probability.{}\": no such kind; use one of {}",
+                            crate::error::printable(kind),
+                            base.policy.kinds.expected()
+                        ),
+                    ));
+                }
             }
         }
         // A vacancy copies the base round's median unit of its kind: a kind
@@ -435,6 +514,7 @@ impl Setup {
             timeline,
             arrivals,
             new_units,
+            mix,
             weeks,
             seed,
         })
@@ -571,7 +651,7 @@ impl State {
     /// What comes in during week `w`: dated and random arrivals, vacancies,
     /// new homes, hires.
     fn arrivals(&mut self, setup: &Setup, run: u32, w: u32) {
-        let (base, t, seed) = (&setup.base, &setup.timeline, setup.seed);
+        let (base, t, seed, mix) = (&setup.base, &setup.timeline, setup.seed, &setup.mix);
         let day = setup.day(w);
         let prev = w.checked_sub(1).map(|p| setup.day(p));
         let this_week = |d: NaiveDate| d <= day && prev.is_none_or(|p| d > p);
@@ -583,10 +663,10 @@ impl State {
         if w > 0 {
             let mut rng = ChaCha8Rng::seed_from_u64(id_key(&format!("{seed}/{run}/{w}/arrivals")));
             for k in 0..poisson(t.arrival_rate, &mut rng) {
-                if base.people.is_empty() {
+                if mix.is_empty() {
                     break;
                 }
-                let mut p = base.people[rng.random_range(0..base.people.len())].clone();
+                let mut p = mix[rng.random_range(0..mix.len())].clone();
                 p.id = format!("A{w:03}-{k:02}");
                 p.registered = Some(day);
                 p.pinned_unit = None;
@@ -790,13 +870,19 @@ fn decide(st: &mut State, setup: &Setup, run: u32, w: u32, declines: &mut usize)
             continue;
         }
         let n = st.offers_made.get(&o.person.id).copied().unwrap_or(1);
+        let kind = st
+            .units
+            .iter()
+            .find(|u| u.id == o.unit)
+            .map(|u| u.kind.as_str());
+        let chance = kind.map_or(0.0, |k| t.decline_probability.of(k));
         if draw(&[
             setup.seed,
             u64::from(run),
             id_key(&o.person.id),
             u64::from(n),
             3,
-        ]) < t.decline_probability
+        ]) < chance
         {
             free_place(&mut st.units, &o.unit, &o.person);
             let mut p = o.person;

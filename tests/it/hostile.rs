@@ -410,6 +410,38 @@ const CASES: &[Case] = &[
         says: "key \"decline_probability\": 1.5 is not a probability (0 to 1)",
     },
     Case {
+        name: "a per-kind decline probability below zero",
+        args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
+        setup: |t| {
+            write(
+                &t.join("t.toml"),
+                "decline_probability = { ordinary = -0.1 }\n",
+            )
+        },
+        code: 2,
+        says: "key \"decline_probability.ordinary\": -0.1 is not a probability (0 to 1)",
+    },
+    Case {
+        name: "a decline probability for a kind nobody declared",
+        args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
+        setup: |t| write(&t.join("t.toml"), "decline_probability = { castle = 0.5 }\n"),
+        code: 2,
+        says: "key \"decline_probability.castle\": no such kind; use one of",
+    },
+    Case {
+        name: "an arrival mix with nobody in it",
+        args: &["simulate", "{R}", "--timeline", "{T}/t.toml", "--weeks", "2"],
+        setup: |t| {
+            write(&t.join("mix.csv"), "person_id,gender,age,income_dkk\n");
+            write(
+                &t.join("t.toml"),
+                "arrival_rate = 2\narrival_mix = \"mix.csv\"\n",
+            );
+        },
+        code: 2,
+        says: "key \"arrival_mix\": the file lists nobody to draw arrivals from",
+    },
+    Case {
         name: "a simulated sweep of more steps than the cap",
         args: &["simulate", "{R}", "--weeks", "2", "--sweep", "add=ordinary:0..200"],
         setup: |_| {},

@@ -3,7 +3,7 @@
 use super::common::*;
 use boligmatch::allocation::{self, Options};
 use boligmatch::model::*;
-use boligmatch::simulate::{self, Setup, Strategy, Timeline, METRICS};
+use boligmatch::simulate::{self, Chance, Setup, Strategy, Timeline, METRICS};
 use boligmatch::Settings;
 use std::path::PathBuf;
 use std::process::Command;
@@ -124,6 +124,88 @@ fn a_deterministic_timeline_gives_the_hand_computed_counts() {
     assert_eq!(col("housed_18_29_share")[1], 2.0 / 3.0);
 }
 
+/// Declines per kind: every offer of a club room is declined, no offer of
+/// an ordinary flat is; a declined home is never offered to that person again.
+#[test]
+fn declines_can_be_given_per_kind() {
+    let base = round(
+        vec![
+            unit("C1", UnitKind::new("club_room"), 1, 2000),
+            unit("U1", UnitKind::new("ordinary"), 1, 2000),
+        ],
+        vec![person("P1", Gender::M, 20, 9000)],
+        vec![staff("S1", Gender::M, Method::Icm, 1)],
+    );
+    let timeline = |text: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("t.toml"), text).unwrap();
+        simulate::load_timeline(&tmp.path().join("t.toml")).unwrap()
+    };
+    let col = |t: Timeline, m: &str| -> Vec<f64> {
+        let setup = Setup::new(base.clone(), t, 3, 5).unwrap();
+        simulate::run(&setup, Strategy::Optimal, 0, &Settings::default())
+            .unwrap()
+            .unwrap()
+            .weeks
+            .iter()
+            .map(|w| w[metric(m)])
+            .collect()
+    };
+    // P1 is offered whichever home fits best; with club rooms always
+    // declined, P1 ends in U1 and never sees C1 again.
+    let t = timeline("decline_probability = { club_room = 1.0 }\nresponse_weeks = 0\n");
+    let first = simulate::placements(&base, Strategy::Optimal, &Settings::default()).unwrap();
+    let declines = col(t.clone(), "declines");
+    let housed = col(t, "housed");
+    if first[0].1 == "C1" {
+        assert_eq!(declines, vec![1.0, 0.0, 0.0]);
+        assert_eq!(housed, vec![0.0, 1.0, 1.0]);
+    } else {
+        assert_eq!(declines, vec![0.0, 0.0, 0.0]);
+        assert_eq!(housed, vec![1.0, 1.0, 1.0]);
+    }
+    // Every kind declined: P1 declines both homes and is never housed.
+    let t =
+        timeline("decline_probability = { club_room = 1.0, ordinary = 1.0 }\nresponse_weeks = 0\n");
+    assert_eq!(col(t.clone(), "declines"), vec![1.0, 1.0, 0.0]);
+    assert_eq!(col(t, "housed"), vec![0.0, 0.0, 0.0]);
+    // The same probability for all, written as one number, is the same.
+    let one = timeline("decline_probability = 1.0\n");
+    assert_eq!(col(one, "declines"), vec![1.0, 1.0, 0.0]);
+}
+
+/// `arrival_mix`: random arrivals are drawn from the given people, not from
+/// the base round (here: every arrival is under 18, the base has none).
+#[test]
+fn random_arrivals_follow_a_given_mix() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("mix.csv"),
+        "person_id,gender,age,income_dkk\nM1,f,16,3000\nM2,m,17,3000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("t.toml"),
+        "arrival_rate = 3\narrival_mix = \"mix.csv\"\n",
+    )
+    .unwrap();
+    let t = simulate::load_timeline(&tmp.path().join("t.toml")).unwrap();
+    let base = edit(&tiny(), |p| p.policy.support_weeks.cti = None);
+    let setup = Setup::new(base, t, 10, 3).unwrap();
+    assert_eq!(setup.mix.len(), 2);
+    let weeks = simulate::run(&setup, Strategy::Optimal, 0, &Settings::default())
+        .unwrap()
+        .unwrap()
+        .weeks;
+    let waiting: Vec<f64> = weeks.iter().map(|w| w[metric("waiting")]).collect();
+    assert!(waiting[9] > waiting[0], "people arrived: {waiting:?}");
+    // Everyone who arrived is under 18 and nobody under 18 was housed (the
+    // one worker's one slot went to an adult in week 1, for good), so the
+    // under-18 share is 0 and the adults' share counts only P1 and P2.
+    assert_eq!(weeks[9][metric("housed_under_18_share")], 0.0);
+    assert_eq!(weeks[9][metric("housed_18_29_share")], 0.5);
+}
+
 /// Random arrivals, vacancies, declines, losses and leaves: the invariants
 /// hold in every week of every run (a broken one is an error), and the same
 /// seed gives the same numbers.
@@ -136,7 +218,7 @@ fn invariants_hold_in_every_run() {
             ("shared_living".to_string(), 0.2),
         ]
         .into(),
-        decline_probability: 0.3,
+        decline_probability: Chance::All(0.3),
         response_weeks: 1,
         tenancy_loss_per_week: 0.05,
         leave_per_week: 0.05,
