@@ -5,7 +5,7 @@
 //! side of each separation rule it serves. See `docs/model.md` for the math.
 
 use crate::eligibility::separation_applies;
-use crate::instance::{Instance, Plan, Restrictions, Separation, Target};
+use crate::instance::{Instance, Plan, Restrictions, Separation, Target, UnitPlan};
 use crate::model::Gender;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
@@ -23,6 +23,10 @@ pub struct Formulation {
     pub level1: Expression,
     /// Level 2: total fit.
     pub level2: Expression,
+    /// Level 3 of ranked proposals: the summed number of people whose home
+    /// differs from each plan of [`Restrictions::closest_to`] (to minimise;
+    /// zero without them).
+    pub distance: Expression,
     /// Open variables of optional units (unit index, variable), created right
     /// after `y`, in this order.
     pub opened: Vec<(usize, Variable)>,
@@ -113,6 +117,10 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
     constraints.extend(caseload_rules(inst, &sums, &hired));
     constraints.extend(target_rules(inst, &sums, &y, &restrictions.targets));
     constraints.extend(forced_rules(inst, restrictions, &sums, &x)?);
+    let mut distance = Expression::default();
+    for plan in &restrictions.closest_to {
+        distance += distance_to(inst, &sums, &x, plan);
+    }
     Some(Formulation {
         vars,
         x,
@@ -120,6 +128,7 @@ pub fn formulate(inst: &Instance, restrictions: &Restrictions) -> Option<Formula
         constraints,
         level1: sums.level1,
         level2: sums.level2,
+        distance,
         opened,
         hired,
         sides,
@@ -307,17 +316,23 @@ fn forced_rules(
         out.push(Expression::from(x[k]).eq(1.0));
     }
     for (plan, d) in &restrictions.differ_from {
-        let mut differs = Expression::default();
-        for (p, housed_p) in sums.housed.iter().enumerate() {
-            match plan.get(p).copied().flatten() {
-                Some(u) => match inst.unit_pair(p, u) {
-                    Some(k) => differs += 1.0 - x[k],
-                    None => differs += 1.0,
-                },
-                None => differs += housed_p.clone(),
-            }
-        }
-        out.push(differs.geq(*d as f64));
+        out.push(distance_to(inst, sums, x, plan).geq(*d as f64));
     }
     Some(out)
+}
+
+/// The number of people whose home differs from `plan`'s (a linear
+/// expression in the placement variables).
+fn distance_to(inst: &Instance, sums: &Sums, x: &[Variable], plan: &UnitPlan) -> Expression {
+    let mut differs = Expression::default();
+    for (p, housed_p) in sums.housed.iter().enumerate() {
+        match plan.get(p).copied().flatten() {
+            Some(u) => match inst.unit_pair(p, u) {
+                Some(k) => differs += 1.0 - x[k],
+                None => differs += 1.0,
+            },
+            None => differs += housed_p.clone(),
+        }
+    }
+    differs
 }

@@ -177,6 +177,9 @@ pub struct Restrictions {
     pub forced: Vec<(usize, usize)>,
     /// Differ from each plan in at least this many person→unit placements.
     pub differ_from: Vec<(UnitPlan, usize)>,
+    /// Ranked proposals: among plans of the best value, the least summed
+    /// number of people whose home differs from these plans (a third level).
+    pub closest_to: Vec<UnitPlan>,
     /// Goals that must be reached.
     pub targets: Vec<Target>,
     /// Units that exist only if opened (capacity planning), by index.
@@ -209,6 +212,7 @@ impl Restrictions {
     pub fn is_empty(&self) -> bool {
         self.forced.is_empty()
             && self.differ_from.is_empty()
+            && self.closest_to.is_empty()
             && self.targets.is_empty()
             && self.optional_units.is_empty()
             && self.optional_staff.is_empty()

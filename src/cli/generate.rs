@@ -15,6 +15,16 @@ pub enum TierArg {
     L,
 }
 
+/// Reach names on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq, Default)]
+pub enum ReachArg {
+    /// Homes in a person's own municipality and its neighbours.
+    #[default]
+    Regional,
+    /// Any home in the round: every person eligible for most units.
+    All,
+}
+
 /// Arguments of `generate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,6 +42,12 @@ pub struct Args {
     /// from 1 to 50000.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_PEOPLE))]
     people: Option<u32>,
+    /// Which homes a person may be offered: `regional` (own municipality
+    /// and neighbours; about 100 eligible homes per person) or `all` (any
+    /// home; tier M about 1.1 million eligible pairs, L about 29 million).
+    /// Tier S has one municipality either way.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = ReachArg::Regional)]
+    reach: ReachArg,
     /// Write the Danish Excel dialect (`;`, Windows-1252, Danish headers, dd-mm-yyyy).
     #[arg(long)]
     excel: bool,
@@ -61,13 +77,26 @@ pub fn run(args: &Args) -> Result<()> {
             existing.join(", ")
         )));
     }
-    let files =
-        generate::generate_sized(tier, args.seed, args.excel, args.people.map(|n| n as usize));
+    let reach = match args.reach {
+        ReachArg::Regional => generate::Reach::Regional,
+        ReachArg::All => generate::Reach::All,
+    };
+    let files = generate::generate_shaped(
+        tier,
+        args.seed,
+        args.excel,
+        args.people.map(|n| n as usize),
+        reach,
+    );
     generate::write(&args.out, &files)?;
     let (p, u, s, a) = tier.size();
     let p = args.people.map_or(p, |n| n as usize);
+    let reach = match args.reach {
+        ReachArg::Regional => "neighbouring areas",
+        ReachArg::All => "every area",
+    };
     eprintln!(
-        "wrote {} ({p} people, {u} units, {s} staff, {a} areas, seed {})",
+        "wrote {} ({p} people, {u} units, {s} staff, {a} areas, reach: {reach}, seed {})",
         args.out.display(),
         args.seed
     );

@@ -280,11 +280,37 @@ pub(crate) fn solve(
         settings,
     )?
     .ok_or_else(|| Error::Solver("level 2 is infeasible although level 1 was solved".into()))?;
-    let plan = if raw2.values.is_empty() {
+    let mut plan = if raw2.values.is_empty() {
         plan1
     } else {
         extract(inst, &form, &raw2.values)
     };
+    let mut status2 = raw2.status;
+    if !restrictions.closest_to.is_empty() && !settings.out_of_time() && !raw2.values.is_empty() {
+        // Level 3 (ranked proposals): the closest plan of this value.
+        let floors = [
+            form.level1.clone().geq(plan.priority(inst) as f64 - 0.5),
+            form.level2.clone().geq(plan.score(inst) as f64 - 0.5),
+        ];
+        let constraints = form.constraints.iter().cloned().chain(floors);
+        match run_model(
+            form.vars.clone(),
+            Sense::Minimise,
+            form.distance.clone(),
+            constraints,
+            Some(&raw2.values),
+            settings,
+        ) {
+            Ok(Some(raw3)) if !raw3.values.is_empty() => {
+                plan = extract(inst, &form, &raw3.values);
+                if !raw3.status.is_optimal() {
+                    status2 = raw3.status;
+                }
+            }
+            Ok(_) | Err(Error::OutOfTime(_)) => status2 = Status::BestFound { gap: 1.0 },
+            Err(e) => return Err(e),
+        }
+    }
     Ok(Some(Solution {
         level1: LevelResult {
             value: plan.priority(inst),
@@ -294,7 +320,7 @@ pub(crate) fn solve(
         },
         level2: LevelResult {
             value: plan.fit(inst),
-            status: raw2.status,
+            status: status2,
             build_seconds: build2,
             solve_seconds: raw2.seconds,
         },

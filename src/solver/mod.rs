@@ -6,6 +6,7 @@
 //! [`Plan`]s, whose value the plan computes itself; callers above this module
 //! (allocation, scenarios, planning) never name either solver.
 
+pub(crate) mod closest;
 pub(crate) mod flow;
 pub(crate) mod milp;
 
@@ -216,11 +217,19 @@ pub fn best(
     milp::solve(inst, restrictions, settings, flow_start)
 }
 
-/// The plans ranked after `first` (the proven optimum of `restrictions`),
-/// best first, until `count` plans in all: each differs from every earlier
-/// one in at least `min_diff` placements. With `min_diff` 1 and the flow
-/// solver, by Lawler–Murty partitioning (each proven); otherwise by the MILP
-/// with a cut per earlier plan. Fewer come back when fewer exist.
+/// The plans ranked after `first` (the optimum of `restrictions`), best
+/// first, until `count` plans in all: proposal *k* is the best plan that
+/// differs from every earlier one in at least `min_diff` homes, and among
+/// those of its value the closest to them (least summed number of people
+/// whose home differs). Fewer come back when fewer exist.
+///
+/// With `min_diff` 1 and a proven first plan, the best one-change neighbour
+/// of the earlier proposals ([`closest::next`]) is tried first: when it has
+/// the optimum's value and meets the distance bound it is proven without a
+/// search. Otherwise the MILP (with a third level, the summed distance)
+/// decides on rounds it can build quickly, starting from that neighbour; on
+/// larger rounds the neighbour is the answer, labelled *best found* with its
+/// gap (value, or distance to its bound when the value is the optimum's).
 pub fn ranked(
     inst: &Instance,
     restrictions: &Restrictions,
@@ -229,36 +238,84 @@ pub fn ranked(
     min_diff: usize,
     settings: &Settings,
 ) -> Result<Vec<Solution>> {
-    let start = Instant::now();
     let proven_first = first.level1.status.is_optimal() && first.level2.status.is_optimal();
-    if count > 1 && min_diff <= 1 && settings.use_flow && proven_first {
-        let limits = flow::Limits {
-            max_nodes: 100_000,
-            deadline: settings.deadline(start),
-        };
-        if let Some(plans) = flow::ranked(inst, restrictions, &first.plan, count, limits) {
-            let seconds = start.elapsed().as_secs_f64() / plans.len().max(1) as f64;
-            return Ok(plans
-                .into_iter()
-                .skip(1)
-                .map(|plan| proven(inst, plan, seconds))
-                .collect());
-        }
-    }
-    let mut restrictions = restrictions.clone();
+    let plain = restrictions.targets.is_empty()
+        && restrictions.optional_units.is_empty()
+        && restrictions.optional_staff.is_empty()
+        && restrictions.differ_from.is_empty();
+    let mut earlier: Vec<Plan> = vec![first.plan.clone()];
     let mut out: Vec<Solution> = Vec::new();
     // Out of time, fewer proposals come back (the caller notes it).
     while out.len() + 1 < count && !settings.out_of_time() {
-        let last = out.last().unwrap_or(first).plan.unit_of.clone();
-        restrictions.differ_from.push((last, min_diff.max(1)));
-        match best(inst, &restrictions, settings) {
-            Ok(Some(s)) => out.push(s),
-            Ok(None) => break,
-            Err(crate::error::Error::OutOfTime(_)) => break,
-            Err(e) => return Err(e),
+        let t0 = Instant::now();
+        let near = if min_diff <= 1 && plain && proven_first {
+            closest::next(inst, restrictions, &earlier)
+        } else {
+            None
+        };
+        if let Some(n) = near.as_ref().filter(|n| n.proven) {
+            let mut s = proven(inst, n.plan.clone(), t0.elapsed().as_secs_f64());
+            s.level1.solve_seconds = t0.elapsed().as_secs_f64();
+            earlier.push(s.plan.clone());
+            out.push(s);
+            continue;
+        }
+        let milp_can = inst.unit_pairs.len() <= MILP_FALLBACK_PAIRS || !settings.use_flow;
+        let found = match (&near, milp_can) {
+            (Some(n), false) => Some(labelled(inst, n, first, &earlier)),
+            _ => {
+                let mut r = restrictions.clone();
+                r.differ_from = earlier
+                    .iter()
+                    .map(|x| (x.unit_of.clone(), min_diff.max(1)))
+                    .collect();
+                r.closest_to = earlier.iter().map(|x| x.unit_of.clone()).collect();
+                let solved = if inst.unit_pairs.is_empty() {
+                    Ok(nobody_housed(inst, &r))
+                } else {
+                    milp::solve(inst, &r, settings, near.map(|n| n.plan))
+                };
+                match solved {
+                    Ok(s) => s,
+                    Err(crate::error::Error::OutOfTime(_)) => break,
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        match found {
+            Some(s) => {
+                earlier.push(s.plan.clone());
+                out.push(s);
+            }
+            None => break,
         }
     }
     Ok(out)
+}
+
+/// A neighbour not proven to be the next proposal, labelled with its gap: on
+/// the value against proposal 1's (no plan can beat it), or, with that
+/// value, on the summed distance against its lower bound.
+fn labelled(inst: &Instance, n: &closest::Near, first: &Solution, earlier: &[Plan]) -> Solution {
+    let mut s = proven(inst, n.plan.clone(), 0.0);
+    let (p1, f1) = (first.level1.value, first.level2.value);
+    let gap = |value: i64, best: i64| (best - value).max(0) as f64 / best.abs().max(1) as f64;
+    if s.level1.value < p1 {
+        s.level1.status = Status::BestFound {
+            gap: gap(s.level1.value, p1),
+        };
+        s.level2.status = Status::BestFound { gap: 1.0 };
+    } else if s.level2.value < f1 {
+        s.level2.status = Status::BestFound {
+            gap: gap(s.level2.value, f1),
+        };
+    } else {
+        let lb = closest::lower_bound(earlier);
+        s.level2.status = Status::BestFound {
+            gap: (n.distance.saturating_sub(lb)) as f64 / n.distance.max(1) as f64,
+        };
+    }
+    s
 }
 
 /// The best plan with `person` forced into `unit` (and `restrictions` kept),

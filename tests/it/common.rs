@@ -253,6 +253,15 @@ pub fn triples(p: &Proposal) -> Vec<(String, String, String)> {
     v
 }
 
+/// The unit (index into `r.units()`) of each person of `r.people()` in a
+/// proposal.
+pub fn homes_of(r: &Round, p: &Proposal) -> Vec<Option<usize>> {
+    r.people()
+        .iter()
+        .map(|person| unit_of(p, &person.id).and_then(|u| r.unit_index(u)))
+        .collect()
+}
+
 /// Unit of a person in a proposal.
 pub fn unit_of<'a>(p: &'a Proposal, person: &str) -> Option<&'a str> {
     p.placements
@@ -296,9 +305,13 @@ pub fn brute_force(r: &Round) -> Option<(i64, i64)> {
     brute_force_all(r).first().copied()
 }
 
-/// Brute force: the values (level 1, level 2) of every plan (where each
-/// person lives, workers chosen at best) that keeps every rule, best first.
-pub fn brute_force_all(r: &Round) -> Vec<(i64, i64)> {
+/// The unit of each person of a plan (indices into the round's lists).
+pub type Homes = Vec<Option<usize>>;
+
+/// Brute force: every plan that keeps every rule, as its values (level 1,
+/// level 2; workers chosen at best) and the unit of each person (indices
+/// into `r.units()` and `r.people()`), in search order.
+pub fn brute_force_plans(r: &Round) -> (Vec<(i64, i64)>, Vec<Homes>) {
     let n = r.people().len();
     let pol = &r.policy();
     // Best staff fit for each set of housed people (None = no valid assignment).
@@ -346,9 +359,17 @@ pub fn brute_force_all(r: &Round) -> Vec<(i64, i64)> {
         occ: vec![Vec::new(); r.units().len()],
         all: Vec::new(),
         masks: Vec::new(),
+        plans: Vec::new(),
+        now: vec![None; n],
     };
     search.dfs(0, 0, 0, 0);
-    let mut all = search.all;
+    (search.all, search.plans)
+}
+
+/// Brute force: the values (level 1, level 2) of every plan (where each
+/// person lives, workers chosen at best) that keeps every rule, best first.
+pub fn brute_force_all(r: &Round) -> Vec<(i64, i64)> {
+    let mut all = brute_force_plans(r).0;
     all.sort_unstable_by(|a, b| b.cmp(a));
     all
 }
@@ -393,6 +414,8 @@ pub fn housed_sets(r: &Round) -> Vec<usize> {
         occ: vec![Vec::new(); r.units().len()],
         all: Vec::new(),
         masks: Vec::new(),
+        plans: Vec::new(),
+        now: vec![None; n],
     };
     search.dfs(0, 0, 0, 0);
     let mut masks = search.masks;
@@ -408,6 +431,9 @@ struct Search<'a> {
     occ: Vec<Vec<usize>>,
     all: Vec<(i64, i64)>,
     masks: Vec<usize>,
+    /// The unit of each person, per plan (in `all`'s order).
+    plans: Vec<Vec<Option<usize>>>,
+    now: Vec<Option<usize>>,
 }
 
 impl Search<'_> {
@@ -418,6 +444,7 @@ impl Search<'_> {
             if let Some(sf) = self.staff_best[mask] {
                 self.all.push((l1, ufit + sf));
                 self.masks.push(mask);
+                self.plans.push(self.now.clone());
             }
             return;
         }
@@ -436,8 +463,10 @@ impl Search<'_> {
                 continue;
             }
             self.occ[ui].push(i);
+            self.now[i] = Some(ui);
             let f = scoring::total(&scoring::unit_fit(p, u, r.policy()));
             self.dfs(i + 1, mask | (1 << i), l1 + self.prio[i], ufit + f);
+            self.now[i] = None;
             self.occ[ui].pop();
         }
     }

@@ -439,7 +439,8 @@ mod cli {
             "\n[kinds.startbolig]\nlabel_da = \"Startbolig\"\nlabel_en = \"Starter flat\"\nshared = false\nsuits = [ { need = [\"light\", \"moderate\"] }, { age_band = [\"age_18_24\"], substance_use = [\"none\", \"cannabis\"] } ]\n",
         );
         std::fs::write(dir.join("policy.toml"), policy).unwrap();
-        // Every ordinary unit becomes a starter flat; half by id, half by label.
+        // Every ordinary unit becomes a cheap starter flat (rent 2,000 kr, so
+        // that proposal 1 uses some); half by id, half by label.
         let units = std::fs::read_to_string(dir.join("units.csv")).unwrap();
         let mut n = 0;
         let units: String = units
@@ -452,7 +453,10 @@ mod cli {
                     } else {
                         "Startbolig"
                     };
-                    l.replace(",ordinary,", &format!(",{word},"))
+                    let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
+                    cells[1] = word.to_string();
+                    cells[3] = "2000".to_string();
+                    cells.join(",")
                 } else {
                     l.to_string()
                 }

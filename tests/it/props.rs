@@ -245,6 +245,7 @@ proptest! {
     #[test]
     fn ranked_proposals_equal_brute_force(r in arb_round(), use_flow in any::<bool>()) {
         let all = brute_force_all(&r);
+        let (values, plans) = brute_force_plans(&r);
         let settings = boligmatch::solver::Settings { use_flow, ..Default::default() };
         let opts = Options { proposals: 6, settings, ..Options::default() };
         match allocation::run(&r, &opts) {
@@ -257,6 +258,27 @@ proptest! {
                 for p in &out.proposals {
                     prop_assert!(p.level1.status.is_optimal() && p.level2.status.is_optimal());
                     prop_assert_eq!(violations(&r, p), Vec::<String>::new());
+                }
+                // Closest among equal values: proposal k's summed distance to
+                // proposals 1..k-1 is the least of every plan of its value
+                // that is none of them.
+                let homes: Vec<Vec<Option<usize>>> =
+                    out.proposals.iter().map(|p| homes_of(&r, p)).collect();
+                let dist = |a: &[Option<usize>], b: &[Option<usize>]| {
+                    a.iter().zip(b).filter(|(x, y)| x != y).count()
+                };
+                for k in 1..homes.len() {
+                    let sum = |x: &[Option<usize>]| -> usize {
+                        homes[..k].iter().map(|e| dist(x, e)).sum()
+                    };
+                    let value = (out.proposals[k].level1.value, out.proposals[k].level2.value);
+                    let least = values
+                        .iter()
+                        .zip(&plans)
+                        .filter(|(v, x)| **v == value && homes[..k].iter().all(|e| e != *x))
+                        .map(|(_, x)| sum(x))
+                        .min();
+                    prop_assert_eq!(Some(sum(&homes[k])), least, "proposal {}", k + 1);
                 }
             }
             Err(_) => prop_assert!(all.is_empty()),

@@ -2,8 +2,7 @@
 //! min-cost circulation (units → people → staff classes) with lexicographic
 //! costs (hard rules, priority, fit), solved by a warm-started network simplex,
 //! the shared-living separation rules enforced by branch and bound on which
-//! side a shared unit serves, and ranked proposals by Lawler–Murty
-//! partitioning.
+//! side a shared unit serves (ranked proposals: `solver::closest`).
 //!
 //! Without the separation rules the allocation model is a network flow whose
 //! LP relaxation is integral; a flow algorithm solves it exactly and fast.
@@ -63,11 +62,6 @@ impl Rules {
             && self.forbidden.iter().all(|&(p, u)| plan[p] != Some(u))
             && self.housed.iter().all(|&p| plan[p].is_some())
             && self.unhoused.iter().all(|&p| plan[p].is_none())
-    }
-
-    /// Whether the rules fix where (or whether) `person` lives.
-    fn fixes(&self, person: usize) -> bool {
-        self.forced.iter().any(|&(p, _)| p == person) || self.unhoused.contains(&person)
     }
 }
 
@@ -565,73 +559,6 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
     };
     let mut net = Network::new(inst)?;
     Some(search(&mut net, inst, &rules, limits))
-}
-
-/// The best `count` distinct plans (a plan: where each person lives, or that
-/// they are not housed; the workers follow) in lexicographic order, starting
-/// from the proven optimum `first`, by Lawler–Murty partitioning: once a plan
-/// is taken, the plans left in its part are split by the first person who
-/// lives elsewhere than in it; every part is solved by the flow search. Fewer
-/// plans come back when fewer exist. `None` when the flow solver does not
-/// apply or a search stopped before proving its optimum.
-pub fn ranked(
-    inst: &Instance,
-    restrictions: &Restrictions,
-    first: &Plan,
-    count: usize,
-    limits: Limits,
-) -> Option<Vec<Plan>> {
-    if !applies(restrictions) {
-        return None;
-    }
-    let base = base_rules(inst, restrictions)?;
-    let mut net = Network::new(inst)?;
-    let mut in_model = vec![false; inst.round.people.len()];
-    for q in &inst.unit_pairs {
-        in_model[q.person] = true;
-    }
-    let mut parts: Vec<Option<(Rules, Plan)>> = vec![Some((base, first.clone()))];
-    // Best value first; ties: the part found first.
-    let mut queue: BinaryHeap<(i64, i64, Reverse<usize>)> = BinaryHeap::new();
-    let (l1, l2) = first.value(inst);
-    queue.push((l1, l2, Reverse(0)));
-    let mut out = Vec::new();
-    while out.len() < count {
-        let Some((_, _, Reverse(id))) = queue.pop() else {
-            break;
-        };
-        let Some((rules, plan)) = parts[id].take() else {
-            continue;
-        };
-        let mut prefix = rules;
-        for (p, &modelled) in in_model.iter().enumerate() {
-            if !modelled || prefix.fixes(p) {
-                continue;
-            }
-            if out.len() + 1 < count {
-                let mut part = prefix.clone();
-                match plan.unit_of[p] {
-                    Some(u) => part.forbidden.push((p, u)),
-                    None => part.housed.push(p),
-                }
-                match search(&mut net, inst, &part, limits) {
-                    Found::Optimal(found) => {
-                        let (l1, l2) = found.value(inst);
-                        parts.push(Some((part, found)));
-                        queue.push((l1, l2, Reverse(parts.len() - 1)));
-                    }
-                    Found::Infeasible => {}
-                    Found::Stopped { .. } => return None,
-                }
-            }
-            match plan.unit_of[p] {
-                Some(u) => prefix.forced.push((p, u)),
-                None => prefix.unhoused.push(p),
-            }
-        }
-        out.push(plan);
-    }
-    Some(out)
 }
 
 /// Branch and bound over the separation rules, with `rules` kept.

@@ -1,0 +1,277 @@
+//! Ranked proposals that stay close to the earlier ones.
+//!
+//! Proposal *k* ≥ 2 is the best plan that differs from proposals 1 … *k*−1
+//! (by the home of at least one person; a different worker alone is not a
+//! different plan), and among those of that value the one with the least
+//! summed distance to them, distance being the number of people whose home
+//! differs. A reader then sees "P07 takes U12 instead of U03", not 170
+//! changes.
+//!
+//! When a round has many plans of the optimal value (the usual case on large
+//! rounds) the closest of them is one small change away from an earlier
+//! proposal: one person moved to a free place, two people swapping homes, or
+//! one person in another's place with the same priority. This module looks at
+//! every such change of every earlier proposal and takes the best (value
+//! first, then summed distance, then the first in person order). Its value
+//! cannot beat proposal 1's, and its distance cannot beat a lower bound (see
+//! [`lower_bound`]): when it meets both, it is proven to be proposal *k*
+//! without any search. Otherwise the caller searches (and may start from it).
+
+use crate::instance::{Instance, Plan, Restrictions, Separation};
+
+/// A plan near the earlier proposals.
+#[derive(Debug, Clone)]
+pub(crate) struct Near {
+    /// The plan (workers kept from the proposal it was changed from).
+    pub plan: Plan,
+    /// Summed distance to the earlier proposals.
+    pub distance: usize,
+    /// Proven to be the next ranked proposal (value and distance).
+    pub proven: bool,
+}
+
+/// One change to a plan: the people it touches get these homes and workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// `p` moves to free unit `u`.
+    Move { p: usize, u: usize },
+    /// `p` and `o` exchange homes.
+    Swap { p: usize, o: usize },
+    /// `q` (not housed) takes `p`'s home and worker; `p` is not housed.
+    Replace { p: usize, q: usize },
+    /// `p` is not housed.
+    Unhouse { p: usize },
+}
+
+/// Everything a change is judged by: (value, −distance) and its origin.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    from: usize,
+    change: Change,
+    value: (i64, i64),
+    distance: usize,
+}
+
+/// The separation rules a unit keeps (minors apart, women apart).
+fn rules_of(inst: &Instance, u: usize) -> [Option<Separation>; 2] {
+    let (minors, genders) =
+        crate::eligibility::separation_applies(&inst.round.units[u], &inst.round.policy);
+    [
+        minors.then_some(Separation::Minors),
+        genders.then_some(Separation::Women),
+    ]
+}
+
+/// Whether `members` may share unit `u` under its separation rules.
+fn together(inst: &Instance, u: usize, members: impl Iterator<Item = usize> + Clone) -> bool {
+    rules_of(inst, u).into_iter().flatten().all(|rule| {
+        let mut sides = members.clone().map(|p| rule.side_a(&inst.round.people[p]));
+        match sides.next() {
+            None => true,
+            Some(first) => sides.all(|s| s == first),
+        }
+    })
+}
+
+/// The unit-pair score of `p` in `u`, if eligible.
+fn pair_score(inst: &Instance, p: usize, u: usize) -> Option<i64> {
+    inst.unit_pair(p, u).map(|k| inst.unit_pairs[k].fit)
+}
+
+/// The staff-pair score of `p` with class `c`, if `c` may support `p`.
+fn staff_score(inst: &Instance, p: usize, c: usize) -> Option<i64> {
+    inst.staff_pair(p, c).map(|k| inst.staff_pairs[k].fit)
+}
+
+/// A lower bound on the summed distance of any plan outside `earlier`
+/// (proposals 1 … k−1) to them: at least one per earlier proposal, and at
+/// least the distance between any two of them (triangle inequality).
+pub(crate) fn lower_bound(earlier: &[Plan]) -> usize {
+    let mut lb = earlier.len();
+    for (i, a) in earlier.iter().enumerate() {
+        for b in &earlier[i + 1..] {
+            lb = lb.max(distance(&a.unit_of, &b.unit_of));
+        }
+    }
+    lb
+}
+
+/// People whose home differs between two plans.
+pub(crate) fn distance(a: &[Option<usize>], b: &[Option<usize>]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x != y).count()
+}
+
+/// The best plan one change away from an earlier proposal that is none of
+/// them, and whether it is proven to be proposal `k = earlier.len() + 1`
+/// (the earlier ones proven, the first optimal). `None` when no change keeps
+/// every rule.
+///
+/// The proof. No plan beats proposal 1's value, so a neighbour with that
+/// value is best on value, and it is the closest when its summed distance
+/// `D` meets a lower bound: either [`lower_bound`], or, when every earlier
+/// proposal after the first moves one person of proposal 1 and every
+/// priority is positive, `k`. For the latter, take any plan `x` of that value
+/// with `m` homes changed from proposal 1. Then `d(x, x_j) ≥ m − 1` for each
+/// of the `k − 2` later proposals `x_j`, so for `m ≥ 2` the sum is at least
+/// `m + (k − 2)(m − 1) ≥ k`. For `m = 1`, one person's home differs from
+/// proposal 1 and the housed set is the same (housing one more, or one
+/// fewer, changes level 1 when every priority is positive), so `x` is a move
+/// to a place free in proposal 1 — every such move is looked at here, so
+/// `D` is at most its sum.
+pub(crate) fn next(inst: &Instance, restrictions: &Restrictions, earlier: &[Plan]) -> Option<Near> {
+    let first = earlier.first()?;
+    let n = inst.round.people.len();
+    let mut fixed = vec![false; n];
+    for &(p, _) in inst.pins.iter().chain(&restrictions.forced) {
+        fixed[p] = true;
+    }
+    // Distances between the earlier proposals, to update per change.
+    let mut best: Option<Scored> = None;
+    let optimum = (first.priority(inst), first.score(inst));
+    for (j, x) in earlier.iter().enumerate() {
+        let to_others: Vec<usize> = earlier
+            .iter()
+            .map(|y| distance(&x.unit_of, &y.unit_of))
+            .collect();
+        let value = (x.priority(inst), x.score(inst));
+        let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); inst.round.units.len()];
+        for (p, u) in x.unit_of.iter().enumerate() {
+            if let Some(u) = u {
+                occupants[*u].push(p);
+            }
+        }
+        // The people not housed (and free to be), by priority.
+        let mut waiting: std::collections::BTreeMap<i64, Vec<usize>> = Default::default();
+        for r in (0..n).filter(|&r| x.unit_of[r].is_none() && !fixed[r]) {
+            waiting.entry(inst.priority[r]).or_default().push(r);
+        }
+        let mut consider = |change: Change, gain: (i64, i64)| {
+            let touched: [(usize, Option<usize>); 2] = match change {
+                Change::Move { p, u } => [(p, Some(u)), (p, Some(u))],
+                Change::Swap { p, o } => [(p, x.unit_of[o]), (o, x.unit_of[p])],
+                Change::Replace { p, q } => [(p, None), (q, x.unit_of[p])],
+                Change::Unhouse { p } => [(p, None), (p, None)],
+            };
+            let single = touched[0].0 == touched[1].0;
+            let mut total = 0;
+            for (i, y) in earlier.iter().enumerate() {
+                let mut d = to_others[i];
+                for (k, &(p, home)) in touched.iter().enumerate() {
+                    if single && k == 1 {
+                        break;
+                    }
+                    d -= usize::from(x.unit_of[p] != y.unit_of[p]);
+                    d += usize::from(home != y.unit_of[p]);
+                }
+                if d == 0 {
+                    return; // one of the earlier proposals
+                }
+                total += d;
+            }
+            let scored = Scored {
+                from: j,
+                change,
+                value: (value.0 + gain.0, value.1 + gain.1),
+                distance: total,
+            };
+            let better = best.is_none_or(|b| {
+                (
+                    scored.value.0,
+                    scored.value.1,
+                    std::cmp::Reverse(scored.distance),
+                ) > (b.value.0, b.value.1, std::cmp::Reverse(b.distance))
+            });
+            if better {
+                best = Some(scored);
+            }
+        };
+        for p in 0..n {
+            let Some(u) = x.unit_of[p] else { continue };
+            if fixed[p] {
+                continue;
+            }
+            let here = pair_score(inst, p, u).unwrap_or(0);
+            for q in inst.units_of(p) {
+                let v = q.target;
+                if v == u {
+                    continue;
+                }
+                let places = inst.round.units[v].places as usize;
+                if occupants[v].len() < places {
+                    let members = occupants[v].iter().copied().chain([p]);
+                    if together(inst, v, members) {
+                        consider(Change::Move { p, u: v }, (0, q.fit - here));
+                    }
+                }
+                for &o in &occupants[v] {
+                    if o <= p || fixed[o] {
+                        continue;
+                    }
+                    let (Some(o_here), Some(o_there)) =
+                        (pair_score(inst, o, v), pair_score(inst, o, u))
+                    else {
+                        continue;
+                    };
+                    let in_v = occupants[v].iter().copied().filter(|&r| r != o).chain([p]);
+                    let in_u = occupants[u].iter().copied().filter(|&r| r != p).chain([o]);
+                    if together(inst, v, in_v) && together(inst, u, in_u) {
+                        consider(Change::Swap { p, o }, (0, q.fit + o_there - here - o_here));
+                    }
+                }
+            }
+            // Someone not housed, of the same priority, in p's home with
+            // p's worker.
+            let class = x.class_of[p];
+            let p_staff = class.and_then(|c| staff_score(inst, p, c)).unwrap_or(0);
+            for &r in waiting.get(&inst.priority[p]).into_iter().flatten() {
+                let Some(r_here) = pair_score(inst, r, u) else {
+                    continue;
+                };
+                let Some(r_staff) = class.and_then(|c| staff_score(inst, r, c)) else {
+                    continue;
+                };
+                let members = occupants[u].iter().copied().filter(|&o| o != p).chain([r]);
+                if together(inst, u, members) {
+                    consider(
+                        Change::Replace { p, q: r },
+                        (0, r_here + r_staff - here - p_staff),
+                    );
+                }
+            }
+            consider(Change::Unhouse { p }, (-inst.priority[p], -here - p_staff));
+        }
+    }
+    let best = best?;
+    let plan = apply(&earlier[best.from], best.change);
+    let k = earlier.len() + 1;
+    let singles = earlier[1..]
+        .iter()
+        .all(|x| distance(&x.unit_of, &first.unit_of) == 1);
+    let proven = best.value == optimum
+        && (best.distance == lower_bound(earlier)
+            || (singles && inst.priority.iter().all(|&p| p > 0) && best.distance <= k));
+    Some(Near {
+        plan,
+        distance: best.distance,
+        proven,
+    })
+}
+
+/// `x` with `change` made (workers follow their person; a replacement takes
+/// the worker of the person replaced).
+fn apply(x: &Plan, change: Change) -> Plan {
+    let mut plan = x.clone();
+    match change {
+        Change::Move { p, u } => plan.unit_of[p] = Some(u),
+        Change::Swap { p, o } => plan.unit_of.swap(p, o),
+        Change::Replace { p, q } => {
+            plan.unit_of[q] = plan.unit_of[p].take();
+            plan.class_of[q] = plan.class_of[p].take();
+        }
+        Change::Unhouse { p } => {
+            plan.unit_of[p] = None;
+            plan.class_of[p] = None;
+        }
+    }
+    plan
+}
