@@ -301,6 +301,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         return Err(Error::Infeasible(Problems(pinned)));
     }
     let t0 = Instant::now();
+    crate::progress::stage("eligibility");
     let inst = Instance::new(round);
     let mut timings = Timings {
         eligibility: t0.elapsed().as_secs_f64(),
@@ -318,6 +319,9 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
     let options = &options;
     let (solutions, note) = ranked_solutions(&inst, options, &mut timings)?;
     let ta = Instant::now();
+    if options.alternatives > 0 {
+        crate::progress::stage("alternatives");
+    }
     let (alternatives, alternatives_skipped) = if options.alternatives > 0 {
         alternatives(&inst, &solutions[0], options)?
     } else {
@@ -379,9 +383,13 @@ fn ranked_solutions(
         targets: options.targets.clone(),
         ..Restrictions::default()
     };
+    crate::progress::stage("proposal 1");
     let first = solver::best(inst, &restrictions, &options.settings)?
         .ok_or_else(|| infeasible(inst.round))?;
     let wanted = options.proposals.max(1);
+    if wanted > 1 {
+        crate::progress::stage(&format!("proposals 2-{wanted}"));
+    }
     let min_diff = options.min_diff.max(1);
     let tp = Instant::now();
     let rest = solver::ranked(

@@ -102,6 +102,7 @@ pub mod kinds;
 pub mod model;
 pub mod output;
 pub mod planning;
+pub mod progress;
 pub mod record;
 pub mod report;
 pub mod round;

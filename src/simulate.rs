@@ -1119,10 +1119,7 @@ pub fn simulate(
     settings: &Settings,
 ) -> Result<Results> {
     use rayon::prelude::*;
-    use std::io::IsTerminal;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    // A progress line on stderr when it is a terminal (never in files).
-    let progress = std::io::stderr().is_terminal();
     let done = AtomicUsize::new(0);
     let total = strategies.len() * runs as usize;
     let mut all = Vec::new();
@@ -1133,12 +1130,7 @@ pub fn simulate(
             .map(|r| {
                 let out = run(setup, s, r, settings);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if progress {
-                    eprint!("\rsimulate: {n}/{total} runs");
-                    if n == total {
-                        eprintln!();
-                    }
-                }
+                crate::progress::stage(&format!("simulate: {n}/{total} runs"));
                 out
             })
             .collect();

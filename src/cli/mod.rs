@@ -3,6 +3,7 @@
 
 pub mod allocate;
 pub mod check;
+pub mod display;
 pub mod generate;
 pub mod history;
 pub mod offer;
@@ -403,6 +404,7 @@ impl Settings {
 
 /// Prints to stdout; a closed pipe (e.g. `| head`) is not an error.
 pub fn print(text: &str) -> Result<()> {
+    display::pause();
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -413,6 +415,12 @@ pub fn print(text: &str) -> Result<()> {
 /// Parses and runs.
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
+    if matches!(
+        cli.command,
+        Command::Allocate(_) | Command::Whatif(_) | Command::Plan(_) | Command::Simulate(_)
+    ) {
+        display::start("reading");
+    }
     match cli.command {
         Command::Check(a) => check::run(&a),
         Command::Allocate(a) => allocate::run(&a),

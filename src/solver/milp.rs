@@ -80,9 +80,7 @@ pub fn run_model(
     start: Option<&[f64]>,
     settings: &Settings,
 ) -> Result<Option<Raw>> {
-    let Some(left) = settings.remaining() else {
-        return solve_model(vars, sense, objective, constraints, start, None);
-    };
+    let left = settings.remaining();
     let constraints: Vec<good_lp::Constraint> = constraints.into_iter().collect();
     let owned_start = start.map(<[f64]>::to_vec);
     let (tx, rx) = std::sync::mpsc::channel();
@@ -102,7 +100,7 @@ pub fn run_model(
                 objective,
                 constraints,
                 owned_start.as_deref(),
-                Some(left),
+                left,
             );
             // The receiver is gone when the watchdog gave up: nothing to do.
             let _ = tx.send(raw);
@@ -112,16 +110,31 @@ pub fn run_model(
             "cannot start the solver thread: {e}"
         )));
     }
-    match rx.recv_timeout(left + WATCHDOG_GRACE) {
-        Ok(raw) => raw,
-        Err(_) => match start {
-            Some(s) => Ok(Some(Raw {
-                values: s.to_vec(),
-                status: Status::BestFound { gap: 1.0 },
-                seconds: (left + WATCHDOG_GRACE).as_secs_f64(),
-            })),
-            None => Err(out_of_time()),
-        },
+    // Wait for HiGHS, looking at the clock and for an interrupt (Ctrl-C) ten
+    // times a second.
+    let give_up = left.and_then(|l| Instant::now().checked_add(l + WATCHDOG_GRACE));
+    let t0 = Instant::now();
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(raw) => return raw,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Solver(
+                    "the solver thread ended without an answer".into(),
+                ))
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let late = give_up.is_some_and(|g| Instant::now() >= g);
+        if late || crate::progress::interrupted() {
+            return match start {
+                Some(s) => Ok(Some(Raw {
+                    values: s.to_vec(),
+                    status: Status::BestFound { gap: 1.0 },
+                    seconds: t0.elapsed().as_secs_f64(),
+                })),
+                None => Err(out_of_time()),
+            };
+        }
     }
 }
 

@@ -40,9 +40,10 @@ impl Settings {
         }
     }
 
-    /// Whether any limit applies (results may then be "best found").
+    /// Whether any limit applies (results may then be "best found"): a time
+    /// limit, or an interrupt ([`crate::progress::interrupt`]).
     pub fn limited(&self) -> bool {
-        self.time_limit.is_some() || self.until.is_some()
+        self.time_limit.is_some() || self.until.is_some() || crate::progress::interrupted()
     }
 
     /// The time a solve starting now may take, if limited (zero once the
@@ -66,9 +67,9 @@ impl Settings {
         }
     }
 
-    /// Whether the deadline has passed.
+    /// Whether the deadline has passed, or the process was interrupted.
     pub fn out_of_time(&self) -> bool {
-        self.remaining().is_some_and(|r| r.is_zero())
+        crate::progress::interrupted() || self.remaining().is_some_and(|r| r.is_zero())
     }
 }
 
@@ -208,6 +209,27 @@ pub fn best(
                         plan: plan.clone(),
                     }));
                 }
+                if best.is_none()
+                    && restrictions.forced.is_empty()
+                    && (settings.out_of_time() || !milp_can_finish)
+                {
+                    // Stopped before any plan (an interrupt, or a deadline
+                    // inside the first solve): the priority list, which keeps
+                    // every rule, labelled with its gap.
+                    let plan = crate::baseline::priority_list(inst);
+                    let (v1, v2) = plan.value(inst);
+                    let open = |v: i64, b: i64| Status::BestFound {
+                        gap: if b == i64::MAX { 1.0 } else { gap(v, b.max(v)) },
+                    };
+                    return Ok(Some(Solution {
+                        level1: level(v1, open(v1, bound.0)),
+                        level2: LevelResult {
+                            solve_seconds: 0.0,
+                            ..level(v2, open(v2, bound.1))
+                        },
+                        plan,
+                    }));
+                }
                 // No time limit: prove it with the MILP, starting from the best plan.
                 flow_start = best;
             }
@@ -245,17 +267,25 @@ pub fn ranked(
         && restrictions.differ_from.is_empty();
     let mut earlier: Vec<Plan> = vec![first.plan.clone()];
     let mut out: Vec<Solution> = Vec::new();
-    // Out of time, fewer proposals come back (the caller notes it).
-    while out.len() + 1 < count && !settings.out_of_time() {
+    // Out of time, the one-change neighbours still come back, labelled with
+    // their gap; without them, fewer proposals (the caller notes it).
+    while out.len() + 1 < count {
         let t0 = Instant::now();
-        let near = if min_diff <= 1 && plain && proven_first {
+        let near = if min_diff <= 1 && plain {
             closest::next(inst, restrictions, &earlier)
         } else {
             None
         };
-        if let Some(n) = near.as_ref().filter(|n| n.proven) {
+        if let Some(n) = near.as_ref().filter(|n| n.proven && proven_first) {
             let mut s = proven(inst, n.plan.clone(), t0.elapsed().as_secs_f64());
             s.level1.solve_seconds = t0.elapsed().as_secs_f64();
+            earlier.push(s.plan.clone());
+            out.push(s);
+            continue;
+        }
+        if settings.out_of_time() || !proven_first {
+            let Some(n) = &near else { break };
+            let s = labelled(inst, n, first, &earlier);
             earlier.push(s.plan.clone());
             out.push(s);
             continue;
@@ -299,7 +329,15 @@ pub fn ranked(
 fn labelled(inst: &Instance, n: &closest::Near, first: &Solution, earlier: &[Plan]) -> Solution {
     let mut s = proven(inst, n.plan.clone(), 0.0);
     let (p1, f1) = (first.level1.value, first.level2.value);
-    let gap = |value: i64, best: i64| (best - value).max(0) as f64 / best.abs().max(1) as f64;
+    // Proposal 1's own gap (when it is not proven) adds to the neighbour's.
+    let own = |st: &Status| match st {
+        Status::Optimal => 0.0,
+        Status::BestFound { gap } => *gap,
+    };
+    let first_gap = own(&first.level1.status).max(own(&first.level2.status));
+    let gap = |value: i64, best: i64| {
+        ((best - value).max(0) as f64 / best.abs().max(1) as f64 + first_gap).min(1.0)
+    };
     if s.level1.value < p1 {
         s.level1.status = Status::BestFound {
             gap: gap(s.level1.value, p1),
@@ -311,9 +349,13 @@ fn labelled(inst: &Instance, n: &closest::Near, first: &Solution, earlier: &[Pla
         };
     } else {
         let lb = closest::lower_bound(earlier);
+        let distance_gap = (n.distance.saturating_sub(lb)) as f64 / n.distance.max(1) as f64;
         s.level2.status = Status::BestFound {
-            gap: (n.distance.saturating_sub(lb)) as f64 / n.distance.max(1) as f64,
+            gap: (distance_gap + first_gap).min(1.0),
         };
+        if first_gap > 0.0 {
+            s.level1.status = first.level1.status;
+        }
     }
     s
 }

@@ -733,3 +733,66 @@ fn a_second_run_removes_the_files_it_does_not_write() {
         assert_eq!(out.join("alternatives.csv").exists(), alternatives == "1");
     }
 }
+
+/// Ctrl-C (SIGINT) during a long search: the command stops, writes the best
+/// plans found, each labelled (optimal or best found with its gap), and
+/// exits 0; the folder holds whole files only.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_writes_the_best_plans_found_with_their_gap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let round = tmp.path().join("m-all");
+    let g = run(&[
+        "generate",
+        "--tier",
+        "m",
+        "--reach",
+        "all",
+        "--seed",
+        "2",
+        "--out",
+        round.to_str().unwrap(),
+    ]);
+    assert!(g.status.success(), "{}", text(&g.stderr));
+    let out = tmp.path().join("out");
+    let child = bin()
+        .args([
+            "allocate",
+            round.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr));
+    assert!(text(&done.stderr).contains("Ctrl-C: stopping the search"));
+    let summary: serde_json::Value = serde_json::from_slice(&read(&out, "summary.json")).unwrap();
+    let proposals = summary["proposals"].as_array().unwrap();
+    assert_eq!(proposals.len(), 3, "the neighbours come back too");
+    for p in proposals {
+        for level in ["level1_priority", "level2_fit"] {
+            let status = p[level]["status"].as_str().unwrap();
+            assert!(
+                status == "optimal" || status == "best_found",
+                "{level}: {status}"
+            );
+        }
+    }
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with(".boligmatch-"))
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["proposals.csv", "summary.json", "unplaced.csv"]);
+}

@@ -393,3 +393,36 @@ fn placements_stay_within_max_area_distance() {
     let r = edit(&r, |r| r.policy.max_area_distance = None);
     assert_eq!(run(&r).proposals[0].placements.len(), 3);
 }
+
+/// The library reports its stages and its search to the observer a caller
+/// installs (the command line's spinner is one).
+#[test]
+fn progress_reaches_the_installed_observer() {
+    use boligmatch::progress::{Observer, Search};
+    use std::sync::{Arc, Mutex};
+    struct Log(Arc<Mutex<Vec<String>>>);
+    impl Observer for Log {
+        fn stage(&self, name: &str) {
+            self.0.lock().unwrap().push(name.to_string());
+        }
+        fn search(&self, f: &Search) {
+            assert!(f.gap() >= 0.0);
+        }
+    }
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    assert!(boligmatch::progress::observe(Box::new(Log(seen.clone()))));
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    let round = boligmatch::input::load(&boligmatch::RoundPaths::in_dir(&dir), date(2014, 11, 3))
+        .unwrap()
+        .round;
+    let options = Options {
+        proposals: 3,
+        ..Options::default()
+    };
+    allocation::run(&round, &options).unwrap();
+    let seen = seen.lock().unwrap();
+    for stage in ["eligibility", "proposal 1", "proposals 2-3"] {
+        assert!(seen.iter().any(|s| s == stage), "{stage} in {seen:?}");
+    }
+}

@@ -21,6 +21,13 @@ use std::collections::BinaryHeap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 struct Cost([i64; 3]);
 
+impl Cost {
+    /// (level 1, level 2) of a cost without hard-rule violations.
+    fn levels(&self, inst: &Instance) -> (i64, i64) {
+        (-self.0[1], (-self.0[2]).div_euclid(inst.scale))
+    }
+}
+
 impl std::ops::Add for Cost {
     type Output = Cost;
     fn add(self, o: Cost) -> Cost {
@@ -206,7 +213,13 @@ impl Network {
     /// possible: a forbidden pair costs `w_hard`, and so does leaving a
     /// person who must be housed unhoused (or the reverse), so a flow with 0
     /// in the first cost component keeps all of them.
-    fn solve(&mut self, inst: &Instance, rules: &Rules, branches: &[Branch]) -> FlowSolution {
+    fn solve(
+        &mut self,
+        inst: &Instance,
+        rules: &Rules,
+        branches: &[Branch],
+        stop: &dyn Fn() -> bool,
+    ) -> Option<FlowSolution> {
         let round = inst.round;
         for &e in &self.changed {
             self.simplex.set_cost(e, self.base[e]);
@@ -254,7 +267,7 @@ impl Network {
             self.changed.push(e);
         }
         let t = std::time::Instant::now();
-        let pivots = self.simplex.optimize();
+        let pivots = self.simplex.optimize_until(stop)?;
         if self.trace {
             eprintln!("  solve: {pivots} pivots, {:?}", t.elapsed());
         }
@@ -286,11 +299,11 @@ impl Network {
             .filter(|&p| unit_of[p].is_some())
             .map(|p| inst.priority[p])
             .sum();
-        FlowSolution {
+        Some(FlowSolution {
             unit_of,
             class_of,
             cost: Cost([hard, -priority, -fit]),
-        }
+        })
     }
 }
 
@@ -446,7 +459,7 @@ fn dive(
     inst: &Instance,
     rules: &Rules,
     start: (&[Branch], &FlowSolution),
-    deadline: Option<std::time::Instant>,
+    stop: &dyn Fn() -> bool,
 ) -> Option<FlowSolution> {
     let mut branches: Vec<Branch> = start.0.to_vec();
     let mut sol = FlowSolution {
@@ -456,10 +469,10 @@ fn dive(
     };
     for round in 0..inst.round.units.len() + 1 {
         if round > 0 {
-            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-                break;
+            if stop() {
+                return None;
             }
-            sol = net.solve(inst, rules, &branches);
+            sol = net.solve(inst, rules, &branches, stop)?;
         }
         if sol.cost.0[0] > 0 {
             return None;
@@ -486,7 +499,7 @@ fn dive(
         }
     }
     let presumed = presumed_sides(inst, &rules.forced);
-    let sol = net.solve(inst, rules, &presumed);
+    let sol = net.solve(inst, rules, &presumed, stop)?;
     (sol.cost.0[0] == 0 && violations(inst, &sol.unit_of, &presumed).is_empty()).then_some(sol)
 }
 
@@ -565,18 +578,24 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
 fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> Found {
     let trace = net.trace;
     let out_of_time = || {
-        limits
-            .deadline
-            .is_some_and(|d| std::time::Instant::now() >= d)
+        crate::progress::interrupted()
+            || limits
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
     };
-    let root = net.solve(inst, rules, &[]);
+    let Some(root) = net.solve(inst, rules, &[], &out_of_time) else {
+        return Found::Stopped {
+            best: None,
+            bound: (i64::MAX, i64::MAX),
+        };
+    };
     if root.cost.0[0] > 0 {
         return Found::Infeasible;
     }
     let Some(first) = violation(inst, &root.unit_of, &[]) else {
         return Found::Optimal(root.plan());
     };
-    let mut best: Option<FlowSolution> = dive(net, inst, rules, (&[], &root), limits.deadline);
+    let mut best: Option<FlowSolution> = dive(net, inst, rules, (&[], &root), &out_of_time);
     if trace {
         eprintln!(
             "root {:?}, dive {:?}",
@@ -604,10 +623,19 @@ fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> 
         let Some((branches, (u, rule))) = pool[id].take() else {
             continue;
         };
+        crate::progress::search(&crate::progress::Search {
+            nodes,
+            best: best.as_ref().map(|b| b.cost.levels(inst)),
+            bound: bound.levels(inst),
+        });
         expanded += 1;
         if expanded % DIVE_EVERY == 0 {
-            let here = net.solve(inst, rules, &branches);
-            if let Some(found) = dive(net, inst, rules, (&branches, &here), limits.deadline) {
+            let Some(here) = net.solve(inst, rules, &branches, &out_of_time) else {
+                pool[id] = Some((branches, (u, rule)));
+                open.push(Reverse((bound, depth, id)));
+                break;
+            };
+            if let Some(found) = dive(net, inst, rules, (&branches, &here), &out_of_time) {
                 if best.as_ref().is_none_or(|b| found.cost < b.cost) {
                     if trace {
                         eprintln!("dive from node {id}: {:?}", found.cost);
@@ -619,10 +647,22 @@ fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> 
                 continue;
             }
         }
+        let mut children = Vec::with_capacity(2);
         for side in [false, true] {
             let mut b = branches.clone();
             b.push((u, rule, side));
-            let child = net.solve(inst, rules, &b);
+            match net.solve(inst, rules, &b, &out_of_time) {
+                Some(child) => children.push((b, child)),
+                None => break,
+            }
+        }
+        if children.len() < 2 {
+            // Stopped inside a solve: the node stays open, its bound holds.
+            pool[id] = Some((branches, (u, rule)));
+            open.push(Reverse((bound, depth, id)));
+            break;
+        }
+        for (b, child) in children {
             nodes += 1;
             if trace {
                 eprintln!("node {nodes}: depth {} cost {:?}", b.len(), child.cost);

@@ -183,14 +183,24 @@ impl Simplex {
 
     /// Pivots to optimality from the current basis. Returns the number of
     /// pivots made.
+    #[cfg(test)]
     pub(crate) fn optimize(&mut self) -> usize {
+        self.optimize_until(&|| false).unwrap_or(0)
+    }
+
+    /// Like [`Simplex::optimize`], asking `stop` every 1,024 pivots; `None`
+    /// when it said stop (the flow is then feasible, not optimal).
+    pub(crate) fn optimize_until(&mut self, stop: &dyn Fn() -> bool) -> Option<usize> {
         self.recompute_potentials();
         let mut pivots = 0;
         while let Some(e) = self.entering_arc() {
             self.pivot(e);
             pivots += 1;
+            if pivots % 1024 == 0 && stop() {
+                return None;
+            }
         }
-        pivots
+        Some(pivots)
     }
 
     fn reduced(&self, e: usize) -> i64 {
