@@ -109,12 +109,13 @@ struct Network {
     simplex: Simplex,
     /// Arc of each unit pair (in `inst.unit_pairs` order).
     unit_arc: Vec<usize>,
-    /// Arc of each staff pair (in `inst.staff_pairs` order).
-    staff_arc: Vec<usize>,
     /// Person in → person out arc of each person.
     through: Vec<usize>,
     /// Unit pairs of each unit.
     by_unit: Vec<Vec<usize>>,
+    /// The pair of each real arc: a unit pair's index, or the number of
+    /// unit pairs plus a staff pair's index; `u32::MAX` for other arcs.
+    pair_of_arc: Vec<u32>,
     /// Base cost of every real arc.
     base: Vec<i64>,
     /// Arcs whose cost differs from the base.
@@ -193,15 +194,19 @@ impl Network {
         }
         arcs.push((1, 0, n_people as i64, 0));
         let base = arcs.iter().map(|a| a.3).collect();
+        let mut pair_of_arc = vec![u32::MAX; arcs.len()];
+        for (i, &e) in unit_arc.iter().chain(&staff_arc).enumerate() {
+            pair_of_arc[e] = u32::try_from(i).ok()?;
+        }
         let start = greedy_flow(inst, &arcs, &unit_arc, &staff_arc, &through);
         let simplex =
             Simplex::with_flow(n, &arcs, &start).unwrap_or_else(|| Simplex::new(n, &arcs));
         Some(Network {
             simplex,
             unit_arc,
-            staff_arc,
             through,
             by_unit,
+            pair_of_arc,
             base,
             changed: Vec::new(),
             w_hard,
@@ -276,18 +281,19 @@ impl Network {
         let mut class_of = vec![None; n_people];
         let mut hard = 0i64;
         let mut fit = 0i64;
-        for (i, q) in inst.unit_pairs.iter().enumerate() {
-            let e = self.unit_arc[i];
-            if self.simplex.flow(e) > 0 {
+        // Only the arcs with flow (tree arcs and arcs at their upper bound),
+        // not every pair.
+        let n_unit = inst.unit_pairs.len();
+        for e in self.simplex.with_flow_arcs() {
+            let i = self.pair_of_arc[e] as usize;
+            if i < n_unit {
+                let q = &inst.unit_pairs[i];
                 unit_of[q.person] = Some(q.target);
                 fit += q.fit;
                 if self.simplex.cost(e) != self.base[e] {
                     hard += 1;
                 }
-            }
-        }
-        for (i, q) in inst.staff_pairs.iter().enumerate() {
-            if self.simplex.flow(self.staff_arc[i]) > 0 {
+            } else if let Some(q) = inst.staff_pairs.get(i - n_unit) {
                 class_of[q.person] = Some(q.target);
                 fit += q.fit;
             }

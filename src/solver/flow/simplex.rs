@@ -40,6 +40,11 @@ pub(crate) struct Simplex {
     next_sib: Vec<u32>,
     prev_sib: Vec<u32>,
     pi: Vec<i64>,
+    /// The real arcs at their upper bound, and each arc's place in it
+    /// (`NONE` when not there): with the tree arcs, every arc with flow, so
+    /// that a solution is read without looking at every arc.
+    upper: Vec<u32>,
+    upper_at: Vec<u32>,
     next_arc: usize,
     block: usize,
     stem: Vec<(u32, u32, i8)>,
@@ -69,6 +74,8 @@ impl Simplex {
             next_sib: vec![NONE; n + 1],
             prev_sib: vec![NONE; n + 1],
             pi: vec![0; n + 1],
+            upper: Vec::new(),
+            upper_at: vec![NONE; m],
             next_arc: 0,
             block: (((m as f64).sqrt() / 4.0) as usize).max(10),
             stem: Vec::new(),
@@ -119,7 +126,7 @@ impl Simplex {
             balance[b] += f;
             s.flow[e] = f;
             if f == c && c > 0 {
-                s.state[e] = UPPER;
+                s.set_state(e, UPPER);
             } else if f > 0 {
                 free[a].push(e);
                 free[b].push(e);
@@ -157,13 +164,44 @@ impl Simplex {
                     s.parent[w] = x as u32;
                     s.pred[w] = e as u32;
                     s.dir[w] = if s.source[e] as usize == w { UP } else { DOWN };
-                    s.state[e] = TREE;
+                    s.set_state(e, TREE);
                     s.add_child(x as u32, w as u32);
                     queue.push(w);
                 }
             }
         }
         Some(s)
+    }
+
+    /// Sets the state of arc `e`, keeping the set of real arcs at their upper
+    /// bound.
+    fn set_state(&mut self, e: usize, state: i8) {
+        if e < self.m {
+            let at = self.upper_at[e];
+            if state == UPPER && at == NONE {
+                self.upper_at[e] = self.upper.len() as u32;
+                self.upper.push(e as u32);
+            } else if state != UPPER && at != NONE {
+                let last = self.upper.pop().unwrap_or(e as u32);
+                if last as usize != e {
+                    self.upper[at as usize] = last;
+                    self.upper_at[last as usize] = at;
+                }
+                self.upper_at[e] = NONE;
+            }
+        }
+        self.state[e] = state;
+    }
+
+    /// Every real arc with positive flow (tree arcs and arcs at their upper
+    /// bound), in no particular order.
+    pub(crate) fn with_flow_arcs(&self) -> impl Iterator<Item = usize> + '_ {
+        let tree = self.pred[..self.n]
+            .iter()
+            .map(|&e| e as usize)
+            .filter(|&e| e < self.m && self.flow[e] > 0);
+        let upper = self.upper.iter().map(|&e| e as usize).filter(|&e| self.flow[e] > 0);
+        tree.chain(upper)
     }
 
     /// The cost of arc `e` (a real arc).
@@ -177,6 +215,7 @@ impl Simplex {
     }
 
     /// The flow on arc `e`.
+    #[cfg(test)]
     pub(crate) fn flow(&self, e: usize) -> i64 {
         self.flow[e]
     }
@@ -317,7 +356,7 @@ impl Simplex {
         }
         if result == 0 {
             // The entering arc itself is the bottleneck: bound to bound.
-            self.state[in_arc] = -self.state[in_arc];
+            self.set_state(in_arc, -self.state[in_arc]);
             return;
         }
         let (u_in, v_in) = if result == 1 {
@@ -326,12 +365,9 @@ impl Simplex {
             (second, first)
         };
         let out_arc = self.pred[u_out as usize] as usize;
-        self.state[in_arc] = TREE;
-        self.state[out_arc] = if self.flow[out_arc] == 0 {
-            LOWER
-        } else {
-            UPPER
-        };
+        self.set_state(in_arc, TREE);
+        let out_state = if self.flow[out_arc] == 0 { LOWER } else { UPPER };
+        self.set_state(out_arc, out_state);
         self.rehang(in_arc, u_in, v_in, u_out);
     }
 
