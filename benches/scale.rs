@@ -5,7 +5,7 @@
 
 use boligmatch::allocation::{self, Options};
 use boligmatch::engine::formulate;
-use boligmatch::generate::{generate, Tier};
+use boligmatch::generate::{generate_shaped, Reach, Tier};
 use boligmatch::input::spec::{StaffSpec, UnitSpec};
 use boligmatch::input::{load, RoundPaths};
 use boligmatch::instance::{Instance, Restrictions};
@@ -14,11 +14,16 @@ use boligmatch::solver::{best as solve, Settings};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn round_dir(tier: Tier, seed: u64) -> tempfile::TempDir {
+    shaped_dir(tier, seed, Reach::Regional)
+}
+
+fn shaped_dir(tier: Tier, seed: u64, reach: Reach) -> tempfile::TempDir {
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => panic!("temp dir: {e}"),
     };
-    if let Err(e) = boligmatch::generate::write(dir.path(), &generate(tier, seed, false)) {
+    let files = generate_shaped(tier, seed, false, None, reach);
+    if let Err(e) = boligmatch::generate::write(dir.path(), &files) {
         panic!("write: {e}");
     }
     dir
@@ -144,9 +149,44 @@ fn tier_m(c: &mut Criterion) {
     g.finish();
 }
 
+/// Proposals 2 and 3 after a proven proposal 1 (the closest plans of equal
+/// value), on both shapes of tier M: every person near their home area, and
+/// every person eligible for most units (`generate --reach all`; proposal 1
+/// takes about 20 s there and is solved once, outside the measurement).
+fn ranked(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ranked proposals 2-3, tier M");
+    g.sample_size(10);
+    for (name, reach) in [("regional", Reach::Regional), ("all", Reach::All)] {
+        let dir = shaped_dir(Tier::M, 1, reach);
+        let round = read(dir.path());
+        let inst = Instance::new(&round);
+        let settings = Settings::default();
+        let first = match solve(&inst, &Restrictions::default(), &settings) {
+            Ok(Some(s)) => s,
+            other => panic!("tier M must solve: {other:?}"),
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                match boligmatch::solver::ranked(
+                    &inst,
+                    &Restrictions::default(),
+                    &first,
+                    3,
+                    1,
+                    &settings,
+                ) {
+                    Ok(rest) if rest.len() == 2 => rest[1].level2.value,
+                    other => panic!("two more proposals: {other:?}"),
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = tier_s, tier_m, whatif
+    targets = tier_s, tier_m, whatif, ranked
 }
 criterion_main!(benches);

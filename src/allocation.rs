@@ -4,7 +4,7 @@
 
 use crate::baseline::priority_list;
 use crate::error::{Error, Problem, Problems, Result};
-use crate::explain::{fit_reasons, unplaced_reason, Reason};
+use crate::explain::{fit_reasons, unplaced_reason, PlanUse, Reason};
 use crate::instance::{Instance, Plan, Restrictions, UnitPlan};
 use crate::model::{AgeBand, FemaleStaff, Gender, Method, UnitKind};
 use crate::round::Round;
@@ -503,6 +503,7 @@ fn proposal(
     let staff_of = assign_staff(inst, &s.plan.class_of);
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
+    let mut plan_use: Option<PlanUse> = None;
     for (p, person) in round.people.iter().enumerate() {
         // Every housed person has a worker (a hard rule of both solvers).
         match (s.plan.unit_of[p], s.plan.class_of[p]) {
@@ -545,7 +546,9 @@ fn proposal(
             }
             _ if !explain => {}
             _ => {
-                let why = unplaced_reason(inst, p, &s.plan.unit_of, &s.plan.class_of);
+                let plan_use = plan_use
+                    .get_or_insert_with(|| PlanUse::new(inst, &s.plan.unit_of, &s.plan.class_of));
+                let why = unplaced_reason(inst, p, plan_use);
                 unplaced.push(Unplaced {
                     person_id: person.id.clone(),
                     priority: inst.priority[p],

@@ -47,12 +47,43 @@ pub struct Why {
 }
 
 /// Reason and details for an unplaced person in a plan.
-pub(crate) fn unplaced_reason(
-    inst: &Instance,
-    person: usize,
-    unit_of: &UnitPlan,
-    class_of: &[Option<usize>],
-) -> Why {
+/// What every unplaced person's reason reads from one plan, counted once per
+/// plan rather than once per person (a country-size round has thousands of
+/// people unplaced).
+pub(crate) struct PlanUse {
+    /// Places taken per unit.
+    occupied: Vec<u32>,
+    /// Cases taken per staff class.
+    used: Vec<u32>,
+    /// The lowest priority among each unit's occupants.
+    lowest: Vec<Option<i64>>,
+}
+
+impl PlanUse {
+    /// Counts `unit_of` and `class_of`.
+    pub(crate) fn new(inst: &Instance, unit_of: &UnitPlan, class_of: &[Option<usize>]) -> Self {
+        let mut used = vec![0u32; inst.classes.len()];
+        for c in class_of.iter().flatten() {
+            used[*c] += 1;
+        }
+        let mut occupied = vec![0u32; inst.round.units.len()];
+        let mut lowest: Vec<Option<i64>> = vec![None; inst.round.units.len()];
+        for (q, u) in unit_of.iter().enumerate() {
+            if let Some(u) = u {
+                occupied[*u] += 1;
+                let pr = inst.priority[q];
+                lowest[*u] = Some(lowest[*u].map_or(pr, |l: i64| l.min(pr)));
+            }
+        }
+        PlanUse {
+            occupied,
+            used,
+            lowest,
+        }
+    }
+}
+
+pub(crate) fn unplaced_reason(inst: &Instance, person: usize, plan: &PlanUse) -> Why {
     let why = |reason, details, blocking, eligible_units, lowest_placed_priority| Why {
         reason,
         details,
@@ -120,26 +151,14 @@ pub(crate) fn unplaced_reason(
             None,
         );
     }
-    let mut used = vec![0u32; inst.classes.len()];
-    for c in class_of.iter().flatten() {
-        used[*c] += 1;
-    }
-    let mut occupied = vec![0u32; round.units.len()];
-    for u in unit_of.iter().flatten() {
-        occupied[*u] += 1;
-    }
+    let (used, occupied) = (&plan.used, &plan.occupied);
     let free_unit = eligible_units
         .iter()
         .any(|&u| occupied[u] < round.units[u].places);
     let staff_full = eligible_classes
         .iter()
         .all(|&c| used[c] >= inst.classes[c].capacity);
-    let lowest = unit_of
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| u.is_some_and(|u| eligible_units.contains(&u)))
-        .map(|(q, _)| inst.priority[q])
-        .min();
+    let lowest = eligible_units.iter().filter_map(|&u| plan.lowest[u]).min();
     if staff_full && free_unit {
         return why(
             Reason::NoSupportCapacity,

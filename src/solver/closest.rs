@@ -118,7 +118,15 @@ pub(crate) fn distance(a: &[Option<usize>], b: &[Option<usize>]) -> usize {
 /// fewer, changes level 1 when every priority is positive), so `x` is a move
 /// to a place free in proposal 1 — every such move is looked at here, so
 /// `D` is at most its sum.
-pub(crate) fn next(inst: &Instance, restrictions: &Restrictions, earlier: &[Plan]) -> Option<Near> {
+///
+/// `stop` is asked every 64 people: when it says stop, the best change found
+/// so far comes back, not proven.
+pub(crate) fn next(
+    inst: &Instance,
+    restrictions: &Restrictions,
+    earlier: &[Plan],
+    stop: &dyn Fn() -> bool,
+) -> Option<Near> {
     let first = earlier.first()?;
     let n = inst.round.people.len();
     let mut fixed = vec![false; n];
@@ -127,6 +135,7 @@ pub(crate) fn next(inst: &Instance, restrictions: &Restrictions, earlier: &[Plan
     }
     // Distances between the earlier proposals, to update per change.
     let mut best: Option<Scored> = None;
+    let mut stopped = false;
     let optimum = (first.priority(inst), first.score(inst));
     for (j, x) in earlier.iter().enumerate() {
         let to_others: Vec<usize> = earlier
@@ -186,6 +195,10 @@ pub(crate) fn next(inst: &Instance, restrictions: &Restrictions, earlier: &[Plan
             }
         };
         for p in 0..n {
+            if p % 64 == 63 && stop() {
+                stopped = true;
+                break;
+            }
             let Some(u) = x.unit_of[p] else { continue };
             if fixed[p] {
                 continue;
@@ -247,7 +260,8 @@ pub(crate) fn next(inst: &Instance, restrictions: &Restrictions, earlier: &[Plan
     let singles = earlier[1..]
         .iter()
         .all(|x| distance(&x.unit_of, &first.unit_of) == 1);
-    let proven = best.value == optimum
+    let proven = !stopped
+        && best.value == optimum
         && (best.distance == lower_bound(earlier)
             || (singles && inst.priority.iter().all(|&p| p > 0) && best.distance <= k));
     Some(Near {

@@ -271,8 +271,14 @@ pub fn ranked(
     // their gap; without them, fewer proposals (the caller notes it).
     while out.len() + 1 < count {
         let t0 = Instant::now();
+        // The neighbours may run half a second past the deadline (they are
+        // what comes back when time runs out), never more.
+        let grace = settings
+            .deadline(t0)
+            .map(|d| d.max(t0) + Duration::from_millis(500));
+        let stop = || grace.is_some_and(|g| Instant::now() >= g);
         let near = if min_diff <= 1 && plain {
-            closest::next(inst, restrictions, &earlier)
+            closest::next(inst, restrictions, &earlier, &stop)
         } else {
             None
         };

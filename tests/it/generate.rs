@@ -126,3 +126,36 @@ fn a_time_limited_flow_never_claims_a_false_optimum() {
         );
     }
 }
+
+/// `--reach all`: the same rows as the regional shape, a policy without the
+/// area rule, and every person eligible for far more units (tier M: about a
+/// hundred per person regionally, several hundred with every area).
+#[test]
+fn reach_all_keeps_the_rows_and_opens_every_area() {
+    use boligmatch::generate::{generate_shaped, Reach};
+    let regional = generate_shaped(Tier::M, 4, false, Some(300), Reach::Regional);
+    let all = generate_shaped(Tier::M, 4, false, Some(300), Reach::All);
+    for (a, b) in regional.files.iter().zip(&all.files) {
+        assert_eq!(a.0, b.0);
+        if a.0 != "policy.toml" {
+            assert_eq!(a.1, b.1, "{}: same rows", a.0);
+        }
+    }
+    let policy = |f: &boligmatch::generate::Files| String::from_utf8(f.files[3].1.clone()).unwrap();
+    assert!(policy(&regional).contains("max_area_distance = 1"));
+    assert!(!policy(&all).contains("max_area_distance"));
+    assert_eq!(
+        generate_shaped(Tier::M, 4, false, None, Reach::Regional),
+        generate(Tier::M, 4, false)
+    );
+    let pairs = |f: &boligmatch::generate::Files| {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), f).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+        let round = load(&RoundPaths::in_dir(dir.path()), today).unwrap().round;
+        boligmatch::instance::Instance::new(&round).unit_pair_count() as f64 / 300.0
+    };
+    let (near, every) = (pairs(&regional), pairs(&all));
+    assert!(near < 150.0, "regional: {near} eligible homes per person");
+    assert!(every > 3.0 * near, "all: {every} against {near}");
+}

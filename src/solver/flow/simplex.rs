@@ -200,7 +200,11 @@ impl Simplex {
             .iter()
             .map(|&e| e as usize)
             .filter(|&e| e < self.m && self.flow[e] > 0);
-        let upper = self.upper.iter().map(|&e| e as usize).filter(|&e| self.flow[e] > 0);
+        let upper = self
+            .upper
+            .iter()
+            .map(|&e| e as usize)
+            .filter(|&e| self.flow[e] > 0);
         tree.chain(upper)
     }
 
@@ -366,7 +370,11 @@ impl Simplex {
         };
         let out_arc = self.pred[u_out as usize] as usize;
         self.set_state(in_arc, TREE);
-        let out_state = if self.flow[out_arc] == 0 { LOWER } else { UPPER };
+        let out_state = if self.flow[out_arc] == 0 {
+            LOWER
+        } else {
+            UPPER
+        };
         self.set_state(out_arc, out_state);
         self.rehang(in_arc, u_in, v_in, u_out);
     }
