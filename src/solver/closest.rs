@@ -110,14 +110,12 @@ pub(crate) fn distance(a: &[Option<usize>], b: &[Option<usize>]) -> usize {
 /// value is best on value, and it is the closest when its summed distance
 /// `D` meets a lower bound: either [`lower_bound`], or, when every earlier
 /// proposal after the first moves one person of proposal 1 and every
-/// priority is positive, `k`. For the latter, take any plan `x` of that value
-/// with `m` homes changed from proposal 1. Then `d(x, x_j) ≥ m − 1` for each
-/// of the `k − 2` later proposals `x_j`, so for `m ≥ 2` the sum is at least
-/// `m + (k − 2)(m − 1) ≥ k`. For `m = 1`, one person's home differs from
-/// proposal 1 and the housed set is the same (housing one more, or one
-/// fewer, changes level 1 when every priority is positive), so `x` is a move
-/// to a place free in proposal 1 — every such move is looked at here, so
-/// `D` is at most its sum.
+/// priority is positive, [`single_moves_bound`] for the plans that change two
+/// or more homes of proposal 1. A plan of that value that changes one home
+/// of proposal 1 keeps its housed set (housing one more, or one fewer,
+/// changes level 1 when every priority is positive), so it is a move to a
+/// place free in proposal 1 — every such move is looked at here, so `D` is
+/// at most its sum.
 ///
 /// `stop` is asked every 64 people: when it says stop, the best change found
 /// so far comes back, not proven.
@@ -256,19 +254,51 @@ pub(crate) fn next(
     }
     let best = best?;
     let plan = apply(&earlier[best.from], best.change);
-    let k = earlier.len() + 1;
-    let singles = earlier[1..]
-        .iter()
-        .all(|x| distance(&x.unit_of, &first.unit_of) == 1);
     let proven = !stopped
         && best.value == optimum
         && (best.distance == lower_bound(earlier)
-            || (singles && inst.priority.iter().all(|&p| p > 0) && best.distance <= k));
+            || single_moves_bound(first, &earlier[1..])
+                .is_some_and(|lb| inst.priority.iter().all(|&p| p > 0) && best.distance <= lb));
     Some(Near {
         plan,
         distance: best.distance,
         proven,
     })
+}
+
+/// When every later proposal changes the home of one person of proposal 1
+/// (`p_j` gets `h_j`): the least summed distance of any plan that changes
+/// two or more homes of proposal 1; `None` otherwise.
+///
+/// A plan `x` that changes `m` homes of proposal 1 is `m + δ_j` from
+/// proposal `j`, with `δ_j = −1` when `x` gives `p_j` the home `h_j`, `+1` when
+/// it leaves `p_j` as in proposal 1, and 0 otherwise. The proposals are
+/// distinct, so `x` meets at most one `h_j` per person it changes: with `n_r`
+/// the number of proposals that move person `r`, the sum is at least
+/// `(k−1)·m + (k−2) − Σ (n_r + 1)` over the `m` persons of largest `n_r`. Each
+/// further change adds `k − 1` and takes off at most `k − 1`, so `m = 2` is
+/// the least.
+fn single_moves_bound(first: &Plan, later: &[Plan]) -> Option<usize> {
+    let mut moved: std::collections::BTreeMap<usize, usize> = Default::default();
+    for x in later {
+        let mut changed = first
+            .unit_of
+            .iter()
+            .zip(&x.unit_of)
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(p, _)| p);
+        let p = changed.next()?;
+        if changed.next().is_some() {
+            return None;
+        }
+        *moved.entry(p).or_default() += 1;
+    }
+    let k = later.len() + 2;
+    let mut n: Vec<usize> = moved.into_values().collect();
+    n.sort_unstable_by(|a, b| b.cmp(a));
+    let relief: usize = n.iter().take(2).map(|c| c + 1).sum();
+    Some(2 * (k - 1) + (k - 2) - relief)
 }
 
 /// `x` with `change` made (workers follow their person; a replacement takes
