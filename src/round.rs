@@ -61,16 +61,7 @@ impl Round {
         staff: Vec<Staff>,
         policy: Policy,
     ) -> Result<Round> {
-        let mut problems = Vec::new();
-        let round = Round::checked(
-            units,
-            people,
-            staff,
-            policy,
-            &RoundFiles::default(),
-            &mut problems,
-        );
-        Round::or_problems(round, problems)
+        Round::from_values(units, people, staff, policy, true)
     }
 
     /// Like [`Round::new`] with the policy of a round already checked (the
@@ -82,15 +73,24 @@ impl Round {
         staff: Vec<Staff>,
         policy: Policy,
     ) -> Result<Round> {
+        Round::from_values(units, people, staff, policy, false)
+    }
+
+    /// [`Round::new`], checking the policy too or not.
+    fn from_values(
+        units: Vec<Unit>,
+        people: Vec<Person>,
+        staff: Vec<Staff>,
+        policy: Policy,
+        check_policy: bool,
+    ) -> Result<Round> {
         let mut problems = Vec::new();
-        let round = Round::rows_checked(
-            units,
-            people,
-            staff,
-            policy,
-            &RoundFiles::default(),
-            &mut problems,
-        );
+        let files = RoundFiles::default();
+        let round = if check_policy {
+            Round::checked(units, people, staff, policy, &files, &mut problems)
+        } else {
+            Round::rows_checked(units, people, staff, policy, &files, &mut problems)
+        };
         Round::or_problems(round, problems)
     }
 

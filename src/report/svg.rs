@@ -150,6 +150,18 @@ impl Frame {
     fn base_y(&self) -> f64 {
         f64::from(self.h - self.bottom)
     }
+
+    /// The x of step `i` of `steps`, and the y of a value on an axis up to
+    /// `max` (values outside 0..=max drawn at the edge).
+    fn scales(&self, steps: usize, max: f64) -> (impl Fn(usize) -> f64, impl Fn(f64) -> f64) {
+        let (left, plot_w) = (f64::from(self.left), self.plot_w());
+        let (base_y, plot_h) = (self.base_y(), self.plot_h());
+        let n = steps.max(2) as f64 - 1.0;
+        (
+            move |i: usize| left + plot_w * i as f64 / n,
+            move |v: f64| base_y - v.clamp(0.0, max) / max * plot_h,
+        )
+    }
 }
 
 /// Gridlines with tick labels every quarter, and the unit along the axis.
@@ -322,11 +334,8 @@ pub fn lines(
         )
         .collect::<Vec<_>>()
         .join("; ");
-    let (plot_w, plot_h, base_y) = (FRAME.plot_w(), FRAME.plot_h(), FRAME.base_y());
-    let left = f64::from(FRAME.left);
-    let n = steps.len().max(2) as f64 - 1.0;
-    let px = |i: usize| left + plot_w * i as f64 / n;
-    let py = |v: f64| base_y - v / max * plot_h;
+    let (px, py) = FRAME.scales(steps.len(), max);
+    let base_y = FRAME.base_y();
     let polylines = series.iter().enumerate().map(|(j, (_, vals))| {
         let points: Vec<String> = vals
             .iter()
@@ -407,11 +416,8 @@ pub fn fan(
         .chain(std::iter::once(format!("target {}", fmt_num(target))))
         .collect::<Vec<_>>()
         .join("; ");
-    let (plot_w, plot_h, base_y) = (FRAME.plot_w(), FRAME.plot_h(), FRAME.base_y());
-    let left = f64::from(FRAME.left);
-    let n = steps.len().max(2) as f64 - 1.0;
-    let px = |i: usize| left + plot_w * i as f64 / n;
-    let py = |v: f64| base_y - v.clamp(0.0, max) / max * plot_h;
+    let (px, py) = FRAME.scales(steps.len(), max);
+    let base_y = FRAME.base_y();
     let line = |v: &[f64]| -> String {
         v.iter()
             .enumerate()
