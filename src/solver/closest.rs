@@ -108,10 +108,9 @@ pub(crate) fn distance(a: &[Option<usize>], b: &[Option<usize>]) -> usize {
 ///
 /// The proof. No plan beats proposal 1's value, so a neighbour with that
 /// value is best on value, and it is the closest when its summed distance
-/// `D` meets a lower bound: either [`lower_bound`], or, when every earlier
-/// proposal after the first moves one person of proposal 1 and every
-/// priority is positive, [`single_moves_bound`] for the plans that change two
-/// or more homes of proposal 1. A plan of that value that changes one home
+/// `D` meets a lower bound: either [`lower_bound`], or, when every priority
+/// is positive, [`two_or_more_bound`] for the plans that change two or more
+/// homes of proposal 1. A plan of that value that changes one home
 /// of proposal 1 keeps its housed set (housing one more, or one fewer,
 /// changes level 1 when every priority is positive), so it is a move to a
 /// place free in proposal 1 — every such move is looked at here, so `D` is
@@ -257,8 +256,8 @@ pub(crate) fn next(
     let proven = !stopped
         && best.value == optimum
         && (best.distance == lower_bound(earlier)
-            || single_moves_bound(first, &earlier[1..])
-                .is_some_and(|lb| inst.priority.iter().all(|&p| p > 0) && best.distance <= lb));
+            || (inst.priority.iter().all(|&p| p > 0)
+                && best.distance <= two_or_more_bound(first, &earlier[1..])));
     Some(Near {
         plan,
         distance: best.distance,
@@ -266,39 +265,60 @@ pub(crate) fn next(
     })
 }
 
-/// When every later proposal changes the home of one person of proposal 1
-/// (`p_j` gets `h_j`): the least summed distance of any plan that changes
-/// two or more homes of proposal 1; `None` otherwise.
+/// A lower bound on the summed distance to `first` and `later` of any plan
+/// that changes two or more homes of proposal 1 (`first`).
 ///
-/// A plan `x` that changes `m` homes of proposal 1 is `m + δ_j` from
-/// proposal `j`, with `δ_j = −1` when `x` gives `p_j` the home `h_j`, `+1` when
-/// it leaves `p_j` as in proposal 1, and 0 otherwise. The proposals are
-/// distinct, so `x` meets at most one `h_j` per person it changes: with `n_r`
-/// the number of proposals that move person `r`, the sum is at least
-/// `(k−1)·m + (k−2) − Σ (n_r + 1)` over the `m` persons of largest `n_r`. Each
-/// further change adds `k − 1` and takes off at most `k − 1`, so `m = 2` is
-/// the least.
-fn single_moves_bound(first: &Plan, later: &[Plan]) -> Option<usize> {
-    let mut moved: std::collections::BTreeMap<usize, usize> = Default::default();
-    for x in later {
-        let mut changed = first
-            .unit_of
-            .iter()
-            .zip(&x.unit_of)
-            .enumerate()
-            .filter(|(_, (a, b))| a != b)
-            .map(|(p, _)| p);
-        let p = changed.next()?;
-        if changed.next().is_some() {
-            return None;
-        }
-        *moved.entry(p).or_default() += 1;
-    }
+/// Let proposal `j` change the set `D_j` of proposal 1's homes (`d_j` people)
+/// and a plan `x` change the set `M` (`m` people). Then
+/// `d(x, x_j) = m + d_j − |M ∩ D_j| − e_j`, where `e_j` counts the people of
+/// `M ∩ D_j` to whom `x` gives proposal `j`'s home. Summed over the later
+/// proposals, the subtracted terms are at most `Σ_{r ∈ M} (c_r + a_r)`, with
+/// `c_r` the number of later proposals that change `r`'s home and `a_r` the
+/// most of them that agree on one home for `r`. So with proposal 1's own
+/// `m`, the sum is at least `(k−1)·m + Σ d_j − (the m largest c_r + a_r)`,
+/// and at least `m + (k − 2)` (each later proposal is at least one away).
+/// The bound is the least of these over `m ≥ 2`.
+fn two_or_more_bound(first: &Plan, later: &[Plan]) -> usize {
     let k = later.len() + 2;
-    let mut n: Vec<usize> = moved.into_values().collect();
-    n.sort_unstable_by(|a, b| b.cmp(a));
-    let relief: usize = n.iter().take(2).map(|c| c + 1).sum();
-    Some(2 * (k - 1) + (k - 2) - relief)
+    let mut changes: std::collections::BTreeMap<usize, Vec<Option<usize>>> = Default::default();
+    let mut total = 0usize;
+    for x in later {
+        for (r, (a, b)) in first.unit_of.iter().zip(&x.unit_of).enumerate() {
+            if a != b {
+                changes.entry(r).or_default().push(*b);
+                total += 1;
+            }
+        }
+    }
+    let mut weight: Vec<usize> = changes
+        .into_values()
+        .map(|mut homes| {
+            homes.sort_unstable();
+            let c = homes.len();
+            let a = homes
+                .chunk_by(|x, y| x == y)
+                .map(<[Option<usize>]>::len)
+                .max()
+                .unwrap_or(0);
+            c + a
+        })
+        .collect();
+    weight.sort_unstable_by(|a, b| b.cmp(a));
+    let n = first.unit_of.len();
+    let mut best = usize::MAX;
+    let mut top = 0usize;
+    for m in 1..=n {
+        top += weight.get(m - 1).copied().unwrap_or(0);
+        if m < 2 {
+            continue;
+        }
+        let formula = ((k - 1) * m + total).saturating_sub(top);
+        best = best.min(formula.max(m + k - 2));
+        if m > weight.len() {
+            break; // from here on every term only grows
+        }
+    }
+    best
 }
 
 /// `x` with `change` made (workers follow their person; a replacement takes
