@@ -125,144 +125,162 @@ pub(crate) fn next(
     stop: &dyn Fn() -> bool,
 ) -> Option<Near> {
     let first = earlier.first()?;
-    let n = inst.round.people.len();
-    let mut fixed = vec![false; n];
+    let mut fixed = vec![false; inst.round.people.len()];
     for &(p, _) in inst.pins.iter().chain(&restrictions.forced) {
         fixed[p] = true;
     }
-    // Distances between the earlier proposals, to update per change.
     let mut best: Option<Scored> = None;
     let mut stopped = false;
-    let optimum = (first.priority(inst), first.score(inst));
     for (j, x) in earlier.iter().enumerate() {
         let to_others: Vec<usize> = earlier
             .iter()
             .map(|y| distance(&x.unit_of, &y.unit_of))
             .collect();
         let value = (x.priority(inst), x.score(inst));
-        let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); inst.round.units.len()];
-        for (p, u) in x.unit_of.iter().enumerate() {
-            if let Some(u) = u {
-                occupants[*u].push(p);
-            }
-        }
-        // The people not housed (and free to be), by priority.
-        let mut waiting: std::collections::BTreeMap<i64, Vec<usize>> = Default::default();
-        for r in (0..n).filter(|&r| x.unit_of[r].is_none() && !fixed[r]) {
-            waiting.entry(inst.priority[r]).or_default().push(r);
-        }
         let mut consider = |change: Change, gain: (i64, i64)| {
-            let touched: [(usize, Option<usize>); 2] = match change {
-                Change::Move { p, u } => [(p, Some(u)), (p, Some(u))],
-                Change::Swap { p, o } => [(p, x.unit_of[o]), (o, x.unit_of[p])],
-                Change::Replace { p, q } => [(p, None), (q, x.unit_of[p])],
-                Change::Unhouse { p } => [(p, None), (p, None)],
+            let Some(distance) = summed_distance(x, change, earlier, &to_others) else {
+                return; // one of the earlier proposals
             };
-            let single = touched[0].0 == touched[1].0;
-            let mut total = 0;
-            for (i, y) in earlier.iter().enumerate() {
-                let mut d = to_others[i];
-                for (k, &(p, home)) in touched.iter().enumerate() {
-                    if single && k == 1 {
-                        break;
-                    }
-                    d -= usize::from(x.unit_of[p] != y.unit_of[p]);
-                    d += usize::from(home != y.unit_of[p]);
-                }
-                if d == 0 {
-                    return; // one of the earlier proposals
-                }
-                total += d;
-            }
             let scored = Scored {
                 from: j,
                 change,
                 value: (value.0 + gain.0, value.1 + gain.1),
-                distance: total,
+                distance,
             };
-            let better = best.is_none_or(|b| {
-                (
-                    scored.value.0,
-                    scored.value.1,
-                    std::cmp::Reverse(scored.distance),
-                ) > (b.value.0, b.value.1, std::cmp::Reverse(b.distance))
-            });
-            if better {
+            let key = |s: &Scored| (s.value.0, s.value.1, std::cmp::Reverse(s.distance));
+            if best.is_none_or(|b| key(&scored) > key(&b)) {
                 best = Some(scored);
             }
         };
-        for p in 0..n {
-            if p % 64 == 63 && stop() {
-                stopped = true;
-                break;
-            }
-            let Some(u) = x.unit_of[p] else { continue };
-            if fixed[p] {
-                continue;
-            }
-            let here = pair_score(inst, p, u).unwrap_or(0);
-            for q in inst.units_of(p) {
-                let v = q.target;
-                if v == u {
-                    continue;
-                }
-                let places = inst.round.units[v].places as usize;
-                if occupants[v].len() < places {
-                    let members = occupants[v].iter().copied().chain([p]);
-                    if together(inst, v, members) {
-                        consider(Change::Move { p, u: v }, (0, q.fit - here));
-                    }
-                }
-                for &o in &occupants[v] {
-                    if o <= p || fixed[o] {
-                        continue;
-                    }
-                    let (Some(o_here), Some(o_there)) =
-                        (pair_score(inst, o, v), pair_score(inst, o, u))
-                    else {
-                        continue;
-                    };
-                    let in_v = occupants[v].iter().copied().filter(|&r| r != o).chain([p]);
-                    let in_u = occupants[u].iter().copied().filter(|&r| r != p).chain([o]);
-                    if together(inst, v, in_v) && together(inst, u, in_u) {
-                        consider(Change::Swap { p, o }, (0, q.fit + o_there - here - o_here));
-                    }
-                }
-            }
-            // Someone not housed, of the same priority, in p's home with
-            // p's worker.
-            let class = x.class_of[p];
-            let p_staff = class.and_then(|c| staff_score(inst, p, c)).unwrap_or(0);
-            for &r in waiting.get(&inst.priority[p]).into_iter().flatten() {
-                let Some(r_here) = pair_score(inst, r, u) else {
-                    continue;
-                };
-                let Some(r_staff) = class.and_then(|c| staff_score(inst, r, c)) else {
-                    continue;
-                };
-                let members = occupants[u].iter().copied().filter(|&o| o != p).chain([r]);
-                if together(inst, u, members) {
-                    consider(
-                        Change::Replace { p, q: r },
-                        (0, r_here + r_staff - here - p_staff),
-                    );
-                }
-            }
-            consider(Change::Unhouse { p }, (-inst.priority[p], -here - p_staff));
+        if !changes(inst, x, &fixed, stop, &mut consider) {
+            stopped = true;
+            break;
         }
     }
     let best = best?;
-    let plan = apply(&earlier[best.from], best.change);
+    let optimum = (first.priority(inst), first.score(inst));
     let proven = !stopped
         && best.value == optimum
         && (best.distance == lower_bound(earlier)
             || (inst.priority.iter().all(|&p| p > 0)
                 && best.distance <= two_or_more_bound(first, &earlier[1..])));
     Some(Near {
-        plan,
+        plan: apply(&earlier[best.from], best.change),
         distance: best.distance,
         proven,
     })
+}
+
+/// The summed distance to `earlier` of `x` with `change` made (`to_others`:
+/// `x`'s distance to each), or `None` when that is one of them.
+fn summed_distance(
+    x: &Plan,
+    change: Change,
+    earlier: &[Plan],
+    to_others: &[usize],
+) -> Option<usize> {
+    let touched: &[(usize, Option<usize>)] = match change {
+        Change::Move { p, u } => &[(p, Some(u))],
+        Change::Swap { p, o } => &[(p, x.unit_of[o]), (o, x.unit_of[p])],
+        Change::Replace { p, q } => &[(p, None), (q, x.unit_of[p])],
+        Change::Unhouse { p } => &[(p, None)],
+    };
+    let mut total = 0;
+    for (y, &d) in earlier.iter().zip(to_others) {
+        let mut d = d;
+        for &(p, home) in touched {
+            d -= usize::from(x.unit_of[p] != y.unit_of[p]);
+            d += usize::from(home != y.unit_of[p]);
+        }
+        if d == 0 {
+            return None;
+        }
+        total += d;
+    }
+    Some(total)
+}
+
+/// Every one-change neighbour of `x` that keeps every rule, with its gain in
+/// (level 1, level-2 score), handed to `visit`; `false` when `stop` said stop
+/// (asked every 64 people).
+fn changes(
+    inst: &Instance,
+    x: &Plan,
+    fixed: &[bool],
+    stop: &dyn Fn() -> bool,
+    visit: &mut dyn FnMut(Change, (i64, i64)),
+) -> bool {
+    let n = inst.round.people.len();
+    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); inst.round.units.len()];
+    for (p, u) in x.unit_of.iter().enumerate() {
+        if let Some(u) = u {
+            occupants[*u].push(p);
+        }
+    }
+    // The people not housed (and free to be), by priority.
+    let mut waiting: std::collections::BTreeMap<i64, Vec<usize>> = Default::default();
+    for r in (0..n).filter(|&r| x.unit_of[r].is_none() && !fixed[r]) {
+        waiting.entry(inst.priority[r]).or_default().push(r);
+    }
+    for p in 0..n {
+        if p % 64 == 63 && stop() {
+            return false;
+        }
+        let Some(u) = x.unit_of[p] else { continue };
+        if fixed[p] {
+            continue;
+        }
+        let here = pair_score(inst, p, u).unwrap_or(0);
+        for q in inst.units_of(p) {
+            let v = q.target;
+            if v == u {
+                continue;
+            }
+            let places = inst.round.units[v].places as usize;
+            if occupants[v].len() < places {
+                let members = occupants[v].iter().copied().chain([p]);
+                if together(inst, v, members) {
+                    visit(Change::Move { p, u: v }, (0, q.fit - here));
+                }
+            }
+            for &o in &occupants[v] {
+                if o <= p || fixed[o] {
+                    continue;
+                }
+                let (Some(o_here), Some(o_there)) =
+                    (pair_score(inst, o, v), pair_score(inst, o, u))
+                else {
+                    continue;
+                };
+                let in_v = occupants[v].iter().copied().filter(|&r| r != o).chain([p]);
+                let in_u = occupants[u].iter().copied().filter(|&r| r != p).chain([o]);
+                if together(inst, v, in_v) && together(inst, u, in_u) {
+                    visit(Change::Swap { p, o }, (0, q.fit + o_there - here - o_here));
+                }
+            }
+        }
+        // Someone not housed, of the same priority, in p's home with p's
+        // worker.
+        let class = x.class_of[p];
+        let p_staff = class.and_then(|c| staff_score(inst, p, c)).unwrap_or(0);
+        for &r in waiting.get(&inst.priority[p]).into_iter().flatten() {
+            let Some(r_here) = pair_score(inst, r, u) else {
+                continue;
+            };
+            let Some(r_staff) = class.and_then(|c| staff_score(inst, r, c)) else {
+                continue;
+            };
+            let members = occupants[u].iter().copied().filter(|&o| o != p).chain([r]);
+            if together(inst, u, members) {
+                visit(
+                    Change::Replace { p, q: r },
+                    (0, r_here + r_staff - here - p_staff),
+                );
+            }
+        }
+        visit(Change::Unhouse { p }, (-inst.priority[p], -here - p_staff));
+    }
+    true
 }
 
 /// A lower bound on the summed distance to `first` and `later` of any plan
