@@ -246,7 +246,7 @@ pub fn best(
 /// whose home differs). Fewer come back when fewer exist.
 ///
 /// With `min_diff` 1 and a proven first plan, the best one-change neighbour
-/// of the earlier proposals ([`closest::next`]) is tried first: when it has
+/// of the earlier proposals (`closest::next`) is tried first: when it has
 /// the optimum's value and meets the distance bound it is proven without a
 /// search. Otherwise the MILP (with a third level, the summed distance)
 /// decides on rounds it can build quickly, starting from that neighbour; on
