@@ -26,6 +26,8 @@ pub(crate) struct Near {
     pub plan: Plan,
     /// Summed distance to the earlier proposals.
     pub distance: usize,
+    /// Its value is proposal 1's (no plan can beat it).
+    pub at_optimum: bool,
     /// Proven to be the next ranked proposal (value and distance).
     pub proven: bool,
 }
@@ -167,6 +169,7 @@ pub(crate) fn next(
     Some(Near {
         plan: apply(&earlier[best.from], best.change),
         distance: best.distance,
+        at_optimum: best.value == optimum,
         proven,
     })
 }

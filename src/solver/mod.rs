@@ -306,10 +306,12 @@ pub fn ranked(
                     .map(|x| (x.unit_of.clone(), min_diff.max(1)))
                     .collect();
                 r.closest_to = earlier.iter().map(|x| x.unit_of.clone()).collect();
-                let solved = if inst.unit_pairs.is_empty() {
-                    Ok(nobody_housed(inst, &r))
-                } else {
-                    milp::solve(inst, &r, settings, near.map(|n| n.plan))
+                let solved = match near {
+                    _ if inst.unit_pairs.is_empty() => Ok(nobody_housed(inst, &r)),
+                    // Nothing beats proposal 1's value: only the distance
+                    // is left to decide.
+                    Some(n) if n.at_optimum => milp::closest(inst, &r, settings, &n.plan),
+                    near => milp::solve(inst, &r, settings, near.map(|n| n.plan)),
                 };
                 match solved {
                     Ok(s) => s,
