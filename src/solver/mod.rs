@@ -277,14 +277,14 @@ pub fn ranked(
             .deadline(t0)
             .map(|d| d.max(t0) + Duration::from_millis(500));
         let stop = || grace.is_some_and(|g| Instant::now() >= g);
-        let near = if min_diff <= 1 && plain {
+        // `--solver milp` (no flow) ranks by the MILP alone, for cross-checks.
+        let near = if min_diff <= 1 && plain && settings.use_flow {
             closest::next(inst, restrictions, &earlier, &stop)
         } else {
             None
         };
         if let Some(n) = near.as_ref().filter(|n| n.proven && proven_first) {
-            let mut s = proven(inst, n.plan.clone(), t0.elapsed().as_secs_f64());
-            s.level1.solve_seconds = t0.elapsed().as_secs_f64();
+            let s = proven(inst, n.plan.clone(), t0.elapsed().as_secs_f64());
             earlier.push(s.plan.clone());
             out.push(s);
             continue;
@@ -299,6 +299,9 @@ pub fn ranked(
         let milp_can = inst.unit_pairs.len() <= MILP_FALLBACK_PAIRS || !settings.use_flow;
         let found = match (&near, milp_can) {
             (Some(n), false) => Some(labelled(inst, n, first, &earlier)),
+            // Too large for the MILP and no change keeps the rules: fewer
+            // proposals (noted by the caller).
+            (None, false) => None,
             _ => {
                 let mut r = restrictions.clone();
                 r.differ_from = earlier
