@@ -98,7 +98,7 @@ pub struct Timeline {
     /// The people random arrivals are drawn from (people.csv format,
     /// relative to the timeline file): the mix of age band, gender, needs and
     /// stay given instead of the base round's.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrival_mix: Option<PathBuf>,
     /// Dated new homes from files.
     #[serde(default)]
