@@ -363,9 +363,11 @@ fn policy_text(tier: Tier, areas: &[String], reach: Reach) -> String {
     policy
 }
 
-/// Danish header and value spellings for the Excel dialect.
-fn danish(col: &str, v: &str) -> (String, String) {
-    let header = match col {
+/// The Danish Excel header of a contract column (`unit_id` → `Bolig_ID`),
+/// as the office's exports and the Excel dialect write it; other names as
+/// they are.
+pub fn danish_header(col: &str) -> &str {
+    match col {
         "unit_id" => "Bolig_ID",
         "kind" => "Boligtype",
         "places" => "Pladser",
@@ -394,7 +396,12 @@ fn danish(col: &str, v: &str) -> (String, String) {
         "method" => "Metode",
         "capacity" => "Kapacitet",
         other => other,
-    };
+    }
+}
+
+/// Danish header and value spellings for the Excel dialect.
+fn danish(col: &str, v: &str) -> (String, String) {
+    let header = danish_header(col);
     let value = match (col, v) {
         (_, "") => String::new(),
         ("kind", "club_room") => "Klubværelse".into(),

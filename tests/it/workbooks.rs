@@ -21,33 +21,6 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Danish headers for the sample's columns.
-fn danish(h: &str) -> &str {
-    match h {
-        "unit_id" => "Bolig_ID",
-        "kind" => "Boligtype",
-        "places" => "Pladser",
-        "rent_dkk" => "Husleje",
-        "available_from" => "Ledig_fra",
-        "drug_free" => "Stoffri",
-        "gender" => "Køn",
-        "min_age" => "Min_alder",
-        "max_age" => "Max_alder",
-        "area" => "Område",
-        "person_id" => "Borger_ID",
-        "age" => "Alder",
-        "substance_use" => "Misbrug",
-        "psychiatric" => "Psykisk_sygdom",
-        "in_recovery" => "I_behandling",
-        "income_dkk" => "Indkomst",
-        "max_rent_dkk" => "Max_husleje",
-        "stay" => "Opholdssted",
-        "registered" => "Registreret",
-        "female_staff" => "Kvindelig_medarbejder",
-        other => other,
-    }
-}
-
 /// A sample CSV as an .xlsx with typed cells: dates as date cells, numbers as
 /// number cells, yes/no as boolean cells, the rest as text; Danish headers.
 fn to_xlsx(csv_path: &Path, out: &Path, sheet: &str) {
@@ -58,7 +31,8 @@ fn to_xlsx(csv_path: &Path, out: &Path, sheet: &str) {
     ws.set_name(sheet).unwrap();
     let date = Format::new().set_num_format("dd-mm-yyyy");
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string(0, c as u16, danish(h)).unwrap();
+        ws.write_string(0, c as u16, boligmatch::generate::danish_header(h))
+            .unwrap();
     }
     for (i, rec) in r.records().enumerate() {
         let rec = rec.unwrap();
