@@ -305,6 +305,19 @@ fn boligmatch(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `boligmatch record DIR --person P --status S --on D` and `extra` flags.
+fn record_answer(
+    dir: &Path,
+    person: &str,
+    status: &str,
+    on: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["record", "--person", person, "--status", status, "--on", on];
+    args.extend_from_slice(extra);
+    boligmatch(dir, &args)
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -371,89 +384,36 @@ fn offer_and_record_carry_the_loop_and_refuse_what_would_break_it() {
     );
     assert_eq!(std::fs::read_to_string(&record).unwrap(), first);
     // Decisions go on the open line; a move-in needs an offer first.
-    for (status, on, extra) in [
-        ("accepted", "2014-11-05", ""),
-        ("moved_in", "2014-11-08", ""),
-    ] {
-        let mut a = vec![
-            "record",
-            "--person",
-            person.as_str(),
-            "--status",
-            status,
-            "--on",
-            on,
-        ];
-        if !extra.is_empty() {
-            a.push(extra);
-        }
-        let o = boligmatch(dir.path(), &a);
+    for (status, on) in [("accepted", "2014-11-05"), ("moved_in", "2014-11-08")] {
+        let o = record_answer(dir.path(), &person, status, on, &[]);
         assert_eq!(o.status.code(), Some(0), "{status}: {}", text(&o.stderr));
     }
-    let o = boligmatch(
-        dir.path(),
-        &[
-            "record",
-            "--person",
-            &person,
-            "--status",
-            "accepted",
-            "--on",
-            "2014-11-09",
-        ],
-    );
+    let o = record_answer(dir.path(), &person, "accepted", "2014-11-09", &[]);
     assert_eq!(o.status.code(), Some(2), "moved_in cannot become accepted");
-    let o = boligmatch(
-        dir.path(),
-        &[
-            "record",
-            "--person",
-            &person,
-            "--status",
-            "moved_out",
-            "--on",
-            "2014-11-01",
-        ],
-    );
+    let o = record_answer(dir.path(), &person, "moved_out", "2014-11-01", &[]);
     assert!(
         text(&o.stderr).contains("is before 2014-11-08"),
         "{}",
         text(&o.stderr)
     );
-    let o = boligmatch(
+    let o = record_answer(
         dir.path(),
-        &[
-            "record",
-            "--person",
-            &person,
-            "--status",
-            "moved_out",
-            "--on",
-            "2015-03-01",
-            "--reason",
-            "location",
-        ],
+        &person,
+        "moved_out",
+        "2015-03-01",
+        &["--reason", "location"],
     );
     assert!(
         text(&o.stderr).contains("--reason location does not go with moved_out"),
         "{}",
         text(&o.stderr)
     );
-    let o = boligmatch(
+    let o = record_answer(
         dir.path(),
-        &[
-            "record",
-            "--person",
-            &person,
-            "--status",
-            "fraflyttet",
-            "--on",
-            "01-03-2015",
-            "--reason",
-            "flyttet videre",
-            "--note",
-            "own flat",
-        ],
+        &person,
+        "fraflyttet",
+        "01-03-2015",
+        &["--reason", "flyttet videre", "--note", "own flat"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let last = std::fs::read_to_string(&record).unwrap();
