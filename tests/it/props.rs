@@ -90,6 +90,8 @@ fn arb_staff(i: usize) -> impl Strategy<Value = Staff> {
         .prop_map(move |(g, m, c)| staff(&format!("S{i}"), g, m, c))
 }
 
+/// A tiny round. Some units are twins of the one before (every attribute
+/// but the id), so the flow pools them into one class (aggregation).
 pub fn arb_round() -> impl Strategy<Value = Round> {
     (1usize..=5, 1usize..=7, 1usize..=3)
         .prop_flat_map(|(nu, np, ns)| {
@@ -99,9 +101,18 @@ pub fn arb_round() -> impl Strategy<Value = Round> {
                 (0..ns).map(arb_staff).collect::<Vec<_>>(),
                 any::<bool>(),
                 any::<bool>(),
+                prop::collection::vec(prop::bool::weighted(0.3), nu),
             )
         })
-        .prop_map(|(units, people, staff, sep_g, sep_m)| {
+        .prop_map(|(mut units, people, staff, sep_g, sep_m, twins)| {
+            for i in 1..units.len() {
+                if twins[i] {
+                    units[i] = Unit {
+                        id: units[i].id.clone(),
+                        ..units[i - 1].clone()
+                    };
+                }
+            }
             edit(&round(units, people, staff), |r| {
                 r.policy.shared_living_gender_separated = sep_g;
                 r.policy.shared_living_minors_separated = sep_m;

@@ -268,6 +268,44 @@ fn shared_living_never_mixes_minors_and_adults() {
     assert_eq!(run(&r2).proposals[0].placements.len(), 2);
 }
 
+/// Identical homes are one class in the flow (aggregation): the class's
+/// places are handed out again one person per place, a pinned twin stays the
+/// pinned person's, and twin shared units still keep the separation rule
+/// each on their own.
+#[test]
+fn identical_homes_are_pooled_yet_each_keeps_its_places_and_rules() {
+    let rooms: Vec<Unit> = (1..=3)
+        .map(|i| unit(&format!("U{i}"), UnitKind::new("club_room"), 1, 2000))
+        .collect();
+    let mut people: Vec<Person> = (1..=5)
+        .map(|i| person(&format!("P{i}"), Gender::M, 22, 8000))
+        .collect();
+    people[4].pinned_unit = Some("U2".into());
+    let r = round(rooms, people, vec![s_cti(5)]);
+    let p = &run(&r).proposals[0];
+    let mut homes: Vec<&str> = p.placements.iter().map(|x| x.unit_id.as_str()).collect();
+    homes.sort_unstable();
+    assert_eq!(homes, ["U1", "U2", "U3"], "one person per room");
+    assert_eq!(unit_of(p, "P5"), Some("U2"), "the pinned twin");
+
+    // Two identical shared units of two places; two women, two men.
+    let shared: Vec<Unit> = (1..=2)
+        .map(|i| unit(&format!("U{i}"), UnitKind::new("shared_living"), 2, 2000))
+        .collect();
+    let people = vec![
+        person("P1", Gender::F, 22, 8000),
+        person("P2", Gender::M, 22, 8000),
+        person("P3", Gender::F, 22, 8000),
+        person("P4", Gender::M, 22, 8000),
+    ];
+    let r = round(shared, people, vec![s_cti(4)]);
+    let p = &run(&r).proposals[0];
+    assert_eq!(p.placements.len(), 4);
+    assert_eq!(unit_of(p, "P1"), unit_of(p, "P3"), "the women together");
+    assert_eq!(unit_of(p, "P2"), unit_of(p, "P4"), "the men together");
+    assert_eq!(violations(&r, p), Vec::<String>::new());
+}
+
 #[test]
 fn every_housed_person_has_exactly_one_worker() {
     let units: Vec<Unit> = (1..=3)

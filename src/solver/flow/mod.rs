@@ -107,7 +107,10 @@ impl FlowSolution {
 /// total of the rest), so the order of costs is the lexicographic order.
 struct Network {
     simplex: Simplex,
-    /// Arc of each unit pair (in `inst.unit_pairs` order).
+    /// Interchangeable units, one node each.
+    classes: UnitClasses,
+    /// Arc of each unit pair (in `inst.unit_pairs` order): the arc from the
+    /// unit's class to the person, shared by the pairs of one class.
     unit_arc: Vec<usize>,
     /// Person in → person out arc of each person.
     through: Vec<usize>,
@@ -127,10 +130,16 @@ struct Network {
 
 impl Network {
     /// `None` when the weights would overflow 64-bit costs (then the MILP).
-    fn new(inst: &Instance) -> Option<Network> {
+    /// Units named in `rules` stay classes of their own.
+    fn new(inst: &Instance, rules: &Rules) -> Option<Network> {
         let round = inst.round;
-        let (n_units, n_people, n_classes) =
-            (round.units.len(), round.people.len(), inst.classes.len());
+        let n_people = round.people.len();
+        let mut by_unit = vec![Vec::new(); round.units.len()];
+        for (i, q) in inst.unit_pairs.iter().enumerate() {
+            by_unit[q.target].push(i);
+        }
+        let classes = UnitClasses::new(inst, rules, &by_unit);
+        let (n_units, n_classes) = (classes.units.len(), inst.classes.len());
         let unit_node = |u: usize| 2 + u;
         let p_in = |p: usize| 2 + n_units + p;
         let p_out = |p: usize| 2 + n_units + n_people + p;
@@ -169,16 +178,29 @@ impl Network {
         let mut arcs: Vec<(usize, usize, i64, i64)> = Vec::with_capacity(
             n_units + inst.unit_pairs.len() + n_people + inst.staff_pairs.len() + n_classes + 1,
         );
-        for (u, unit) in round.units.iter().enumerate() {
-            arcs.push((0, unit_node(u), i64::from(unit.places), 0));
+        for units in &classes.units {
+            let places: i64 = units
+                .iter()
+                .map(|&u| i64::from(round.units[u].places))
+                .sum();
+            arcs.push((0, unit_node(arcs.len()), places, 0));
         }
+        // One arc per class and person: the pairs of a person come together
+        // (pairs are sorted by person), so `last` remembers the arc made for
+        // the person at hand.
         let mut unit_arc = Vec::with_capacity(inst.unit_pairs.len());
-        let mut by_unit = vec![Vec::new(); n_units];
+        let mut last: Vec<(usize, usize)> = vec![(usize::MAX, 0); n_units];
+        let mut pair_arcs: Vec<(usize, usize)> = Vec::new();
         for (i, q) in inst.unit_pairs.iter().enumerate() {
-            unit_arc.push(arcs.len());
-            by_unit[q.target].push(i);
-            arcs.push((unit_node(q.target), p_in(q.person), 1, -q.fit));
+            let c = classes.of_unit[q.target] as usize;
+            if last[c].0 != q.person {
+                last[c] = (q.person, arcs.len());
+                pair_arcs.push((arcs.len(), i));
+                arcs.push((unit_node(c), p_in(q.person), 1, -q.fit));
+            }
+            unit_arc.push(last[c].1);
         }
+        drop(last);
         let mut through = Vec::with_capacity(n_people);
         for p in 0..n_people {
             through.push(arcs.len());
@@ -195,14 +217,26 @@ impl Network {
         arcs.push((1, 0, n_people as i64, 0));
         let base = arcs.iter().map(|a| a.3).collect();
         let mut pair_of_arc = vec![u32::MAX; arcs.len()];
-        for (i, &e) in unit_arc.iter().chain(&staff_arc).enumerate() {
+        let n_pairs = inst.unit_pairs.len();
+        let staff_pair_arcs = staff_arc.iter().enumerate().map(|(j, &e)| (e, n_pairs + j));
+        for (e, i) in pair_arcs.into_iter().chain(staff_pair_arcs) {
             pair_of_arc[e] = u32::try_from(i).ok()?;
         }
-        let start = greedy_flow(inst, &arcs, &unit_arc, &staff_arc, &through);
+        let start = greedy_flow(inst, &classes, &arcs, &unit_arc, &staff_arc, &through);
         let simplex =
             Simplex::with_flow(n, &arcs, &start).unwrap_or_else(|| Simplex::new(n, &arcs));
+        if std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some() {
+            eprintln!(
+                "aggregation: {} units in {} classes, {} pairs on {} arcs",
+                round.units.len(),
+                n_units,
+                n_pairs,
+                arcs.len()
+            );
+        }
         Some(Network {
             simplex,
+            classes,
             unit_arc,
             through,
             by_unit,
@@ -249,10 +283,10 @@ impl Network {
                 .iter()
                 .filter_map(|&(p, u)| inst.unit_pair(p, u)),
         );
+        let mut forbidden: Vec<usize> = forbidden.into_iter().map(|i| self.unit_arc[i]).collect();
         forbidden.sort_unstable();
         forbidden.dedup();
-        for pair in forbidden {
-            let e = self.unit_arc[pair];
+        for e in forbidden {
             self.simplex.set_cost(e, self.base[e] + self.w_hard);
             self.changed.push(e);
         }
@@ -284,11 +318,17 @@ impl Network {
         // Only the arcs with flow (tree arcs and arcs at their upper bound),
         // not every pair.
         let n_unit = inst.unit_pairs.len();
+        let mut in_classes: Vec<(u32, usize)> = Vec::new();
         for e in self.simplex.with_flow_arcs() {
             let i = self.pair_of_arc[e] as usize;
             if i < n_unit {
                 let q = &inst.unit_pairs[i];
-                unit_of[q.person] = Some(q.target);
+                let c = self.classes.of_unit[q.target];
+                if self.classes.units[c as usize].len() == 1 {
+                    unit_of[q.person] = Some(q.target);
+                } else {
+                    in_classes.push((c, q.person));
+                }
                 fit += q.fit;
                 if self.simplex.cost(e) != self.base[e] {
                     hard += 1;
@@ -298,6 +338,7 @@ impl Network {
                 fit += q.fit;
             }
         }
+        self.classes.hand_out(round, in_classes, &mut unit_of);
         if !rules.kept_by(&unit_of) {
             hard += 1;
         }
@@ -313,12 +354,110 @@ impl Network {
     }
 }
 
+/// Units pooled into classes: units with the same eligible people at the
+/// same fit are interchangeable in the flow (every rule and every fit term
+/// shows in the pairs), so they share one node whose capacity is their
+/// places, and one arc per person. A unit a separation rule applies to, or
+/// one named in a rule about one person (pinned, forced, forbidden), is a
+/// class of its own. A solution hands the class's places out again, people
+/// in index order to units in index order.
+struct UnitClasses {
+    /// Class of each unit.
+    of_unit: Vec<u32>,
+    /// Units of each class, in index order; classes in order of first unit.
+    units: Vec<Vec<usize>>,
+}
+
+impl UnitClasses {
+    fn new(inst: &Instance, rules: &Rules, by_unit: &[Vec<usize>]) -> UnitClasses {
+        use std::hash::{Hash, Hasher};
+        let round = inst.round;
+        let mut single = vec![false; round.units.len()];
+        for (u, unit) in round.units.iter().enumerate() {
+            let (minors, genders) = crate::eligibility::separation_applies(unit, &round.policy);
+            single[u] = minors || genders;
+        }
+        for &(_, u) in inst
+            .pins
+            .iter()
+            .chain(&rules.forced)
+            .chain(&rules.forbidden)
+        {
+            single[u] = true;
+        }
+        let same = |a: usize, b: usize| {
+            by_unit[a].len() == by_unit[b].len()
+                && by_unit[a].iter().zip(&by_unit[b]).all(|(&i, &j)| {
+                    let (x, y) = (&inst.unit_pairs[i], &inst.unit_pairs[j]);
+                    x.person == y.person && x.fit == y.fit
+                })
+        };
+        let mut of_unit = Vec::with_capacity(round.units.len());
+        let mut units: Vec<Vec<usize>> = Vec::new();
+        // Classes by the hash of their pairs; equal hashes are compared.
+        let mut by_hash: std::collections::HashMap<u64, Vec<u32>> = Default::default();
+        for (u, &alone) in single.iter().enumerate() {
+            let class = if alone {
+                None
+            } else {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                for &i in &by_unit[u] {
+                    (inst.unit_pairs[i].person, inst.unit_pairs[i].fit).hash(&mut h);
+                }
+                let candidates = by_hash.entry(h.finish()).or_default();
+                match candidates.iter().find(|&&c| same(units[c as usize][0], u)) {
+                    Some(&c) => Some(c),
+                    None => {
+                        candidates.push(units.len() as u32);
+                        None
+                    }
+                }
+            };
+            match class {
+                Some(c) => {
+                    units[c as usize].push(u);
+                    of_unit.push(c);
+                }
+                None => {
+                    of_unit.push(units.len() as u32);
+                    units.push(vec![u]);
+                }
+            }
+        }
+        UnitClasses { of_unit, units }
+    }
+
+    /// Gives the people placed in a class of several units (class, person)
+    /// their units: people in index order take the places of the class's
+    /// units in index order.
+    fn hand_out(
+        &self,
+        round: &crate::Round,
+        mut placed: Vec<(u32, usize)>,
+        unit_of: &mut UnitPlan,
+    ) {
+        placed.sort_unstable();
+        let mut at = 0;
+        while at < placed.len() {
+            let class = placed[at].0;
+            let mut places = self.units[class as usize]
+                .iter()
+                .flat_map(|&u| std::iter::repeat_n(u, round.units[u].places as usize));
+            while at < placed.len() && placed[at].0 == class {
+                unit_of[placed[at].1] = places.next();
+                at += 1;
+            }
+        }
+    }
+}
+
 /// A first circulation for the simplex: pinned people, then everyone by
 /// priority (ties: index), each into their best-fitting unit and class with
 /// room left, when housing them pays. Separation rules are ignored (the
 /// first solve is the relaxation).
 fn greedy_flow(
     inst: &Instance,
+    classes: &UnitClasses,
     arcs: &[(usize, usize, i64, i64)],
     unit_arc: &[usize],
     staff_arc: &[usize],
@@ -326,7 +465,9 @@ fn greedy_flow(
 ) -> Vec<i64> {
     let round = inst.round;
     let mut flow = vec![0i64; arcs.len()];
-    let mut places: Vec<i64> = round.units.iter().map(|u| i64::from(u.places)).collect();
+    // Places left per unit class (the source → class arcs come first).
+    let mut places: Vec<i64> = arcs[..classes.units.len()].iter().map(|a| a.2).collect();
+    let class_of = |i: usize| classes.of_unit[inst.unit_pairs[i].target] as usize;
     let mut slots: Vec<i64> = inst.classes.iter().map(|c| i64::from(c.capacity)).collect();
     let mut order: Vec<usize> = (0..round.people.len()).collect();
     let pinned: Vec<Option<usize>> = {
@@ -337,8 +478,8 @@ fn greedy_flow(
         v
     };
     order.sort_by_key(|&p| (pinned[p].is_none(), std::cmp::Reverse(inst.priority[p]), p));
-    // Arc layout (see `Network::new`): source → unit arcs first, in unit
-    // order; class → sink arcs right after the staff pairs; the sink →
+    // Arc layout (see `Network::new`): source → unit class arcs first, in
+    // class order; class → sink arcs right after the staff pairs; the sink →
     // source arc last.
     let class_arc = staff_arc.last().map_or(arcs.len(), |&e| e + 1);
     let back_arc = arcs.len() - 1;
@@ -346,7 +487,7 @@ fn greedy_flow(
         let lo = inst.unit_pairs.partition_point(|q| q.person < p);
         let hi = inst.unit_pairs.partition_point(|q| q.person <= p);
         let unit = (lo..hi)
-            .filter(|&i| places[inst.unit_pairs[i].target] > 0)
+            .filter(|&i| places[class_of(i)] > 0)
             .filter(|&i| pinned[p].is_none_or(|u| inst.unit_pairs[i].target == u))
             .max_by_key(|&i| (inst.unit_pairs[i].fit, std::cmp::Reverse(i)));
         let s_lo = inst.staff_pairs.partition_point(|q| q.person < p);
@@ -361,7 +502,7 @@ fn greedy_flow(
         if gain >= 0 {
             continue;
         }
-        let (u, c) = (inst.unit_pairs[i].target, inst.staff_pairs[j].target);
+        let (u, c) = (class_of(i), inst.staff_pairs[j].target);
         places[u] -= 1;
         slots[c] -= 1;
         flow[u] += 1;
@@ -576,7 +717,7 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
     let Some(rules) = base_rules(inst, restrictions) else {
         return Some(Found::Infeasible);
     };
-    let mut net = Network::new(inst)?;
+    let mut net = Network::new(inst, &rules)?;
     Some(search(&mut net, inst, &rules, limits))
 }
 
