@@ -136,6 +136,14 @@ pub struct Solution {
     pub level2: LevelResult,
 }
 
+/// The unit classes the flow solver pools (aggregation): units with the same
+/// eligible people at the same fit, each class a list of unit indices in
+/// index order; a unit a separation rule applies to, or a pinned unit, is a
+/// class of its own. For models built outside (benchmarks, cross-checks).
+pub fn unit_classes(inst: &Instance) -> Vec<Vec<usize>> {
+    flow::unit_classes(inst)
+}
+
 /// Largest round (eligible unit pairs) on which the MILP takes over when the
 /// flow branch and bound runs out of nodes without a time limit; beyond it
 /// good_lp alone needs minutes to build the model (tier M: 218,000 pairs,

@@ -134,10 +134,7 @@ impl Network {
     fn new(inst: &Instance, rules: &Rules) -> Option<Network> {
         let round = inst.round;
         let n_people = round.people.len();
-        let mut by_unit = vec![Vec::new(); round.units.len()];
-        for (i, q) in inst.unit_pairs.iter().enumerate() {
-            by_unit[q.target].push(i);
-        }
+        let by_unit = pairs_by_unit(inst);
         let classes = UnitClasses::new(inst, rules, &by_unit);
         let (n_units, n_classes) = (classes.units.len(), inst.classes.len());
         let unit_node = |u: usize| 2 + u;
@@ -449,6 +446,21 @@ impl UnitClasses {
             }
         }
     }
+}
+
+/// The unit classes of the round with its pins (see [`UnitClasses`]).
+pub(crate) fn unit_classes(inst: &Instance) -> Vec<Vec<usize>> {
+    let rules = base_rules(inst, &Restrictions::default()).unwrap_or_default();
+    UnitClasses::new(inst, &rules, &pairs_by_unit(inst)).units
+}
+
+/// The unit pairs of each unit (indices into `inst.unit_pairs`).
+fn pairs_by_unit(inst: &Instance) -> Vec<Vec<usize>> {
+    let mut by_unit = vec![Vec::new(); inst.round.units.len()];
+    for (i, q) in inst.unit_pairs.iter().enumerate() {
+        by_unit[q.target].push(i);
+    }
+    by_unit
 }
 
 /// A first circulation for the simplex: pinned people, then everyone by
