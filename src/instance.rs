@@ -58,16 +58,17 @@ impl<'r> Instance<'r> {
             2 * round.people.len() as i64 + 1
         };
         let priority = round.people.iter().map(|p| priority(p, policy)).collect();
-        let mut unit_pairs = Vec::new();
-        let mut staff_pairs = Vec::new();
         let mut pins = Vec::new();
-        let unit_index = UnitIndex::new(&round.units);
         for (pi, p) in round.people.iter().enumerate() {
             if let Some(pin) = &p.pinned_unit {
                 if let Some(ui) = round.unit_index(pin) {
                     pins.push((pi, ui));
                 }
             }
+        }
+        let unit_index = UnitIndex::new(&round.units);
+        // Each person's pairs in parallel (rayon), then in person order.
+        let per_person = |(pi, p): (usize, &crate::model::Person)| -> (Vec<Pair>, Vec<Pair>) {
             let prev = round.previous.get(&p.id);
             // A kept offer keeps its worker: only that class.
             let promised = promised_class(p, &classes, &round.staff);
@@ -88,7 +89,7 @@ impl<'r> Instance<'r> {
                 })
                 .collect();
             if staff_of_p.is_empty() {
-                continue;
+                return (Vec::new(), Vec::new());
             }
             let units_of_p: Vec<Pair> = unit_index
                 .eligible(p, policy)
@@ -105,10 +106,26 @@ impl<'r> Instance<'r> {
                 .collect();
             // A person is in the model only with both a unit and a worker to
             // choose from; otherwise they cannot be housed at all.
-            if !staff_of_p.is_empty() && !units_of_p.is_empty() {
-                staff_pairs.extend(staff_of_p);
-                unit_pairs.extend(units_of_p);
+            if units_of_p.is_empty() {
+                return (Vec::new(), Vec::new());
             }
+            (staff_of_p, units_of_p)
+        };
+        let pairs: Vec<(Vec<Pair>, Vec<Pair>)> = {
+            use rayon::prelude::*;
+            round
+                .people
+                .par_iter()
+                .enumerate()
+                .with_min_len(256)
+                .map(per_person)
+                .collect()
+        };
+        let mut unit_pairs = Vec::with_capacity(pairs.iter().map(|x| x.1.len()).sum());
+        let mut staff_pairs = Vec::with_capacity(pairs.iter().map(|x| x.0.len()).sum());
+        for (staff_of_p, units_of_p) in pairs {
+            staff_pairs.extend(staff_of_p);
+            unit_pairs.extend(units_of_p);
         }
         Instance {
             round,
