@@ -503,7 +503,21 @@ fn proposal(
     let staff_of = assign_staff(inst, &s.plan.class_of);
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
-    let mut plan_use: Option<PlanUse> = None;
+    // Why each person not placed was not, in parallel (on a country-size
+    // round each looks at thousands of eligible homes).
+    let mut whys: Vec<Option<crate::explain::Why>> = Vec::new();
+    if explain {
+        use rayon::prelude::*;
+        let plan_use = PlanUse::new(inst, &s.plan.unit_of, &s.plan.class_of);
+        whys = (0..round.people.len())
+            .into_par_iter()
+            .with_min_len(64)
+            .map(|p| {
+                let placed = s.plan.unit_of[p].is_some() && s.plan.class_of[p].is_some();
+                (!placed).then(|| unplaced_reason(inst, p, &plan_use))
+            })
+            .collect();
+    }
     for (p, person) in round.people.iter().enumerate() {
         // Every housed person has a worker (a hard rule of both solvers).
         match (s.plan.unit_of[p], s.plan.class_of[p]) {
@@ -544,11 +558,10 @@ fn proposal(
                     known_worker_not_kept: known_not_kept.is_some(),
                 });
             }
-            _ if !explain => {}
             _ => {
-                let plan_use = plan_use
-                    .get_or_insert_with(|| PlanUse::new(inst, &s.plan.unit_of, &s.plan.class_of));
-                let why = unplaced_reason(inst, p, plan_use);
+                let Some(why) = whys.get_mut(p).and_then(Option::take) else {
+                    continue;
+                };
                 unplaced.push(Unplaced {
                     person_id: person.id.clone(),
                     priority: inst.priority[p],

@@ -107,7 +107,11 @@ pub(crate) fn unplaced_reason(inst: &Instance, person: usize, plan: &PlanUse) ->
         .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
         .map(|(i, _)| i)
         .collect();
-    let eligible_units: Vec<usize> = inst.unit_index.eligible(p, policy);
+    // A person with pairs has exactly their pairs' units (else: look again).
+    let eligible_units: Vec<usize> = match inst.units_of(person) {
+        [] => inst.unit_index.eligible(p, policy),
+        pairs => pairs.iter().map(|q| q.target).collect(),
+    };
     if eligible_classes.is_empty() {
         return why(
             Reason::NoSupportCapacity,

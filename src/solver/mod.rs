@@ -279,11 +279,10 @@ pub fn ranked(
     // their gap; without them, fewer proposals (the caller notes it).
     while out.len() + 1 < count {
         let t0 = Instant::now();
-        // The neighbours may run half a second past the deadline (they are
-        // what comes back when time runs out), never more.
-        let grace = settings
-            .deadline(t0)
-            .map(|d| d.max(t0) + Duration::from_millis(500));
+        // The neighbours may run half a second past the deadline in all (they
+        // are what comes back when time runs out), shared by the proposals.
+        let slice = Duration::from_millis(500) / u32::try_from(count.max(2) - 1).unwrap_or(1);
+        let grace = settings.deadline(t0).map(|d| d.max(t0) + slice);
         let stop = || grace.is_some_and(|g| Instant::now() >= g);
         // `--solver milp` (no flow) ranks by the MILP alone, for cross-checks.
         let near = if min_diff <= 1 && plain && settings.use_flow {

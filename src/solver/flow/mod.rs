@@ -129,13 +129,23 @@ struct Network {
 }
 
 impl Network {
-    /// `None` when the weights would overflow 64-bit costs (then the MILP).
-    /// Units named in `rules` stay classes of their own.
-    fn new(inst: &Instance, rules: &Rules) -> Option<Network> {
+    /// `None` when the weights would overflow 64-bit costs (then the MILP),
+    /// or when `stop` said stop (asked between the steps of the build and
+    /// every million pairs; the caller tells the two apart by asking `stop`
+    /// again). Units named in `rules` stay classes of their own.
+    fn new(inst: &Instance, rules: &Rules, stop: &dyn Fn() -> bool) -> Option<Network> {
         let round = inst.round;
         let n_people = round.people.len();
+        let trace = std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some();
+        let t = std::time::Instant::now();
         let by_unit = pairs_by_unit(inst);
+        if stop() {
+            return None;
+        }
         let classes = UnitClasses::new(inst, rules, &by_unit);
+        if stop() {
+            return None;
+        }
         let (n_units, n_classes) = (classes.units.len(), inst.classes.len());
         let unit_node = |u: usize| 2 + u;
         let p_in = |p: usize| 2 + n_units + p;
@@ -189,6 +199,9 @@ impl Network {
         let mut last: Vec<(usize, usize)> = vec![(usize::MAX, 0); n_units];
         let mut pair_arcs: Vec<(usize, usize)> = Vec::new();
         for (i, q) in inst.unit_pairs.iter().enumerate() {
+            if i % (1 << 20) == 0 && stop() {
+                return None;
+            }
             let c = classes.of_unit[q.target] as usize;
             if last[c].0 != q.person {
                 last[c] = (q.person, arcs.len());
@@ -219,16 +232,23 @@ impl Network {
         for (e, i) in pair_arcs.into_iter().chain(staff_pair_arcs) {
             pair_of_arc[e] = u32::try_from(i).ok()?;
         }
+        if stop() {
+            return None;
+        }
         let start = greedy_flow(inst, &classes, &arcs, &unit_arc, &staff_arc, &through);
+        if stop() {
+            return None;
+        }
         let simplex =
             Simplex::with_flow(n, &arcs, &start).unwrap_or_else(|| Simplex::new(n, &arcs));
-        if std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some() {
+        if trace {
             eprintln!(
-                "aggregation: {} units in {} classes, {} pairs on {} arcs",
+                "aggregation: {} units in {} classes, {} pairs on {} arcs; built in {:?}",
                 round.units.len(),
                 n_units,
                 n_pairs,
-                arcs.len()
+                arcs.len(),
+                t.elapsed()
             );
         }
         Some(Network {
@@ -241,7 +261,7 @@ impl Network {
             base,
             changed: Vec::new(),
             w_hard,
-            trace: std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some(),
+            trace,
         })
     }
 
@@ -367,7 +387,6 @@ struct UnitClasses {
 
 impl UnitClasses {
     fn new(inst: &Instance, rules: &Rules, by_unit: &[Vec<usize>]) -> UnitClasses {
-        use std::hash::{Hash, Hasher};
         let round = inst.round;
         let mut single = vec![false; round.units.len()];
         for (u, unit) in round.units.iter().enumerate() {
@@ -397,11 +416,16 @@ impl UnitClasses {
             let class = if alone {
                 None
             } else {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
+                // A multiply-rotate mix (as FxHash): equal hashes are
+                // compared pair by pair, so collisions cost time, not truth.
+                let mut h = by_unit[u].len() as u64;
                 for &i in &by_unit[u] {
-                    (inst.unit_pairs[i].person, inst.unit_pairs[i].fit).hash(&mut h);
+                    let q = &inst.unit_pairs[i];
+                    for x in [q.person as u64, q.fit as u64] {
+                        h = (h.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+                    }
                 }
-                let candidates = by_hash.entry(h.finish()).or_default();
+                let candidates = by_hash.entry(h).or_default();
                 match candidates.iter().find(|&&c| same(units[c as usize][0], u)) {
                     Some(&c) => Some(c),
                     None => {
@@ -729,19 +753,31 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
     let Some(rules) = base_rules(inst, restrictions) else {
         return Some(Found::Infeasible);
     };
-    let mut net = Network::new(inst, &rules)?;
+    let out_of_time = || limits.out_of_time();
+    let Some(mut net) = Network::new(inst, &rules, &out_of_time) else {
+        // Stopped while building, or costs too large for 64 bits (the MILP).
+        return limits.out_of_time().then_some(Found::Stopped {
+            best: None,
+            bound: (i64::MAX, i64::MAX),
+        });
+    };
     Some(search(&mut net, inst, &rules, limits))
+}
+
+impl Limits {
+    /// The deadline has passed, or the user interrupted.
+    fn out_of_time(&self) -> bool {
+        crate::progress::interrupted()
+            || self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
+    }
 }
 
 /// Branch and bound over the separation rules, with `rules` kept.
 fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> Found {
     let trace = net.trace;
-    let out_of_time = || {
-        crate::progress::interrupted()
-            || limits
-                .deadline
-                .is_some_and(|d| std::time::Instant::now() >= d)
-    };
+    let out_of_time = || limits.out_of_time();
     let Some(root) = net.solve(inst, rules, &[], &out_of_time) else {
         return Found::Stopped {
             best: None,
