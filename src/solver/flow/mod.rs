@@ -124,6 +124,10 @@ struct Network {
     /// Arcs whose cost differs from the base.
     changed: Vec<usize>,
     w_hard: i64,
+    /// Arcs with a tie-break cost (off the presumed side), and the amount.
+    ties: Vec<(usize, i64)>,
+    /// Whether the tie-break costs are on.
+    tie_break: bool,
     /// `BOLIGMATCH_FLOW_TRACE` is set: print every solve and node on stderr.
     trace: bool,
 }
@@ -160,10 +164,27 @@ impl Network {
         for q in &inst.staff_pairs {
             best_staff_fit[q.person] = best_staff_fit[q.person].max(q.fit.checked_abs()?);
         }
+        // A tie-break below fit (a third level): a person on the side a
+        // shared unit presumably serves costs nothing there, one on the other
+        // side 1 per rule. Among flows of the best priority and fit, the
+        // simplex then prefers those that keep the separation rules, so the
+        // branch and bound meets fewer violations that only ties made. It
+        // never changes priority or fit: one fit point (`tie`) outweighs
+        // every tie-break together.
+        let presumed = presumed_sides(inst, &rules.forced);
+        let mut side_of: Vec<Vec<(Separation, bool)>> = vec![Vec::new(); round.units.len()];
+        let mut tie_total = 0i64;
+        for &(u, rule, side) in &presumed {
+            side_of[u].push((rule, side));
+            tie_total = tie_total.checked_add(i64::from(round.units[u].places))?;
+        }
+        let tie = tie_total.checked_add(1)?;
         let fit_total = best_fit
             .iter()
             .chain(&best_staff_fit)
-            .try_fold(0i64, |a, &b| a.checked_add(b))?;
+            .try_fold(0i64, |a, &b| a.checked_add(b))?
+            .checked_mul(tie)?
+            .checked_add(tie_total)?;
         let priority_total = inst
             .priority
             .iter()
@@ -198,6 +219,7 @@ impl Network {
         let mut unit_arc = Vec::with_capacity(inst.unit_pairs.len());
         let mut last: Vec<(usize, usize)> = vec![(usize::MAX, 0); n_units];
         let mut pair_arcs: Vec<(usize, usize)> = Vec::new();
+        let mut ties: Vec<(usize, i64)> = Vec::new();
         for (i, q) in inst.unit_pairs.iter().enumerate() {
             if i % (1 << 20) == 0 && stop() {
                 return None;
@@ -206,7 +228,15 @@ impl Network {
             if last[c].0 != q.person {
                 last[c] = (q.person, arcs.len());
                 pair_arcs.push((arcs.len(), i));
-                arcs.push((unit_node(c), p_in(q.person), 1, -q.fit));
+                let person = &round.people[q.person];
+                let off_side = side_of[q.target]
+                    .iter()
+                    .filter(|&&(rule, side)| rule.side_a(person) != side)
+                    .count() as i64;
+                if off_side > 0 {
+                    ties.push((arcs.len(), off_side));
+                }
+                arcs.push((unit_node(c), p_in(q.person), 1, -q.fit * tie + off_side));
             }
             unit_arc.push(last[c].1);
         }
@@ -219,7 +249,7 @@ impl Network {
         let mut staff_arc = Vec::with_capacity(inst.staff_pairs.len());
         for q in &inst.staff_pairs {
             staff_arc.push(arcs.len());
-            arcs.push((p_out(q.person), class_node(q.target), 1, -q.fit));
+            arcs.push((p_out(q.person), class_node(q.target), 1, -q.fit * tie));
         }
         for (c, class) in inst.classes.iter().enumerate() {
             arcs.push((class_node(c), 1, i64::from(class.capacity), 0));
@@ -261,8 +291,22 @@ impl Network {
             base,
             changed: Vec::new(),
             w_hard,
+            ties,
+            tie_break: true,
             trace,
         })
+    }
+
+    /// Switches the tie-break costs on or off (on when built).
+    fn set_tie_break(&mut self, on: bool) {
+        if on == self.tie_break {
+            return;
+        }
+        self.tie_break = on;
+        for &(e, amount) in &self.ties {
+            self.base[e] += if on { amount } else { -amount };
+            self.simplex.set_cost(e, self.base[e]);
+        }
     }
 
     /// The best flow keeping the `rules` and the `branches`' sides, as far as
@@ -761,7 +805,71 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
             bound: (i64::MAX, i64::MAX),
         });
     };
-    Some(search(&mut net, inst, &rules, limits))
+    Some(restarts(&mut net, inst, &rules, limits))
+}
+
+/// Nodes of the first search; each pair of searches after gets four times
+/// as many.
+const RESTART_NODES: usize = 500;
+
+/// The branch and bound as a portfolio of two searches that differ only in
+/// the tie-break (on, then off), restarted with growing node budgets
+/// (500, 500, 2,000, 2,000, 8,000, …, up to `limits.max_nodes` in all), each
+/// starting from the best plan found so far. The search tree's size depends
+/// heavily on which of many equally good flows the simplex meets; neither
+/// choice is better on every round, and a restart costs at most a constant
+/// factor. Deterministic: budgets count nodes, not time.
+fn restarts(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> Found {
+    let mut incumbent: Option<FlowSolution> = None;
+    let mut bound: Option<Cost> = None;
+    let (mut used, mut budget, mut tie_break) = (0, RESTART_NODES, true);
+    loop {
+        net.set_tie_break(tie_break);
+        let max_nodes = if net.ties.is_empty() {
+            limits.max_nodes - used
+        } else {
+            budget.min(limits.max_nodes - used)
+        };
+        let run = Limits {
+            max_nodes,
+            ..limits
+        };
+        match search(net, inst, rules, run, incumbent.take()) {
+            Searched::Optimal(best) => return Found::Optimal(best.plan()),
+            Searched::Infeasible => return Found::Infeasible,
+            Searched::Stopped { best, lower, nodes } => {
+                incumbent = best;
+                bound = bound.max(lower);
+                used += nodes;
+            }
+        }
+        if used >= limits.max_nodes || limits.out_of_time() {
+            let bound = bound.map_or((i64::MAX, i64::MAX), |b| (-b.0[1], -b.0[2]));
+            return Found::Stopped {
+                best: incumbent.as_ref().map(FlowSolution::plan),
+                bound,
+            };
+        }
+        if !tie_break {
+            budget = budget.saturating_mul(4);
+        }
+        tie_break = !tie_break;
+    }
+}
+
+/// How one search ended.
+enum Searched {
+    /// The lexicographic optimum, proven.
+    Optimal(FlowSolution),
+    /// No plan keeps every rule.
+    Infeasible,
+    /// Out of nodes or time: the best plan, the least bound still open (if
+    /// the root was solved) and the nodes used.
+    Stopped {
+        best: Option<FlowSolution>,
+        lower: Option<Cost>,
+        nodes: usize,
+    },
 }
 
 impl Limits {
@@ -774,23 +882,36 @@ impl Limits {
     }
 }
 
-/// Branch and bound over the separation rules, with `rules` kept.
-fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> Found {
+/// Branch and bound over the separation rules, with `rules` kept, starting
+/// from the plan `start` (if any) as the one to beat.
+fn search(
+    net: &mut Network,
+    inst: &Instance,
+    rules: &Rules,
+    limits: Limits,
+    start: Option<FlowSolution>,
+) -> Searched {
     let trace = net.trace;
     let out_of_time = || limits.out_of_time();
     let Some(root) = net.solve(inst, rules, &[], &out_of_time) else {
-        return Found::Stopped {
-            best: None,
-            bound: (i64::MAX, i64::MAX),
+        return Searched::Stopped {
+            best: start,
+            lower: None,
+            nodes: 0,
         };
     };
     if root.cost.0[0] > 0 {
-        return Found::Infeasible;
+        return Searched::Infeasible;
     }
     let Some(first) = violation(inst, &root.unit_of, &[]) else {
-        return Found::Optimal(root.plan());
+        return Searched::Optimal(root);
     };
-    let mut best: Option<FlowSolution> = dive(net, inst, rules, (&[], &root), &out_of_time);
+    let mut best = start;
+    if let Some(found) = dive(net, inst, rules, (&[], &root), &out_of_time) {
+        if best.as_ref().is_none_or(|b| found.cost < b.cost) {
+            best = Some(found);
+        }
+    }
     if trace {
         eprintln!(
             "root {:?}, dive {:?}",
@@ -880,12 +1001,13 @@ fn search(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> 
     }
     match open.pop() {
         None => match best {
-            Some(b) => Found::Optimal(b.plan()),
-            None => Found::Infeasible,
+            Some(b) => Searched::Optimal(b),
+            None => Searched::Infeasible,
         },
-        Some(Reverse((bound, _, _))) => Found::Stopped {
-            best: best.as_ref().map(FlowSolution::plan),
-            bound: (-bound.0[1], -bound.0[2]),
+        Some(Reverse((bound, _, _))) => Searched::Stopped {
+            best,
+            lower: Some(bound),
+            nodes,
         },
     }
 }
