@@ -805,7 +805,7 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
             bound: (i64::MAX, i64::MAX),
         });
     };
-    Some(restarts(&mut net, inst, &rules, limits))
+    Some(restarts(&mut net, inst, &rules, limits, RESTART_NODES))
 }
 
 /// Nodes of the first search; each pair of searches after gets four times
@@ -819,10 +819,16 @@ const RESTART_NODES: usize = 500;
 /// heavily on which of many equally good flows the simplex meets; neither
 /// choice is better on every round, and a restart costs at most a constant
 /// factor. Deterministic: budgets count nodes, not time.
-fn restarts(net: &mut Network, inst: &Instance, rules: &Rules, limits: Limits) -> Found {
+fn restarts(
+    net: &mut Network,
+    inst: &Instance,
+    rules: &Rules,
+    limits: Limits,
+    first_budget: usize,
+) -> Found {
     let mut incumbent: Option<FlowSolution> = None;
     let mut bound: Option<Cost> = None;
-    let (mut used, mut budget, mut tie_break) = (0, RESTART_NODES, true);
+    let (mut used, mut budget, mut tie_break) = (0, first_budget.max(1), true);
     loop {
         net.set_tie_break(tie_break);
         let max_nodes = if net.ties.is_empty() {
@@ -1009,5 +1015,55 @@ fn search(
             lower: Some(bound),
             nodes,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{generate_shaped, write, Reach, Tier};
+
+    /// Restarts after every node (and searches with the tie-break off) reach
+    /// the same optimum as one search with every node it needs, on generated
+    /// rounds of both shapes (whose shared units make the branch and bound
+    /// work) and on the Ballerup sample.
+    #[test]
+    fn restarted_searches_reach_the_same_optimum() {
+        let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut dirs =
+            vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("data-samples/ballerup-2014")];
+        for (seed, reach) in (1..=6).zip([Reach::Regional, Reach::All].into_iter().cycle()) {
+            let d = dir.path().join(format!("s{seed}"));
+            std::fs::create_dir(&d).unwrap();
+            write(&d, &generate_shaped(Tier::S, seed, false, Some(60), reach)).unwrap();
+            dirs.push(d);
+        }
+        let mut branched = 0;
+        for d in dirs {
+            let round = crate::input::load(&crate::RoundPaths::in_dir(&d), today)
+                .unwrap()
+                .round;
+            let inst = Instance::new(&round);
+            let rules = base_rules(&inst, &Restrictions::default()).unwrap();
+            let limits = Limits {
+                max_nodes: 20_000,
+                deadline: None,
+            };
+            let never = || false;
+            let mut net = Network::new(&inst, &rules, &never).unwrap();
+            let once = restarts(&mut net, &inst, &rules, limits, 20_000);
+            let mut net = Network::new(&inst, &rules, &never).unwrap();
+            let often = restarts(&mut net, &inst, &rules, limits, 1);
+            let (Found::Optimal(a), Found::Optimal(b)) = (&once, &often) else {
+                panic!("{}: {once:?} / {often:?}", d.display());
+            };
+            assert_eq!(a.value(&inst), b.value(&inst), "{}", d.display());
+            net.set_tie_break(false);
+            let root = net.solve(&inst, &rules, &[], &never).unwrap();
+            branched += usize::from(violation(&inst, &root.unit_of, &[]).is_some());
+        }
+        assert!(branched >= 2, "{branched} rounds need the branch and bound");
     }
 }
