@@ -1,7 +1,8 @@
 //! The solver front door: the best plan, the next-best (ranked) plans, and the
 //! best plan with one placement forced. It chooses the solver: the exact
-//! network flow (`flow`: network simplex, branch and bound on the
-//! shared-living rules, Lawler–Murty ranking) where the round allows it, else
+//! network flow (`flow`: network simplex on identical units pooled into
+//! classes, branch and bound on the shared-living rules; ranked proposals by
+//! the closest one-change neighbours, `closest`) where the round allows it, else
 //! the MILP (`milp`, HiGHS). Both take an [`Instance`] and return
 //! [`Plan`]s, whose value the plan computes itself; callers above this module
 //! (allocation, scenarios, planning) never name either solver.

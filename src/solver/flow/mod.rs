@@ -2,7 +2,9 @@
 //! min-cost circulation (units → people → staff classes) with lexicographic
 //! costs (hard rules, priority, fit), solved by a warm-started network simplex,
 //! the shared-living separation rules enforced by branch and bound on which
-//! side a shared unit serves (ranked proposals: `solver::closest`).
+//! side a shared unit serves (ranked proposals: `solver::closest`). Identical
+//! units share one node (`UnitClasses`); the branch and bound is a portfolio of
+//! two searches restarted with growing node budgets (`restarts`).
 //!
 //! Without the separation rules the allocation model is a network flow whose
 //! LP relaxation is integral; a flow algorithm solves it exactly and fast.
