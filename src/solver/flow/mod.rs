@@ -172,38 +172,31 @@ impl Network {
         // simplex then prefers those that keep the separation rules, so the
         // branch and bound meets fewer violations that only ties made. It
         // never changes priority or fit: one fit point (`tie`) outweighs
-        // every tie-break together.
-        let presumed = presumed_sides(inst, &rules.forced);
+        // every tie-break together. When the weights would then overflow 64
+        // bits (the country: a factor of thousands), there is no tie-break.
         let mut side_of: Vec<Vec<(Separation, bool)>> = vec![Vec::new(); round.units.len()];
         let mut tie_total = 0i64;
-        for &(u, rule, side) in &presumed {
+        for (u, rule, side) in presumed_sides(inst, &rules.forced) {
             side_of[u].push((rule, side));
             tie_total = tie_total.checked_add(i64::from(round.units[u].places))?;
         }
-        let tie = tie_total.checked_add(1)?;
         let fit_total = best_fit
             .iter()
             .chain(&best_staff_fit)
-            .try_fold(0i64, |a, &b| a.checked_add(b))?
-            .checked_mul(tie)?
-            .checked_add(tie_total)?;
-        let priority_total = inst
-            .priority
-            .iter()
-            .try_fold(0i64, |a, &b| a.checked_add(b.checked_abs()?))?;
-        let max_priority = inst.priority.iter().map(|p| p.abs()).max().unwrap_or(0);
-        let w_priority = fit_total.checked_mul(2)?.checked_add(1)?;
-        let w_hard = priority_total
-            .checked_mul(2)?
-            .checked_mul(w_priority)?
-            .checked_add(fit_total.checked_mul(2)?)?
-            .checked_add(1)?;
-        // Largest arc cost after penalties, and a path of every node.
-        let biggest = w_hard
-            .checked_mul(2)?
-            .checked_add(max_priority.checked_mul(w_priority)?)?
-            .checked_add(fit_total)?;
-        biggest.checked_mul(2 * n as i64 + 4)?.checked_mul(4)?;
+            .try_fold(0i64, |a, &b| a.checked_add(b))?;
+        let (tie, w_priority, w_hard) = match tie_total.checked_add(1).and_then(|tie| {
+            Some((
+                tie,
+                weights(inst, fit_total.checked_mul(tie)?.checked_add(tie_total)?, n)?,
+            ))
+        }) {
+            Some((tie, (w_priority, w_hard))) => (tie, w_priority, w_hard),
+            None => {
+                side_of.iter_mut().for_each(Vec::clear);
+                let (w_priority, w_hard) = weights(inst, fit_total, n)?;
+                (1, w_priority, w_hard)
+            }
+        };
 
         let mut arcs: Vec<(usize, usize, i64, i64)> = Vec::with_capacity(
             n_units + inst.unit_pairs.len() + n_people + inst.staff_pairs.len() + n_classes + 1,
@@ -275,11 +268,12 @@ impl Network {
             Simplex::with_flow(n, &arcs, &start).unwrap_or_else(|| Simplex::new(n, &arcs));
         if trace {
             eprintln!(
-                "aggregation: {} units in {} classes, {} pairs on {} arcs; built in {:?}",
+                "aggregation: {} units in {} classes, {} pairs on {} arcs; tie-break {}; built in {:?}",
                 round.units.len(),
                 n_units,
                 n_pairs,
                 arcs.len(),
+                if tie > 1 { "on" } else { "off (64 bits)" },
                 t.elapsed()
             );
         }
@@ -415,6 +409,30 @@ impl Network {
             cost: Cost([hard, -priority, -fit]),
         })
     }
+}
+
+/// The weights of priority and of the hard level in the one integer cost,
+/// for a largest total level-2 cost `fit_total` on `n` nodes; `None` when
+/// some path's cost could overflow 64 bits.
+fn weights(inst: &Instance, fit_total: i64, n: usize) -> Option<(i64, i64)> {
+    let priority_total = inst
+        .priority
+        .iter()
+        .try_fold(0i64, |a, &b| a.checked_add(b.checked_abs()?))?;
+    let max_priority = inst.priority.iter().map(|p| p.abs()).max().unwrap_or(0);
+    let w_priority = fit_total.checked_mul(2)?.checked_add(1)?;
+    let w_hard = priority_total
+        .checked_mul(2)?
+        .checked_mul(w_priority)?
+        .checked_add(fit_total.checked_mul(2)?)?
+        .checked_add(1)?;
+    // Largest arc cost after penalties, and a path of every node.
+    let biggest = w_hard
+        .checked_mul(2)?
+        .checked_add(max_priority.checked_mul(w_priority)?)?
+        .checked_add(fit_total)?;
+    biggest.checked_mul(2 * n as i64 + 4)?.checked_mul(4)?;
+    Some((w_priority, w_hard))
 }
 
 /// Units pooled into classes: units with the same eligible people at the
