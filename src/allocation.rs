@@ -733,17 +733,23 @@ fn alternatives(
                 targets: options.targets.clone(),
                 ..Restrictions::default()
             };
-            Ok(
-                solver::forced(inst, &r, (p, alt), &options.settings)?.map(|s| {
-                    (
-                        p,
-                        cur,
-                        alt,
-                        best.level1.value - s.level1.value,
-                        best.level2.value - s.level2.value,
-                    )
-                }),
-            )
+            let solved = match solver::forced(inst, &r, (p, alt), &options.settings) {
+                // The limit came inside this pair's solve: skipped as well.
+                Err(Error::OutOfTime(_)) => {
+                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(None);
+                }
+                other => other?,
+            };
+            Ok(solved.map(|s| {
+                (
+                    p,
+                    cur,
+                    alt,
+                    best.level1.value - s.level1.value,
+                    best.level2.value - s.level2.value,
+                )
+            }))
         })
         .collect();
     let mut found = Vec::new();

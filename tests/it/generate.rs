@@ -71,6 +71,31 @@ fn a_generated_round_allocates_and_keeps_every_rule() {
     );
 }
 
+/// A limit that ends inside the solve of an alternative (each solve gets 1 ns,
+/// so every forced solve stops while its network is built) skips that
+/// alternative, counted, instead of failing the round.
+#[test]
+fn alternatives_cut_short_inside_their_solve_are_skipped_not_fatal() {
+    use boligmatch::allocation::{self, Options};
+    use boligmatch::solver::Settings;
+    let r = load_files(Tier::S, 1, false);
+    let opts = Options {
+        alternatives: 2,
+        settings: Settings {
+            time_limit: Some(std::time::Duration::from_nanos(1)),
+            ..Settings::default()
+        },
+        ..Options::default()
+    };
+    let out = allocation::run(&r, &opts).expect("plans, not an error");
+    assert!(!out.proposals.is_empty());
+    assert!(
+        out.alternatives_skipped > 0,
+        "{} alternatives, none skipped",
+        out.alternatives.len()
+    );
+}
+
 #[test]
 fn a_time_limited_flow_never_claims_a_false_optimum() {
     use boligmatch::instance::{Instance, Restrictions};
