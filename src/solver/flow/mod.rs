@@ -113,11 +113,11 @@ struct Network {
     classes: UnitClasses,
     /// Arc of each unit pair (in `inst.unit_pairs` order): the arc from the
     /// unit's class to the person, shared by the pairs of one class.
-    unit_arc: Vec<usize>,
+    unit_arc: Vec<u32>,
     /// Person in → person out arc of each person.
     through: Vec<usize>,
     /// Unit pairs of each unit.
-    by_unit: Vec<Vec<usize>>,
+    by_unit: Vec<Vec<u32>>,
     /// The pair of each real arc: a unit pair's index, or the number of
     /// unit pairs plus a staff pair's index; `u32::MAX` for other arcs.
     pair_of_arc: Vec<u32>,
@@ -144,13 +144,21 @@ impl Network {
         let n_people = round.people.len();
         let trace = std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some();
         let t = std::time::Instant::now();
-        let by_unit = pairs_by_unit(inst);
+        let mut by_unit = pairs_by_unit(inst)?;
         if stop() {
             return None;
         }
         let classes = UnitClasses::new(inst, rules, &by_unit);
         if stop() {
             return None;
+        }
+        // Branching needs the pairs of the units a separation rule applies to.
+        for (u, pairs) in by_unit.iter_mut().enumerate() {
+            let (minors, genders) =
+                crate::eligibility::separation_applies(&round.units[u], &round.policy);
+            if !minors && !genders {
+                *pairs = Vec::new();
+            }
         }
         let (n_units, n_classes) = (classes.units.len(), inst.classes.len());
         let unit_node = |u: usize| 2 + u;
@@ -213,7 +221,6 @@ impl Network {
         // the person at hand.
         let mut unit_arc = Vec::with_capacity(inst.unit_pairs.len());
         let mut last: Vec<(usize, usize)> = vec![(usize::MAX, 0); n_units];
-        let mut pair_arcs: Vec<(usize, usize)> = Vec::new();
         let mut ties: Vec<(usize, i64)> = Vec::new();
         for (i, q) in inst.unit_pairs.iter().enumerate() {
             if i % (1 << 20) == 0 && stop() {
@@ -222,7 +229,6 @@ impl Network {
             let c = classes.of_unit[q.target] as usize;
             if last[c].0 != q.person {
                 last[c] = (q.person, arcs.len());
-                pair_arcs.push((arcs.len(), i));
                 let person = &round.people[q.person];
                 let off_side = side_of[q.target]
                     .iter()
@@ -233,7 +239,7 @@ impl Network {
                 }
                 arcs.push((unit_node(c), p_in(q.person), 1, -q.fit * tie + off_side));
             }
-            unit_arc.push(last[c].1);
+            unit_arc.push(u32::try_from(last[c].1).ok()?);
         }
         drop(last);
         let mut through = Vec::with_capacity(n_people);
@@ -251,11 +257,16 @@ impl Network {
         }
         arcs.push((1, 0, n_people as i64, 0));
         let base = arcs.iter().map(|a| a.3).collect();
+        // The pair of each arc: the first pair of its class and person.
         let mut pair_of_arc = vec![u32::MAX; arcs.len()];
         let n_pairs = inst.unit_pairs.len();
-        let staff_pair_arcs = staff_arc.iter().enumerate().map(|(j, &e)| (e, n_pairs + j));
-        for (e, i) in pair_arcs.into_iter().chain(staff_pair_arcs) {
-            pair_of_arc[e] = u32::try_from(i).ok()?;
+        for (i, &e) in unit_arc.iter().enumerate() {
+            if pair_of_arc[e as usize] == u32::MAX {
+                pair_of_arc[e as usize] = u32::try_from(i).ok()?;
+            }
+        }
+        for (j, &e) in staff_arc.iter().enumerate() {
+            pair_of_arc[e] = u32::try_from(n_pairs + j).ok()?;
         }
         if stop() {
             return None;
@@ -324,6 +335,7 @@ impl Network {
         let mut forbidden: Vec<usize> = Vec::new();
         for &(u, rule, side_a) in branches {
             for &pair in &self.by_unit[u] {
+                let pair = pair as usize;
                 if rule.side_a(&round.people[inst.unit_pairs[pair].person]) != side_a {
                     forbidden.push(pair);
                 }
@@ -340,7 +352,10 @@ impl Network {
                 .iter()
                 .filter_map(|&(p, u)| inst.unit_pair(p, u)),
         );
-        let mut forbidden: Vec<usize> = forbidden.into_iter().map(|i| self.unit_arc[i]).collect();
+        let mut forbidden: Vec<usize> = forbidden
+            .into_iter()
+            .map(|i| self.unit_arc[i] as usize)
+            .collect();
         forbidden.sort_unstable();
         forbidden.dedup();
         for e in forbidden {
@@ -450,7 +465,7 @@ struct UnitClasses {
 }
 
 impl UnitClasses {
-    fn new(inst: &Instance, rules: &Rules, by_unit: &[Vec<usize>]) -> UnitClasses {
+    fn new(inst: &Instance, rules: &Rules, by_unit: &[Vec<u32>]) -> UnitClasses {
         let round = inst.round;
         let mut single = vec![false; round.units.len()];
         for (u, unit) in round.units.iter().enumerate() {
@@ -468,7 +483,7 @@ impl UnitClasses {
         let same = |a: usize, b: usize| {
             by_unit[a].len() == by_unit[b].len()
                 && by_unit[a].iter().zip(&by_unit[b]).all(|(&i, &j)| {
-                    let (x, y) = (&inst.unit_pairs[i], &inst.unit_pairs[j]);
+                    let (x, y) = (&inst.unit_pairs[i as usize], &inst.unit_pairs[j as usize]);
                     x.person == y.person && x.fit == y.fit
                 })
         };
@@ -484,7 +499,7 @@ impl UnitClasses {
                 // compared pair by pair, so collisions cost time, not truth.
                 let mut h = by_unit[u].len() as u64;
                 for &i in &by_unit[u] {
-                    let q = &inst.unit_pairs[i];
+                    let q = &inst.unit_pairs[i as usize];
                     for x in [q.person as u64, q.fit as u64] {
                         h = (h.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
                     }
@@ -539,16 +554,20 @@ impl UnitClasses {
 /// The unit classes of the round with its pins (see [`UnitClasses`]).
 pub(crate) fn unit_classes(inst: &Instance) -> Vec<Vec<usize>> {
     let rules = base_rules(inst, &Restrictions::default()).unwrap_or_default();
-    UnitClasses::new(inst, &rules, &pairs_by_unit(inst)).units
+    match pairs_by_unit(inst) {
+        Some(by_unit) => UnitClasses::new(inst, &rules, &by_unit).units,
+        None => (0..inst.round.units.len()).map(|u| vec![u]).collect(),
+    }
 }
 
 /// The unit pairs of each unit (indices into `inst.unit_pairs`).
-fn pairs_by_unit(inst: &Instance) -> Vec<Vec<usize>> {
+/// `None` beyond 2³² pairs (the network numbers pairs in 32 bits).
+fn pairs_by_unit(inst: &Instance) -> Option<Vec<Vec<u32>>> {
     let mut by_unit = vec![Vec::new(); inst.round.units.len()];
     for (i, q) in inst.unit_pairs.iter().enumerate() {
-        by_unit[q.target].push(i);
+        by_unit[q.target].push(u32::try_from(i).ok()?);
     }
-    by_unit
+    Some(by_unit)
 }
 
 /// A first circulation for the simplex: pinned people, then everyone by
@@ -559,7 +578,7 @@ fn greedy_flow(
     inst: &Instance,
     classes: &UnitClasses,
     arcs: &[(usize, usize, i64, i64)],
-    unit_arc: &[usize],
+    unit_arc: &[u32],
     staff_arc: &[usize],
     through: &[usize],
 ) -> Vec<i64> {
@@ -598,7 +617,7 @@ fn greedy_flow(
         let (Some(i), Some(j)) = (unit, class) else {
             continue;
         };
-        let gain = arcs[unit_arc[i]].3 + arcs[through[p]].3 + arcs[staff_arc[j]].3;
+        let gain = arcs[unit_arc[i] as usize].3 + arcs[through[p]].3 + arcs[staff_arc[j]].3;
         if gain >= 0 {
             continue;
         }
@@ -606,7 +625,7 @@ fn greedy_flow(
         places[u] -= 1;
         slots[c] -= 1;
         flow[u] += 1;
-        flow[unit_arc[i]] = 1;
+        flow[unit_arc[i] as usize] = 1;
         flow[through[p]] = 1;
         flow[staff_arc[j]] = 1;
         flow[class_arc + c] += 1;
