@@ -15,7 +15,7 @@
 use crate::instance::{Instance, Plan, Restrictions, Separation, UnitPlan};
 mod simplex;
 
-use simplex::Simplex;
+use simplex::{Arcs, Simplex};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -206,15 +206,16 @@ impl Network {
             }
         };
 
-        let mut arcs: Vec<(usize, usize, i64, i64)> = Vec::with_capacity(
-            n_units + inst.unit_pairs.len() + n_people + inst.staff_pairs.len() + n_classes + 1,
+        // Room for the simplex's artificial arcs (one per node) as well.
+        let mut arcs = Arcs::with_capacity(
+            n_units + inst.unit_pairs.len() + n_people + inst.staff_pairs.len() + n_classes + 1 + n,
         );
         for units in &classes.units {
             let places: i64 = units
                 .iter()
                 .map(|&u| i64::from(round.units[u].places))
                 .sum();
-            arcs.push((0, unit_node(arcs.len()), places, 0));
+            arcs.push(0, unit_node(arcs.len()), places, 0);
         }
         // One arc per class and person: the pairs of a person come together
         // (pairs are sorted by person), so `last` remembers the arc made for
@@ -237,7 +238,7 @@ impl Network {
                 if off_side > 0 {
                     ties.push((arcs.len(), off_side));
                 }
-                arcs.push((unit_node(c), p_in(q.person), 1, -q.fit * tie + off_side));
+                arcs.push(unit_node(c), p_in(q.person), 1, -q.fit * tie + off_side);
             }
             unit_arc.push(u32::try_from(last[c].1).ok()?);
         }
@@ -245,18 +246,18 @@ impl Network {
         let mut through = Vec::with_capacity(n_people);
         for p in 0..n_people {
             through.push(arcs.len());
-            arcs.push((p_in(p), p_out(p), 1, -inst.priority[p] * w_priority));
+            arcs.push(p_in(p), p_out(p), 1, -inst.priority[p] * w_priority);
         }
         let mut staff_arc = Vec::with_capacity(inst.staff_pairs.len());
         for q in &inst.staff_pairs {
             staff_arc.push(arcs.len());
-            arcs.push((p_out(q.person), class_node(q.target), 1, -q.fit * tie));
+            arcs.push(p_out(q.person), class_node(q.target), 1, -q.fit * tie);
         }
         for (c, class) in inst.classes.iter().enumerate() {
-            arcs.push((class_node(c), 1, i64::from(class.capacity), 0));
+            arcs.push(class_node(c), 1, i64::from(class.capacity), 0);
         }
-        arcs.push((1, 0, n_people as i64, 0));
-        let base = arcs.iter().map(|a| a.3).collect();
+        arcs.push(1, 0, n_people as i64, 0);
+        let base = arcs.cost.clone();
         // The pair of each arc: the first pair of its class and person.
         let mut pair_of_arc = vec![u32::MAX; arcs.len()];
         let n_pairs = inst.unit_pairs.len();
@@ -275,15 +276,18 @@ impl Network {
         if stop() {
             return None;
         }
-        let simplex =
-            Simplex::with_flow(n, &arcs, &start).unwrap_or_else(|| Simplex::new(n, &arcs));
+        let n_arcs = arcs.len();
+        let simplex = match Simplex::with_flow(n, arcs, &start) {
+            Ok(simplex) => simplex,
+            Err(arcs) => Simplex::new(n, arcs),
+        };
         if trace {
             eprintln!(
                 "aggregation: {} units in {} classes, {} pairs on {} arcs; tie-break {}; built in {:?}",
                 round.units.len(),
                 n_units,
                 n_pairs,
-                arcs.len(),
+                n_arcs,
                 if tie > 1 { "on" } else { "off (64 bits)" },
                 t.elapsed()
             );
@@ -577,7 +581,7 @@ fn pairs_by_unit(inst: &Instance) -> Option<Vec<Vec<u32>>> {
 fn greedy_flow(
     inst: &Instance,
     classes: &UnitClasses,
-    arcs: &[(usize, usize, i64, i64)],
+    arcs: &Arcs,
     unit_arc: &[u32],
     staff_arc: &[usize],
     through: &[usize],
@@ -585,7 +589,7 @@ fn greedy_flow(
     let round = inst.round;
     let mut flow = vec![0i64; arcs.len()];
     // Places left per unit class (the source → class arcs come first).
-    let mut places: Vec<i64> = arcs[..classes.units.len()].iter().map(|a| a.2).collect();
+    let mut places: Vec<i64> = arcs.cap[..classes.units.len()].to_vec();
     let class_of = |i: usize| classes.of_unit[inst.unit_pairs[i].target] as usize;
     let mut slots: Vec<i64> = inst.classes.iter().map(|c| i64::from(c.capacity)).collect();
     let mut order: Vec<usize> = (0..round.people.len()).collect();
@@ -617,7 +621,8 @@ fn greedy_flow(
         let (Some(i), Some(j)) = (unit, class) else {
             continue;
         };
-        let gain = arcs[unit_arc[i] as usize].3 + arcs[through[p]].3 + arcs[staff_arc[j]].3;
+        let gain =
+            arcs.cost[unit_arc[i] as usize] + arcs.cost[through[p]] + arcs.cost[staff_arc[j]];
         if gain >= 0 {
             continue;
         }

@@ -20,6 +20,53 @@ const UP: i8 = 1;
 /// The tree arc points from the parent down to the node.
 const DOWN: i8 = -1;
 
+/// Arcs `(from, to, capacity, cost)` as columns, built once and moved into
+/// the simplex (no second copy while a large network is built).
+#[derive(Debug, Default)]
+pub(crate) struct Arcs {
+    pub(crate) source: Vec<u32>,
+    pub(crate) target: Vec<u32>,
+    pub(crate) cap: Vec<i64>,
+    pub(crate) cost: Vec<i64>,
+}
+
+impl Arcs {
+    /// Room for `m` arcs (reserve the simplex's `n` artificial arcs too).
+    pub(crate) fn with_capacity(m: usize) -> Self {
+        Arcs {
+            source: Vec::with_capacity(m),
+            target: Vec::with_capacity(m),
+            cap: Vec::with_capacity(m),
+            cost: Vec::with_capacity(m),
+        }
+    }
+
+    /// Adds the arc `from → to`; node numbers fit 32 bits (the caller's
+    /// networks have a few hundred thousand nodes at most).
+    pub(crate) fn push(&mut self, from: usize, to: usize, cap: i64, cost: i64) {
+        self.source.push(from as u32);
+        self.target.push(to as u32);
+        self.cap.push(cap);
+        self.cost.push(cost);
+    }
+
+    /// Number of arcs.
+    pub(crate) fn len(&self) -> usize {
+        self.source.len()
+    }
+}
+
+#[cfg(test)]
+impl From<&[(usize, usize, i64, i64)]> for Arcs {
+    fn from(arcs: &[(usize, usize, i64, i64)]) -> Self {
+        let mut out = Arcs::with_capacity(arcs.len());
+        for &(a, b, c, k) in arcs {
+            out.push(a, b, c, k);
+        }
+        out
+    }
+}
+
 /// A circulation problem and its current basis.
 pub(crate) struct Simplex {
     /// Real nodes; the artificial root is node `n`.
@@ -54,18 +101,19 @@ impl Simplex {
     /// A problem on `n` nodes with arcs `(from, to, capacity, cost)`, every
     /// flow zero. The caller guarantees that no path of `n + 1` arcs can
     /// overflow an `i64` in cost.
-    pub(crate) fn new(n: usize, arcs: &[(usize, usize, i64, i64)]) -> Self {
+    pub(crate) fn new(n: usize, arcs: Arcs) -> Self {
         let m = arcs.len();
-        let total = m + n;
+        let mut state = Vec::with_capacity(m + n);
+        state.resize(m, LOWER);
         let mut s = Simplex {
             n,
             m,
-            source: Vec::with_capacity(total),
-            target: Vec::with_capacity(total),
-            cap: Vec::with_capacity(total),
-            cost: Vec::with_capacity(total),
-            flow: vec![0; total],
-            state: Vec::with_capacity(total),
+            source: arcs.source,
+            target: arcs.target,
+            cap: arcs.cap,
+            cost: arcs.cost,
+            flow: vec![0; m + n],
+            state,
             parent: vec![NONE; n + 1],
             pred: vec![NONE; n + 1],
             dir: vec![UP; n + 1],
@@ -80,13 +128,6 @@ impl Simplex {
             block: (((m as f64).sqrt() / 4.0) as usize).max(10),
             stem: Vec::new(),
         };
-        for &(a, b, c, k) in arcs {
-            s.source.push(a as u32);
-            s.target.push(b as u32);
-            s.cap.push(c);
-            s.cost.push(k);
-            s.state.push(LOWER);
-        }
         // The initial basis: every node hangs from the root by an artificial
         // arc that can only carry flow towards the root. Supplies are all
         // zero, so these arcs never carry flow.
@@ -108,19 +149,21 @@ impl Simplex {
     /// Like [`Simplex::new`], but starting from a feasible circulation `flow`
     /// (one value per arc, conserved at every node): the arcs strictly between
     /// their bounds become tree arcs, every other node hangs from the root.
-    /// A good start saves most of the pivots. `None` if `flow` is not a
-    /// circulation within the bounds, or its free arcs contain a cycle.
-    pub(crate) fn with_flow(
-        n: usize,
-        arcs: &[(usize, usize, i64, i64)],
-        flow: &[i64],
-    ) -> Option<Self> {
+    /// A good start saves most of the pivots. The arcs come back (`Err`) if
+    /// `flow` is not a circulation within the bounds, or its free arcs
+    /// contain a cycle.
+    pub(crate) fn with_flow(n: usize, arcs: Arcs, flow: &[i64]) -> Result<Self, Arcs> {
+        let m = arcs.len();
+        if flow.len() != m {
+            return Err(arcs);
+        }
         let mut s = Simplex::new(n, arcs);
         let mut balance = vec![0i64; n];
         let mut free: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (e, (&(a, b, c, _), &f)) in arcs.iter().zip(flow).enumerate() {
+        for (e, &f) in flow.iter().enumerate() {
+            let (a, b, c) = (s.source[e] as usize, s.target[e] as usize, s.cap[e]);
             if f < 0 || f > c {
-                return None;
+                return Err(s.into_arcs());
             }
             balance[a] -= f;
             balance[b] += f;
@@ -133,7 +176,7 @@ impl Simplex {
             }
         }
         if balance.iter().any(|&x| x != 0) {
-            return None;
+            return Err(s.into_arcs());
         }
         // Each component of free arcs hangs from the root by its first node.
         let mut seen = vec![false; n];
@@ -156,7 +199,7 @@ impl Simplex {
                         s.source[e] as usize
                     };
                     if seen[w] {
-                        return None;
+                        return Err(s.into_arcs());
                     }
                     seen[w] = true;
                     s.detach(w as u32);
@@ -170,7 +213,22 @@ impl Simplex {
                 }
             }
         }
-        Some(s)
+        Ok(s)
+    }
+
+    /// The real arcs back (a start that was not a circulation).
+    fn into_arcs(mut self) -> Arcs {
+        let m = self.m;
+        self.source.truncate(m);
+        self.target.truncate(m);
+        self.cap.truncate(m);
+        self.cost.truncate(m);
+        Arcs {
+            source: self.source,
+            target: self.target,
+            cap: self.cap,
+            cost: self.cost,
+        }
     }
 
     /// Sets the state of arc `e`, keeping the set of real arcs at their upper
@@ -494,7 +552,7 @@ impl Simplex {
 
 #[cfg(test)]
 mod tests {
-    use super::Simplex;
+    use super::{Arcs, Simplex};
 
     /// Total cost of the optimal circulation.
     fn total(s: &Simplex, arcs: &[(usize, usize, i64, i64)]) -> i64 {
@@ -512,7 +570,7 @@ mod tests {
             (2, 3, 5, -3),
             (3, 0, 2, 0),
         ];
-        let mut s = Simplex::new(4, &arcs);
+        let mut s = Simplex::new(4, Arcs::from(&arcs[..]));
         s.optimize();
         assert_eq!(total(&s, &arcs), -8);
         assert_eq!((s.flow(0), s.flow(1)), (1, 1));
@@ -540,7 +598,7 @@ mod tests {
             }
         }
         arcs.push((9, 0, 4, 0));
-        let mut s = Simplex::new(10, &arcs);
+        let mut s = Simplex::new(10, Arcs::from(&arcs[..]));
         s.optimize();
         let mut balance = [0i64; 10];
         for (e, &(a, b, c, _)) in arcs.iter().enumerate() {
@@ -570,12 +628,13 @@ mod tests {
             (3, 0, 2, 0),
         ];
         // Start with both units of flow through b (not optimal).
-        let mut s = Simplex::with_flow(4, &arcs, &[0, 2, 0, 2, 2]).expect("a circulation");
+        let mut s =
+            Simplex::with_flow(4, Arcs::from(&arcs[..]), &[0, 2, 0, 2, 2]).expect("a circulation");
         s.optimize();
         assert_eq!(total(&s, &arcs), -8);
         // Not conserved at node 2, or above a capacity: refused.
-        assert!(Simplex::with_flow(4, &arcs, &[0, 2, 0, 1, 1]).is_none());
-        assert!(Simplex::with_flow(4, &arcs, &[2, 0, 2, 0, 2]).is_none());
+        assert!(Simplex::with_flow(4, Arcs::from(&arcs[..]), &[0, 2, 0, 1, 1]).is_err());
+        assert!(Simplex::with_flow(4, Arcs::from(&arcs[..]), &[2, 0, 2, 0, 2]).is_err());
     }
 
     fn permutations(n: usize) -> Vec<Vec<usize>> {
