@@ -166,46 +166,12 @@ impl Network {
         let p_out = |p: usize| 2 + n_units + n_people + p;
         let class_node = |c: usize| 2 + n_units + 2 * n_people + c;
         let n = 2 + n_units + 2 * n_people + n_classes;
-        let mut best_fit = vec![0i64; n_people];
-        let mut best_staff_fit = vec![0i64; n_people];
-        for q in &inst.unit_pairs {
-            best_fit[q.person] = best_fit[q.person].max(q.fit.checked_abs()?);
-        }
-        for q in &inst.staff_pairs {
-            best_staff_fit[q.person] = best_staff_fit[q.person].max(q.fit.checked_abs()?);
-        }
-        // A tie-break below fit (a third level): a person on the side a
-        // shared unit presumably serves costs nothing there, one on the other
-        // side 1 per rule. Among flows of the best priority and fit, the
-        // simplex then prefers those that keep the separation rules, so the
-        // branch and bound meets fewer violations that only ties made. It
-        // never changes priority or fit: one fit point (`tie`) outweighs
-        // every tie-break together. When the weights would then overflow 64
-        // bits (the country: a factor of thousands), there is no tie-break.
-        let mut side_of: Vec<Vec<(Separation, bool)>> = vec![Vec::new(); round.units.len()];
-        let mut tie_total = 0i64;
-        for (u, rule, side) in presumed_sides(inst, &rules.forced) {
-            side_of[u].push((rule, side));
-            tie_total = tie_total.checked_add(i64::from(round.units[u].places))?;
-        }
-        let fit_total = best_fit
-            .iter()
-            .chain(&best_staff_fit)
-            .try_fold(0i64, |a, &b| a.checked_add(b))?;
-        let (tie, w_priority, w_hard) = match tie_total.checked_add(1).and_then(|tie| {
-            Some((
-                tie,
-                weights(inst, fit_total.checked_mul(tie)?.checked_add(tie_total)?, n)?,
-            ))
-        }) {
-            Some((tie, (w_priority, w_hard))) => (tie, w_priority, w_hard),
-            None => {
-                side_of.iter_mut().for_each(Vec::clear);
-                let (w_priority, w_hard) = weights(inst, fit_total, n)?;
-                (1, w_priority, w_hard)
-            }
-        };
-
+        let Weights {
+            tie,
+            w_priority,
+            w_hard,
+            side_of,
+        } = Weights::new(inst, rules, n)?;
         // Room for the simplex's artificial arcs (one per node) as well.
         let mut arcs = Arcs::with_capacity(
             n_units + inst.unit_pairs.len() + n_people + inst.staff_pairs.len() + n_classes + 1 + n,
@@ -426,6 +392,67 @@ impl Network {
             unit_of,
             class_of,
             cost: Cost([hard, -priority, -fit]),
+        })
+    }
+}
+
+/// The one integer cost's scale: a fit point is worth `tie` (the tie-break
+/// below fit; 1 without it), a priority point `w_priority`, a broken rule
+/// `w_hard`; and the presumed side of each shared unit per rule.
+struct Weights {
+    tie: i64,
+    w_priority: i64,
+    w_hard: i64,
+    side_of: Vec<Vec<(Separation, bool)>>,
+}
+
+impl Weights {
+    /// `None` when even the plain weights would overflow 64 bits on `n` nodes.
+    fn new(inst: &Instance, rules: &Rules, n: usize) -> Option<Weights> {
+        let (round, n_people) = (inst.round, inst.round.people.len());
+        let mut best_fit = vec![0i64; n_people];
+        let mut best_staff_fit = vec![0i64; n_people];
+        for q in &inst.unit_pairs {
+            best_fit[q.person] = best_fit[q.person].max(q.fit.checked_abs()?);
+        }
+        for q in &inst.staff_pairs {
+            best_staff_fit[q.person] = best_staff_fit[q.person].max(q.fit.checked_abs()?);
+        }
+        // A tie-break below fit (a third level): a person on the side a
+        // shared unit presumably serves costs nothing there, one on the other
+        // side 1 per rule. Among flows of the best priority and fit, the
+        // simplex then prefers those that keep the separation rules, so the
+        // branch and bound meets fewer violations that only ties made. It
+        // never changes priority or fit: one fit point (`tie`) outweighs
+        // every tie-break together. When the weights would then overflow 64
+        // bits (the country: a factor of thousands), there is no tie-break.
+        let mut side_of: Vec<Vec<(Separation, bool)>> = vec![Vec::new(); round.units.len()];
+        let mut tie_total = 0i64;
+        for (u, rule, side) in presumed_sides(inst, &rules.forced) {
+            side_of[u].push((rule, side));
+            tie_total = tie_total.checked_add(i64::from(round.units[u].places))?;
+        }
+        let fit_total = best_fit
+            .iter()
+            .chain(&best_staff_fit)
+            .try_fold(0i64, |a, &b| a.checked_add(b))?;
+        let (tie, (w_priority, w_hard)) = match tie_total.checked_add(1).and_then(|tie| {
+            Some((
+                tie,
+                weights(inst, fit_total.checked_mul(tie)?.checked_add(tie_total)?, n)?,
+            ))
+        }) {
+            Some(found) => found,
+            None => {
+                side_of.iter_mut().for_each(Vec::clear);
+                (1, weights(inst, fit_total, n)?)
+            }
+        };
+        Some(Weights {
+            tie,
+            w_priority,
+            w_hard,
+            side_of,
         })
     }
 }
