@@ -278,11 +278,11 @@ pub fn ranked(
     let mut out: Vec<Solution> = Vec::new();
     // Out of time, the one-change neighbours still come back, labelled with
     // their gap; without them, fewer proposals (the caller notes it).
+    // The neighbours may run half a second past the deadline in all (they
+    // are what comes back when time runs out), shared by the proposals.
+    let slice = Duration::from_millis(500) / u32::try_from(count.max(2) - 1).unwrap_or(1);
     while out.len() + 1 < count {
         let t0 = Instant::now();
-        // The neighbours may run half a second past the deadline in all (they
-        // are what comes back when time runs out), shared by the proposals.
-        let slice = Duration::from_millis(500) / u32::try_from(count.max(2) - 1).unwrap_or(1);
         let grace = settings.deadline(t0).map(|d| d.max(t0) + slice);
         let stop = || grace.is_some_and(|g| Instant::now() >= g);
         // `--solver milp` (no flow) ranks by the MILP alone, for cross-checks.

@@ -127,7 +127,7 @@ struct Network {
     changed: Vec<usize>,
     w_hard: i64,
     /// Arcs with a tie-break cost (off the presumed side), and the amount.
-    ties: Vec<(usize, i64)>,
+    ties: Vec<TieArc>,
     /// Whether the tie-break costs are on.
     tie_break: bool,
     /// `BOLIGMATCH_FLOW_TRACE` is set: print every solve and node on stderr.
@@ -154,9 +154,7 @@ impl Network {
         }
         // Branching needs the pairs of the units a separation rule applies to.
         for (u, pairs) in by_unit.iter_mut().enumerate() {
-            let (minors, genders) =
-                crate::eligibility::separation_applies(&round.units[u], &round.policy);
-            if !minors && !genders {
+            if !separated(inst, u) {
                 *pairs = Vec::new();
             }
         }
@@ -166,12 +164,8 @@ impl Network {
         let p_out = |p: usize| 2 + n_units + n_people + p;
         let class_node = |c: usize| 2 + n_units + 2 * n_people + c;
         let n = 2 + n_units + 2 * n_people + n_classes;
-        let Weights {
-            tie,
-            w_priority,
-            w_hard,
-            side_of,
-        } = Weights::new(inst, rules, n)?;
+        let weights = Weights::new(inst, rules, n)?;
+        let (tie, w_priority, w_hard) = (weights.tie, weights.w_priority, weights.w_hard);
         // Room for the simplex's artificial arcs (one per node) as well.
         let mut arcs = Arcs::with_capacity(
             n_units + inst.unit_pairs.len() + n_people + inst.staff_pairs.len() + n_classes + 1 + n,
@@ -183,32 +177,7 @@ impl Network {
                 .sum();
             arcs.push(0, unit_node(arcs.len()), places, 0);
         }
-        // One arc per class and person: the pairs of a person come together
-        // (pairs are sorted by person), so `last` remembers the arc made for
-        // the person at hand.
-        let mut unit_arc = Vec::with_capacity(inst.unit_pairs.len());
-        let mut last: Vec<(usize, usize)> = vec![(usize::MAX, 0); n_units];
-        let mut ties: Vec<(usize, i64)> = Vec::new();
-        for (i, q) in inst.unit_pairs.iter().enumerate() {
-            if i % (1 << 20) == 0 && stop() {
-                return None;
-            }
-            let c = classes.of_unit[q.target] as usize;
-            if last[c].0 != q.person {
-                last[c] = (q.person, arcs.len());
-                let person = &round.people[q.person];
-                let off_side = side_of[q.target]
-                    .iter()
-                    .filter(|&&(rule, side)| rule.side_a(person) != side)
-                    .count() as i64;
-                if off_side > 0 {
-                    ties.push((arcs.len(), off_side));
-                }
-                arcs.push(unit_node(c), p_in(q.person), 1, -q.fit * tie + off_side);
-            }
-            unit_arc.push(u32::try_from(last[c].1).ok()?);
-        }
-        drop(last);
+        let (unit_arc, ties) = unit_arcs(inst, &classes, &weights, &mut arcs, stop)?;
         let mut through = Vec::with_capacity(n_people);
         for p in 0..n_people {
             through.push(arcs.len());
@@ -224,17 +193,8 @@ impl Network {
         }
         arcs.push(1, 0, n_people as i64, 0);
         let base = arcs.cost.clone();
-        // The pair of each arc: the first pair of its class and person.
-        let mut pair_of_arc = vec![u32::MAX; arcs.len()];
         let n_pairs = inst.unit_pairs.len();
-        for (i, &e) in unit_arc.iter().enumerate() {
-            if pair_of_arc[e as usize] == u32::MAX {
-                pair_of_arc[e as usize] = u32::try_from(i).ok()?;
-            }
-        }
-        for (j, &e) in staff_arc.iter().enumerate() {
-            pair_of_arc[e] = u32::try_from(n_pairs + j).ok()?;
-        }
+        let pair_of_arc = pair_of_arcs(arcs.len(), &unit_arc, &staff_arc)?;
         if stop() {
             return None;
         }
@@ -396,6 +356,72 @@ impl Network {
     }
 }
 
+/// The arcs unit class → person (node `2 + class` → node `2 + classes +
+/// person`), one per class and person, pushed onto `arcs`; returns each
+/// pair's arc and the arcs carrying a tie-break cost. The pairs of a person
+/// come together (pairs are sorted by person), so `last` remembers the arc
+/// made for the person at hand. `None` when `stop` said stop (asked every
+/// million pairs) or the arcs outnumber 32 bits.
+fn unit_arcs(
+    inst: &Instance,
+    classes: &UnitClasses,
+    weights: &Weights,
+    arcs: &mut Arcs,
+    stop: &dyn Fn() -> bool,
+) -> Option<(Vec<u32>, Vec<TieArc>)> {
+    let n_units = classes.units.len();
+    let mut unit_arc = Vec::with_capacity(inst.unit_pairs.len());
+    let mut last: Vec<(usize, usize)> = vec![(usize::MAX, 0); n_units];
+    let mut ties: Vec<TieArc> = Vec::new();
+    for (i, q) in inst.unit_pairs.iter().enumerate() {
+        if i % (1 << 20) == 0 && stop() {
+            return None;
+        }
+        let c = classes.of_unit[q.target] as usize;
+        if last[c].0 != q.person {
+            last[c] = (q.person, arcs.len());
+            let person = &inst.round.people[q.person];
+            let off_side = weights.side_of[q.target]
+                .iter()
+                .filter(|&&(rule, side)| rule.side_a(person) != side)
+                .count() as i64;
+            if off_side > 0 {
+                ties.push((arcs.len(), off_side));
+            }
+            let cost = -q.fit * weights.tie + off_side;
+            arcs.push(2 + c, 2 + n_units + q.person, 1, cost);
+        }
+        unit_arc.push(u32::try_from(last[c].1).ok()?);
+    }
+    Some((unit_arc, ties))
+}
+
+/// An arc with a tie-break cost, and the amount.
+type TieArc = (usize, i64);
+
+/// Whether a separation rule applies to unit `u`.
+fn separated(inst: &Instance, u: usize) -> bool {
+    let (minors, genders) =
+        crate::eligibility::separation_applies(&inst.round.units[u], &inst.round.policy);
+    minors || genders
+}
+
+/// The pair of each of `n_arcs` arcs, for reading a solution: a unit arc's
+/// first pair (of its class and person), a staff arc's pair numbered after
+/// the unit pairs, `u32::MAX` for the other arcs.
+fn pair_of_arcs(n_arcs: usize, unit_arc: &[u32], staff_arc: &[usize]) -> Option<Vec<u32>> {
+    let mut pair_of_arc = vec![u32::MAX; n_arcs];
+    for (i, &e) in unit_arc.iter().enumerate() {
+        if pair_of_arc[e as usize] == u32::MAX {
+            pair_of_arc[e as usize] = u32::try_from(i).ok()?;
+        }
+    }
+    for (j, &e) in staff_arc.iter().enumerate() {
+        pair_of_arc[e] = u32::try_from(unit_arc.len() + j).ok()?;
+    }
+    Some(pair_of_arc)
+}
+
 /// The one integer cost's scale: a fit point is worth `tie` (the tie-break
 /// below fit; 1 without it), a priority point `w_priority`, a broken rule
 /// `w_hard`; and the presumed side of each shared unit per rule.
@@ -499,9 +525,8 @@ impl UnitClasses {
     fn new(inst: &Instance, rules: &Rules, by_unit: &[Vec<u32>]) -> UnitClasses {
         let round = inst.round;
         let mut single = vec![false; round.units.len()];
-        for (u, unit) in round.units.iter().enumerate() {
-            let (minors, genders) = crate::eligibility::separation_applies(unit, &round.policy);
-            single[u] = minors || genders;
+        for (u, alone) in single.iter_mut().enumerate() {
+            *alone = separated(inst, u);
         }
         for &(_, u) in inst
             .pins
