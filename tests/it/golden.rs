@@ -28,12 +28,20 @@ fn boligmatch(args: &[&str]) {
     );
 }
 
-/// `summary.json` without the parts that name where the run happened.
+/// A JSON output without the parts that name where the run happened: the
+/// audit's command line and inputs, and the checkout's folder in any path.
 fn comparable_summary(bytes: &[u8]) -> Vec<u8> {
-    let mut v: serde_json::Value = serde_json::from_slice(bytes).expect("summary.json is JSON");
-    let audit = v["audit"].as_object_mut().expect("summary.json has audit");
-    audit.remove("command_line");
-    audit.remove("inputs");
+    let text = String::from_utf8_lossy(bytes).replace(
+        &serde_json::to_string(&root().display().to_string()).expect("a path is JSON")[1..]
+            .trim_end_matches('"')
+            .to_string(),
+        "ROOT",
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("the file is JSON");
+    if let Some(audit) = v.get_mut("audit").and_then(|a| a.as_object_mut()) {
+        audit.remove("command_line");
+        audit.remove("inputs");
+    }
     let mut out = serde_json::to_vec_pretty(&v).expect("serialises");
     out.push(b'\n');
     out
@@ -44,7 +52,7 @@ fn compare(case: &str, out: &Path, files: &[&str]) {
     let bless = std::env::var_os("BOLIGMATCH_BLESS").is_some();
     for f in files {
         let mut got = std::fs::read(out.join(f)).expect("output written");
-        if *f == "summary.json" {
+        if f.ends_with(".json") {
             got = comparable_summary(&got);
         }
         let path = golden.join(f);
@@ -143,4 +151,117 @@ fn golden_generated_m() {
         &["--proposals", "1"],
         &["proposals.csv", "unplaced.csv", "summary.json"],
     );
+}
+
+/// Every file a command wrote into `out` (the output layer's own hidden files
+/// aside), JSON made comparable: where the run happened and how long it took
+/// are left out.
+fn compare_folder(case: &str, out: &Path) {
+    let mut files: Vec<String> = std::fs::read_dir(out)
+        .expect("output folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    files.sort();
+    assert!(
+        !files.is_empty(),
+        "{case}: nothing written in {}",
+        out.display()
+    );
+    let golden = root().join("tests/golden").join(case);
+    if std::env::var_os("BOLIGMATCH_BLESS").is_none() {
+        let mut want: Vec<String> = std::fs::read_dir(&golden)
+            .unwrap_or_else(|e| panic!("{}: {e} (BOLIGMATCH_BLESS=1 writes it)", golden.display()))
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        want.sort();
+        assert_eq!(
+            files, want,
+            "{case}: the files written differ from the golden ones"
+        );
+    }
+    let names: Vec<&str> = files.iter().map(String::as_str).collect();
+    compare(case, out, &names);
+}
+
+fn sample() -> PathBuf {
+    root().join("data-samples/ballerup-2014")
+}
+
+#[test]
+fn golden_history_of_the_four_weeks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let weeks = root().join("data-samples/ballerup-2014-weeks");
+    boligmatch(&[
+        "history",
+        weeks.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    compare_folder("history-weeks", &out);
+}
+
+#[test]
+fn golden_simulate_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let s = sample();
+    boligmatch(&[
+        "simulate",
+        s.to_str().unwrap(),
+        "--timeline",
+        s.join("timeline.toml").to_str().unwrap(),
+        "--until",
+        "2015-12-31",
+        "--runs",
+        "20",
+        "--seed",
+        "7",
+        "--strategy",
+        "optimal,priority_list",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    compare_folder("simulate-sample", &out);
+}
+
+#[test]
+fn golden_whatif_sample_scenarios() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let s = sample();
+    boligmatch(&[
+        "whatif",
+        s.to_str().unwrap(),
+        "--scenarios",
+        s.join("scenarios").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    compare_folder("whatif-sample", &out);
+}
+
+#[test]
+fn golden_plan_sample() {
+    let s = sample();
+    let templates = s.join("scenarios/templates.toml");
+    for (case, extra) in [
+        ("plan-sample", &[][..]),
+        ("plan-sample-budget", &["--budget", "2000000"][..]),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut args = vec![
+            "plan",
+            s.to_str().unwrap(),
+            "--templates",
+            templates.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        boligmatch(&args);
+        compare_folder(case, &out);
+    }
 }
