@@ -1,10 +1,10 @@
 //! Benchmarks of the allocation round on the Ballerup sample: model building
 //! and solving measured apart, then the whole round with ranked proposals.
 
-use boligmatch::allocation::{self, Options};
-use boligmatch::engine::formulate;
-use boligmatch::input::{load, RoundPaths};
-use boligmatch::instance::{Instance, Restrictions};
+use boligmatch::allocate::{self, Options};
+use boligmatch::solver::engine::formulate;
+use boligmatch::solver::instance::{Instance, Restrictions};
+use boligmatch::{load, RoundPaths};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::Path;
 
@@ -34,7 +34,7 @@ fn bench(c: &mut Criterion) {
             ..Options::default()
         };
         g.bench_function(format!("allocate, {k} proposals"), |b| {
-            b.iter(|| allocation::run(&round, &opts).map(|o| o.proposals.len()))
+            b.iter(|| allocate::run(&round, &opts).map(|o| o.proposals.len()))
         });
     }
     g.finish();

@@ -3,14 +3,14 @@
 //! proposal 1 proven optimal; 1,000 what-if scenarios. Tier L takes about
 //! 27 s per solve; it is measured with the commands in docs/performance.md.
 
-use boligmatch::allocation::{self, Options};
-use boligmatch::engine::formulate;
+use boligmatch::allocate::{self, Options};
 use boligmatch::generate::{generate_shaped, Reach, Tier};
 use boligmatch::input::spec::{StaffSpec, UnitSpec};
-use boligmatch::input::{load, RoundPaths};
-use boligmatch::instance::{Instance, Restrictions};
-use boligmatch::scenario::{self, AddStaff, AddUnits, Scenario};
+use boligmatch::solver::engine::formulate;
+use boligmatch::solver::instance::{Instance, Restrictions};
 use boligmatch::solver::{best as solve, Settings};
+use boligmatch::whatif::scenario::{self, AddStaff, AddUnits, Scenario};
+use boligmatch::{load, RoundPaths};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn round_dir(tier: Tier, seed: u64) -> tempfile::TempDir {
@@ -64,7 +64,7 @@ fn tier_s(c: &mut Criterion) {
         ..Options::default()
     };
     g.bench_function("allocate, 10 ranked proposals", |b| {
-        b.iter(|| allocation::run(&round, &ten).map(|o| o.proposals.len()))
+        b.iter(|| allocate::run(&round, &ten).map(|o| o.proposals.len()))
     });
     g.finish();
 }
@@ -72,7 +72,7 @@ fn tier_s(c: &mut Criterion) {
 /// 1,000 Ballerup-size scenarios: 0–9 extra units of each kind × 0–3 extra
 /// workers of each method, in a fixed pattern.
 fn thousand_scenarios(base: &boligmatch::round::Round) -> Vec<Scenario> {
-    let kinds = boligmatch::kinds::builtin::ALL;
+    let kinds = boligmatch::model::kinds::builtin::ALL;
     let methods = boligmatch::model::Method::ALL;
     (0..1000)
         .map(|i| Scenario {
@@ -144,7 +144,7 @@ fn tier_m(c: &mut Criterion) {
     });
     let one = Options::default();
     g.bench_function("allocate, proposal 1", |b| {
-        b.iter(|| allocation::run(&round, &one).map(|o| o.proposals.len()))
+        b.iter(|| allocate::run(&round, &one).map(|o| o.proposals.len()))
     });
     g.finish();
 }

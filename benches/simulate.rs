@@ -3,8 +3,8 @@
 //! The region-size run (tier M, 52 weeks, 10 runs) is too long for repeated
 //! samples: `sh benches/simulate_region.sh` measures it once.
 
-use boligmatch::input::{load, RoundPaths};
 use boligmatch::simulate::{self, Setup, Strategy};
+use boligmatch::{load, RoundPaths};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::Path;
 

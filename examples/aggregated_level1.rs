@@ -16,7 +16,7 @@
 //! cargo run --release --example aggregated_level1 -- DIR [HIGHS_TIME_LIMIT_SECONDS]
 //! ```
 
-use boligmatch::instance::{Instance, Restrictions, Separation};
+use boligmatch::solver::instance::{Instance, Restrictions, Separation};
 use boligmatch::solver::{self, Settings};
 use boligmatch::{load, RoundPaths};
 use highs::{ColProblem, HighsModelStatus, Sense};
@@ -120,7 +120,8 @@ fn highs_level1(inst: &Instance, limit: f64) -> (highs::SolvedModel, f64, f64) {
     let mut n_sides = 0;
     for (c, units) in classes.iter().enumerate() {
         let unit = &round.units()[units[0]];
-        let (minors, genders) = boligmatch::eligibility::separation_applies(unit, round.policy());
+        let (minors, genders) =
+            boligmatch::rules::eligibility::separation_applies(unit, round.policy());
         for (on, rule) in [(minors, Separation::Minors), (genders, Separation::Women)] {
             if on {
                 let places = f64::from(unit.places);

@@ -6,7 +6,7 @@
 //! cargo run --example what_if -- data-samples/ballerup-2014
 //! ```
 
-use boligmatch::scenario::{self, Scenario, Sweep};
+use boligmatch::whatif::scenario::{self, Scenario, Sweep};
 use boligmatch::{load, Options, RoundPaths};
 use std::path::PathBuf;
 

@@ -4,7 +4,9 @@
 //! Marginals follow the Ballerup sample and the municipality's application.
 
 use crate::error::Result;
-use crate::kinds::builtin::{CLUB_ROOM, ORDINARY, SHARED_LIVING, SKAEV_BOLIG, YOUTH_HOUSING};
+use crate::model::kinds::builtin::{
+    CLUB_ROOM, ORDINARY, SHARED_LIVING, SKAEV_BOLIG, YOUTH_HOUSING,
+};
 use crate::model::{FemaleStaff, Gender, Method, Stay, SubstanceUse, UnitGender};
 use chrono::NaiveDate;
 use rand::{RngExt, SeedableRng};

@@ -30,7 +30,7 @@
 //!
 //! A round can also be built from values with [`Round::new`], which checks
 //! every value, sorts by id and derives what the engine needs, or read from
-//! any [`std::io::Read`] with [`input::read`]:
+//! any [`std::io::Read`] with [`round::read`]:
 //!
 //! ```
 //! use boligmatch::model::*;
@@ -63,22 +63,25 @@
 //!
 //! # Layers
 //!
-//! Data flows one way; each layer uses only the layers before it:
+//! Data flows one way: each module uses only modules of its own layer or
+//! the layers below it, and no cycle of modules exists (checked by
+//! `tests/it/layers.rs`, which reads this table; `docs/architecture.md`
+//! carries the same rows and how data flows through them).
 //!
-//! | layer | module | what it does |
-//! |---|---|---|
-//! | values | [`model`], [`error`] | units, young people, staff, policy; positioned problems |
-//! | input | [`input`] → [`round`] | the exports read and checked; [`Round::new`], the front door |
-//! | eligibility | [`eligibility`], [`scoring`] | who may live where and be supported by whom; priority and fit |
-//! | instance | [`instance`] | the solver-neutral round: eligible pairs, restrictions, [`instance::Plan`] and its value |
-//! | solve | [`solver`] | the front door to the exact solvers: best, ranked, forced pair (network flow or MILP) |
-//! | allocation | [`allocation`], [`explain`], `baseline` | ranked proposals, alternatives, reasons, goals, the priority list |
-//! | what-if | [`scenario`], [`planning`] | scenarios and sweeps; the cheapest mix that reaches the goals |
-//! | report | [`report`], [`output`] | CSV, JSON, HTML; atomic writes that never touch an input |
+//! | layer | name | modules | what it holds |
+//! |---|---|---|---|
+//! | 0 | base | [`error`], [`progress`] | positioned problems and typed errors; progress and cancellation |
+//! | 1 | values | [`model`] | units, young people, staff, the policy, kinds, the column contract, the offers record's lines; no I/O, no rules |
+//! | 2 | files | [`input`], [`output`] | every reader (CSV, workbooks, text, privacy screening, TOML, the record file); atomic writes that never touch an input |
+//! | 3 | round | [`round`] | the validated round every caller starts from ([`Round::new`], [`load`]); the record checked and applied |
+//! | 4 | rules | [`rules`] | eligibility and scoring: the only place a housing rule is written |
+//! | 5 | solve | [`solver`] | the sealed instance, the formulation, the flow and MILP solvers, ranked proposals, the priority list |
+//! | 6 | allocation | [`allocate`](mod@allocate) | one round end to end: proposals, alternatives, explanations, goals |
+//! | 7 | domains | [`weekly`], [`whatif`], [`simulate`], [`generate`] | the weekly loop, what-if and planning, simulation, synthetic rounds |
+//! | 8 | reports | [`report`] | CSV, JSON, HTML and workbook reports from typed results |
 //!
-//! [`engine`] exposes the stages one by one (the MILP model the solver
-//! builds included) for benchmarks; [`generate`] makes synthetic rounds for
-//! tests and benchmarks.
+//! The front ends (the `boligmatch` command line, `src/cli/`) stand above
+//! every layer and call the library's public items.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -86,36 +89,26 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod aliases;
-pub mod allocation;
-pub(crate) mod baseline;
-pub mod eligibility;
-pub mod engine;
+pub mod allocate;
 pub mod error;
-pub mod explain;
-pub(crate) mod formulation;
 pub mod generate;
-pub mod history;
 pub mod input;
-pub mod instance;
-pub mod kinds;
 pub mod model;
 pub mod output;
-pub mod planning;
 pub mod progress;
-pub mod record;
 pub mod report;
 pub mod round;
-pub mod scenario;
-pub mod scoring;
+pub mod rules;
 pub mod simulate;
 pub mod solver;
+pub mod weekly;
+pub mod whatif;
 
-pub use allocation::{
+pub use allocate::{
     run as allocate, Alternative, Goal, Goals, Options, Outcome, Placement, Proposal, Unplaced,
 };
 pub use error::{Error, Problem, Problems, Result};
-pub use input::{load, Loaded, RoundPaths};
 pub use model::{Gender, Method, Person, Policy, Staff, Unit, UnitKind};
 pub use round::Round;
+pub use round::{load, Loaded, RoundPaths};
 pub use solver::Settings;

@@ -2,7 +2,7 @@
 
 use super::{print, Format, InputArgs, RunArgs};
 use anyhow::Result;
-use boligmatch::allocation::{self, Options};
+use boligmatch::allocate::{self, Options};
 use boligmatch::report::files::{self, Audit};
 use boligmatch::report::table;
 
@@ -63,7 +63,7 @@ pub fn run(args: &Args) -> Result<()> {
         settings: settings.solver,
         ..Options::default()
     };
-    let outcome = allocation::run(&loaded.round, &options)?;
+    let outcome = allocate::run(&loaded.round, &options)?;
     let style = settings.style;
     // CSV reasons name the kind of home in the report's language (--lang).
     let lang = settings

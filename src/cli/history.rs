@@ -4,9 +4,9 @@
 use super::{print, Format, RunArgs};
 use anyhow::{bail, Result};
 use boligmatch::error::{Error, Problem, Problems};
-use boligmatch::history::{self, Week, MAX_WEEKS};
-use boligmatch::input::{self, RoundPaths};
 use boligmatch::report::{csv_bytes, Cell};
+use boligmatch::weekly::history::{self, Week, MAX_WEEKS};
+use boligmatch::RoundPaths;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `history`.
@@ -90,7 +90,7 @@ pub fn run(args: &Args) -> Result<()> {
             continue;
         }
         let today = chrono::Local::now().date_naive();
-        let loaded = input::load(&paths, today)?;
+        let loaded = boligmatch::load(&paths, today)?;
         inputs.extend(paths.all().into_iter().map(Path::to_path_buf));
         let (_, people, staff, policy) = loaded.round.into_parts();
         support.get_or_insert(policy.support_weeks.clone());
@@ -116,16 +116,16 @@ pub fn run(args: &Args) -> Result<()> {
         path: record_path.clone(),
         source,
     })?;
-    if boligmatch::record::is_workbook(&bytes) {
-        bail!(Error::Refused(boligmatch::record::workbook_message(
-            &record_path
-        )));
+    if boligmatch::weekly::record::is_workbook(&bytes) {
+        bail!(Error::Refused(
+            boligmatch::weekly::record::workbook_message(&record_path)
+        ));
     }
     let file = record_path
         .file_name()
         .map_or_else(|| "offers.csv".into(), |n| n.to_string_lossy().into_owned());
-    let rec =
-        boligmatch::record::parse_checked(&file, &bytes).map_err(|p| Error::Input(Problems(p)))?;
+    let rec = boligmatch::weekly::record::parse_checked(&file, &bytes)
+        .map_err(|p| Error::Input(Problems(p)))?;
     let rows = history::history(&weeks, &rec, &support.unwrap_or_default());
     let table: Vec<Vec<Cell>> = rows
         .iter()

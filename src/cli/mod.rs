@@ -14,8 +14,8 @@ pub mod simulate;
 pub mod whatif;
 
 use anyhow::{bail, Result};
-use boligmatch::input::{self, Loaded, RoundPaths};
 use boligmatch::report::CsvStyle;
+use boligmatch::{Loaded, RoundPaths};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -129,7 +129,7 @@ impl InputArgs {
 pub fn load_paths(paths: RoundPaths) -> Result<(RoundPaths, Loaded)> {
     {
         let today = chrono::Local::now().date_naive();
-        let loaded = input::load(&paths, today)?;
+        let loaded = boligmatch::load(&paths, today)?;
         for w in &loaded.warnings {
             eprintln!("warning: {w}");
         }
@@ -141,7 +141,7 @@ pub fn load_paths(paths: RoundPaths) -> Result<(RoundPaths, Loaded)> {
                 paths.offers.as_deref().map(file_name).unwrap_or_default()
             );
         }
-        let pinned = boligmatch::eligibility::pinned_problems(
+        let pinned = boligmatch::rules::eligibility::pinned_problems(
             &loaded.round,
             &file_name(&paths.people),
             &file_name(&paths.units),

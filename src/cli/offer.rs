@@ -4,7 +4,7 @@
 use super::InputArgs;
 use anyhow::{bail, Result};
 use boligmatch::error::{printable, Error, Problem, Problems};
-use boligmatch::record::{self, Editable, Status};
+use boligmatch::weekly::record::{self, Editable, Status};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `offer` (`--people` names the people to offer to, so the

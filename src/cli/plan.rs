@@ -3,8 +3,8 @@
 
 use super::{print, Format, InputArgs, RunArgs};
 use anyhow::Result;
-use boligmatch::planning::{self, Goal, PlanResult};
 use boligmatch::report::{files, plan as plan_report};
+use boligmatch::whatif::planning::{self, Goal, PlanResult};
 use std::path::PathBuf;
 
 /// Arguments of `plan`.

@@ -6,7 +6,7 @@ use super::offer::{parse_date, record_path, refuse_workbook};
 use super::InputArgs;
 use anyhow::{bail, Result};
 use boligmatch::error::{printable, Error, Problem, Problems};
-use boligmatch::record::{self, Editable, Reason, Status};
+use boligmatch::weekly::record::{self, Editable, Reason, Status};
 
 /// Arguments of `record`.
 #[derive(Debug, clap::Args)]

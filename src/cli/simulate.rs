@@ -52,8 +52,8 @@ pub struct Args {
     /// A sweep in the whatif syntax ('add=KIND:FROM..TO' or
     /// 'staff=METHOD:GENDER:FROM..TO', the counts from 0 to 1000, at most 100
     /// steps): the simulation at every step, on the same random numbers.
-    #[arg(long, value_name = "SPEC", value_parser = boligmatch::scenario::Sweep::parse, conflicts_with = "scenarios")]
-    sweep: Option<boligmatch::scenario::Sweep>,
+    #[arg(long, value_name = "SPEC", value_parser = boligmatch::whatif::scenario::Sweep::parse, conflicts_with = "scenarios")]
+    sweep: Option<boligmatch::whatif::scenario::Sweep>,
     /// templates.toml, for the cost of each sweep step.
     #[arg(long, value_name = "FILE", requires = "sweep")]
     templates: Option<PathBuf>,
@@ -130,11 +130,11 @@ pub fn run(args: &Args) -> Result<()> {
                 sw.steps().len()
             )));
         }
-        scenarios = boligmatch::scenario::sweep_scenarios(base, std::slice::from_ref(sw));
+        scenarios = boligmatch::whatif::scenario::sweep_scenarios(base, std::slice::from_ref(sw));
     }
     let mut all = Vec::new();
     for sc in &scenarios {
-        let round = boligmatch::scenario::apply(base, sc)?;
+        let round = boligmatch::whatif::scenario::apply(base, sc)?;
         let setup = Setup::new(round, timeline.clone(), weeks, args.seed)?;
         let results = simulate::simulate(&setup, &strategies, args.runs, &settings.solver)?;
         all.push((sc.name.clone(), results));
@@ -153,7 +153,7 @@ pub fn run(args: &Args) -> Result<()> {
     // that reaches --confidence.
     let step_costs: Vec<Option<i64>> = match (&args.sweep, &args.templates) {
         (Some(sw), Some(t)) => {
-            let t = boligmatch::planning::load_templates(t)?;
+            let t = boligmatch::whatif::planning::load_templates(t)?;
             let each = sweep_cost(sw, &t);
             sw.steps()
                 .iter()
@@ -220,7 +220,7 @@ pub fn run(args: &Args) -> Result<()> {
             source,
         })?;
         use sha2::Digest;
-        sources.push(boligmatch::input::Source {
+        sources.push(boligmatch::round::Source {
             path: t.display().to_string(),
             sha256: sha2::Sha256::digest(&bytes)
                 .iter()
@@ -300,10 +300,10 @@ pub fn run(args: &Args) -> Result<()> {
 /// template of the kind, or the first staff template of the method and
 /// gender, over the templates' months.
 fn sweep_cost(
-    sw: &boligmatch::scenario::Sweep,
-    t: &boligmatch::planning::Templates,
+    sw: &boligmatch::whatif::scenario::Sweep,
+    t: &boligmatch::whatif::planning::Templates,
 ) -> Option<i64> {
-    use boligmatch::scenario::Sweep;
+    use boligmatch::whatif::scenario::Sweep;
     match sw {
         Sweep::Units { kind, .. } => t
             .unit

@@ -3,9 +3,9 @@
 
 use super::{print, Format, InputArgs, RunArgs};
 use anyhow::{bail, Result};
-use boligmatch::allocation::Options;
+use boligmatch::allocate::Options;
 use boligmatch::report::compare;
-use boligmatch::scenario::{self, Scenario, Sweep};
+use boligmatch::whatif::scenario::{self, Scenario, Sweep};
 use std::path::PathBuf;
 
 /// Arguments of `whatif`.

@@ -1,7 +1,7 @@
 //! policy.toml: every key optional, unknown keys refused with the known ones listed.
 
 use crate::error::Problem;
-use crate::kinds::KindDef;
+use crate::model::kinds::KindDef;
 use crate::model::{FitPolicy, Policy, PriorityPolicy, SupportPolicy};
 use chrono::NaiveDate;
 use serde::Deserialize;

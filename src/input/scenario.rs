@@ -1,6 +1,6 @@
 //! Scenario files (`*.toml` for `whatif`): changes to a base round, read with
 //! the line of every change for messages. Applying them is
-//! [`crate::scenario::apply`]'s.
+//! [`crate::whatif::scenario::apply`]'s.
 
 use super::spec::{rest, take, StaffSpec, UnitSpec};
 use crate::error::{Error, Problems, Result};
@@ -88,7 +88,7 @@ struct ScenarioFile {
     add_people: Vec<String>,
     remove_people: Option<toml::Spanned<Vec<String>>>,
     policy: Option<toml::Spanned<toml::Table>>,
-    kinds: Option<std::collections::BTreeMap<String, crate::kinds::KindDef>>,
+    kinds: Option<std::collections::BTreeMap<String, crate::model::kinds::KindDef>>,
 }
 
 /// A scenario: a name and changes to a base round.
@@ -111,7 +111,7 @@ pub struct Scenario {
     /// Policy keys to override (merged into the base policy).
     pub policy: Option<toml::Table>,
     /// Kinds of home declared (`[kinds.<id>]`) on top of the base policy's.
-    pub kinds: std::collections::BTreeMap<String, crate::kinds::KindDef>,
+    pub kinds: std::collections::BTreeMap<String, crate::model::kinds::KindDef>,
     /// Where it came from, for messages.
     pub source: String,
     /// Line of `[policy]`, for messages.

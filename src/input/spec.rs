@@ -57,7 +57,7 @@ fn any_gender() -> UnitGender {
 impl UnitSpec {
     /// What is wrong with the kind, given the kinds declared where the unit
     /// is added (empty when nothing).
-    pub fn kind_problems(&self, kinds: &crate::kinds::Kinds) -> Vec<String> {
+    pub fn kind_problems(&self, kinds: &crate::model::kinds::Kinds) -> Vec<String> {
         let mut out = Vec::new();
         match kinds.get(self.kind.as_str()) {
             None => out.push(format!(

@@ -7,15 +7,7 @@ use crate::error::Problem;
 use crate::model::fold;
 use chrono::NaiveDate;
 
-/// A column the contract knows.
-pub struct Column {
-    /// Canonical name.
-    pub name: &'static str,
-    /// Danish or other accepted header spellings.
-    pub aliases: &'static [&'static str],
-    /// Whether the header must be present.
-    pub required: bool,
-}
+pub use crate::model::columns::Column;
 
 /// One data row and the line it started on (header = line 1).
 pub struct Row {
@@ -44,9 +36,9 @@ pub struct Reading<'a> {
     /// Non-fatal remarks.
     pub warnings: &'a mut Vec<String>,
     /// The kinds of home the policy declares.
-    pub kinds: &'a crate::kinds::Kinds,
+    pub kinds: &'a crate::model::kinds::Kinds,
     /// Header and value aliases.
-    pub aliases: &'a crate::aliases::Aliases,
+    pub aliases: &'a crate::model::aliases::Aliases,
     /// Aliases used: (file, column, alias as written in the file or `None`
     /// for a health column, contract name) → cells.
     pub used: &'a mut AliasesUsed,
@@ -312,8 +304,8 @@ pub struct Cells<'a> {
     row: &'a Row,
     /// Problems found so far in this file.
     pub problems: &'a mut Vec<Problem>,
-    kinds: &'a crate::kinds::Kinds,
-    aliases: &'a crate::aliases::Aliases,
+    kinds: &'a crate::model::kinds::Kinds,
+    aliases: &'a crate::model::aliases::Aliases,
     used: &'a mut AliasesUsed,
 }
 
@@ -510,7 +502,7 @@ impl<'a> Cells<'a> {
             .iter()
             .copied()
             .chain(known.into_iter().flat_map(|m| m.keys().map(String::as_str)));
-        let close = crate::aliases::closest(v, candidates);
+        let close = crate::model::aliases::closest(v, candidates);
         let shown = crate::error::printable(v);
         let hint = format!(
             "to read \"{shown}\" as one of them, add \"{shown}\" = \"<value>\" under [aliases.{alias}] in policy.toml"
@@ -532,7 +524,7 @@ impl<'a> Cells<'a> {
     }
 
     /// A kind of home the policy declares: its id, a label or an alias.
-    pub fn kind(&mut self, name: &str) -> Option<crate::kinds::UnitKind> {
+    pub fn kind(&mut self, name: &str) -> Option<crate::model::kinds::UnitKind> {
         let Some(v) = self.get(name) else {
             self.fail(name, None, "is empty; a value is required");
             return None;
@@ -585,7 +577,7 @@ mod declared_tests {
             required: true,
         }];
         let (mut problems, mut warnings) = (Vec::new(), Vec::new());
-        let (kinds, aliases) = (crate::kinds::Kinds::default(), Default::default());
+        let (kinds, aliases) = (crate::model::kinds::Kinds::default(), Default::default());
         let mut used = AliasesUsed::new();
         let mut r = Reading {
             problems: &mut problems,

@@ -110,7 +110,7 @@ pub struct Templates {
     /// Kinds of home declared (`[kinds.<id>]`) on top of the base policy's,
     /// for templates of a kind that does not exist yet.
     #[serde(default)]
-    pub kinds: std::collections::BTreeMap<String, crate::kinds::KindDef>,
+    pub kinds: std::collections::BTreeMap<String, crate::model::kinds::KindDef>,
 }
 
 /// Cost of one copy over `months`, in whole kroner.
@@ -164,7 +164,7 @@ pub fn load_templates(path: &Path) -> Result<Templates> {
     }
     // Kinds known here: the built-in ones and this file's own. A kind only the
     // base policy declares is checked when the plan meets the round.
-    let mut kinds = crate::kinds::Kinds::default();
+    let mut kinds = crate::model::kinds::Kinds::default();
     for (id, d) in &t.kinds {
         kinds.declare(id, d.clone());
     }

@@ -1,8 +1,8 @@
 //! The what-if comparison: one row per scenario, with the change from the base.
 
 use super::{csv_bytes, Cell, CsvStyle};
-use crate::allocation::Goal;
-use crate::scenario::Row;
+use crate::allocate::Goal;
+use crate::whatif::scenario::Row;
 use serde_json::json;
 use std::fmt::Write;
 

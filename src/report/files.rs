@@ -2,9 +2,9 @@
 
 use super::html::Lang;
 use super::{csv_bytes, words, Cell, CsvStyle};
-use crate::allocation::{Goal, Goals, Outcome};
-use crate::input::Source;
+use crate::allocate::{Goal, Goals, Outcome};
 use crate::model::Policy;
+use crate::round::Source;
 use crate::solver::{LevelResult, Status};
 use serde_json::{json, Value};
 
@@ -61,14 +61,17 @@ pub fn proposals_table(outcome: &Outcome, lang: Lang) -> Table {
 }
 
 /// The reasons of a placement, the kind of home by its label in `lang`.
-fn reasons(outcome: &Outcome, pl: &crate::allocation::Placement, lang: Lang) -> String {
+fn reasons(outcome: &Outcome, pl: &crate::allocate::Placement, lang: Lang) -> String {
     let label = outcome.kinds.label(&pl.unit_kind, lang == Lang::Da);
     pl.reasons
         .iter()
         .zip(pl.terms.iter().map(Some).chain(std::iter::repeat(None)))
         .map(|(r, t)| match t {
-            Some(crate::scoring::FitTerm::KindSuits) => {
-                format!("{} ({label})", crate::scoring::FitTerm::KindSuits.label())
+            Some(crate::rules::scoring::FitTerm::KindSuits) => {
+                format!(
+                    "{} ({label})",
+                    crate::rules::scoring::FitTerm::KindSuits.label()
+                )
             }
             _ => r.clone(),
         })

@@ -9,13 +9,13 @@ use super::labels::Label as L;
 pub use super::labels::Lang;
 use super::svg::{self, GaugeData};
 use super::words;
-use crate::allocation::{Goal, Goals, Outcome, Proposal, Unplaced};
-use crate::eligibility::Exclusion;
-use crate::explain::Reason;
-use crate::planning::{Plan, PlanResult, Shortfall};
-use crate::scenario::Row;
-use crate::scoring::FitTerm;
+use crate::allocate::explain::Reason;
+use crate::allocate::{Goal, Goals, Outcome, Proposal, Unplaced};
+use crate::rules::eligibility::Exclusion;
+use crate::rules::scoring::FitTerm;
 use crate::solver::Status;
+use crate::whatif::planning::{Plan, PlanResult, Shortfall};
+use crate::whatif::scenario::Row;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use std::collections::BTreeMap;
 
@@ -330,7 +330,7 @@ fn proposals_section(outcome: &Outcome, lang: Lang, redact: bool) -> Markup {
 fn proposal(
     p: &Proposal,
     base_units: &BTreeMap<&str, &str>,
-    kinds: &crate::kinds::Kinds,
+    kinds: &crate::model::kinds::Kinds,
     lang: Lang,
     redact: bool,
 ) -> Markup {
@@ -685,8 +685,8 @@ pub fn plan(p: &Plan, lang: Lang, redact: bool) -> String {
 /// The budget's mix against the mix of 100,000 kr more: every template whose
 /// count changes, the cost and the goals.
 fn next_rows(
-    best: &crate::planning::BudgetMix,
-    next: &crate::planning::BudgetMix,
+    best: &crate::whatif::planning::BudgetMix,
+    next: &crate::whatif::planning::BudgetMix,
     lang: Lang,
 ) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = best
@@ -722,7 +722,7 @@ fn next_rows(
 /// The cheapest mix, its cost, and the goals before and after.
 fn mix_section(
     p: &Plan,
-    mix: &[crate::planning::MixLine],
+    mix: &[crate::whatif::planning::MixLine],
     total_cost_dkk: i64,
     status: &Status,
     outcome: &Outcome,
@@ -904,8 +904,8 @@ pub fn simulation(
 }
 
 /// The report of `history`: the programme week by week.
-pub fn history(rows: &[crate::history::WeekRow], lang: Lang) -> String {
-    use crate::record::Reason;
+pub fn history(rows: &[crate::weekly::history::WeekRow], lang: Lang) -> String {
+    use crate::model::record::Reason;
     let weeks: Vec<String> = rows.iter().map(|r| r.round_date.to_string()).collect();
     let pct = |(a, b): (usize, usize)| {
         if b == 0 {
@@ -930,7 +930,7 @@ pub fn history(rows: &[crate::history::WeekRow], lang: Lang) -> String {
             rows.iter().map(|r| pct(r.age_18_29)).collect(),
         ),
     ];
-    let total = |f: fn(&crate::history::WeekRow) -> &BTreeMap<Reason, usize>, r: Reason| {
+    let total = |f: fn(&crate::weekly::history::WeekRow) -> &BTreeMap<Reason, usize>, r: Reason| {
         rows.iter()
             .map(|w| f(w).get(&r).copied().unwrap_or(0) as f64)
             .sum::<f64>()
@@ -942,7 +942,7 @@ pub fn history(rows: &[crate::history::WeekRow], lang: Lang) -> String {
             .map(|r| r.as_str().to_string())
             .collect::<Vec<_>>()
     };
-    let head: Vec<&str> = crate::history::COLUMNS.to_vec();
+    let head: Vec<&str> = crate::weekly::history::COLUMNS.to_vec();
     let body: Vec<Vec<String>> = rows.iter().map(|r| r.cells()).collect();
     let numeric: Vec<usize> = (0..head.len())
         .filter(|&c| c != 1 && c != head.len() - 1)

@@ -1,4 +1,4 @@
-//! Turning an [`Outcome`](crate::allocation::Outcome) into files and tables.
+//! Turning an [`Outcome`](crate::allocate::Outcome) into files and tables.
 //! Reads only what the allocation stage returned; never the inputs again.
 
 pub mod compare;
@@ -63,19 +63,7 @@ impl From<usize> for Cell {
     }
 }
 
-/// Neutralises a text cell that a spreadsheet would run as a formula
-/// (starting with `=`, `+`, `-`, `@`, tab or CR) by prefixing `'`.
-///
-/// ```
-/// assert_eq!(boligmatch::report::guard("=1+1"), "'=1+1");
-/// assert_eq!(boligmatch::report::guard("P01"), "P01");
-/// ```
-pub fn guard(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
-}
+pub use crate::output::guard;
 
 /// Writes a CSV table to bytes in the given style.
 pub fn csv_bytes(headers: &[&str], rows: &[Vec<Cell>], style: CsvStyle) -> Vec<u8> {

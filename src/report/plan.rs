@@ -1,9 +1,9 @@
 //! The answer of `plan`: the mix, its cost, the goals before and after.
 
 use super::{csv_bytes, table as alloc_table, Cell, CsvStyle};
-use crate::allocation::Goals;
+use crate::allocate::Goals;
 use crate::model::fmt_kr;
-use crate::planning::{Plan, PlanResult};
+use crate::whatif::planning::{Plan, PlanResult};
 use std::fmt::Write;
 
 fn goal_names(plan: &Plan) -> String {
@@ -15,7 +15,7 @@ fn goal_names(plan: &Plan) -> String {
 }
 
 fn goals_line(out: &mut String, label: &str, g: &Goals) {
-    let f = |x: &crate::allocation::Goal| {
+    let f = |x: &crate::allocate::Goal| {
         format!(
             "{}/{} ({:.0}%)",
             x.achieved,
@@ -113,7 +113,7 @@ pub fn table(plan: &Plan) -> String {
             let _ = writeln!(
                 out,
                 "\nThe next {} would buy:",
-                fmt_kr(crate::planning::NEXT_STEP_DKK * 100)
+                fmt_kr(crate::whatif::planning::NEXT_STEP_DKK * 100)
             );
             let changed: Vec<String> = best
                 .mix
@@ -150,7 +150,7 @@ pub fn table(plan: &Plan) -> String {
     out
 }
 
-fn mix_lines(out: &mut String, mix: &[crate::planning::MixLine]) {
+fn mix_lines(out: &mut String, mix: &[crate::whatif::planning::MixLine]) {
     let _ = writeln!(
         out,
         "  {:<40} {:>5} {:>16} {:>16}",

@@ -1,6 +1,6 @@
 //! The readable table `allocate` prints.
 
-use crate::allocation::{Goal, Goals, Outcome, Proposal};
+use crate::allocate::{Goal, Goals, Outcome, Proposal};
 use std::fmt::Write;
 
 fn pct(g: &Goal) -> String {

@@ -1,8 +1,8 @@
 //! Display text that the engine leaves to the report layer: the same data in
 //! English for files and tables, in Danish or English for the HTML report.
 
-use super::html::Lang;
-use crate::allocation::{Change, FewerProposals};
+use super::labels::Lang;
+use crate::allocate::{Change, FewerProposals};
 
 /// A change from proposal 1 in words, e.g. `P07 takes U12 instead of U03`.
 pub fn change(c: &Change, lang: Lang) -> String {
@@ -41,7 +41,7 @@ pub fn fewer(n: &FewerProposals, lang: Lang) -> String {
 }
 
 /// "unchanged from last week: N; changed: M, because …" in `lang`.
-pub fn stability(st: &crate::allocation::Stability, lang: Lang) -> String {
+pub fn stability(st: &crate::allocate::Stability, lang: Lang) -> String {
     let mut why: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for c in &st.changed {
         *why.entry(c.why).or_default() += 1;

@@ -17,7 +17,7 @@
 //! [`lower_bound`]): when it meets both, it is proven to be proposal *k*
 //! without any search. Otherwise the caller searches (and may start from it).
 
-use crate::instance::{Instance, Plan, Restrictions, Separation};
+use crate::solver::instance::{Instance, Plan, Restrictions, Separation};
 
 /// A plan near the earlier proposals.
 #[derive(Debug, Clone)]
@@ -57,7 +57,7 @@ struct Scored {
 /// The separation rules a unit keeps (minors apart, women apart).
 fn rules_of(inst: &Instance, u: usize) -> [Option<Separation>; 2] {
     let (minors, genders) =
-        crate::eligibility::separation_applies(&inst.round.units[u], &inst.round.policy);
+        crate::rules::eligibility::separation_applies(&inst.round.units[u], &inst.round.policy);
     [
         minors.then_some(Separation::Minors),
         genders.then_some(Separation::Women),

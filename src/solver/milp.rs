@@ -6,8 +6,8 @@
 
 use super::{LevelResult, Settings, Solution, Status};
 use crate::error::{Error, Result};
-use crate::formulation::{formulate, Formulation};
-use crate::instance::{Instance, Plan, Restrictions};
+use crate::solver::formulation::{formulate, Formulation};
+use crate::solver::instance::{Instance, Plan, Restrictions};
 use ::highs::{HighsModelStatus, HighsSolutionStatus};
 use good_lp::solvers::highs::highs as highs_solver;
 use good_lp::{Expression, SolverModel};
@@ -250,7 +250,7 @@ pub(crate) fn solve(
     };
     // Start from the priority list: HiGHS then always has a valid plan, even
     // when a time limit stops it early.
-    let first = start.unwrap_or_else(|| crate::baseline::priority_list(inst));
+    let first = start.unwrap_or_else(|| crate::solver::baseline::priority_list(inst));
     let start = restrictions
         .is_empty()
         .then(|| form.start_values(inst, &first));

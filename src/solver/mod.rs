@@ -7,12 +7,16 @@
 //! [`Plan`]s, whose value the plan computes itself; callers above this module
 //! (allocation, scenarios, planning) never name either solver.
 
+pub(crate) mod baseline;
 pub(crate) mod closest;
+pub mod engine;
 pub(crate) mod flow;
+pub(crate) mod formulation;
+pub mod instance;
 pub(crate) mod milp;
 
 use crate::error::Result;
-use crate::instance::{Instance, Plan, Restrictions, Target};
+use crate::solver::instance::{Instance, Plan, Restrictions, Target};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -225,7 +229,7 @@ pub fn best(
                     // Stopped before any plan (an interrupt, or a deadline
                     // inside the first solve): the priority list, which keeps
                     // every rule, labelled with its gap.
-                    let plan = crate::baseline::priority_list(inst);
+                    let plan = crate::solver::baseline::priority_list(inst);
                     let (v1, v2) = plan.value(inst);
                     let open = |v: i64, b: i64| Status::BestFound {
                         gap: if b == i64::MAX { 1.0 } else { gap(v, b.max(v)) },

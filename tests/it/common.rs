@@ -2,9 +2,9 @@
 //! brute-force optimiser for tiny rounds. The checker re-implements the rules
 //! from the issue text on purpose: it must not share code with the engine.
 
-use boligmatch::allocation::{Outcome, Proposal};
+use boligmatch::allocate::{Outcome, Proposal};
 use boligmatch::model::*;
-use boligmatch::scoring;
+use boligmatch::rules::scoring;
 use boligmatch::Round;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -271,7 +271,7 @@ pub fn unit_of<'a>(p: &'a Proposal, person: &str) -> Option<&'a str> {
 }
 
 pub fn run(r: &Round) -> Outcome {
-    boligmatch::allocation::run(r, &Default::default()).expect("solves")
+    boligmatch::allocate::run(r, &Default::default()).expect("solves")
 }
 
 /// Independent: whether `p` may not join the people `occupants` already in

@@ -1,9 +1,9 @@
 //! The generator: deterministic, valid, in both dialects, at the tier sizes.
 
 use boligmatch::generate::{generate, write, Tier};
-use boligmatch::input::{load, RoundPaths};
 use boligmatch::model::{AgeBand, Gender};
 use boligmatch::round::Round;
+use boligmatch::{load, RoundPaths};
 
 fn load_files(tier: Tier, seed: u64, excel: bool) -> Round {
     let dir = tempfile::tempdir().unwrap();
@@ -63,7 +63,7 @@ fn tiers_have_their_sizes_and_realistic_marginals() {
 #[test]
 fn a_generated_round_allocates_and_keeps_every_rule() {
     let r = load_files(Tier::S, 2, false);
-    let out = boligmatch::allocation::run(&r, &Default::default()).unwrap();
+    let out = boligmatch::allocate::run(&r, &Default::default()).unwrap();
     assert!(!out.proposals[0].placements.is_empty());
     assert_eq!(
         super::common::violations(&r, &out.proposals[0]),
@@ -76,7 +76,7 @@ fn a_generated_round_allocates_and_keeps_every_rule() {
 /// alternative, counted, instead of failing the round.
 #[test]
 fn alternatives_cut_short_inside_their_solve_are_skipped_not_fatal() {
-    use boligmatch::allocation::{self, Options};
+    use boligmatch::allocate::{self, Options};
     use boligmatch::solver::Settings;
     let r = load_files(Tier::S, 1, false);
     let opts = Options {
@@ -87,7 +87,7 @@ fn alternatives_cut_short_inside_their_solve_are_skipped_not_fatal() {
         },
         ..Options::default()
     };
-    let out = allocation::run(&r, &opts).expect("plans, not an error");
+    let out = allocate::run(&r, &opts).expect("plans, not an error");
     assert!(!out.proposals.is_empty());
     assert!(
         out.alternatives_skipped > 0,
@@ -98,7 +98,7 @@ fn alternatives_cut_short_inside_their_solve_are_skipped_not_fatal() {
 
 #[test]
 fn a_time_limited_flow_never_claims_a_false_optimum() {
-    use boligmatch::instance::{Instance, Restrictions};
+    use boligmatch::solver::instance::{Instance, Restrictions};
     use boligmatch::solver::{best as solve, Settings, Status};
     for seed in 1..=4 {
         let r = load_files(Tier::S, seed, false);
@@ -143,7 +143,7 @@ fn a_time_limited_flow_never_claims_a_false_optimum() {
         assert_eq!(
             super::common::violations(
                 &r,
-                &boligmatch::allocation::run(&r, &Default::default())
+                &boligmatch::allocate::run(&r, &Default::default())
                     .unwrap()
                     .proposals[0]
             ),
@@ -178,7 +178,7 @@ fn reach_all_keeps_the_rows_and_opens_every_area() {
         write(dir.path(), f).unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
         let round = load(&RoundPaths::in_dir(dir.path()), today).unwrap().round;
-        boligmatch::instance::Instance::new(&round).unit_pair_count() as f64 / 300.0
+        boligmatch::solver::instance::Instance::new(&round).unit_pair_count() as f64 / 300.0
     };
     let (near, every) = (pairs(&regional), pairs(&all));
     assert!(near < 150.0, "regional: {near} eligible homes per person");

@@ -15,7 +15,7 @@ fn problems_reading(bytes: &[u8]) -> Vec<boligmatch::Problem> {
         let pick = |i: usize, valid: &'static [u8]| if i == slot { bytes } else { valid };
         let (mut u, mut p, mut s) = (pick(0, UNITS), pick(1, PEOPLE), pick(2, STAFF));
         let mut policy = pick(3, b"");
-        match boligmatch::input::read(&mut u, &mut p, &mut s, Some(&mut policy), today) {
+        match boligmatch::round::read(&mut u, &mut p, &mut s, Some(&mut policy), today) {
             Ok(_) => {}
             Err(boligmatch::Error::Input(ps)) => out.extend(ps.0),
             Err(e) => panic!("not an input problem: {e}"),

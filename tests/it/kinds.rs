@@ -2,8 +2,8 @@
 
 use super::common::*;
 use super::props::arb_round;
-use boligmatch::allocation::{self, Options};
-use boligmatch::kinds::{KindDef, Rule};
+use boligmatch::allocate::{self, Options};
+use boligmatch::model::kinds::{KindDef, Rule};
 use boligmatch::model::*;
 use boligmatch::Round;
 use proptest::prelude::*;
@@ -30,7 +30,7 @@ fn kind_suits_before_issue_14(person: &Person, unit: &Unit) -> bool {
 fn the_built_in_kinds_give_todays_answers_for_everyone() {
     let policy = Policy::with_date(date(2014, 11, 3));
     let mut checked = 0;
-    for kind in boligmatch::kinds::builtin::ALL {
+    for kind in boligmatch::model::kinds::builtin::ALL {
         for age in [15, 17, 18, 24, 25, 29, 30, 40] {
             for gender in [Gender::F, Gender::M] {
                 for use_ in [
@@ -152,7 +152,7 @@ fn arb_policy_round() -> impl Strategy<Value = Round> {
     )
         .prop_map(|(r, suits, w)| {
             edit(&r, |parts| {
-                let ids = boligmatch::kinds::builtin::ALL;
+                let ids = boligmatch::model::kinds::builtin::ALL;
                 for (i, id) in ids.iter().enumerate() {
                     let mut d = parts.policy.kinds.get(id).unwrap().clone();
                     d.suits = suits[i].clone();
@@ -215,7 +215,7 @@ proptest! {
         let expected = brute_force(&r);
         let milp = Options { settings: boligmatch::Settings { use_flow: false, ..Default::default() }, ..Options::default() };
         for options in [Options::default(), milp] {
-            match (expected, allocation::run(&r, &options)) {
+            match (expected, allocate::run(&r, &options)) {
                 (None, Err(boligmatch::Error::Infeasible(_))) => {}
                 (Some((l1, l2)), Ok(out)) => {
                     let p = &out.proposals[0];
@@ -236,7 +236,7 @@ proptest! {
         });
         let milp = Options { settings: boligmatch::Settings { use_flow: false, ..Default::default() }, ..Options::default() };
         for options in [Options::default(), milp] {
-            if let Ok(out) = allocation::run(&r, &options) {
+            if let Ok(out) = allocate::run(&r, &options) {
                 let p = &out.proposals[0];
                 prop_assert_eq!(p.level2.value, 0);
                 prop_assert!(p.placements.iter().all(|pl| pl.fit == 0 && pl.reasons.is_empty()));

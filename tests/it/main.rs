@@ -8,6 +8,7 @@ mod golden;
 mod hostile;
 mod inputs;
 mod kinds;
+mod layers;
 mod props;
 mod report;
 mod rules;

@@ -2,14 +2,18 @@
 //! hard rule in every proposal.
 
 use super::common::*;
-use boligmatch::allocation::{self, Options};
+use boligmatch::allocate::{self, Options};
 use boligmatch::model::*;
 use boligmatch::Round;
 use proptest::prelude::*;
 
 fn arb_unit(i: usize) -> impl Strategy<Value = Unit> {
     (
-        prop::sample::select(boligmatch::kinds::builtin::ALL.map(UnitKind::new).to_vec()),
+        prop::sample::select(
+            boligmatch::model::kinds::builtin::ALL
+                .map(UnitKind::new)
+                .to_vec(),
+        ),
         1u32..=3,
         20i64..=50,
         prop::bool::weighted(0.2),
@@ -159,7 +163,7 @@ proptest! {
     /// pairs the independent rule check allows, for everyone with a worker.
     #[test]
     fn eligible_pairs_match_the_rules_with_areas(r in arb_area_round()) {
-        let inst = boligmatch::instance::Instance::new(&r);
+        let inst = boligmatch::solver::instance::Instance::new(&r);
         for (pi, p) in r.people().iter().enumerate() {
             let supported = r.staff().iter().any(|s| s.capacity > 0 && may_support(&r, p, s));
             let expected: Vec<usize> = if supported {
@@ -176,7 +180,7 @@ proptest! {
     #[test]
     fn optimum_equals_brute_force(r in arb_round()) {
         let expected = brute_force(&r);
-        let got = allocation::run(&r, &Options::default());
+        let got = allocate::run(&r, &Options::default());
         match (expected, got) {
             (None, Err(boligmatch::Error::Infeasible(_))) => {}
             (Some((l1, l2)), Ok(out)) => {
@@ -195,7 +199,7 @@ proptest! {
     #[test]
     fn proposals_are_ranked_distinct_and_valid(r in arb_round(), d in 1usize..=2) {
         let opts = Options { proposals: 4, min_diff: d, ..Options::default() };
-        let result = allocation::run(&r, &opts);
+        let result = allocate::run(&r, &opts);
         // The run may fail only when no plan keeps every rule (pinned offers
         // that cannot all hold), and then brute force finds none either.
         if brute_force(&r).is_none() {
@@ -230,7 +234,7 @@ proptest! {
     /// forced placement (as alternatives use).
     #[test]
     fn flow_and_milp_agree(r in arb_round(), pick in any::<prop::sample::Index>()) {
-        use boligmatch::instance::{Instance, Restrictions};
+        use boligmatch::solver::instance::{Instance, Restrictions};
         use boligmatch::solver::{best as solve, Settings};
         let inst = Instance::new(&r);
         let milp = Settings { use_flow: false, ..Settings::default() };
@@ -259,7 +263,7 @@ proptest! {
         let (values, plans) = brute_force_plans(&r);
         let settings = boligmatch::solver::Settings { use_flow, ..Default::default() };
         let opts = Options { proposals: 6, settings, ..Options::default() };
-        match allocation::run(&r, &opts) {
+        match allocate::run(&r, &opts) {
             Ok(out) => {
                 let got: Vec<(i64, i64)> =
                     out.proposals.iter().map(|p| (p.level1.value, p.level2.value)).collect();

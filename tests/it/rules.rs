@@ -2,7 +2,7 @@
 //! if ignored, would change the answer. Small enough to check by hand.
 
 use super::common::*;
-use boligmatch::allocation::{self, Options};
+use boligmatch::allocate::{self, Options};
 use boligmatch::model::*;
 use boligmatch::Error;
 
@@ -64,7 +64,7 @@ fn age_limits() {
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
     assert_eq!(
         out.proposals[0].unplaced[0].reason,
-        boligmatch::explain::Reason::NoEligibleUnit
+        boligmatch::allocate::explain::Reason::NoEligibleUnit
     );
 }
 
@@ -90,7 +90,7 @@ fn declined_never_proposed() {
     p.stay = Stay::Street;
     let q = person("P2", Gender::M, 22, 8000);
     let r = round(vec![u], vec![p, q], vec![s_cti(2)]);
-    let out = allocation::run(
+    let out = allocate::run(
         &r,
         &Options {
             proposals: 3,
@@ -132,7 +132,7 @@ fn conflicting_pins_name_the_rows() {
     b.pinned_unit = Some("U1".into());
     b.line = 3;
     let r = round(vec![shared], vec![a, b], vec![s_cti(2)]);
-    match allocation::run(&r, &Options::default()) {
+    match allocate::run(&r, &Options::default()) {
         Err(Error::Infeasible(p)) => {
             let msg = p.to_string();
             assert!(msg.contains("units.csv:2:"), "{msg}");
@@ -154,7 +154,7 @@ fn ineligible_pin_is_an_error() {
     p.pinned_unit = Some("U1".into());
     p.line = 7;
     let r = round(vec![u], vec![p], vec![s_cti(1)]);
-    match allocation::run(&r, &Options::default()) {
+    match allocate::run(&r, &Options::default()) {
         Err(Error::Infeasible(p)) => {
             let msg = p.to_string();
             assert!(
@@ -193,7 +193,7 @@ fn required_female_worker() {
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
     assert_eq!(
         out.proposals[0].unplaced[0].reason,
-        boligmatch::explain::Reason::NoSupportCapacity
+        boligmatch::allocate::explain::Reason::NoSupportCapacity
     );
 }
 
@@ -225,7 +225,7 @@ fn staff_capacity_limits_how_many_are_housed() {
     assert_eq!(p.unplaced.len(), 1);
     assert_eq!(
         p.unplaced[0].reason,
-        boligmatch::explain::Reason::NoSupportCapacity
+        boligmatch::allocate::explain::Reason::NoSupportCapacity
     );
 }
 
@@ -337,13 +337,16 @@ fn priority_points_follow_the_policy() {
     let pol = Policy::with_date(date(2014, 11, 3));
     // base 100 + under-18 50 + woman 5 + shelter 20 + min(60, 52) weeks × 1
     assert_eq!(
-        boligmatch::scoring::priority(&p, &pol),
+        boligmatch::rules::scoring::priority(&p, &pol),
         100 + 50 + 5 + 20 + 52
     );
     p.age = 25;
     p.gender = Gender::M;
     p.registered = None;
-    assert_eq!(boligmatch::scoring::priority(&p, &pol), 100 + 10 + 20);
+    assert_eq!(
+        boligmatch::rules::scoring::priority(&p, &pol),
+        100 + 10 + 20
+    );
 }
 
 #[test]
@@ -451,14 +454,14 @@ fn progress_reaches_the_installed_observer() {
     assert!(boligmatch::progress::observe(Box::new(Log(seen.clone()))));
     let dir =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
-    let round = boligmatch::input::load(&boligmatch::RoundPaths::in_dir(&dir), date(2014, 11, 3))
+    let round = boligmatch::round::load(&boligmatch::RoundPaths::in_dir(&dir), date(2014, 11, 3))
         .unwrap()
         .round;
     let options = Options {
         proposals: 3,
         ..Options::default()
     };
-    allocation::run(&round, &options).unwrap();
+    allocate::run(&round, &options).unwrap();
     let seen = seen.lock().unwrap();
     for stage in ["eligibility", "proposal 1", "proposals 2-3"] {
         assert!(seen.iter().any(|s| s == stage), "{stage} in {seen:?}");

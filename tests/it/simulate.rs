@@ -1,7 +1,7 @@
 //! Issue 16: the simulation over many weeks.
 
 use super::common::*;
-use boligmatch::allocation::{self, Options};
+use boligmatch::allocate::{self, Options};
 use boligmatch::model::*;
 use boligmatch::simulate::{self, Chance, Setup, Strategy, Timeline, METRICS};
 use boligmatch::Settings;
@@ -14,7 +14,7 @@ fn metric(name: &str) -> usize {
 
 fn sample_round() -> boligmatch::Round {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
-    boligmatch::input::load(&boligmatch::RoundPaths::in_dir(&dir), date(2014, 11, 3))
+    boligmatch::round::load(&boligmatch::RoundPaths::in_dir(&dir), date(2014, 11, 3))
         .unwrap()
         .round
 }
@@ -24,7 +24,7 @@ fn sample_round() -> boligmatch::Round {
 #[test]
 fn an_empty_timeline_reproduces_one_allocate_round() {
     let base = sample_round();
-    let want = allocation::run(&base, &Options::default()).unwrap();
+    let want = allocate::run(&base, &Options::default()).unwrap();
     let placed: Vec<(String, String, String)> = want.proposals[0]
         .placements
         .iter()

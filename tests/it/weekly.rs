@@ -1,10 +1,10 @@
 //! Issue 15: the weekly loop — the offers record and what each status means
 //! for a round, and the commands that write the record.
 
-use boligmatch::allocation::{self, Options, Outcome};
-use boligmatch::eligibility::{exclusions, Exclusion};
-use boligmatch::input::{self, Loaded, RoundPaths};
+use boligmatch::allocate::{self, Options, Outcome};
 use boligmatch::model::*;
+use boligmatch::rules::eligibility::{exclusions, Exclusion};
+use boligmatch::{Loaded, RoundPaths};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -30,7 +30,7 @@ fn folder(record: &str) -> tempfile::TempDir {
 }
 
 fn load(dir: &Path) -> boligmatch::Result<Loaded> {
-    input::load(&RoundPaths::in_dir(dir), today())
+    boligmatch::load(&RoundPaths::in_dir(dir), today())
 }
 
 fn run(l: &Loaded, proposals: usize) -> Outcome {
@@ -38,10 +38,10 @@ fn run(l: &Loaded, proposals: usize) -> Outcome {
         proposals,
         ..Options::default()
     };
-    allocation::run(&l.round, &o).unwrap()
+    allocate::run(&l.round, &o).unwrap()
 }
 
-fn placement<'a>(o: &'a Outcome, person: &str) -> Option<&'a allocation::Placement> {
+fn placement<'a>(o: &'a Outcome, person: &str) -> Option<&'a allocate::Placement> {
     o.proposals[0]
         .placements
         .iter()
@@ -97,7 +97,7 @@ fn a_pending_or_accepted_offer_keeps_home_and_worker() {
         .find(|s| {
             s.id != given
                 && s.capacity > 0
-                && boligmatch::eligibility::staff_eligible(p, s.method, s.gender, r.policy())
+                && boligmatch::rules::eligibility::staff_eligible(p, s.method, s.gender, r.policy())
         })
         .map(|s| s.id.as_str())
         .expect("another worker who may support them");
@@ -502,7 +502,7 @@ fn ten_offers_at_once_all_land() {
 mod known_worker {
     use super::super::common::*;
     use super::super::props::arb_round;
-    use boligmatch::allocation::{self, Options};
+    use boligmatch::allocate::{self, Options};
     use proptest::prelude::*;
 
     proptest! {
@@ -528,7 +528,7 @@ mod known_worker {
             let expected = brute_force(&r);
             let milp = Options { settings: boligmatch::Settings { use_flow: false, ..Default::default() }, ..Options::default() };
             for options in [Options::default(), milp] {
-                match (expected, allocation::run(&r, &options)) {
+                match (expected, allocate::run(&r, &options)) {
                     (None, Err(boligmatch::Error::Infeasible(_))) => {}
                     (Some(v), Ok(out)) => {
                         let p = &out.proposals[0];
@@ -538,7 +538,7 @@ mod known_worker {
                             let person = r.people().iter().find(|q| q.id == pl.person_id).unwrap();
                             let Some(known) = &person.known_staff_id else { continue };
                             let kept = pl.staff_id == *known;
-                            let says_kept = pl.terms.contains(&boligmatch::scoring::FitTerm::KnownWorker);
+                            let says_kept = pl.terms.contains(&boligmatch::rules::scoring::FitTerm::KnownWorker);
                             prop_assert_eq!(kept && weight > 0, says_kept);
                             prop_assert_eq!(!kept, pl.known_worker_not_kept);
                         }
@@ -553,7 +553,7 @@ mod known_worker {
 mod stability {
     use super::super::common::*;
     use super::super::props::arb_round;
-    use boligmatch::allocation::{self, Options};
+    use boligmatch::allocate::{self, Options};
     use proptest::prelude::*;
 
     proptest! {
@@ -583,7 +583,7 @@ mod stability {
             let expected = brute_force_three(&r);
             let milp = Options { settings: boligmatch::Settings { use_flow: false, ..Default::default() }, ..Options::default() };
             for options in [Options::default(), milp] {
-                match (expected, allocation::run(&r, &options)) {
+                match (expected, allocate::run(&r, &options)) {
                     (None, Err(boligmatch::Error::Infeasible(_))) => {}
                     (Some(v), Ok(out)) => {
                         let p = &out.proposals[0];
@@ -711,7 +711,7 @@ fn goals_count_the_programme_so_far() {
         "the tenant counts as housed"
     );
     // Planning starts from the programme: one fewer to house this round.
-    let goal = boligmatch::planning::Goal {
+    let goal = boligmatch::whatif::planning::Goal {
         name: if band_18_29 {
             GoalKind::Age18To29
         } else {
@@ -720,7 +720,7 @@ fn goals_count_the_programme_so_far() {
         share: 0.9,
     };
     let need = |r: &boligmatch::Round| match goal.target(r) {
-        boligmatch::instance::Target::Housed { min_housed, .. } => min_housed,
+        boligmatch::solver::instance::Target::Housed { min_housed, .. } => min_housed,
         _ => unreachable!(),
     };
     assert_eq!(need(&with.round) + 1, need(&today.round));
@@ -851,7 +851,7 @@ fn offer_refuses_more_offers_than_free_places() {
             p.id != person
                 && p.pinned_unit.is_none()
                 && exclusions(p, u, r.policy()).is_empty()
-                && boligmatch::eligibility::staff_eligible(p, w.method, w.gender, r.policy())
+                && boligmatch::rules::eligibility::staff_eligible(p, w.method, w.gender, r.policy())
         })
         .map(|p| p.id.clone())
         .expect("a second person for the unit");

@@ -1,19 +1,21 @@
 //! What-if scenarios and capacity planning.
 
 use super::common::*;
-use boligmatch::allocation::{self, Options};
+use boligmatch::allocate::{self, Options};
 use boligmatch::input::spec::{StaffSpec, UnitSpec};
 use boligmatch::model::*;
-use boligmatch::planning::{self, Goal, PlanResult, StaffTemplate, Templates, UnitTemplate};
-use boligmatch::scenario::{self, AddStaff, AddUnits, RemoveUnits, Scenario};
+use boligmatch::whatif::planning::{
+    self, Goal, PlanResult, StaffTemplate, Templates, UnitTemplate,
+};
+use boligmatch::whatif::scenario::{self, AddStaff, AddUnits, RemoveUnits, Scenario};
 use boligmatch::Round;
 use proptest::prelude::*;
 use std::path::PathBuf;
 
 fn sample_round() -> Round {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
-    boligmatch::input::load(
-        &boligmatch::input::RoundPaths::in_dir(&dir),
+    boligmatch::round::load(
+        &boligmatch::round::RoundPaths::in_dir(&dir),
         date(2014, 11, 3),
     )
     .unwrap()
@@ -29,9 +31,9 @@ fn a_scenario_with_no_changes_equals_the_base() {
     };
     assert_eq!(scenario::apply(&base, &empty).unwrap(), base);
     let opts = Options::default();
-    let a = allocation::run(&base, &opts).unwrap();
-    let b = allocation::run(&scenario::apply(&base, &empty).unwrap(), &opts).unwrap();
-    let key = |o: &boligmatch::allocation::Outcome| {
+    let a = allocate::run(&base, &opts).unwrap();
+    let b = allocate::run(&scenario::apply(&base, &empty).unwrap(), &opts).unwrap();
+    let key = |o: &boligmatch::allocate::Outcome| {
         o.proposals
             .iter()
             .map(|p| {
@@ -71,22 +73,20 @@ fn removing_every_unit_of_a_kind() {
         .iter()
         .all(|u| u.kind != UnitKind::new("skaev_bolig")));
     assert_eq!(r.units().len(), base.units().len() - 6);
-    let out = allocation::run(&r, &Options::default()).unwrap();
+    let out = allocate::run(&r, &Options::default()).unwrap();
     assert!(out.proposals[0]
         .placements
         .iter()
         .all(|p| p.unit_kind != UnitKind::new("skaev_bolig")));
     assert!(
         out.proposals[0].level1.value
-            <= allocation::run(&base, &Options::default())
-                .unwrap()
-                .proposals[0]
+            <= allocate::run(&base, &Options::default()).unwrap().proposals[0]
                 .level1
                 .value
     );
     // And all units at all: nobody housed, nothing breaks.
     let mut none = s.clone();
-    none.remove_units = boligmatch::kinds::builtin::ALL
+    none.remove_units = boligmatch::model::kinds::builtin::ALL
         .iter()
         .map(|k| RemoveUnits {
             ids: vec![],
@@ -96,7 +96,7 @@ fn removing_every_unit_of_a_kind() {
         })
         .collect();
     let r = scenario::apply(&base, &none).unwrap();
-    let out = allocation::run(&r, &Options::default()).unwrap();
+    let out = allocate::run(&r, &Options::default()).unwrap();
     assert_eq!(out.proposals[0].placements.len(), 0);
     assert_eq!(out.proposals[0].unplaced.len(), base.people().len());
 }
@@ -203,7 +203,11 @@ fn bad_scenario_files_say_file_line_and_key() {
 fn arb_addition() -> impl Strategy<Value = Scenario> {
     prop_oneof![
         (
-            prop::sample::select(boligmatch::kinds::builtin::ALL.map(UnitKind::new).to_vec()),
+            prop::sample::select(
+                boligmatch::model::kinds::builtin::ALL
+                    .map(UnitKind::new)
+                    .to_vec()
+            ),
             20f64..=50.0,
             1u32..=3
         )
@@ -253,10 +257,10 @@ proptest! {
     /// More homes or more workers never lower the level-1 optimum.
     #[test]
     fn adding_a_unit_or_worker_never_lowers_level_1(r in super::props::arb_round(), s in arb_addition()) {
-        let base = allocation::run(&r, &Options::default());
+        let base = allocate::run(&r, &Options::default());
         if let Ok(base) = base {
             let more = scenario::apply(&r, &s).unwrap();
-            let after = allocation::run(&more, &Options::default()).unwrap();
+            let after = allocate::run(&more, &Options::default()).unwrap();
             prop_assert!(after.proposals[0].level1.value >= base.proposals[0].level1.value);
         }
     }
@@ -344,7 +348,7 @@ fn cheapest_by_brute_force(base: &Round, t: &Templates, goals: &[Goal]) -> Optio
                         targets: goals.iter().map(|g| g.target(&r)).collect(),
                         ..Options::default()
                     };
-                    if allocation::run(&r, &opts).is_ok() {
+                    if allocate::run(&r, &opts).is_ok() {
                         best = Some(cost);
                     }
                 }
@@ -504,7 +508,7 @@ fn best_within_by_brute_force(base: &Round, t: &Templates, budget: i64) -> (Vec<
                     };
                     let priority: i64 = (0..r.people().len())
                         .filter(|i| mask & (1 << i) != 0)
-                        .map(|i| boligmatch::scoring::priority(&r.people()[i], r.policy()))
+                        .map(|i| boligmatch::rules::scoring::priority(&r.people()[i], r.policy()))
                         .sum();
                     (
                         housed(|b| b == AgeBand::Under18),

@@ -313,7 +313,7 @@ fn scenario_and_timeline_files_may_be_workbooks() {
     ws.write_number(1, 3, 7500.0).unwrap();
     book.save(&people).unwrap();
     let dir = root().join("data-samples/ballerup-2014");
-    let base = boligmatch::input::load(
+    let base = boligmatch::round::load(
         &boligmatch::RoundPaths::in_dir(&dir),
         chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap(),
     )
@@ -324,7 +324,7 @@ fn scenario_and_timeline_files_may_be_workbooks() {
         add_people: vec![people.clone()],
         ..Default::default()
     };
-    let r = boligmatch::scenario::apply(&base, &s).unwrap();
+    let r = boligmatch::whatif::scenario::apply(&base, &s).unwrap();
     assert_eq!(r.people().len(), base.people().len() + 1);
     std::fs::write(
         tmp.path().join("timeline.toml"),

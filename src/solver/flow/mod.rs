@@ -12,7 +12,7 @@
 //! of the levels below, so the order of costs is the lexicographic order and
 //! fit can never buy priority.
 
-use crate::instance::{Instance, Plan, Restrictions, Separation, UnitPlan};
+use crate::solver::instance::{Instance, Plan, Restrictions, Separation, UnitPlan};
 mod simplex;
 
 use simplex::{Arcs, Simplex};
@@ -402,7 +402,7 @@ type TieArc = (usize, i64);
 /// Whether a separation rule applies to unit `u`.
 fn separated(inst: &Instance, u: usize) -> bool {
     let (minors, genders) =
-        crate::eligibility::separation_applies(&inst.round.units[u], &inst.round.policy);
+        crate::rules::eligibility::separation_applies(&inst.round.units[u], &inst.round.policy);
     minors || genders
 }
 
@@ -588,7 +588,7 @@ impl UnitClasses {
     /// units in index order.
     fn hand_out(
         &self,
-        round: &crate::Round,
+        round: &crate::round::Round,
         mut placed: Vec<(u32, usize)>,
         unit_of: &mut UnitPlan,
     ) {
@@ -716,7 +716,7 @@ fn violations(
         }
     }
     for (u, unit) in round.units.iter().enumerate() {
-        let (minors, genders) = crate::eligibility::separation_applies(unit, &round.policy);
+        let (minors, genders) = crate::rules::eligibility::separation_applies(unit, &round.policy);
         for (on, rule) in [(minors, Separation::Minors), (genders, Separation::Women)] {
             if !on || branches.iter().any(|&(bu, r, _)| bu == u && r == rule) {
                 continue;
@@ -743,7 +743,7 @@ fn presumed_sides(inst: &Instance, forced: &[(usize, usize)]) -> Vec<Branch> {
     }
     let mut out = Vec::new();
     for (u, unit) in round.units.iter().enumerate() {
-        let (minors, genders) = crate::eligibility::separation_applies(unit, &round.policy);
+        let (minors, genders) = crate::rules::eligibility::separation_applies(unit, &round.policy);
         for (on, rule) in [(minors, Separation::Minors), (genders, Separation::Women)] {
             if !on {
                 continue;
@@ -1138,7 +1138,7 @@ mod tests {
         }
         let mut branched = 0;
         for d in dirs {
-            let round = crate::input::load(&crate::RoundPaths::in_dir(&d), today)
+            let round = crate::round::load(&crate::RoundPaths::in_dir(&d), today)
                 .unwrap()
                 .round;
             let inst = Instance::new(&round);

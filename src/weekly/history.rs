@@ -4,8 +4,8 @@
 //! workers' caseloads. Counted from the record's dates, so an earlier week
 //! looks as it did then.
 
+use crate::model::record::{Reason, Record, Status};
 use crate::model::{AgeBand, Person, Staff, SupportWeeks};
-use crate::record::{Reason, Record, Status};
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

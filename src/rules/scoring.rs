@@ -1,8 +1,8 @@
 //! The two objectives: priority (level 1, who is housed) and fit (level 2, how
 //! well). Both are whole numbers so that "optimal" can be proven exactly.
 
-use crate::eligibility::max_rent;
 use crate::model::{AgeBand, FemaleStaff, Gender, Method, Person, Policy, Unit};
+use crate::rules::eligibility::max_rent;
 
 /// A person's priority: base + age band + woman + stay + capped weeks waited.
 pub fn priority(person: &Person, policy: &Policy) -> i64 {
@@ -65,7 +65,7 @@ impl FitTerm {
 }
 
 /// Whether the unit's kind of home suits the person: any of the kind's
-/// `suits` rules holds (see [`crate::kinds`]).
+/// `suits` rules holds (see [`crate::model::kinds`]).
 pub fn kind_suits(person: &Person, unit: &Unit, policy: &Policy) -> bool {
     policy.kinds.suits(person, unit)
 }

@@ -6,7 +6,7 @@
 //! by (seed, run, person, offer number) for decisions, so every strategy sees
 //! the same luck and differences are the strategy's.
 
-use crate::allocation::{self, Options};
+use crate::allocate::{self, Options};
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::{AgeBand, Gender, Method, Occupant, Person, Staff, Unit};
 use crate::round::Round;
@@ -832,7 +832,7 @@ pub fn placements(
                 settings: *settings,
                 ..Options::default()
             };
-            let outcome = allocation::run(round, &o)?;
+            let outcome = allocate::run(round, &o)?;
             outcome.proposals[0]
                 .placements
                 .iter()
@@ -840,8 +840,8 @@ pub fn placements(
                 .collect()
         }
         Strategy::PriorityList => {
-            let inst = crate::instance::Instance::new(round);
-            let plan = crate::baseline::priority_list(&inst);
+            let inst = crate::solver::instance::Instance::new(round);
+            let plan = crate::solver::baseline::priority_list(&inst);
             let staff_of = crate::solver::assign_staff(&inst, &plan.class_of);
             (0..round.people.len())
                 .filter_map(|p| {

@@ -4,10 +4,12 @@
 //! [`Plan`], which computes its own value. Both solvers (the network flow and
 //! the MILP) take an instance and return plans; nothing here knows either.
 
-use crate::eligibility::{promised_class, staff_classes, staff_eligible, StaffClass, UnitIndex};
 use crate::model::Gender;
 use crate::round::Round;
-use crate::scoring::{priority, staff_fit, total, unit_fit};
+use crate::rules::eligibility::{
+    promised_class, staff_classes, staff_eligible, StaffClass, UnitIndex,
+};
+use crate::rules::scoring::{priority, staff_fit, total, unit_fit};
 
 /// An eligible pair: a person and a unit (or staff class), with its fit points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

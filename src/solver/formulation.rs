@@ -4,9 +4,9 @@
 //! worker of staff class c), and per shared-living unit a binary choosing which
 //! side of each separation rule it serves. See `docs/model.md` for the math.
 
-use crate::eligibility::separation_applies;
-use crate::instance::{Instance, Plan, Restrictions, Separation, Target, UnitPlan};
 use crate::model::Gender;
+use crate::rules::eligibility::separation_applies;
+use crate::solver::instance::{Instance, Plan, Restrictions, Separation, Target, UnitPlan};
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
 /// The model in good_lp form.

@@ -1,10 +1,10 @@
 //! Why a person was not placed, and why a placement fits: words a committee
 //! can read out and defend.
 
-use crate::eligibility::{exclusions, staff_eligible, Exclusion};
-use crate::instance::{Instance, UnitPlan};
 use crate::model::fmt_kr;
-use crate::scoring::{staff_fit, unit_fit, FitTerm};
+use crate::rules::eligibility::{exclusions, staff_eligible, Exclusion};
+use crate::rules::scoring::{staff_fit, unit_fit, FitTerm};
+use crate::solver::instance::{Instance, UnitPlan};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -222,7 +222,7 @@ pub(crate) fn fit_reasons(
                     "{} ({} of {} affordable, +{pts})",
                     t.label(),
                     fmt_kr(u.rent),
-                    fmt_kr(crate::eligibility::max_rent(p, policy))
+                    fmt_kr(crate::rules::eligibility::max_rent(p, policy))
                 ),
                 FitTerm::KindSuits => {
                     format!("{} ({})", t.label(), policy.kinds.label(&u.kind, false))
@@ -258,7 +258,7 @@ pub fn known_worker_not_kept(inst: &Instance, person: usize, class: usize) -> Op
     let why = match round.staff.iter().find(|s| s.id == id) {
         None => "not in staff.csv this round".to_string(),
         Some(s) if s.capacity == 0 => "no free slot this round".to_string(),
-        Some(s) if !crate::eligibility::staff_eligible(p, s.method, s.gender, &round.policy) => {
+        Some(s) if !crate::rules::eligibility::staff_eligible(p, s.method, s.gender, &round.policy) => {
             format!("their method ({}) or gender is not one this person's support allows", s.method)
         }
         Some(s) => format!(

@@ -1,10 +1,10 @@
 //! The stages of a round one by one, for benchmarks and tools that time
 //! them: eligibility ([`Instance::new`]), building the MILP ([`formulate`]),
 //! and solving ([`crate::solver::best`]). Library users call
-//! [`crate::allocate`] instead, which runs them all and explains the result.
+//! [`crate::allocate`](mod@crate::allocate) instead, which runs them all and explains the result.
 //!
 //! ```
-//! use boligmatch::engine::{formulate, Instance, Restrictions};
+//! use boligmatch::solver::engine::{formulate, Instance, Restrictions};
 //! # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
 //! # let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
 //! let round = boligmatch::load(&boligmatch::RoundPaths::in_dir(&dir), today)?.round;
@@ -16,5 +16,5 @@
 //! # Ok::<(), boligmatch::Error>(())
 //! ```
 
-pub use crate::formulation::{formulate, Formulation};
-pub use crate::instance::{Instance, Plan, Restrictions};
+pub use crate::solver::formulation::{formulate, Formulation};
+pub use crate::solver::instance::{Instance, Plan, Restrictions};

@@ -2,12 +2,14 @@
 //! explanations, goals and the priority-list baseline. The report stage reads
 //! only what this module returns.
 
-use crate::baseline::priority_list;
+pub mod explain;
+
+use crate::allocate::explain::{fit_reasons, unplaced_reason, PlanUse, Reason};
 use crate::error::{Error, Problem, Problems, Result};
-use crate::explain::{fit_reasons, unplaced_reason, PlanUse, Reason};
-use crate::instance::{Instance, Plan, Restrictions, UnitPlan};
 use crate::model::{AgeBand, FemaleStaff, Gender, Method, UnitKind};
 use crate::round::Round;
+use crate::solver::baseline::priority_list;
+use crate::solver::instance::{Instance, Plan, Restrictions, UnitPlan};
 use crate::solver::{self, assign_staff, LevelResult, Settings, Solution};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,7 +27,7 @@ pub struct Options {
     /// Time limit and solver choice for every solve of the round.
     pub settings: Settings,
     /// Goals every proposal must reach (capacity planning); empty = none.
-    pub targets: Vec<crate::instance::Target>,
+    pub targets: Vec<crate::solver::instance::Target>,
     /// Explain every placement (why it fits) and every person not placed
     /// (why not); default true. Callers that need only the plans and goals
     /// (what-if comparison rows) turn it off: placements then carry no
@@ -70,7 +72,7 @@ pub struct Placement {
     pub reasons: Vec<String>,
     /// The fit terms earned, for reports (in the order of `reasons`; a
     /// reason beyond them says why the known worker was not kept).
-    pub terms: Vec<crate::scoring::FitTerm>,
+    pub terms: Vec<crate::rules::scoring::FitTerm>,
     /// The person has a `known_staff_id` and it was not kept.
     pub known_worker_not_kept: bool,
 }
@@ -87,7 +89,7 @@ pub struct Unplaced {
     /// Details: counts per rule, or who got the units.
     pub details: String,
     /// For "no eligible unit": how many units each rule closes.
-    pub blocking: Vec<(crate::eligibility::Exclusion, usize)>,
+    pub blocking: Vec<(crate::rules::eligibility::Exclusion, usize)>,
     /// Units open to the person under the hard rules.
     pub eligible_units: usize,
     /// Lowest priority placed in one of those units, if any.
@@ -273,7 +275,7 @@ pub struct Outcome {
     pub places_by_kind: Vec<(UnitKind, u32)>,
     /// The kinds of home of the round's policy, for labels in reports.
     #[serde(skip)]
-    pub kinds: crate::kinds::Kinds,
+    pub kinds: crate::model::kinds::Kinds,
     /// Offers of the record kept this round (person, unit, worker).
     pub offers_kept: Vec<(String, String, Option<String>)>,
     /// Pending offers of the record whose `respond_by` passed: no longer kept
@@ -296,7 +298,7 @@ pub struct FewerProposals {
 
 /// Runs the round.
 pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
-    let pinned = crate::eligibility::pinned_problems(round, "people.csv", "units.csv");
+    let pinned = crate::rules::eligibility::pinned_problems(round, "people.csv", "units.csv");
     if !pinned.is_empty() {
         return Err(Error::Infeasible(Problems(pinned)));
     }
@@ -432,7 +434,7 @@ fn tally<K: Clone + PartialEq>(
 
 /// The error for a round whose pinned offers cannot all hold.
 fn infeasible(round: &Round) -> Error {
-    let mut problems = crate::eligibility::pinned_problems(round, "people.csv", "units.csv");
+    let mut problems = crate::rules::eligibility::pinned_problems(round, "people.csv", "units.csv");
     if problems.is_empty() {
         let who: Vec<String> = round
             .people
@@ -505,7 +507,7 @@ fn proposal(
     let mut unplaced = Vec::new();
     // Why each person not placed was not, in parallel (on a country-size
     // round each looks at thousands of eligible homes).
-    let mut whys: Vec<Option<crate::explain::Why>> = Vec::new();
+    let mut whys: Vec<Option<crate::allocate::explain::Why>> = Vec::new();
     if explain {
         use rayon::prelude::*;
         let plan_use = PlanUse::new(inst, &s.plan.unit_of, &s.plan.class_of);
@@ -536,7 +538,7 @@ fn proposal(
                     Vec::new()
                 };
                 let known_not_kept = if explain {
-                    crate::explain::known_worker_not_kept(inst, p, class)
+                    crate::allocate::explain::known_worker_not_kept(inst, p, class)
                 } else {
                     None
                 };

@@ -5,6 +5,11 @@
 //! what the engine needs (area distances), so no caller can forget a step.
 //! The readers in [`crate::input`] build a round through the same door.
 
+mod load;
+pub mod programme;
+
+pub use load::{load, read, Loaded, RoundPaths, Source};
+
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::{Person, Policy, Staff, Unit};
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One allocation round: units, young people, staff and the policy, checked,
 /// sorted by id and with everything derived that the engine needs.
 ///
-/// Build one with [`Round::new`] (from values) or [`crate::input::load`] (from
+/// Build one with [`Round::new`] (from values) or [`crate::round::load`] (from
 /// the office's exports); read it through its accessors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round {
@@ -21,7 +26,7 @@ pub struct Round {
     pub(crate) staff: Vec<Staff>,
     pub(crate) policy: Policy,
     /// What the offers record did to the round (empty without one).
-    pub(crate) programme: crate::record::Applied,
+    pub(crate) programme: programme::Applied,
     /// Last week's proposal 1 (`--previous`): person → (unit, worker), kept
     /// where the levels allow (a third level, stability).
     pub(crate) previous: BTreeMap<String, (String, String)>,
@@ -139,7 +144,7 @@ impl Round {
             people,
             staff,
             policy,
-            programme: crate::record::Applied::default(),
+            programme: programme::Applied::default(),
             previous: BTreeMap::new(),
         };
         values(&round, files, problems);
@@ -188,7 +193,7 @@ impl Round {
 
     /// What the offers record did to the round: offers kept and expired,
     /// people housed by the record, active cases (empty without a record).
-    pub fn programme(&self) -> &crate::record::Applied {
+    pub fn programme(&self) -> &programme::Applied {
         &self.programme
     }
 

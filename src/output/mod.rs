@@ -556,6 +556,20 @@ fn delay_for_tests() {
     }
 }
 
+/// Neutralises a text cell that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or CR) by prefixing `'`.
+///
+/// ```
+/// assert_eq!(boligmatch::output::guard("=1+1"), "'=1+1");
+/// assert_eq!(boligmatch::output::guard("P01"), "P01");
+/// ```
+pub fn guard(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

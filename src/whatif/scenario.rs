@@ -1,7 +1,7 @@
 //! What-if scenarios: changes to a base round (units, staff, people, policy),
 //! run side by side in parallel, one HiGHS thread each.
 
-use crate::allocation::{self, Goals, Options};
+use crate::allocate::{self, Goals, Options};
 use crate::error::{Error, Problem, Problems, Result};
 pub use crate::input::scenario::{load, load_dir, AddStaff, AddUnits, RemoveUnits, Scenario};
 use crate::input::spec::{fresh_ids, StaffSpec, UnitSpec, MAX_COPIES};
@@ -300,7 +300,7 @@ pub fn evaluate(base: &Round, s: &Scenario, options: &Options) -> Result<Row> {
     };
     // A pinned offer the base round keeps but the scenario breaks (a worker
     // or unit removed, a rule changed) is the scenario's doing: say so.
-    let outcome = allocation::run(&round, &options).map_err(|e| match e {
+    let outcome = allocate::run(&round, &options).map_err(|e| match e {
         Error::Infeasible(Problems(broken)) => Error::Infeasible(Problems(
             broken
                 .into_iter()
@@ -322,7 +322,7 @@ pub fn evaluate(base: &Round, s: &Scenario, options: &Options) -> Result<Row> {
 }
 
 /// The comparison row of an outcome.
-pub fn row(round: &Round, name: &str, outcome: &allocation::Outcome) -> Row {
+pub fn row(round: &Round, name: &str, outcome: &allocate::Outcome) -> Row {
     let best = &outcome.proposals[0];
     // Both lists are sorted by id (a round's invariant).
     let person = |id: &str| {
@@ -448,14 +448,14 @@ impl Sweep {
         };
         match (what.trim(), parts.as_slice()) {
             ("add", [kind, r]) => Ok(Sweep::Units {
-                kind: crate::kinds::Kinds::default()
+                kind: crate::model::kinds::Kinds::default()
                     .find(kind)
-                    .or_else(|| crate::kinds::is_id(kind.trim()).then(|| UnitKind::new(kind.trim())))
+                    .or_else(|| crate::model::kinds::is_id(kind.trim()).then(|| UnitKind::new(kind.trim())))
                     .ok_or_else(|| {
                         format!(
                             "--sweep '{spec}': kind \"{}\" is not a kind id (a-z, 0-9, _); expected one of {} or a kind policy.toml declares",
                             crate::error::printable(kind),
-                            crate::kinds::Kinds::default().expected()
+                            crate::model::kinds::Kinds::default().expected()
                         )
                     })?,
                 range: range(r)?,

@@ -2,9 +2,9 @@
 //! first, each takes the first eligible unit and worker still free. It keeps
 //! every hard rule, so it is also a valid starting point for the optimiser.
 
-use crate::eligibility::separation_applies;
-use crate::instance::{Instance, Plan};
 use crate::model::Gender;
+use crate::rules::eligibility::separation_applies;
+use crate::solver::instance::{Instance, Plan};
 
 /// Allocates by priority list. Pinned people go first and keep their units.
 /// Returns (unit, staff class) per person.

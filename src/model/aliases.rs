@@ -62,7 +62,7 @@ fn pairs<T: Copy>(
 impl Default for Aliases {
     fn default() -> Self {
         let mut columns = BTreeMap::new();
-        for (file_columns, _) in crate::input::COLUMN_TABLES {
+        for (file_columns, _) in crate::model::columns::COLUMN_TABLES {
             for c in file_columns.iter() {
                 for a in c.aliases {
                     // "id" names each file's own id column: built into the readers.
@@ -202,7 +202,7 @@ impl Aliases {
 
     /// Aliases whose target is not a contract column or value, as (key,
     /// what is wrong); `kinds` are the declared kind ids.
-    pub fn problems(&self, kinds: &crate::kinds::Kinds) -> Vec<(String, String)> {
+    pub fn problems(&self, kinds: &crate::model::kinds::Kinds) -> Vec<(String, String)> {
         let mut out = Vec::new();
         if self.len() > MAX_ALIASES + Aliases::default().len() {
             out.push((
@@ -210,7 +210,7 @@ impl Aliases {
                 format!("declares {} aliases; at most {MAX_ALIASES}", self.len()),
             ));
         }
-        let known_columns: Vec<&str> = crate::input::COLUMN_TABLES
+        let known_columns: Vec<&str> = crate::model::columns::COLUMN_TABLES
             .iter()
             .flat_map(|(cols, _)| cols.iter().map(|c| c.name))
             .collect();
@@ -256,7 +256,7 @@ impl Aliases {
 }
 
 /// The contract's values of a column with named values.
-pub fn accepted_values(column: &str, kinds: &crate::kinds::Kinds) -> Option<Vec<String>> {
+pub fn accepted_values(column: &str, kinds: &crate::model::kinds::Kinds) -> Option<Vec<String>> {
     let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
     Some(match column {
         "kind" => kinds.iter().map(|(k, _)| k.to_string()).collect(),

@@ -6,16 +6,16 @@
 //! the number opened is the template's integer count. The objective is the
 //! total cost; the allocation constraints are those of every round.
 
-use crate::allocation::{self, Goals, Options, Outcome};
+use crate::allocate::{self, Goals, Options, Outcome};
 use crate::error::{Error, Result};
-use crate::formulation::formulate;
 use crate::input::spec::fresh_ids;
 pub use crate::input::templates::{
     load_templates, StaffTemplate, Templates, UnitTemplate, MAX_COUNT,
 };
-use crate::instance::{Instance, Restrictions, Target};
 use crate::model::{Gender, GoalKind};
 use crate::round::Round;
+use crate::solver::formulation::formulate;
+use crate::solver::instance::{Instance, Restrictions, Target};
 use crate::solver::milp::{out_of_time, run_model, Sense};
 use crate::solver::{Settings, Status};
 use good_lp::Expression;
@@ -318,7 +318,7 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
         settings: settings.share(0.2),
         ..Options::default()
     };
-    let before = allocation::run(base, &today)?.proposals[0].programme;
+    let before = allocate::run(base, &today)?.proposals[0].programme;
     let (ub_units, ub_staff) = bounds(base, t);
     let round = with_mix(base, t, &ub_units, &ub_staff);
     let inst = Instance::new(&round);
@@ -362,7 +362,7 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
         settings: *settings,
         ..Options::default()
     };
-    let outcome = allocation::run(&final_round, &options)?;
+    let outcome = allocate::run(&final_round, &options)?;
     Ok(Plan {
         goals: goals.to_vec(),
         months: t.months,
@@ -398,7 +398,7 @@ pub fn plan_budget(
         settings: settings.share(0.1),
         ..Options::default()
     };
-    let before = allocation::run(base, &today)?.proposals[0].programme;
+    let before = allocate::run(base, &today)?.proposals[0].programme;
     let best = best_within(base, t, budget_dkk, &settings.share(0.5))?;
     let next = best_within(base, t, budget_dkk + NEXT_STEP_DKK, settings)?;
     Ok(Plan {
@@ -572,7 +572,7 @@ fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) ->
         settings: *settings,
         ..Options::default()
     };
-    let outcome = allocation::run(&final_round, &options)?;
+    let outcome = allocate::run(&final_round, &options)?;
     let priority = outcome.proposals[0].level1.value;
     Ok(BudgetMix {
         mix,
@@ -594,7 +594,7 @@ struct CopyModel {
     unit_copies: Vec<Vec<usize>>,
     staff_copies: Vec<Vec<usize>>,
     restrictions: Restrictions,
-    form: crate::formulation::Formulation,
+    form: crate::solver::formulation::Formulation,
     cost: Expression,
     rules: Vec<good_lp::Constraint>,
     unit_costs: Vec<f64>,

@@ -1,0 +1,341 @@
+//! A round read from its files or from any readers: every file decoded and
+//! checked, the offers record applied, the round built through
+//! [`Round::new`]'s door, every problem reported at once.
+
+use super::programme;
+use super::{Round, RoundFiles};
+use crate::error::{Error, Problem, Problems, Result};
+use crate::input::{
+    as_csv, both_kinds, file_name, hex, policy, read_capped, read_people, read_staff, read_units,
+    rows, split_sheet, workbook, AliasesUsed, Named, Reading, MAX_FILE_BYTES,
+};
+use crate::model::Policy;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where the four inputs of a round are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundPaths {
+    /// units.csv
+    pub units: PathBuf,
+    /// people.csv
+    pub people: PathBuf,
+    /// staff.csv
+    pub staff: PathBuf,
+    /// policy.toml; may be absent when it is the default in a folder.
+    pub policy: Option<PathBuf>,
+    /// The offers record (offers.csv); may be absent.
+    pub offers: Option<PathBuf>,
+}
+
+impl RoundPaths {
+    /// The conventional names in a folder; `policy.toml` and `offers.csv`
+    /// only if they exist.
+    pub fn in_dir(dir: &Path) -> Self {
+        let policy = dir.join("policy.toml");
+        let offers = dir.join("offers.csv");
+        // A workbook (units.xlsx, .xls, .ods) where there is no CSV.
+        let export = |stem: &str| {
+            let csv = dir.join(format!("{stem}.csv"));
+            if csv.exists() {
+                return csv;
+            }
+            workbook::EXTENSIONS
+                .iter()
+                .map(|e| dir.join(format!("{stem}.{e}")))
+                .find(|p| p.exists())
+                .unwrap_or(csv)
+        };
+        RoundPaths {
+            units: export("units"),
+            people: export("people"),
+            staff: export("staff"),
+            policy: policy.exists().then_some(policy),
+            offers: offers.exists().then_some(offers),
+        }
+    }
+
+    /// Every input path, for audit and for refusing to overwrite inputs.
+    pub fn all(&self) -> Vec<&Path> {
+        let mut v = vec![
+            self.units.as_path(),
+            self.people.as_path(),
+            self.staff.as_path(),
+        ];
+        if let Some(p) = &self.policy {
+            v.push(p);
+        }
+        if let Some(p) = &self.offers {
+            v.push(p);
+        }
+        v
+    }
+}
+
+/// An input file as read: its name and its SHA-256 (for the audit trail).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    /// Path as given.
+    pub path: String,
+    /// Hex SHA-256 of the bytes read.
+    pub sha256: String,
+}
+
+/// A round read and validated, with the warnings it produced.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The round, checked, sorted and derived (see [`Round::new`]).
+    pub round: Round,
+    /// Non-fatal remarks (unknown columns).
+    pub warnings: Vec<String>,
+    /// The aliases the exports used: (file, column, word as written, or
+    /// `None` in a health column, contract word) → cells.
+    pub aliases_used: AliasesUsed,
+    /// The files read.
+    pub sources: Vec<Source>,
+}
+
+/// Reads and validates a round from its files. All problems in all files are
+/// reported together; `today` is the round date when the policy gives none.
+pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for path in paths.all() {
+        // `units.xlsx#Sheet`: a sheet of a workbook.
+        let (path, sheet) = split_sheet(path);
+        let path = path.as_path();
+        problems.extend(both_kinds(path));
+        let bytes = match read_capped(path) {
+            Ok(Ok(bytes)) => Some(bytes),
+            Ok(Err(len)) => {
+                problems.push(Problem::file(
+                    &file_name(path),
+                    format!(
+                        "the file has {len} bytes; boligmatch reads input files of at most {MAX_FILE_BYTES} bytes"
+                    ),
+                ));
+                None
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                problems.push(Problem::file(
+                    &file_name(path),
+                    format!("file not found (looked for {})", path.display()),
+                ));
+                None
+            }
+            Err(source) => {
+                return Err(Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        };
+        files.push(Named {
+            name: file_name(path),
+            path: path.display().to_string(),
+            bytes,
+            sheet,
+        });
+    }
+    let offers = paths.offers.as_ref().and_then(|_| files.pop());
+    let policy = paths.policy.as_ref().and_then(|_| files.pop());
+    let mut files = files.into_iter();
+    let (Some(units), Some(people), Some(staff)) = (files.next(), files.next(), files.next())
+    else {
+        return Err(Error::Input(Problems(problems)));
+    };
+    read_named(units, people, staff, policy, offers, today, problems)
+}
+
+/// Reads and validates a round from any readers (files, bytes in memory, a
+/// network stream), in any dialect the files accept (`;` or `,`, UTF-8 with
+/// or without BOM, Windows-1252, UTF-16, Danish headers and values). Problems
+/// name the inputs `units.csv`, `people.csv`, `staff.csv` and `policy.toml`.
+///
+/// ```
+/// let units = "unit_id,kind,rent_dkk\nU1,ordinary,3000\n";
+/// let people = "person_id;køn;alder;indkomst\nP1;K;19;9000\n";
+/// let staff = "staff_id,gender,method,capacity\nS1,f,CTI,2\n";
+/// let policy = "round_date = 2014-11-03\n";
+/// let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+/// let loaded = boligmatch::round::read(
+///     &mut units.as_bytes(),
+///     &mut people.as_bytes(),
+///     &mut staff.as_bytes(),
+///     Some(&mut policy.as_bytes()),
+///     today,
+/// )?;
+/// assert_eq!(loaded.round.people()[0].age, 19);
+/// # Ok::<(), boligmatch::Error>(())
+/// ```
+pub fn read(
+    units: &mut dyn Read,
+    people: &mut dyn Read,
+    staff: &mut dyn Read,
+    policy: Option<&mut dyn Read>,
+    today: chrono::NaiveDate,
+) -> Result<Loaded> {
+    let mut too_large = Vec::new();
+    let mut named = |name: &str, r: &mut dyn Read| -> Result<Named> {
+        let mut bytes = Vec::new();
+        r.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| Error::Io {
+                path: PathBuf::from(name),
+                source,
+            })?;
+        let fits = bytes.len() as u64 <= MAX_FILE_BYTES;
+        if !fits {
+            too_large.push(Problem::file(
+                name,
+                format!("is larger than {MAX_FILE_BYTES} bytes, the most boligmatch reads"),
+            ));
+        }
+        Ok(Named {
+            name: name.into(),
+            path: name.into(),
+            bytes: fits.then_some(bytes),
+            sheet: None,
+        })
+    };
+    let policy = match policy {
+        Some(r) => Some(named("policy.toml", r)?),
+        None => None,
+    };
+    let (units, people, staff) = (
+        named("units.csv", units)?,
+        named("people.csv", people)?,
+        named("staff.csv", staff)?,
+    );
+    read_named(units, people, staff, policy, None, today, too_large)
+}
+
+/// The one reading path: decode and check every file, build the round through
+/// its front door, report every problem at once.
+fn read_named(
+    units: Named,
+    people: Named,
+    staff: Named,
+    policy: Option<Named>,
+    offers: Option<Named>,
+    today: chrono::NaiveDate,
+    mut problems: Vec<Problem>,
+) -> Result<Loaded> {
+    let mut warnings = Vec::new();
+    let mut sources = Vec::new();
+    let all = [
+        Some(&units),
+        Some(&people),
+        Some(&staff),
+        policy.as_ref(),
+        offers.as_ref(),
+    ];
+    for n in all.into_iter().flatten() {
+        if let Some(bytes) = &n.bytes {
+            sources.push(Source {
+                path: n.path.clone(),
+                sha256: hex(&Sha256::digest(bytes)),
+            });
+        }
+    }
+    // Workbooks become CSV (after hashing the files as they are); the sheets remember how to name their cells.
+    let mut sheets: Vec<(String, workbook::Sheet)> = Vec::new();
+    let (mut units, mut people, mut staff) = (units, people, staff);
+    let mut offers = offers;
+    for n in [
+        Some(&mut units),
+        Some(&mut people),
+        Some(&mut staff),
+        offers.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Some(sheet) = as_csv(n, &mut problems) {
+            sheets.push((n.name.clone(), sheet));
+        }
+    }
+    // The policy first: its kinds and aliases say how to read the exports.
+    let policy_value = match policy
+        .as_ref()
+        .and_then(|n| n.bytes.as_deref().map(|b| (n, b)))
+    {
+        Some((n, bytes)) => policy::parse(&n.name, bytes, today).unwrap_or_else(|p| {
+            problems.extend(p);
+            Policy::with_date(today)
+        }),
+        None => Policy::with_date(today),
+    };
+    let mut aliases_used = AliasesUsed::new();
+    let mut reading = Reading {
+        problems: &mut problems,
+        warnings: &mut warnings,
+        kinds: &policy_value.kinds,
+        aliases: &policy_value.aliases,
+        used: &mut aliases_used,
+    };
+    let mut unit_rows = rows(&units, &mut reading, read_units);
+    let mut people_rows = rows(&people, &mut reading, read_people);
+    let mut staff_rows = rows(&staff, &mut reading, read_staff);
+    // The offers record: kept offers, declines, tenants, active cases.
+    let record = offers.as_ref().and_then(|n| {
+        n.bytes
+            .as_deref()
+            .map(|b| crate::input::record::read(&n.name, b, &mut reading))
+    });
+    let mut programme = programme::Applied::default();
+    if let Some(rec) = &record {
+        problems.extend(programme::check(rec));
+        programme = programme::apply(
+            rec,
+            &mut unit_rows,
+            &mut people_rows,
+            &staff_rows,
+            &policy_value,
+            &programme::Files {
+                people: &people.name,
+                record: &rec.file,
+            },
+            &mut problems,
+        );
+    }
+    // With `caseload`, free slots are the total less the record's active cases.
+    for s in &mut staff_rows {
+        if let Some(total) = s.caseload {
+            let active = programme.active_cases.get(&s.id).copied().unwrap_or(0);
+            s.capacity = total.saturating_sub(active);
+        }
+    }
+    let files = RoundFiles {
+        units: units.name,
+        people: people.name,
+        staff: staff.name,
+        policy: policy.map_or_else(|| "policy.toml".into(), |n| n.name),
+    };
+    let mut round = Round::checked(
+        unit_rows,
+        people_rows,
+        staff_rows,
+        policy_value,
+        &files,
+        &mut problems,
+    );
+    round.programme = programme;
+    for p in &mut problems {
+        for (file, sheet) in &sheets {
+            workbook::place(p, file, sheet);
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort();
+        problems.dedup();
+        return Err(Error::Input(Problems(problems)));
+    }
+    Ok(Loaded {
+        round,
+        warnings,
+        aliases_used,
+        sources,
+    })
+}
