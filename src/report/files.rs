@@ -2,7 +2,7 @@
 
 use super::html::Lang;
 use super::{csv_bytes, words, Cell, CsvStyle};
-use crate::allocate::{Goal, Goals, Outcome};
+use crate::allocate::{Goal, Goals, Outcome, Proposal};
 use crate::model::Policy;
 use crate::round::Source;
 use crate::solver::{LevelResult, Status};
@@ -219,55 +219,7 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
     let proposals: Vec<Value> = outcome
         .proposals
         .iter()
-        .map(|p| {
-            let status = if p.level1.status.is_optimal() && p.level2.status.is_optimal() {
-                "optimal"
-            } else {
-                "best_found"
-            };
-            let mut v = json!({
-                "proposal": p.rank,
-                "status": status,
-                "level1_priority": level(&p.level1),
-                "level2_fit": level(&p.level2),
-                "housed": p.placements.len(),
-                "unplaced": p.unplaced.len(),
-                "goals": goals_json(&p.goals),
-                "programme_so_far": goals_json(&p.programme),
-                "difference_from_proposal_1": p
-                    .changes
-                    .iter()
-                    .map(|c| words::change(c, Lang::En))
-                    .collect::<Vec<_>>(),
-            });
-            if let Some(st) = &p.stability {
-                v["level3_stability"] = json!({
-                    "value": st.value,
-                    "unchanged_from_last_week": st.unchanged,
-                    "changed": st.changed.len(),
-                    "changed_because": st.changed.iter().fold(
-                        std::collections::BTreeMap::<&str, usize>::new(),
-                        |mut m, c| {
-                            *m.entry(c.why).or_default() += 1;
-                            m
-                        },
-                    ),
-                    "changed_people": st
-                        .changed
-                        .iter()
-                        .map(|c| json!({"person_id": c.person_id, "why": c.why}))
-                        .collect::<Vec<_>>(),
-                });
-            }
-            if with_timings {
-                v["solve_seconds"] = json!({
-                    "level1_build": round6(p.level1.build_seconds),
-                    "level1_solve": round6(p.level1.solve_seconds),
-                    "level2_solve": round6(p.level2.solve_seconds),
-                });
-            }
-            v
-        })
+        .map(|p| proposal_json(p, with_timings))
         .collect();
     let mut doc = json!({
         "round": {
@@ -317,6 +269,57 @@ pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// One proposal of `summary.json`.
+fn proposal_json(p: &Proposal, with_timings: bool) -> Value {
+    let status = if p.level1.status.is_optimal() && p.level2.status.is_optimal() {
+        "optimal"
+    } else {
+        "best_found"
+    };
+    let mut v = json!({
+        "proposal": p.rank,
+        "status": status,
+        "level1_priority": level(&p.level1),
+        "level2_fit": level(&p.level2),
+        "housed": p.placements.len(),
+        "unplaced": p.unplaced.len(),
+        "goals": goals_json(&p.goals),
+        "programme_so_far": goals_json(&p.programme),
+        "difference_from_proposal_1": p
+            .changes
+            .iter()
+            .map(|c| words::change(c, Lang::En))
+            .collect::<Vec<_>>(),
+    });
+    if let Some(st) = &p.stability {
+        v["level3_stability"] = json!({
+            "value": st.value,
+            "unchanged_from_last_week": st.unchanged,
+            "changed": st.changed.len(),
+            "changed_because": st.changed.iter().fold(
+                std::collections::BTreeMap::<&str, usize>::new(),
+                |mut m, c| {
+                    *m.entry(c.why).or_default() += 1;
+                    m
+                },
+            ),
+            "changed_people": st
+                .changed
+                .iter()
+                .map(|c| json!({"person_id": c.person_id, "why": c.why}))
+                .collect::<Vec<_>>(),
+        });
+    }
+    if with_timings {
+        v["solve_seconds"] = json!({
+            "level1_build": round6(p.level1.build_seconds),
+            "level1_solve": round6(p.level1.solve_seconds),
+            "level2_solve": round6(p.level2.solve_seconds),
+        });
+    }
+    v
 }
 
 fn round6(x: f64) -> f64 {

@@ -81,36 +81,7 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
             );
         }
         if p.rank == 1 {
-            placements(&mut out, p);
-            if !p.unplaced.is_empty() {
-                let _ = writeln!(out, "\nNot placed ({}):", p.unplaced.len());
-                let mut rows: Vec<_> = p.unplaced.iter().collect();
-                rows.sort_by(|a, b| {
-                    b.priority
-                        .cmp(&a.priority)
-                        .then(a.person_id.cmp(&b.person_id))
-                });
-                for u in rows {
-                    let _ = writeln!(
-                        out,
-                        "  {:<10} priority {:>4}  {}: {}",
-                        u.person_id,
-                        u.priority,
-                        u.reason.as_str(),
-                        u.details
-                    );
-                }
-            }
-            let _ = writeln!(out);
-            goals(&mut out, &p.goals);
-            if p.programme != p.goals {
-                let _ = writeln!(
-                    out,
-                    "Programme so far (the roster: people waiting and the record's tenants, age at registration):"
-                );
-                goal_line(&mut out, "under 18 housed", &p.programme.under_18, "100%");
-                goal_line(&mut out, "aged 18-29 housed", &p.programme.age_18_29, "90%");
-            }
+            first_proposal(&mut out, p);
         } else {
             let _ = writeln!(
                 out,
@@ -131,25 +102,7 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
         let note = super::words::fewer(note, super::html::Lang::En);
         let _ = writeln!(out, "\nNote: {note}");
     }
-    if !outcome.alternatives.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nAlternatives for proposal 1 (exact loss if the placement were forced):"
-        );
-        for a in &outcome.alternatives {
-            let _ = writeln!(
-                out,
-                "  {:<10} {} -> {:<8} {:<14} {:<12} loses priority {}, fit {}",
-                a.person_id,
-                a.current_unit_id,
-                a.unit_id,
-                a.unit_kind,
-                a.area,
-                a.priority_loss,
-                a.fit_loss
-            );
-        }
-    }
+    alternatives(&mut out, outcome);
     if outcome.alternatives_skipped > 0 {
         let _ = writeln!(
             out,
@@ -173,4 +126,62 @@ pub fn render(outcome: &Outcome, round_date: &str) -> String {
         );
     }
     out
+}
+
+/// Proposal 1 in full: placements, who is not placed and why, the goals.
+fn first_proposal(out: &mut String, p: &Proposal) {
+    placements(out, p);
+    if !p.unplaced.is_empty() {
+        let _ = writeln!(out, "\nNot placed ({}):", p.unplaced.len());
+        let mut rows: Vec<_> = p.unplaced.iter().collect();
+        rows.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(a.person_id.cmp(&b.person_id))
+        });
+        for u in rows {
+            let _ = writeln!(
+                out,
+                "  {:<10} priority {:>4}  {}: {}",
+                u.person_id,
+                u.priority,
+                u.reason.as_str(),
+                u.details
+            );
+        }
+    }
+    let _ = writeln!(out);
+    goals(out, &p.goals);
+    if p.programme != p.goals {
+        let _ = writeln!(
+            out,
+            "Programme so far (the roster: people waiting and the record's tenants, age at registration):"
+        );
+        goal_line(out, "under 18 housed", &p.programme.under_18, "100%");
+        goal_line(out, "aged 18-29 housed", &p.programme.age_18_29, "90%");
+    }
+}
+
+/// The alternatives for proposal 1, with their exact loss.
+fn alternatives(out: &mut String, outcome: &Outcome) {
+    if outcome.alternatives.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nAlternatives for proposal 1 (exact loss if the placement were forced):"
+    );
+    for a in &outcome.alternatives {
+        let _ = writeln!(
+            out,
+            "  {:<10} {} -> {:<8} {:<14} {:<12} loses priority {}, fit {}",
+            a.person_id,
+            a.current_unit_id,
+            a.unit_id,
+            a.unit_kind,
+            a.area,
+            a.priority_loss,
+            a.fit_loss
+        );
+    }
 }

@@ -4,7 +4,7 @@
 //! workers' caseloads. Counted from the record's dates, so an earlier week
 //! looks as it did then.
 
-use crate::model::record::{Reason, Record, Status};
+use crate::model::record::{Line, Reason, Record, Status};
 use crate::model::{AgeBand, Person, Staff, SupportWeeks};
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -87,113 +87,156 @@ pub fn history(weeks: &[Week], rec: &Record, support: &SupportWeeks) -> Vec<Week
     let mut registered: BTreeMap<&str, NaiveDate> = BTreeMap::new();
     let mut prev: Option<NaiveDate> = None;
     for (i, w) in weeks.iter().enumerate() {
-        let day = w.round_date;
         for p in &w.people {
             if let Some(r) = p.registered {
                 registered.insert(&p.id, r);
             }
         }
-        let within =
-            |d: Option<NaiveDate>| d.is_some_and(|d| d <= day && prev.is_none_or(|p| d > p));
-        let mut row = WeekRow {
-            week: i + 1,
-            round_date: day,
-            roster: w.people.len(),
-            offers_made: 0,
-            accepted: 0,
-            declined: BTreeMap::new(),
-            withdrawn: 0,
-            expired: 0,
-            moved_in: 0,
-            moved_out: BTreeMap::new(),
-            housed_so_far: 0,
-            days_to_move_in: None,
-            retention: [Retention {
-                kept: 0,
-                observed: 0,
-            }; 3],
-            under_18: (0, 0),
-            age_18_29: (0, 0),
-            caseloads: BTreeMap::new(),
-        };
-        let mut housed: BTreeSet<&str> = BTreeSet::new();
-        let mut days = Vec::new();
-        for l in &rec.lines {
-            row.offers_made += usize::from(within(l.offered_on));
-            if within(l.decided_on) {
-                match l.status {
-                    Status::Declined => {
-                        *row.declined
-                            .entry(l.reason.unwrap_or(Reason::Other))
-                            .or_default() += 1
-                    }
-                    Status::Withdrawn => row.withdrawn += 1,
-                    Status::Accepted | Status::MovedIn | Status::MovedOut => row.accepted += 1,
-                    Status::Pending => {}
-                }
-            }
-            if l.expired(day) && prev.is_none_or(|p| !l.expired(p)) {
-                row.expired += 1;
-            }
-            if !matches!(l.status, Status::MovedIn | Status::MovedOut) {
-                continue;
-            }
-            row.moved_in += usize::from(within(l.moved_in_on));
-            if l.status == Status::MovedOut && within(l.ended_on) {
-                *row.moved_out
-                    .entry(l.reason.unwrap_or(Reason::Other))
-                    .or_default() += 1;
-            }
-            let Some(moved) = l.moved_in_on.filter(|m| *m <= day) else {
-                continue;
-            };
-            housed.insert(&l.person_id);
-            if let Some(r) = registered.get(l.person_id.as_str()) {
-                days.push((moved - *r).num_days());
-            }
-            for (k, months) in RETENTION_MONTHS.iter().enumerate() {
-                let Some(at) = moved.checked_add_months(Months::new(*months)) else {
-                    continue;
-                };
-                if at <= day {
-                    row.retention[k].observed += 1;
-                    let ended_before =
-                        l.status == Status::MovedOut && l.ended_on.is_some_and(|e| e < at);
-                    row.retention[k].kept += usize::from(!ended_before);
-                }
-            }
-            if l.occupies(day) {
-                if let Some(s) = &l.staff_id {
-                    let weeks = w
-                        .staff
-                        .iter()
-                        .find(|x| x.id == *s)
-                        .and_then(|x| support.of(x.method));
-                    if weeks.is_none_or(|wk| moved + chrono::Duration::weeks(wk) > day) {
-                        *row.caseloads.entry(s.clone()).or_default() += 1;
-                    }
-                }
-            }
-        }
-        row.housed_so_far = housed.len();
-        days.sort_unstable();
-        if !days.is_empty() {
-            row.days_to_move_in = Some((percentile(&days, 0.5), percentile(&days, 0.9)));
-        }
-        for p in &w.people {
-            let moved = housed.contains(p.id.as_str());
-            let slot = match p.goal_band(day) {
-                AgeBand::Under18 => &mut row.under_18,
-                AgeBand::Age18To24 | AgeBand::Age25To29 => &mut row.age_18_29,
-                AgeBand::Age30Plus => continue,
-            };
-            slot.1 += 1;
-            slot.0 += usize::from(moved);
-        }
-        out.push(row);
-        prev = Some(day);
+        out.push(week_row(i + 1, w, prev, rec, support, &registered));
+        prev = Some(w.round_date);
     }
     out
+}
+
+/// One week's row: what happened since the week before (`prev`), and where
+/// the programme stands on the week's round date.
+fn week_row(
+    week: usize,
+    w: &Week,
+    prev: Option<NaiveDate>,
+    rec: &Record,
+    support: &SupportWeeks,
+    registered: &BTreeMap<&str, NaiveDate>,
+) -> WeekRow {
+    let day = w.round_date;
+    let mut row = WeekRow {
+        week,
+        round_date: day,
+        roster: w.people.len(),
+        offers_made: 0,
+        accepted: 0,
+        declined: BTreeMap::new(),
+        withdrawn: 0,
+        expired: 0,
+        moved_in: 0,
+        moved_out: BTreeMap::new(),
+        housed_so_far: 0,
+        days_to_move_in: None,
+        retention: [Retention {
+            kept: 0,
+            observed: 0,
+        }; 3],
+        under_18: (0, 0),
+        age_18_29: (0, 0),
+        caseloads: BTreeMap::new(),
+    };
+    let mut housed: BTreeSet<&str> = BTreeSet::new();
+    let mut days = Vec::new();
+    for l in &rec.lines {
+        count_decisions(&mut row, l, day, prev);
+        let Some(moved) = count_tenancy(&mut row, l, day, prev) else {
+            continue;
+        };
+        housed.insert(&l.person_id);
+        if let Some(r) = registered.get(l.person_id.as_str()) {
+            days.push((moved - *r).num_days());
+        }
+        count_retention(&mut row, l, moved, day);
+        if l.occupies(day) {
+            count_caseload(&mut row, l, moved, w, support);
+        }
+    }
+    row.housed_so_far = housed.len();
+    days.sort_unstable();
+    if !days.is_empty() {
+        row.days_to_move_in = Some((percentile(&days, 0.5), percentile(&days, 0.9)));
+    }
+    for p in &w.people {
+        let moved = housed.contains(p.id.as_str());
+        let slot = match p.goal_band(day) {
+            AgeBand::Under18 => &mut row.under_18,
+            AgeBand::Age18To24 | AgeBand::Age25To29 => &mut row.age_18_29,
+            AgeBand::Age30Plus => continue,
+        };
+        slot.1 += 1;
+        slot.0 += usize::from(moved);
+    }
+    row
+}
+
+/// Whether a day falls in the week: after the week before, up to `day`.
+fn within(d: Option<NaiveDate>, day: NaiveDate, prev: Option<NaiveDate>) -> bool {
+    d.is_some_and(|d| d <= day && prev.is_none_or(|p| d > p))
+}
+
+/// Offers made, answers given and offers expired this week.
+fn count_decisions(row: &mut WeekRow, l: &Line, day: NaiveDate, prev: Option<NaiveDate>) {
+    row.offers_made += usize::from(within(l.offered_on, day, prev));
+    if within(l.decided_on, day, prev) {
+        match l.status {
+            Status::Declined => {
+                *row.declined
+                    .entry(l.reason.unwrap_or(Reason::Other))
+                    .or_default() += 1
+            }
+            Status::Withdrawn => row.withdrawn += 1,
+            Status::Accepted | Status::MovedIn | Status::MovedOut => row.accepted += 1,
+            Status::Pending => {}
+        }
+    }
+    if l.expired(day) && prev.is_none_or(|p| !l.expired(p)) {
+        row.expired += 1;
+    }
+}
+
+/// Move-ins and ended tenancies this week; the move-in day of a tenancy
+/// that began by `day`.
+fn count_tenancy(
+    row: &mut WeekRow,
+    l: &Line,
+    day: NaiveDate,
+    prev: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    if !matches!(l.status, Status::MovedIn | Status::MovedOut) {
+        return None;
+    }
+    row.moved_in += usize::from(within(l.moved_in_on, day, prev));
+    if l.status == Status::MovedOut && within(l.ended_on, day, prev) {
+        *row.moved_out
+            .entry(l.reason.unwrap_or(Reason::Other))
+            .or_default() += 1;
+    }
+    l.moved_in_on.filter(|m| *m <= day)
+}
+
+/// Tenancies old enough to be observed at 3, 6 and 12 months, and kept.
+fn count_retention(row: &mut WeekRow, l: &Line, moved: NaiveDate, day: NaiveDate) {
+    for (k, months) in RETENTION_MONTHS.iter().enumerate() {
+        let Some(at) = moved.checked_add_months(Months::new(*months)) else {
+            continue;
+        };
+        if at <= day {
+            row.retention[k].observed += 1;
+            let ended_before = l.status == Status::MovedOut && l.ended_on.is_some_and(|e| e < at);
+            row.retention[k].kept += usize::from(!ended_before);
+        }
+    }
+}
+
+/// An active case of the tenancy's worker: within the method's support
+/// period on the week's date.
+fn count_caseload(row: &mut WeekRow, l: &Line, moved: NaiveDate, w: &Week, support: &SupportWeeks) {
+    let day = w.round_date;
+    if let Some(s) = &l.staff_id {
+        let weeks = w
+            .staff
+            .iter()
+            .find(|x| x.id == *s)
+            .and_then(|x| support.of(x.method));
+        if weeks.is_none_or(|wk| moved + chrono::Duration::weeks(wk) > day) {
+            *row.caseloads.entry(s.clone()).or_default() += 1;
+        }
+    }
 }
 
 /// The columns of `history.csv`, in order.

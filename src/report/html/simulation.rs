@@ -4,7 +4,7 @@
 use super::{page, table, Lang};
 use crate::report::labels::Label as L;
 use crate::report::svg;
-use maud::html;
+use maud::{html, Markup};
 
 /// The report of `simulate`: per scenario the chance of meeting each goal
 /// at the end; per scenario and goal a fan chart of the goal's share over
@@ -16,8 +16,55 @@ pub fn simulation(
     firsts: &[(String, String, Option<String>)],
     lang: Lang,
 ) -> String {
+    let charts = fan_charts(all, lang);
+    let rows: Vec<Vec<String>> = all.iter().flat_map(|(name, r)| r.goal_rows(name)).collect();
+    let head = crate::simulate::GOAL_COLUMNS;
+    let first_rows: Vec<Vec<String>> = firsts
+        .iter()
+        .map(|(s, g, f)| {
+            vec![
+                s.clone(),
+                g.clone(),
+                f.clone()
+                    .unwrap_or_else(|| lang.t(L::NotWithin).to_string()),
+            ]
+        })
+        .collect();
+    let waits = wait_series(all);
+    let bucket_names: Vec<String> = WAIT_BUCKETS
+        .iter()
+        .map(|(n, _)| format!("{n} {}", lang.t(L::Days)))
+        .collect();
+    let body = html! {
+        section {
+            h2 { (lang.t(L::ChanceOfGoals)) }
+            (table(&head, &rows, &[3, 4, 5, 6]))
+        }
+        section {
+            h2 { (lang.t(L::GoalsOverTime)) }
+            @for c in &charts { (c) }
+        }
+        @if !first_rows.is_empty() {
+            section {
+                h2 { (lang.t(L::FirstMet)) }
+                (table(&["strategy", "goal", "step"], &first_rows, &[]))
+            }
+        }
+        section {
+            h2 { (lang.t(L::WaitToHome)) }
+            @for (i, (scenario, series)) in waits.iter().enumerate() {
+                h3 { (scenario) }
+                (svg::grouped(&format!("sim-wait-{i}"), lang.t(L::WaitToHome), &bucket_names, series, lang.t(L::Shares)))
+            }
+        }
+    };
+    page(lang, lang.t(L::TitleSimulation), body)
+}
+
+/// Per scenario and goal, one fan chart with a band per strategy on the
+/// same axes.
+fn fan_charts(all: &[(String, crate::simulate::Results)], lang: Lang) -> Vec<Markup> {
     use crate::simulate::{percentile, GOALS};
-    // Per scenario and goal, one fan per strategy on the same axes.
     let mut charts = Vec::new();
     for (scenario, r) in all {
         let weeks: Vec<String> = r.days.iter().map(|d| d.to_string()).collect();
@@ -56,40 +103,34 @@ pub fn simulation(
             });
         }
     }
-    let rows: Vec<Vec<String>> = all.iter().flat_map(|(name, r)| r.goal_rows(name)).collect();
-    let head = crate::simulate::GOAL_COLUMNS;
-    let first_rows: Vec<Vec<String>> = firsts
-        .iter()
-        .map(|(s, g, f)| {
-            vec![
-                s.clone(),
-                g.clone(),
-                f.clone()
-                    .unwrap_or_else(|| lang.t(L::NotWithin).to_string()),
-            ]
-        })
-        .collect();
-    // Days from registration to a home, over every run, per scenario.
-    let buckets: [(&str, i64); 5] = [
-        ("0-30", 30),
-        ("31-90", 90),
-        ("91-180", 180),
-        ("181-365", 365),
-        ("366+", i64::MAX),
-    ];
-    // Per scenario: one series per strategy, the share in each bucket.
-    type Series = Vec<(String, Vec<f64>)>;
-    let waits: Vec<(String, Series)> = all
-        .iter()
+    charts
+}
+
+/// Days from registration to a home, bucketed: (label, last day).
+const WAIT_BUCKETS: [(&str, i64); 5] = [
+    ("0-30", 30),
+    ("31-90", 90),
+    ("91-180", 180),
+    ("181-365", 365),
+    ("366+", i64::MAX),
+];
+
+/// One series per strategy and scenario.
+type Series = Vec<(String, Vec<f64>)>;
+
+/// Per scenario, per strategy: the share (%) of waits in each bucket of
+/// [`WAIT_BUCKETS`], over every run.
+fn wait_series(all: &[(String, crate::simulate::Results)]) -> Vec<(String, Series)> {
+    all.iter()
         .map(|(scenario, r)| {
             let series = r
                 .strategies
                 .iter()
                 .zip(&r.waits)
                 .map(|(s, w)| {
-                    let mut counts = vec![0.0; buckets.len()];
+                    let mut counts = vec![0.0; WAIT_BUCKETS.len()];
                     for d in w {
-                        if let Some(i) = buckets.iter().position(|(_, hi)| d <= hi) {
+                        if let Some(i) = WAIT_BUCKETS.iter().position(|(_, hi)| d <= hi) {
                             counts[i] += 1.0;
                         }
                     }
@@ -100,33 +141,5 @@ pub fn simulation(
                 .collect();
             (scenario.clone(), series)
         })
-        .collect();
-    let bucket_names: Vec<String> = buckets
-        .iter()
-        .map(|(n, _)| format!("{n} {}", lang.t(L::Days)))
-        .collect();
-    let body = html! {
-        section {
-            h2 { (lang.t(L::ChanceOfGoals)) }
-            (table(&head, &rows, &[3, 4, 5, 6]))
-        }
-        section {
-            h2 { (lang.t(L::GoalsOverTime)) }
-            @for c in &charts { (c) }
-        }
-        @if !first_rows.is_empty() {
-            section {
-                h2 { (lang.t(L::FirstMet)) }
-                (table(&["strategy", "goal", "step"], &first_rows, &[]))
-            }
-        }
-        section {
-            h2 { (lang.t(L::WaitToHome)) }
-            @for (i, (scenario, series)) in waits.iter().enumerate() {
-                h3 { (scenario) }
-                (svg::grouped(&format!("sim-wait-{i}"), lang.t(L::WaitToHome), &bucket_names, series, lang.t(L::Shares)))
-            }
-        }
-    };
-    page(lang, lang.t(L::TitleSimulation), body)
+        .collect()
 }
