@@ -2,11 +2,9 @@
 //! round folders and the offers record.
 
 use super::{print, Format, RunArgs};
-use anyhow::{bail, Result};
-use boligmatch::error::{Error, Problem, Problems};
+use anyhow::Result;
 use boligmatch::report::{csv_bytes, Cell};
-use boligmatch::weekly::history::{self, Week, MAX_WEEKS};
-use boligmatch::RoundPaths;
+use boligmatch::weekly::{history, weeks};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `history`.
@@ -24,109 +22,20 @@ pub struct Args {
     run: RunArgs,
 }
 
-/// The week folders: the ones given, or the sub-folders of one folder that
-/// hold a round.
-fn week_dirs(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    if let [one] = dirs {
-        if !one.join("people.csv").exists() {
-            let entries = std::fs::read_dir(one).map_err(|source| Error::Io {
-                path: one.clone(),
-                source,
-            })?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_dir() && p.join("people.csv").exists())
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                bail!(Error::Refused(format!(
-                    "{} holds no weekly round folders (sub-folders with people.csv)",
-                    one.display()
-                )));
-            }
-            return Ok(found);
-        }
-    }
-    Ok(dirs.to_vec())
-}
-
 /// Runs `history`.
 pub fn run(args: &Args) -> Result<()> {
     let settings = args.run.settings(std::time::Instant::now());
-    let dirs = week_dirs(&args.dirs)?;
-    if dirs.len() > MAX_WEEKS {
-        bail!(Error::Refused(format!(
-            "{} weeks given; history reads at most {MAX_WEEKS}",
-            dirs.len()
-        )));
-    }
-    let record_path = match &args.offers {
-        Some(p) => p.clone(),
-        None => {
-            let holder = match args.dirs.as_slice() {
-                [one] if !one.join("people.csv").exists() => one.clone(),
-                _ => dirs[0]
-                    .parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            };
-            holder.join("offers.csv")
-        }
-    };
+    let dirs = weeks::week_folders(&args.dirs)?;
+    let record_path = args
+        .offers
+        .clone()
+        .unwrap_or_else(|| weeks::default_record(&args.dirs, &dirs));
     super::offer::refuse_workbook(&record_path)?;
-    let mut weeks = Vec::new();
-    let mut inputs: Vec<PathBuf> = vec![record_path.clone()];
-    let mut support = None;
-    let mut problems = Vec::new();
-    for d in &dirs {
-        let paths = RoundPaths {
-            offers: None,
-            ..RoundPaths::in_dir(d)
-        };
-        if paths.policy.is_none() {
-            problems.push(Problem::file(
-                &d.join("policy.toml").display().to_string(),
-                "file not found: history needs each week's round_date (policy.toml)",
-            ));
-            continue;
-        }
-        let today = chrono::Local::now().date_naive();
-        let loaded = boligmatch::load(&paths, today)?;
-        inputs.extend(paths.all().into_iter().map(Path::to_path_buf));
-        let (_, people, staff, policy) = loaded.round.into_parts();
-        support.get_or_insert(policy.support_weeks.clone());
-        weeks.push(Week {
-            round_date: policy.round_date,
-            people,
-            staff,
-        });
-    }
-    if !problems.is_empty() {
-        bail!(Error::Input(Problems(problems)));
-    }
-    weeks.sort_by_key(|w| w.round_date);
-    for pair in weeks.windows(2) {
-        if pair[0].round_date == pair[1].round_date {
-            bail!(Error::Refused(format!(
-                "two weeks have the round_date {}; each weekly folder needs its own date",
-                pair[0].round_date
-            )));
-        }
-    }
-    let bytes = std::fs::read(&record_path).map_err(|source| Error::Io {
-        path: record_path.clone(),
-        source,
-    })?;
-    if boligmatch::weekly::record::is_workbook(&bytes) {
-        bail!(Error::Refused(
-            boligmatch::weekly::record::workbook_message(&record_path)
-        ));
-    }
-    let file = record_path
-        .file_name()
-        .map_or_else(|| "offers.csv".into(), |n| n.to_string_lossy().into_owned());
-    let rec = boligmatch::weekly::record::parse_checked(&file, &bytes)
-        .map_err(|p| Error::Input(Problems(p)))?;
-    let rows = history::history(&weeks, &rec, &support.unwrap_or_default());
+    let today = chrono::Local::now().date_naive();
+    let programme = weeks::load_programme(&dirs, &record_path, today)?;
+    let inputs = programme.inputs.clone();
+    let (weeks, rec, support) = (programme.weeks, programme.record, programme.support);
+    let rows = history::history(&weeks, &rec, &support);
     let table: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| r.cells().into_iter().map(Cell::Text).collect())
