@@ -512,85 +512,92 @@ mod tests {
             let base = base_args(name);
             assert!(parses(&base).is_ok(), "{name}: {base:?} should parse");
             for arg in sub.get_arguments() {
-                let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
-                if !takes_value || arg.is_positional() {
-                    continue;
-                }
-                let Some(long) = arg.get_long() else { continue };
-                let parser = format!("{:?}", arg.get_value_parser());
-                let is_path = parser.contains("path_buf");
-                let is_choice = !arg.get_possible_values().is_empty();
-                // Ids, dates, words and free text are checked by their own
-                // parsers (tests in tests/it/weekly.rs); the rest are numbers.
-                let value_name = arg
-                    .get_value_names()
-                    .and_then(|v| v.first().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                let words = ["ID", "ID,…", "DATE", "TEXT", "STATUS", "CODE"];
-                if is_path || is_choice || words.contains(&value_name.as_str()) {
-                    continue;
-                }
-                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-                let (lo, hi) = documented_range(&help).unwrap_or_else(|| {
-                    panic!(
-                        "{name} --{long}: its help must state its range as 'from A to B': {help}"
-                    )
-                });
-                numeric += 1;
-                let value_name = arg
-                    .get_value_names()
-                    .and_then(|v| v.first().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                let with = |v: &str| {
-                    let mut a = base.clone();
-                    a.push(format!("--{long}={}", spelled(&value_name, v)));
-                    a
-                };
-                // The ends of the range are accepted (u64's end is beyond f64's
-                // exact integers: take it as written).
-                let hi_text = if hi >= 1.8e19 {
-                    u64::MAX.to_string()
-                } else {
-                    hi.to_string()
-                };
-                for ok in [lo.to_string(), hi_text] {
-                    assert!(
-                        parses(&with(&ok)).is_ok(),
-                        "{name} --{long}={ok} is within its range and must parse"
-                    );
-                }
-                let step = if help.contains("seconds") {
-                    0.0001
-                } else {
-                    1.0
-                };
-                let mut bad: Vec<String> = ["nan", "NaN", "inf", "-inf", "infinity", "1e400", "x"]
-                    .map(str::to_string)
-                    .to_vec();
-                if lo - step >= -1.0 {
-                    bad.push(format!("{}", lo - step));
-                }
-                bad.push(format!("{}", hi + step));
-                if hi < 1.8e19 {
-                    bad.push("1e30".into());
-                } else {
-                    bad.push("18446744073709551616".into());
-                }
-                for v in bad {
-                    let err = parses(&with(&v)).expect_err(&format!(
-                        "{name} --{long}={v} is outside its range and must be refused"
-                    ));
-                    assert_eq!(err.exit_code(), 2, "{name} --{long}={v}");
-                    let msg = err.to_string();
-                    assert!(
-                        msg.contains(&format!("--{long}")),
-                        "{name} --{long}={v}: {msg}"
-                    );
-                }
+                numeric += usize::from(check_numeric_flag(name, &base, arg));
             }
         }
         // allocate (3: proposals, min-diff, alternatives) + time limits on
         // allocate, whatif, plan + generate (seed, people) + target + sweep.
         assert!(numeric >= 10, "only {numeric} numeric flags found");
+    }
+
+    /// The first value name of a flag (`N`, `SECONDS`, …).
+    fn value_name(arg: &clap::Arg) -> String {
+        arg.get_value_names()
+            .and_then(|v| v.first().map(|s| s.to_string()))
+            .unwrap_or_default()
+    }
+
+    /// Checks one flag of `name` if it is numeric: its range is stated and
+    /// enforced. Whether it was numeric.
+    fn check_numeric_flag(name: &str, base: &[String], arg: &clap::Arg) -> bool {
+        let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
+        if !takes_value || arg.is_positional() {
+            return false;
+        }
+        let Some(long) = arg.get_long() else {
+            return false;
+        };
+        let parser = format!("{:?}", arg.get_value_parser());
+        let is_path = parser.contains("path_buf");
+        let is_choice = !arg.get_possible_values().is_empty();
+        // Ids, dates, words and free text are checked by their own
+        // parsers (tests in tests/it/weekly.rs); the rest are numbers.
+        let words = ["ID", "ID,…", "DATE", "TEXT", "STATUS", "CODE"];
+        if is_path || is_choice || words.contains(&value_name(arg).as_str()) {
+            return false;
+        }
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let (lo, hi) = documented_range(&help).unwrap_or_else(|| {
+            panic!("{name} --{long}: its help must state its range as 'from A to B': {help}")
+        });
+        let with = |v: &str| {
+            let mut a = base.to_vec();
+            a.push(format!("--{long}={}", spelled(&value_name(arg), v)));
+            a
+        };
+        // The ends of the range are accepted (u64's end is beyond f64's
+        // exact integers: take it as written).
+        let hi_text = if hi >= 1.8e19 {
+            u64::MAX.to_string()
+        } else {
+            hi.to_string()
+        };
+        for ok in [lo.to_string(), hi_text] {
+            assert!(
+                parses(&with(&ok)).is_ok(),
+                "{name} --{long}={ok} is within its range and must parse"
+            );
+        }
+        for v in out_of_range(lo, hi, help.contains("seconds")) {
+            let err = parses(&with(&v)).expect_err(&format!(
+                "{name} --{long}={v} is outside its range and must be refused"
+            ));
+            assert_eq!(err.exit_code(), 2, "{name} --{long}={v}");
+            let msg = err.to_string();
+            assert!(
+                msg.contains(&format!("--{long}")),
+                "{name} --{long}={v}: {msg}"
+            );
+        }
+        true
+    }
+
+    /// Values a flag of range `lo..=hi` must refuse: not numbers, not
+    /// finite, just outside each end, far above it.
+    fn out_of_range(lo: f64, hi: f64, seconds: bool) -> Vec<String> {
+        let step = if seconds { 0.0001 } else { 1.0 };
+        let mut bad: Vec<String> = ["nan", "NaN", "inf", "-inf", "infinity", "1e400", "x"]
+            .map(str::to_string)
+            .to_vec();
+        if lo - step >= -1.0 {
+            bad.push(format!("{}", lo - step));
+        }
+        bad.push(format!("{}", hi + step));
+        if hi < 1.8e19 {
+            bad.push("1e30".into());
+        } else {
+            bad.push("18446744073709551616".into());
+        }
+        bad
     }
 }
