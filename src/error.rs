@@ -154,10 +154,22 @@ pub enum Error {
     /// The solver failed in a way that is not the input's fault.
     #[error(
         "solver: {0}\n  The input passed every check, so this is a fault to report (with \
-         `boligmatch --version` and the command line). Smaller weights in policy.toml \
-         ([priority], each 0-10000) or `--solver flow` may avoid it."
+         boligmatch's version and what was run). Smaller weights in policy.toml \
+         ([priority], each 0-10000) or the network-flow solver may avoid it."
     )]
     Solver(String),
+    /// An output target cannot be written as given; the front end names the
+    /// target by the way it was given (a flag, a form field): see
+    /// [`Error::describe_output`].
+    #[error("{}", describe_output(*role, path, problem, OutputRole::words))]
+    Output {
+        /// Which output it is.
+        role: OutputRole,
+        /// The path as given.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: OutputProblem,
+    },
     /// The time limit ran out before any plan keeping every rule was found.
     #[error("{0}")]
     OutOfTime(String),
@@ -166,7 +178,78 @@ pub enum Error {
     Refused(String),
 }
 
+/// Which output of a run a target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OutputRole {
+    /// The output folder.
+    Folder,
+    /// The report file.
+    Report,
+}
+
+impl OutputRole {
+    /// The role in words, for a caller that has no other name for it.
+    pub fn words(self) -> &'static str {
+        match self {
+            OutputRole::Folder => "the output folder",
+            OutputRole::Report => "the report",
+        }
+    }
+}
+
+/// What is wrong with an output target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OutputProblem {
+    /// The output folder is a file.
+    NotAFolder,
+    /// The report path has no file name (`.`, `..`, a root).
+    NotAFileName,
+    /// The report is one of the output folder's files (that file).
+    InTheFolder(PathBuf),
+}
+
+/// An output error in words, each target named by `name` (the CLI passes
+/// its flags, `--out` and `--report`).
+fn describe_output(
+    role: OutputRole,
+    path: &std::path::Path,
+    problem: &OutputProblem,
+    name: impl Fn(OutputRole) -> &'static str,
+) -> String {
+    let path = escaped(&path.display().to_string()).into_owned();
+    match problem {
+        OutputProblem::NotAFolder => {
+            format!(
+                "{} {path}: is a file, not a folder; choose a folder",
+                name(role)
+            )
+        }
+        OutputProblem::NotAFileName => format!("{} {path}: not a file name", name(role)),
+        OutputProblem::InTheFolder(t) => format!(
+            "{} {path} is one of the {} files ({}); choose another report file",
+            name(role),
+            name(OutputRole::Folder),
+            escaped(&t.display().to_string())
+        ),
+    }
+}
+
 impl Error {
+    /// The error in words, output targets named by `name` (the way the
+    /// front end's user gave them); other errors as [`std::fmt::Display`].
+    pub fn describe_output(&self, name: impl Fn(OutputRole) -> &'static str) -> String {
+        match self {
+            Error::Output {
+                role,
+                path,
+                problem,
+            } => describe_output(*role, path, problem, name),
+            other => other.to_string(),
+        }
+    }
+
     /// Whether the error is the input's fault (exit code 2: bad input, a
     /// path that is missing, not allowed or not what it should be, a time
     /// limit too short to find any plan) rather
@@ -179,6 +262,7 @@ impl Error {
             }
             Error::Io { source, .. } => is_path_problem(source),
             Error::Solver(_) => false,
+            Error::Output { .. } => true,
         }
     }
 }

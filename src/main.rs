@@ -18,8 +18,7 @@ fn main() {
             Some(b) => {
                 // Paths and names in a message come from the user: escape
                 // every control character but the line breaks between problems.
-                let text: String = b
-                    .to_string()
+                let text: String = cli::words(b)
                     .lines()
                     .map(|l| boligmatch::error::escaped(l).into_owned())
                     .collect::<Vec<_>>()

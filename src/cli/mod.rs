@@ -412,6 +412,21 @@ pub fn print(text: &str) -> Result<()> {
     }
 }
 
+/// A library error in the command line's words: output targets named by
+/// their flags, and where to find the version for a solver fault.
+pub fn words(e: &boligmatch::Error) -> String {
+    let text = e.describe_output(|role| match role {
+        boligmatch::error::OutputRole::Folder => "--out",
+        _ => "--report",
+    });
+    match e {
+        boligmatch::Error::Solver(_) => {
+            format!("{text}\n  (`boligmatch --version` prints the version to report; `--solver auto` uses the network-flow solver where the round allows.)")
+        }
+        _ => text,
+    }
+}
+
 /// Parses and runs.
 pub fn run() -> Result<()> {
     let cli = Cli::parse();

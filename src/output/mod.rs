@@ -2,7 +2,7 @@
 //! its target, and only when all are staged are they renamed into place. A
 //! failure leaves the folder as it was. Inputs are never overwritten.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, OutputProblem, OutputRole, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,10 +38,11 @@ impl Run<'_> {
         let mut targets: Vec<PathBuf> = Vec::new();
         if let Some((dir, files)) = &self.out {
             if dir.exists() && !dir.is_dir() {
-                return Err(Error::Refused(format!(
-                    "--out {}: is a file, not a folder; choose a folder",
-                    dir.display()
-                )));
+                return Err(Error::Output {
+                    role: OutputRole::Folder,
+                    path: dir.to_path_buf(),
+                    problem: OutputProblem::NotAFolder,
+                });
             }
             targets.extend(files.iter().map(|(n, _)| dir.join(n)));
             // The files of the previous run that this one removes are
@@ -53,18 +54,19 @@ impl Run<'_> {
         }
         if let Some((path, _)) = &self.report {
             if path.file_name().is_none() {
-                return Err(Error::Refused(format!(
-                    "--report {}: not a file name",
-                    path.display()
-                )));
+                return Err(Error::Output {
+                    role: OutputRole::Report,
+                    path: path.to_path_buf(),
+                    problem: OutputProblem::NotAFileName,
+                });
             }
             let report = resolve(path);
             if let Some(t) = targets.iter().find(|t| resolve(t) == report) {
-                return Err(Error::Refused(format!(
-                    "--report {} is one of the --out files ({}); choose another report file",
-                    path.display(),
-                    t.display()
-                )));
+                return Err(Error::Output {
+                    role: OutputRole::Report,
+                    path: path.to_path_buf(),
+                    problem: OutputProblem::InTheFolder(t.clone()),
+                });
             }
             targets.push(path.to_path_buf());
         }
