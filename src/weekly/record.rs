@@ -6,10 +6,10 @@ use crate::error::Problem;
 use crate::input::record::read;
 use crate::input::table::Reading;
 use crate::model::columns::RECORD_COLUMNS;
-use crate::model::record::{Record, COLUMNS};
+use crate::model::record::Record;
 use crate::round::programme::check;
 
-pub use crate::model::record::{Line, Reason, Status, MAX_LINES};
+pub use crate::model::record::{Line, Reason, Status, COLUMNS, MAX_LINES};
 
 /// A record file as cells, for the commands that change it (`offer`,
 /// `record`): the header and the rows as written, so that a line nobody

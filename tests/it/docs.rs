@@ -134,3 +134,77 @@ fn the_examples_in_the_docs_run() {
     }
     assert!(ran >= 4, "only {ran} examples ran");
 }
+
+/// The columns `docs/output-files.md` lists under each `### file` heading:
+/// file name → every column named in a table row (`| \`col\` | …`).
+fn documented_columns() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let text = std::fs::read_to_string(root().join("docs/output-files.md")).unwrap();
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    let mut file: Option<String> = None;
+    for line in text.lines() {
+        if let Some(h) = line.strip_prefix("### ") {
+            file = Some(h.trim().to_string());
+        } else if line.starts_with("## ") {
+            file = None;
+        } else if let (Some(f), Some(rest)) = (&file, line.strip_prefix("| `")) {
+            if let Some((col, _)) = rest.split_once('`') {
+                out.entry(f.clone()).or_default().insert(col.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Every column of every CSV file the commands write is listed in
+/// `docs/output-files.md` under its file. The CSV files are those the
+/// golden tests keep (written by the real commands: allocate, whatif, plan,
+/// history, simulate, and checked byte for byte against the current
+/// binary), and the offers record's columns.
+#[test]
+fn every_output_column_is_documented() {
+    let documented = documented_columns();
+    let mut written: Vec<(String, Vec<String>)> = vec![(
+        "offers.csv".into(),
+        boligmatch::weekly::record::COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+    )];
+    let golden = root().join("tests/golden");
+    for case in std::fs::read_dir(&golden).unwrap() {
+        for f in std::fs::read_dir(case.unwrap().path()).unwrap() {
+            let path = f.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let header = text
+                    .trim_start_matches('\u{feff}')
+                    .lines()
+                    .next()
+                    .unwrap_or("");
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                written.push((name, header.split(',').map(str::to_string).collect()));
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for (file, columns) in &written {
+        for c in columns {
+            if !documented.get(file).is_some_and(|d| d.contains(c)) {
+                missing.push(format!("{file}: {c}"));
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "columns written but not in docs/output-files.md:\n{}",
+        missing.join("\n")
+    );
+    assert!(
+        written.len() >= 10,
+        "too few files found: {}",
+        written.len()
+    );
+}
