@@ -213,6 +213,36 @@ impl Round {
     pub fn unit_index(&self, id: &str) -> Option<usize> {
         self.units.binary_search_by(|u| u.id.as_str().cmp(id)).ok()
     }
+
+    /// The unit with this id (O(log n): the lists are sorted by id).
+    ///
+    /// ```
+    /// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    /// # let round = boligmatch::load(&boligmatch::RoundPaths::in_dir(&dir), chrono::NaiveDate::MIN)?.round;
+    /// assert_eq!(round.unit("U01").map(|u| u.places), Some(1));
+    /// assert!(round.person("P01").is_some() && round.staff_member("S01").is_some());
+    /// assert!(round.unit("nobody").is_none());
+    /// # Ok::<(), boligmatch::Error>(())
+    /// ```
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.unit_index(id).map(|i| &self.units[i])
+    }
+
+    /// The young person with this id.
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people
+            .binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.people[i])
+    }
+
+    /// The support worker with this id.
+    pub fn staff_member(&self, id: &str) -> Option<&Staff> {
+        self.staff
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.staff[i])
+    }
 }
 
 /// The kinds with several places, for messages.
