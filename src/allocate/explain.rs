@@ -31,6 +31,12 @@ impl Reason {
     }
 }
 
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why one person was not placed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Why {
