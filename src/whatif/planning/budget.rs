@@ -2,8 +2,9 @@
 //! best on the programme's goals, in one lexicographic MILP, and what the
 //! next [`NEXT_STEP_DKK`] would buy.
 
-use super::copies::{bounds, check_kinds, copy_model, counts, mix_lines, with_mix, CopyModel};
+use super::copies::{bounds, check_kinds, copy_model, counts, mix_lines, with_mix};
 use super::goal::{counts_for, Goal};
+use super::levels;
 use super::{MixLine, Plan, PlanResult};
 use crate::allocate::{self, Options, Outcome};
 use crate::error::{Error, Result};
@@ -11,9 +12,7 @@ use crate::input::templates::Templates;
 use crate::model::GoalKind;
 use crate::round::Round;
 use crate::solver::instance::{Instance, Target};
-use crate::solver::milp::{run_model, Sense};
 use crate::solver::{Settings, Status};
-use good_lp::Expression;
 use serde::Serialize;
 
 /// A mix within a budget and what it reaches.
@@ -84,22 +83,13 @@ pub fn plan_budget(
 }
 
 /// One budget: the lexicographic MILP (under-18s, 18–29s, priority, then
-/// cost, then the template counts in file order), one level after another,
-/// each held at its optimum for the next.
+/// cost, then the template counts in file order; see [`levels`]), one level
+/// after another, each held at its optimum for the next.
 fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) -> Result<BudgetMix> {
     let (ub_units, ub_staff) = bounds(base, t);
     let round = with_mix(base, t, &ub_units, &ub_staff);
     let inst = Instance::new(&round);
-    let CopyModel {
-        unit_copies,
-        staff_copies,
-        form,
-        cost,
-        mut rules,
-        unit_costs,
-        staff_costs,
-        ..
-    } = copy_model(
+    let mut model = copy_model(
         &inst,
         &round,
         t,
@@ -107,118 +97,38 @@ fn best_within(base: &Round, t: &Templates, budget: i64, settings: &Settings) ->
         Vec::new(),
         settings,
     )?;
-    rules.push(cost.clone().leq(budget as f64));
-    // Each level: its objective, and its value read from the columns.
-    type Value<'a> = Box<dyn Fn(&[f64]) -> f64 + 'a>;
-    let on = |values: &[f64], col: usize| values.get(col).is_some_and(|v| *v > 0.5);
-    let (inst_r, round_r) = (&inst, &round);
-    let group = |kind: GoalKind| -> (Expression, Value<'_>) {
-        let mut e = Expression::default();
-        for (k, q) in inst_r.unit_pairs.iter().enumerate() {
-            if counts_for(kind, round_r, &round_r.people[q.person]) {
-                e.add_mul(1.0, form.x[k]);
-            }
-        }
-        let read = move |v: &[f64]| {
-            inst_r
-                .unit_pairs
-                .iter()
-                .enumerate()
-                .filter(|(k, q)| counts_for(kind, round_r, &round_r.people[q.person]) && on(v, *k))
-                .count() as f64
-        };
-        (e, Box::new(read))
-    };
-    let priority_value: Value<'_> = Box::new(|v: &[f64]| {
-        inst_r
-            .unit_pairs
-            .iter()
-            .enumerate()
-            .filter(|(k, _)| on(v, *k))
-            .map(|(_, q)| inst_r.priority[q.person] as f64)
-            .sum()
-    });
-    // Template counts and costs read from the copies opened: (columns, cost each).
-    let mut templates: Vec<(Vec<(usize, good_lp::Variable)>, f64)> = Vec::new();
-    let mut k = 0;
-    for (g, c) in unit_copies.iter().zip(&unit_costs) {
-        let cols = (k..k + g.len()).map(|i| (form.opened_column(i), form.opened[i].1));
-        templates.push((cols.collect(), *c));
-        k += g.len();
-    }
-    let mut k = 0;
-    for (g, c) in staff_copies.iter().zip(&staff_costs) {
-        let cols = (k..k + g.len()).map(|i| (form.hired_column(i), form.hired[i].1));
-        templates.push((cols.collect(), *c));
-        k += g.len();
-    }
-    let cost_value: Value<'_> = Box::new(|v: &[f64]| {
-        templates
-            .iter()
-            .map(|(cols, c)| cols.iter().filter(|(col, _)| on(v, *col)).count() as f64 * c)
-            .sum()
-    });
-    let (u18, u18_value) = group(GoalKind::Under18);
-    let (a1829, a1829_value) = group(GoalKind::Age18To29);
-    let mut levels: Vec<(Sense, Expression, Value<'_>)> = vec![
-        (Sense::Maximise, u18, u18_value),
-        (Sense::Maximise, a1829, a1829_value),
-        (Sense::Maximise, form.level1.clone(), priority_value),
-        (Sense::Minimise, cost, cost_value),
-    ];
-    for (cols, _) in &templates {
-        let e: Expression = cols.iter().map(|(_, var)| Expression::from(*var)).sum();
-        let read: Value<'_> =
-            Box::new(move |v: &[f64]| cols.iter().filter(|(col, _)| on(v, *col)).count() as f64);
-        levels.push((Sense::Maximise, e, read));
-    }
-    let mut status = Status::Optimal;
-    let mut values: Option<Vec<f64>> = None;
-    for (sense, objective, read) in levels {
-        let raw = run_model(
-            form.vars.clone(),
-            sense,
-            objective.clone(),
-            form.constraints
-                .iter()
-                .cloned()
-                .chain(rules.iter().cloned()),
-            values.as_deref(),
-            settings,
-        )?
-        .ok_or_else(|| Error::Solver("the budget model has no plan although it had one".into()))?;
-        if let Status::BestFound { gap } = raw.status {
-            status = Status::BestFound {
-                gap: match status {
-                    Status::BestFound { gap: g } => g.max(gap),
-                    Status::Optimal => gap,
-                },
-            };
-        }
-        // Hold this level at its value (whole numbers: ±0.5).
-        let value = read(&raw.values);
-        rules.push(match sense {
-            Sense::Maximise => objective.geq(value.round() - 0.5),
-            Sense::Minimise => objective.leq(value.round() + 0.5),
-        });
-        values = Some(raw.values);
-    }
-    let values = values.unwrap_or_default();
-    let opened = |col: usize| values.get(col).is_some_and(|v| *v > 0.5);
-    let unit_counts = counts(&unit_copies, |i| opened(form.opened_column(i)));
-    let staff_counts = counts(&staff_copies, |i| opened(form.hired_column(i)));
-    let mix = mix_lines(t, &unit_counts, &staff_counts);
+    let mut rules = std::mem::take(&mut model.rules);
+    rules.push(model.cost.clone().leq(budget as f64));
+    let levels = levels::levels(&inst, &round, &model);
+    let (values, status) = levels::solve(&model.form, rules, levels, settings)?;
+    let opened = |col: usize| levels::on(&values, col);
+    let unit_counts = counts(&model.unit_copies, |i| opened(model.form.opened_column(i)));
+    let staff_counts = counts(&model.staff_copies, |i| opened(model.form.hired_column(i)));
+    let housed = |kind: GoalKind| levels::housed(&inst, &round, kind, &values);
+    let shares = (housed(GoalKind::Under18), housed(GoalKind::Age18To29));
+    budget_mix(
+        base,
+        t,
+        (&unit_counts, &staff_counts),
+        shares,
+        status,
+        settings,
+    )
+}
+
+/// The mix of these counts (units, then staff) and the allocation it
+/// enables, with `(under-18s, 18–29-year-olds)` housed kept.
+fn budget_mix(
+    base: &Round,
+    t: &Templates,
+    (unit_counts, staff_counts): (&[u32], &[u32]),
+    (u18, a1829): (usize, usize),
+    status: Status,
+    settings: &Settings,
+) -> Result<BudgetMix> {
+    let mix = mix_lines(t, unit_counts, staff_counts);
     let total_cost_dkk = mix.iter().map(|m| m.cost_dkk).sum();
-    let final_round = with_mix(base, t, &unit_counts, &staff_counts);
-    let housed = |kind: GoalKind| {
-        inst.unit_pairs
-            .iter()
-            .enumerate()
-            .filter(|(k, q)| counts_for(kind, &round, &round.people[q.person]) && opened(*k))
-            .count()
-    };
-    let (u18, a1829) = (housed(GoalKind::Under18), housed(GoalKind::Age18To29));
-    // The allocation the mix enables, with those shares kept.
+    let final_round = with_mix(base, t, unit_counts, staff_counts);
     let members = |kind: GoalKind| -> Vec<usize> {
         final_round
             .people

@@ -10,11 +10,13 @@
 //! The parts: the goals as values (`goal.rs`); the planning model of the
 //! copies (`copies.rs`); the goal plan, the cheapest mix that reaches the
 //! goals (`reach.rs`), and why none does (`shortfall.rs`); the budget plan
-//! and what the next [`NEXT_STEP_DKK`] would buy (`budget.rs`).
+//! and what the next [`NEXT_STEP_DKK`] would buy (`budget.rs`), solved
+//! criterion after criterion (`levels.rs`).
 
 mod budget;
 mod copies;
 mod goal;
+mod levels;
 mod reach;
 mod shortfall;
 
