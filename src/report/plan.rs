@@ -181,12 +181,8 @@ fn mix_lines(out: &mut String, mix: &[MixLine]) {
 
 /// `plan.csv`: the mix.
 pub fn mix_csv(plan: &Plan, style: CsvStyle) -> Vec<u8> {
-    let mix = match &plan.result {
-        PlanResult::Reached { mix, .. } => mix.as_slice(),
-        PlanResult::WithinBudget { best, .. } => best.mix.as_slice(),
-        PlanResult::Unreachable { .. } => &[],
-    };
-    let rows: Vec<Vec<Cell>> = mix
+    let rows: Vec<Vec<Cell>> = plan
+        .mix()
         .iter()
         .map(|m| {
             vec![
@@ -208,13 +204,11 @@ pub fn mix_csv(plan: &Plan, style: CsvStyle) -> Vec<u8> {
 /// `plan.json`.
 pub fn json(plan: &Plan) -> Vec<u8> {
     let mut v = serde_json::to_value(plan).unwrap_or_default();
-    if let PlanResult::Reached { outcome, .. } = &plan.result {
+    if let Some(outcome) = plan.outcome() {
         v["after"] = super::files::goals_json(&outcome.proposals[0].programme);
         v["housed_after"] = outcome.proposals[0].placements.len().into();
     }
-    if let PlanResult::WithinBudget { best, next, .. } = &plan.result {
-        v["after"] = super::files::goals_json(&best.outcome.proposals[0].programme);
-        v["housed_after"] = best.outcome.proposals[0].placements.len().into();
+    if let PlanResult::WithinBudget { next, .. } = &plan.result {
         v["after_next_step"] = super::files::goals_json(&next.outcome.proposals[0].programme);
     }
     v["before"] = super::files::goals_json(&plan.before);

@@ -7,7 +7,7 @@ use super::goal::{counts_for, Goal};
 use super::levels;
 use super::{MixLine, Plan, PlanResult};
 use crate::allocate::{self, Options, Outcome};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::input::templates::Templates;
 use crate::model::GoalKind;
 use crate::round::Round;
@@ -38,31 +38,67 @@ pub struct BudgetMix {
     pub round: Box<Round>,
 }
 
-/// The largest `--budget`, in kroner: with costs of at most
+/// The largest budget, in kroner: with costs of at most
 /// [`crate::input::templates::MAX_COST_KR`] a month and templates of at most
-/// [`MAX_COUNT`](crate::input::templates::MAX_COUNT) copies every sum stays exact in the MILP's `f64`.
+/// [`MAX_COUNT`](crate::input::templates::MAX_COUNT) copies every sum stays
+/// exact in the MILP's `f64`.
 pub const MAX_BUDGET_DKK: i64 = 1_000_000_000_000;
 
-/// What `plan --budget` adds to see what more money would buy.
+/// What the budget plan adds to the budget to see what more money would buy.
 pub const NEXT_STEP_DKK: i64 = 100_000;
 
-/// The mix within `budget_dkk` that does best on the programme's goals, in
+/// A budget in whole kroner, from 0 to [`MAX_BUDGET_DKK`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Budget(i64);
+
+/// Why a budget is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BudgetError {
+    /// Below 0 or above [`MAX_BUDGET_DKK`].
+    #[error("a budget of {dkk} kr: must be from 0 to {max} kr", max = MAX_BUDGET_DKK)]
+    OutOfRange {
+        /// The budget given, kr.
+        dkk: i64,
+    },
+}
+
+impl Budget {
+    /// The budget of `dkk` kroner, checked.
+    ///
+    /// ```
+    /// use boligmatch::whatif::planning::{Budget, BudgetError, MAX_BUDGET_DKK};
+    ///
+    /// assert_eq!(Budget::new(2_000_000).map(Budget::dkk), Ok(2_000_000));
+    /// assert_eq!(Budget::new(-1), Err(BudgetError::OutOfRange { dkk: -1 }));
+    /// assert!(Budget::new(MAX_BUDGET_DKK + 1).is_err());
+    /// ```
+    pub fn new(dkk: i64) -> Result<Budget, BudgetError> {
+        if (0..=MAX_BUDGET_DKK).contains(&dkk) {
+            Ok(Budget(dkk))
+        } else {
+            Err(BudgetError::OutOfRange { dkk })
+        }
+    }
+
+    /// The budget in kroner.
+    pub fn dkk(self) -> i64 {
+        self.0
+    }
+}
+
+/// The mix within `budget` that does best on the programme's goals, in
 /// this order: under-18s housed, 18–29-year-olds housed, total priority
 /// housed; ties go to the cheaper mix, then to the one with more of the
 /// earlier templates in the file (units first, then staff). Also the best
-/// mix within `budget_dkk` + [`NEXT_STEP_DKK`].
+/// mix within `budget` + [`NEXT_STEP_DKK`].
 pub fn plan_budget(
     base: &Round,
     t: &Templates,
-    budget_dkk: i64,
+    budget: Budget,
     settings: &Settings,
 ) -> Result<Plan> {
     check_kinds(base, t)?;
-    if !(0..=MAX_BUDGET_DKK).contains(&budget_dkk) {
-        return Err(Error::Refused(format!(
-            "--budget {budget_dkk}: must be from 0 to {MAX_BUDGET_DKK} kr"
-        )));
-    }
+    let budget_dkk = budget.dkk();
     let today = Options {
         settings: settings.share(0.1),
         ..Options::default()

@@ -16,30 +16,87 @@ pub struct Goal {
     pub share: f64,
 }
 
+/// Why a goal `NAME=SHARE` could not be read; each names the text given.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GoalError {
+    /// No `=` between the name and the share.
+    #[error("'{spec}': expected NAME=SHARE, e.g. under_18=1.0")]
+    NoShare {
+        /// The goal as given.
+        spec: String,
+    },
+    /// The name is not a goal's.
+    #[error("'{spec}': \"{name}\" is not one of {}", GoalKind::expected())]
+    UnknownName {
+        /// The goal as given.
+        spec: String,
+        /// The name as given.
+        name: String,
+    },
+    /// The share is not a number.
+    #[error("'{spec}': \"{share}\" is not a share such as 0.9")]
+    NotAShare {
+        /// The goal as given.
+        spec: String,
+        /// The share as given.
+        share: String,
+    },
+    /// The share is not from 0 to 1 (or not a number at all: NaN).
+    #[error("'{spec}': the share must be between 0 and 1")]
+    OutOfRange {
+        /// The goal as given.
+        spec: String,
+        /// The share read.
+        share: f64,
+    },
+}
+
+impl std::str::FromStr for Goal {
+    type Err = GoalError;
+    fn from_str(s: &str) -> Result<Goal, GoalError> {
+        Goal::parse(s)
+    }
+}
+
 impl Goal {
-    /// Parses `NAME=SHARE`, e.g. `under_18=1.0`.
-    pub fn parse(s: &str) -> std::result::Result<Goal, String> {
+    /// Parses `NAME=SHARE`, e.g. `under_18=1.0`; the share may also be
+    /// written as a percentage, `age_18_29=90%`.
+    ///
+    /// ```
+    /// use boligmatch::model::GoalKind;
+    /// use boligmatch::whatif::planning::{Goal, GoalError};
+    ///
+    /// assert_eq!(Goal::parse("age_18_29=90%")?.share, 0.9);
+    /// assert_eq!(Goal::parse("under_18=1")?.name, GoalKind::Under18);
+    /// assert!(matches!(Goal::parse("all=2"), Err(GoalError::OutOfRange { .. })));
+    /// # Ok::<(), GoalError>(())
+    /// ```
+    pub fn parse(s: &str) -> Result<Goal, GoalError> {
         let (n, v) = s
             .split_once('=')
-            .ok_or_else(|| format!("--target '{s}': expected NAME=SHARE, e.g. under_18=1.0"))?;
-        let name = GoalKind::parse(n).ok_or_else(|| {
-            format!(
-                "--target '{s}': \"{n}\" is not one of {}",
-                GoalKind::expected()
-            )
+            .ok_or_else(|| GoalError::NoShare { spec: s.into() })?;
+        let name = GoalKind::parse(n).ok_or_else(|| GoalError::UnknownName {
+            spec: s.into(),
+            name: n.into(),
         })?;
-        let share: f64 = v
-            .trim()
-            .trim_end_matches('%')
-            .parse()
-            .map_err(|_| format!("--target '{s}': \"{v}\" is not a share such as 0.9"))?;
+        let share: f64 =
+            v.trim()
+                .trim_end_matches('%')
+                .parse()
+                .map_err(|_| GoalError::NotAShare {
+                    spec: s.into(),
+                    share: v.into(),
+                })?;
         let share = if v.trim().ends_with('%') {
             share / 100.0
         } else {
             share
         };
         if !(0.0..=1.0).contains(&share) {
-            return Err(format!("--target '{s}': the share must be between 0 and 1"));
+            return Err(GoalError::OutOfRange {
+                spec: s.into(),
+                share,
+            });
         }
         Ok(Goal { name, share })
     }
@@ -131,11 +188,13 @@ mod goal_tests {
             Ok(GoalKind::Under18)
         );
         assert_eq!(Goal::parse("age_18_29=90%").map(|g| g.share), Ok(0.9));
-        let e = Goal::parse("under_81=1").unwrap_err();
+        let e = Goal::parse("under_81=1").unwrap_err().to_string();
         assert!(
             e.contains("\"under_81\" is not one of under_18 | age_18_29"),
             "{e}"
         );
+        // Issue 24: the library names no flag; the command line adds it.
+        assert!(e.starts_with("'under_81=1': "), "{e}");
         assert!(Goal::parse("all=nan").is_err());
         assert!(Goal::parse("all=inf").is_err());
     }

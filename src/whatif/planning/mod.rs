@@ -20,18 +20,19 @@ mod levels;
 mod reach;
 mod shortfall;
 
-pub use budget::{plan_budget, BudgetMix, MAX_BUDGET_DKK, NEXT_STEP_DKK};
+pub use budget::{plan_budget, Budget, BudgetError, BudgetMix, MAX_BUDGET_DKK, NEXT_STEP_DKK};
 pub use copies::with_mix;
-pub use goal::Goal;
+pub use goal::{Goal, GoalError};
 pub use reach::plan;
 pub use shortfall::Shortfall;
 
 use crate::allocate::{Goals, Outcome};
+use crate::error::Result;
 pub use crate::input::templates::{
     load_templates, StaffTemplate, Templates, UnitTemplate, MAX_COUNT,
 };
 use crate::round::Round;
-use crate::solver::Status;
+use crate::solver::{Settings, Status};
 use serde::Serialize;
 
 /// One line of the mix.
@@ -67,8 +68,8 @@ pub enum PlanResult {
         #[serde(skip)]
         round: Box<Round>,
     },
-    /// The best mix within a budget (`plan --budget`), and what the next
-    /// 100,000 kr would buy.
+    /// The best mix within a budget, and what the next [`NEXT_STEP_DKK`]
+    /// would buy.
     WithinBudget {
         /// The budget, kr.
         budget_dkk: i64,
@@ -95,4 +96,57 @@ pub struct Plan {
     pub before: Goals,
     /// The cheapest mix and what it enables, or why no mix reaches the goals.
     pub result: PlanResult,
+}
+
+impl Plan {
+    /// The allocation the mix enables: with the cheapest mix, or with the
+    /// best mix within the budget; none when no mix reaches the goals.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        match &self.result {
+            PlanResult::Reached { outcome, .. } => Some(outcome),
+            PlanResult::WithinBudget { best, .. } => Some(&best.outcome),
+            PlanResult::Unreachable { .. } => None,
+        }
+    }
+
+    /// The mix: the cheapest, or the best within the budget; empty when no
+    /// mix reaches the goals.
+    pub fn mix(&self) -> &[MixLine] {
+        match &self.result {
+            PlanResult::Reached { mix, .. } => mix,
+            PlanResult::WithinBudget { best, .. } => &best.mix,
+            PlanResult::Unreachable { .. } => &[],
+        }
+    }
+}
+
+/// What a plan aims at: checked, before any work starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Aim {
+    /// The cheapest mix that reaches these goals ([`plan`]).
+    Goals(Vec<Goal>),
+    /// The mix within the budget that does best on the programme's goals
+    /// ([`plan_budget`]).
+    Budget(Budget),
+}
+
+impl Aim {
+    /// The cheapest mix that reaches `goals`, or the programme's goals
+    /// ([`Goal::programme`]) when none are given.
+    pub fn goals_or_programme(goals: Vec<Goal>) -> Aim {
+        if goals.is_empty() {
+            Aim::Goals(Goal::programme())
+        } else {
+            Aim::Goals(goals)
+        }
+    }
+}
+
+/// Plans the base round with the templates to an aim: [`plan`] for goals,
+/// [`plan_budget`] for a budget.
+pub fn run(base: &Round, t: &Templates, aim: &Aim, settings: &Settings) -> Result<Plan> {
+    match aim {
+        Aim::Goals(goals) => plan(base, t, goals, settings),
+        Aim::Budget(budget) => plan_budget(base, t, *budget, settings),
+    }
 }
