@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // How many more skæve boliger until 90 % of the 18–29-year-olds are housed?
     let sweep = Sweep::parse("add=skaev_bolig:0..6")?;
-    let steps = scenario::sweep_scenarios(&base, &[sweep]);
+    let steps = scenario::sweep_scenarios(&base, &[sweep], "the sweep");
     let rows = scenario::run_all(&base, &steps, &Options::default())?;
     match rows.iter().find(|r| r.goals.age_18_29.met()) {
         Some(r) => println!("\n18-29 goal first met at: {}", r.scenario),

@@ -1,11 +1,11 @@
 //! `boligmatch plan DIR --templates templates.toml`: the cheapest mix of new
 //! units and staff that reaches the goals.
 
-use super::{print, Format, InputArgs, RunArgs};
+use super::{print, Format, InputArgs, RunArgs, Settings};
 use anyhow::Result;
 use boligmatch::report::{files, plan as plan_report};
-use boligmatch::whatif::planning::{self, Goal, PlanResult};
-use std::path::PathBuf;
+use boligmatch::whatif::planning::{self, Aim, Budget, BudgetError, Goal, Plan};
+use std::path::{Path, PathBuf};
 
 /// Arguments of `plan`.
 #[derive(Debug, clap::Args)]
@@ -18,7 +18,7 @@ pub struct Args {
     /// A goal as NAME=SHARE (under_18, age_18_29, age_18_24, age_25_29, all,
     /// female_worker), the share from 0 to 1 (or 0% to 100%); default:
     /// under_18=1.0 and age_18_29=0.9.
-    #[arg(long = "target", value_name = "NAME=SHARE", value_parser = Goal::parse)]
+    #[arg(long = "target", value_name = "NAME=SHARE", value_parser = parse_target)]
     targets: Vec<Goal>,
     /// Plan to a budget instead, in kroner, from 0 to 1000000000000: the mix
     /// within it that houses the most under-18s, then 18-29-year-olds, then
@@ -31,34 +31,48 @@ pub struct Args {
     run: RunArgs,
 }
 
+/// `--target NAME=SHARE`: the library's reason, worded with the flag.
+fn parse_target(s: &str) -> std::result::Result<Goal, String> {
+    Goal::parse(s).map_err(|e| format!("--target {e}"))
+}
+
+/// `--budget` or `--target` as one checked aim.
+fn aim(args: &Args) -> Result<Aim> {
+    match args.budget {
+        Some(dkk) => Ok(Aim::Budget(Budget::new(dkk).map_err(
+            |BudgetError::OutOfRange { dkk }| {
+                boligmatch::Error::Refused(format!(
+                    "--budget {dkk}: must be from 0 to {} kr",
+                    planning::MAX_BUDGET_DKK
+                ))
+            },
+        )?)),
+        None => Ok(Aim::goals_or_programme(args.targets.clone())),
+    }
+}
+
 /// Runs `plan`.
 pub fn run(args: &Args) -> Result<()> {
     let settings = args.run.settings(std::time::Instant::now());
+    let aim = aim(args)?;
     let (paths, loaded) = args.input.load()?;
     let templates = planning::load_templates(&args.templates)?;
-    let goals = if args.targets.is_empty() {
-        Goal::programme()
-    } else {
-        args.targets.clone()
-    };
-    let plan = match args.budget {
-        Some(b) => planning::plan_budget(&loaded.round, &templates, b, &settings.solver)?,
-        None => planning::plan(&loaded.round, &templates, &goals, &settings.solver)?,
-    };
+    let plan = planning::run(&loaded.round, &templates, &aim, &settings.solver)?;
+    let mut inputs = paths.all();
+    inputs.push(&args.templates);
+    render(&plan, &settings, &inputs)
+}
+
+/// Writes the plan's files and prints it.
+fn render(plan: &Plan, settings: &Settings, inputs: &[&Path]) -> Result<()> {
     let style = settings.style;
     // CSV reasons name the kind of home in the report's language (--lang).
     let lang = settings
         .report
         .as_ref()
         .map_or(boligmatch::report::html::Lang::En, |r| r.lang);
-    let mut inputs = paths.all();
-    inputs.push(&args.templates);
-    let mix = plan_report::mix_csv(&plan, style);
-    let outcome = match &plan.result {
-        PlanResult::Reached { outcome, .. } => Some(outcome),
-        PlanResult::WithinBudget { best, .. } => Some(&best.outcome),
-        PlanResult::Unreachable { .. } => None,
-    };
+    let mix = plan_report::mix_csv(plan, style);
+    let outcome = plan.outcome();
     let proposals = outcome.map(|o| files::proposals_csv(o, style, lang));
     let mut sheets: Vec<(&str, &[u8])> = vec![("plan", &mix)];
     if let Some(p) = &proposals {
@@ -69,7 +83,7 @@ pub fn run(args: &Args) -> Result<()> {
         || {
             let mut out = vec![
                 ("plan.csv".to_string(), mix.clone()),
-                ("plan.json".to_string(), plan_report::json(&plan)),
+                ("plan.json".to_string(), plan_report::json(plan)),
             ];
             out.extend(workbook.clone());
             if let Some(outcome) = outcome {
@@ -80,14 +94,12 @@ pub fn run(args: &Args) -> Result<()> {
             }
             out
         },
-        |report| boligmatch::report::html::plan(&plan, report.lang, report.redact),
-        &inputs,
+        |report| boligmatch::report::html::plan(plan, report.lang, report.redact),
+        inputs,
     )?;
     match settings.format {
-        Format::Table => print(&plan_report::table(&plan)),
-        Format::Csv => print(&String::from_utf8_lossy(&plan_report::mix_csv(
-            &plan, style,
-        ))),
-        Format::Json => print(&String::from_utf8_lossy(&plan_report::json(&plan))),
+        Format::Table => print(&plan_report::table(plan)),
+        Format::Csv => print(&String::from_utf8_lossy(&plan_report::mix_csv(plan, style))),
+        Format::Json => print(&String::from_utf8_lossy(&plan_report::json(plan))),
     }
 }

@@ -52,7 +52,7 @@ pub struct Args {
     /// A sweep in the whatif syntax ('add=KIND:FROM..TO' or
     /// 'staff=METHOD:GENDER:FROM..TO', the counts from 0 to 1000, at most 100
     /// steps): the simulation at every step, on the same random numbers.
-    #[arg(long, value_name = "SPEC", value_parser = boligmatch::whatif::scenario::Sweep::parse, conflicts_with = "scenarios")]
+    #[arg(long, value_name = "SPEC", value_parser = super::whatif::parse_sweep, conflicts_with = "scenarios")]
     sweep: Option<boligmatch::whatif::scenario::Sweep>,
     /// templates.toml, for the cost of each sweep step.
     #[arg(long, value_name = "FILE", requires = "sweep")]
@@ -130,7 +130,11 @@ pub fn run(args: &Args) -> Result<()> {
                 sw.steps().len()
             )));
         }
-        scenarios = boligmatch::whatif::scenario::sweep_scenarios(base, std::slice::from_ref(sw));
+        scenarios = boligmatch::whatif::scenario::sweep_scenarios(
+            base,
+            std::slice::from_ref(sw),
+            "--sweep",
+        );
     }
     let mut all = Vec::new();
     for sc in &scenarios {

@@ -1,12 +1,14 @@
 //! `boligmatch whatif DIR --scenario a.toml …`: the base and every scenario side
 //! by side, solved in parallel.
 
-use super::{print, Format, InputArgs, RunArgs};
-use anyhow::{bail, Result};
+use super::{print, Format, InputArgs, RunArgs, Settings};
+use anyhow::Result;
 use boligmatch::allocate::Options;
 use boligmatch::report::compare;
-use boligmatch::whatif::scenario::{self, Scenario, Sweep};
-use std::path::PathBuf;
+use boligmatch::whatif::scenario::{self, Row, Scenario};
+use boligmatch::whatif::sweep::{Grid, GridError, Sweep};
+use boligmatch::Round;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `whatif`.
 #[derive(Debug, clap::Args)]
@@ -21,83 +23,85 @@ pub struct Args {
     folder: Option<PathBuf>,
     /// A sweep: 'add=KIND:FROM..TO' or 'staff=METHOD:GENDER:FROM..TO', the
     /// counts from 0 to 1000; twice for a 2-D grid.
-    #[arg(long = "sweep", value_name = "SPEC", value_parser = Sweep::parse)]
+    #[arg(long = "sweep", value_name = "SPEC", value_parser = parse_sweep)]
     sweeps: Vec<Sweep>,
     #[command(flatten)]
     run: RunArgs,
 }
 
-/// The most scenarios one sweep runs (each is a whole round).
-const MAX_SWEEP_STEPS: usize = 10_000;
+/// `--sweep SPEC`: the library's reason, worded with the flag (`whatif` and
+/// `simulate` share it).
+pub fn parse_sweep(spec: &str) -> std::result::Result<Sweep, String> {
+    Sweep::parse(spec).map_err(|e| format!("--sweep {e}"))
+}
+
+/// The `--sweep` flags as one checked grid (empty without them).
+fn grid(sweeps: &[Sweep]) -> Result<Grid> {
+    Grid::new(sweeps.to_vec()).map_err(|e| {
+        boligmatch::Error::Refused(match e {
+            GridError::TooManyDimensions { .. } => "--sweep: at most two dimensions".into(),
+            GridError::TooManySteps { steps, max } => {
+                format!("--sweep: {steps} steps in all; at most {max} (narrow a range)")
+            }
+        })
+        .into()
+    })
+}
+
+/// The scenarios to compare: the base or the sweep's steps, then the
+/// folder's and each `--scenario` file (every problem of every file at once).
+fn scenarios(args: &Args, grid: &Grid, base: &Round) -> Result<Vec<Scenario>> {
+    let mut out = if grid.is_empty() {
+        vec![Scenario::base()]
+    } else {
+        grid.scenarios(base, "--sweep")
+    };
+    if let Some(dir) = &args.folder {
+        out.extend(scenario::load_dir(dir)?);
+    }
+    out.extend(scenario::load_all(&args.scenarios)?);
+    Ok(out)
+}
 
 /// Runs `whatif`.
 pub fn run(args: &Args) -> Result<()> {
-    if args.sweeps.len() > 2 {
-        bail!(boligmatch::Error::Refused(
-            "--sweep: at most two dimensions".into()
-        ));
-    }
-    let grid: usize = args.sweeps.iter().map(|s| s.steps().len()).product();
-    if !args.sweeps.is_empty() && grid > MAX_SWEEP_STEPS {
-        bail!(boligmatch::Error::Refused(format!(
-            "--sweep: {grid} steps in all; at most {MAX_SWEEP_STEPS} (narrow a range)"
-        )));
-    }
+    let grid = grid(&args.sweeps)?;
     let settings = args.run.settings(std::time::Instant::now());
     let (paths, loaded) = args.input.load()?;
     let base = &loaded.round;
-    let mut scenarios = vec![Scenario::base()];
-    let sweep = !args.sweeps.is_empty();
-    if sweep {
-        scenarios = scenario::sweep_scenarios(base, &args.sweeps);
-    }
-    if let Some(dir) = &args.folder {
-        scenarios.extend(scenario::load_dir(dir)?);
-    }
-    let mut problems = Vec::new();
-    for f in &args.scenarios {
-        match scenario::load(f) {
-            Ok(s) => scenarios.push(s),
-            Err(boligmatch::Error::Input(p)) => problems.extend(p.0),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if !problems.is_empty() {
-        bail!(boligmatch::Error::Input(boligmatch::Problems(problems)));
-    }
+    let scenarios = scenarios(args, &grid, base)?;
     let options = Options {
         settings: settings.solver,
         ..Options::default()
     };
     let rows = scenario::run_all(base, &scenarios, &options)?;
-    let style = settings.style;
     // Every file the run read: the round's, the scenarios and the people
     // files they add.
-    let mut inputs: Vec<&std::path::Path> = paths.all();
-    for s in &scenarios {
-        let source = std::path::Path::new(&s.source);
-        if source.is_file() {
-            inputs.push(source);
-        }
-        inputs.extend(s.add_people.iter().map(PathBuf::as_path));
-    }
-    let comparison = compare::csv(&rows, style);
+    let mut inputs: Vec<&Path> = paths.all();
+    inputs.extend(scenarios.iter().flat_map(Scenario::files));
+    render(&rows, !grid.is_empty(), &settings, &inputs)
+}
+
+/// Writes the comparison's files and prints it.
+fn render(rows: &[Row], sweep: bool, settings: &Settings, inputs: &[&Path]) -> Result<()> {
+    let style = settings.style;
+    let comparison = compare::csv(rows, style);
     let workbook = settings.workbook("comparison.xlsx", &[("comparison", &comparison)])?;
     settings.commit(
         || {
             let mut out = vec![
                 ("comparison.csv".to_string(), comparison.clone()),
-                ("comparison.json".to_string(), compare::json(&rows)),
+                ("comparison.json".to_string(), compare::json(rows)),
             ];
             out.extend(workbook.clone());
             out
         },
-        |report| boligmatch::report::html::whatif(&rows, report.lang, sweep),
-        &inputs,
+        |report| boligmatch::report::html::whatif(rows, report.lang, sweep),
+        inputs,
     )?;
     match settings.format {
-        Format::Table => print(&compare::table(&rows, sweep)),
-        Format::Csv => print(&String::from_utf8_lossy(&compare::csv(&rows, style))),
-        Format::Json => print(&String::from_utf8_lossy(&compare::json(&rows))),
+        Format::Table => print(&compare::table(rows, sweep)),
+        Format::Csv => print(&String::from_utf8_lossy(&compare::csv(rows, style))),
+        Format::Json => print(&String::from_utf8_lossy(&compare::json(rows))),
     }
 }

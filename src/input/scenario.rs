@@ -130,6 +130,17 @@ impl Scenario {
             ..Scenario::default()
         }
     }
+
+    /// The files running the scenario reads: the file it came from (when
+    /// its source is one) and the people files it adds. A front end keeps
+    /// its outputs off these.
+    pub fn files(&self) -> Vec<&Path> {
+        let source = Path::new(&self.source);
+        let own = source.is_file().then_some(source);
+        own.into_iter()
+            .chain(self.add_people.iter().map(PathBuf::as_path))
+            .collect()
+    }
 }
 
 /// Reads a scenario file.
@@ -209,10 +220,16 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>> {
         })
         .collect();
     paths.sort();
+    load_all(&paths)
+}
+
+/// Reads scenario files in the order given: every problem of every file at
+/// once.
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for p in paths {
-        match load(&p) {
+        match load(p) {
             Ok(s) => out.push(s),
             Err(Error::Input(ps)) => problems.extend(ps.0),
             Err(e) => return Err(e),

@@ -144,24 +144,46 @@ pub const MAX_COST_KR: f64 = 1e9;
 /// Reads templates.toml: every problem at once.
 pub fn load_templates(path: &Path) -> Result<Templates> {
     let (t, _, file): (Templates, _, _) = super::read_toml(path)?;
-    let mut problems = Vec::new();
-    let costs_ok =
-        |m: f64, o: f64| (0.0..=MAX_COST_KR).contains(&m) && (0.0..=MAX_COST_KR).contains(&o);
+    let problems: Vec<Problem> = bound_problems(&t)
+        .into_iter()
+        .chain(description_problems(&t))
+        .chain(name_problems(&t))
+        .map(|m| Problem::file(&file, m))
+        .collect();
+    if problems.is_empty() {
+        Ok(t)
+    } else {
+        Err(Error::Input(Problems(problems)))
+    }
+}
+
+/// Whether a template's costs are within the range every sum stays exact in.
+fn costs_ok(monthly: f64, one_off: f64) -> bool {
+    (0.0..=MAX_COST_KR).contains(&monthly) && (0.0..=MAX_COST_KR).contains(&one_off)
+}
+
+/// The period and every `max_count` within their bounds.
+fn bound_problems(t: &Templates) -> Vec<String> {
+    let mut out = Vec::new();
     if !(1..=MAX_MONTHS).contains(&t.months) {
-        problems.push(Problem::file(
-            &file,
-            format!("months = {}: must be from 1 to {MAX_MONTHS}", t.months),
+        out.push(format!(
+            "months = {}: must be from 1 to {MAX_MONTHS}",
+            t.months
         ));
     }
     let names = t.unit.iter().map(|u| (&u.name, u.max_count));
     for (name, max) in names.chain(t.staff.iter().map(|s| (&s.name, s.max_count))) {
         if max.is_some_and(|m| m > MAX_COUNT) {
-            problems.push(Problem::file(
-                &file,
-                format!("\"{name}\": max_count must be at most {MAX_COUNT}"),
-            ));
+            out.push(format!("\"{name}\": max_count must be at most {MAX_COUNT}"));
         }
     }
+    out
+}
+
+/// The kinds this file declares, and every unit and worker it describes with
+/// their costs; at least one template.
+fn description_problems(t: &Templates) -> Vec<String> {
+    let mut out = Vec::new();
     // Kinds known here: the built-in ones and this file's own. A kind only the
     // base policy declares is checked when the plan meets the round.
     let mut kinds = crate::model::kinds::Kinds::default();
@@ -169,65 +191,57 @@ pub fn load_templates(path: &Path) -> Result<Templates> {
         kinds.declare(id, d.clone());
     }
     for (key, message) in kinds.problems() {
-        problems.push(Problem::file(&file, format!("{key}: {message}")));
+        out.push(format!("{key}: {message}"));
     }
     for u in &t.unit {
         let mut bad = u.unit.problems();
         if kinds.get(u.unit.kind.as_str()).is_some() {
             bad.extend(u.unit.kind_problems(&kinds));
         }
-        for p in bad {
-            problems.push(Problem::file(&file, format!("unit \"{}\": {p}", u.name)));
-        }
+        out.extend(bad.into_iter().map(|p| format!("unit \"{}\": {p}", u.name)));
         if !costs_ok(u.monthly_cost_dkk, u.one_off_cost_dkk) {
-            problems.push(Problem::file(
-                &file,
-                format!(
-                    "unit \"{}\": costs must be from 0 to {MAX_COST_KR} kr",
-                    u.name
-                ),
+            out.push(format!(
+                "unit \"{}\": costs must be from 0 to {MAX_COST_KR} kr",
+                u.name
             ));
         }
     }
     for s in &t.staff {
-        for p in s.staff.problems() {
-            problems.push(Problem::file(&file, format!("staff \"{}\": {p}", s.name)));
-        }
+        out.extend(
+            s.staff
+                .problems()
+                .into_iter()
+                .map(|p| format!("staff \"{}\": {p}", s.name)),
+        );
         if !costs_ok(s.monthly_cost_dkk, s.one_off_cost_dkk) {
-            problems.push(Problem::file(
-                &file,
-                format!(
-                    "staff \"{}\": costs must be from 0 to {MAX_COST_KR} kr",
-                    s.name
-                ),
+            out.push(format!(
+                "staff \"{}\": costs must be from 0 to {MAX_COST_KR} kr",
+                s.name
             ));
         }
     }
     if t.unit.is_empty() && t.staff.is_empty() {
-        problems.push(Problem::file(
-            &file,
-            "no templates: add [[unit]] or [[staff]] tables",
-        ));
+        out.push("no templates: add [[unit]] or [[staff]] tables".into());
     }
+    out
+}
+
+/// Names reach tables and reports: no control characters (escape sequences).
+fn name_problems(t: &Templates) -> Vec<String> {
     let names = t
         .unit
         .iter()
         .map(|u| &u.name)
         .chain(t.staff.iter().map(|s| &s.name));
-    for name in names.filter(|n| super::privacy::has_control(n)) {
-        problems.push(Problem::file(
-            &file,
+    names
+        .filter(|n| super::privacy::has_control(n))
+        .map(|name| {
             format!(
                 "the name \"{}\" contains a control character; remove it",
                 crate::error::printable(name)
-            ),
-        ));
-    }
-    if problems.is_empty() {
-        Ok(t)
-    } else {
-        Err(Error::Input(Problems(problems)))
-    }
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -75,9 +75,9 @@ pub fn table(rows: &[Row], sweep: bool) -> String {
         out,
         "\nGoals: under 18 housed 100%, aged 18-29 housed 90%, support coverage 100%, female worker where asked; * = not met."
     );
-    if rows.iter().any(|r| r.status != "optimal") {
-        for r in rows.iter().filter(|r| r.status != "optimal") {
-            let _ = writeln!(out, "{}: {}", r.scenario, r.status);
+    if rows.iter().any(|r| !r.status.is_optimal()) {
+        for r in rows.iter().filter(|r| !r.status.is_optimal()) {
+            let _ = writeln!(out, "{}: {}", r.scenario, r.status.describe());
         }
     } else {
         let _ = writeln!(out, "Every scenario solved to proven optimality.");
@@ -145,7 +145,7 @@ pub fn csv(rows: &[Row], style: CsvStyle) -> Vec<u8> {
         .map(|r| {
             vec![
                 r.scenario.as_str().into(),
-                r.status.as_str().into(),
+                r.status.describe().into(),
                 r.people.into(),
                 Cell::Int(r.places.into()),
                 Cell::Int(r.support_slots.into()),

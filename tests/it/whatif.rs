@@ -554,7 +554,7 @@ proptest! {
         budget in prop_oneof![Just(0i64), 0i64..=90_000],
     ) {
         let t = budget_templates();
-        let Ok(plan) = planning::plan_budget(&r, &t, budget, &Default::default()) else { return Ok(()) };
+        let Ok(plan) = planning::plan_budget(&r, &t, planning::Budget::new(budget).unwrap(), &Default::default()) else { return Ok(()) };
         let PlanResult::WithinBudget { best, next, budget_dkk } = plan.result else {
             panic!("a budget plan")
         };
@@ -583,7 +583,13 @@ fn templates_may_declare_a_new_kind() {
     std::fs::write(&f, text).unwrap();
     let t = planning::load_templates(&f).unwrap();
     let base = sample_round();
-    let plan = planning::plan_budget(&base, &t, 1_000_000, &Default::default()).unwrap();
+    let plan = planning::plan_budget(
+        &base,
+        &t,
+        planning::Budget::new(1_000_000).unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
     let PlanResult::WithinBudget { best, .. } = plan.result else {
         panic!("a budget plan")
     };
@@ -611,5 +617,62 @@ fn templates_may_declare_a_new_kind() {
     assert!(
         e.contains("kind \"startbolig\" is not declared") && e.contains("club_room"),
         "{e}"
+    );
+}
+
+/// Issue 24: the library's parse errors name no flag (they carry the values);
+/// the command line words them with the flag, as before.
+#[test]
+fn the_command_line_names_the_flag_the_library_does_not() {
+    let e = Goal::parse("under_81=1").unwrap_err();
+    assert!(matches!(e, planning::GoalError::UnknownName { ref name, .. } if name == "under_81"));
+    assert!(!e.to_string().contains("--target"), "{e}");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let d = dir.to_str().unwrap();
+    let t = dir.join("scenarios/templates.toml");
+    let (code, err) = run(&[
+        "plan",
+        d,
+        "--templates",
+        t.to_str().unwrap(),
+        "--target",
+        "under_81=1",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--target 'under_81=1': \"under_81\" is not one of under_18"),
+        "{err}"
+    );
+    let (code, err) = run(&["whatif", d, "--sweep", "add=ordinary:3..1"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--sweep 'add=ordinary:3..1': the range must go up, to at most 1000"),
+        "{err}"
+    );
+    let grid = [
+        "whatif",
+        d,
+        "--sweep",
+        "add=ordinary:0..1",
+        "--sweep",
+        "add=ordinary:0..1",
+        "--sweep",
+        "add=ordinary:0..1",
+    ];
+    let (code, err) = run(&grid);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("error: --sweep: at most two dimensions"),
+        "{err}"
     );
 }
