@@ -57,15 +57,33 @@ pub fn run(
     }))
 }
 
+/// What a simulation says when every run of a strategy was cut short by the
+/// time limit.
+pub(super) const NO_RUN_FINISHED: &str =
+    "no simulation run finished within the time limit; allow more time or fewer weeks";
+
 /// Runs every strategy `runs` times in parallel (one solver thread each);
 /// results are ordered by run, whatever the thread count. Runs cut short
-/// by the time limit are left out; none finished is an error.
+/// by the time limit are left out; none finished is an error
+/// ([`Error::OutOfTime`]).
 pub fn simulate(
     setup: &Setup,
     strategies: &[Strategy],
     runs: u32,
     settings: &Settings,
 ) -> Result<Results> {
+    finished(setup, strategies, runs, settings)?
+        .ok_or_else(|| Error::OutOfTime(NO_RUN_FINISHED.into()))
+}
+
+/// [`simulate`], with `None` when no run of some strategy finished within
+/// the time limit.
+pub(super) fn finished(
+    setup: &Setup,
+    strategies: &[Strategy],
+    runs: u32,
+    settings: &Settings,
+) -> Result<Option<Results>> {
     use rayon::prelude::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let done = AtomicUsize::new(0);
@@ -91,19 +109,16 @@ pub fn simulate(
             }
         }
         if done.is_empty() {
-            return Err(Error::OutOfTime(
-                "no simulation run finished within --time-limit; allow more time or fewer weeks"
-                    .into(),
-            ));
+            return Ok(None);
         }
         waits.sort_unstable();
         all.push(done);
         all_waits.push(waits);
     }
-    Ok(Results {
+    Ok(Some(Results {
         strategies: strategies.to_vec(),
         runs: all,
         waits: all_waits,
         days: (0..setup.weeks).map(|w| setup.day(w)).collect(),
-    })
+    }))
 }

@@ -11,7 +11,10 @@
 //! base round (`setup.rs`); the strategies decide each week's round
 //! (`strategy.rs`); a run's state changes week by week (`state.rs`) with
 //! common random numbers (`draws.rs`); [`run`] and [`simulate`] play the runs
-//! (`engine.rs`); [`Results`] summarises them (`results.rs`).
+//! (`engine.rs`); [`Results`] summarises them as typed values
+//! (`results.rs`); [`study`] runs a whole study, the base and its scenarios
+//! or a sweep, from one checked [`Study`] (`study.rs`): the call a front end
+//! makes.
 
 mod draws;
 mod engine;
@@ -19,16 +22,19 @@ mod results;
 mod setup;
 mod state;
 mod strategy;
+mod study;
 mod timeline;
 
 pub use engine::{run, simulate, RunOutput};
-pub use results::{percentile, Results, GOALS, GOAL_COLUMNS, WEEKLY_COLUMNS};
+pub use results::{
+    percentile, AgainstOptimal, GoalChance, Results, SweepStep, SweepVerdict, GOALS, GOAL_COLUMNS,
+    SWEEP_COLUMNS, WEEKLY_COLUMNS,
+};
 pub use setup::Setup;
 pub use state::{WeekValues, METRICS};
 pub use strategy::{placements, Strategy, LOOKAHEAD_WEEKS};
+pub use study::{
+    study, Horizon, Outcome, SimulationError, Study, Variants, MAX_RUNS, MAX_SCENARIOS,
+    MAX_SWEEP_STEPS, MAX_WEEKS,
+};
 pub use timeline::{load_timeline, Arrivals, Chance, Hire, NewUnits, Timeline, MAX_RATE};
-
-/// The most weeks one simulation covers (ten years).
-pub const MAX_WEEKS: u32 = 520;
-/// The most runs.
-pub const MAX_RUNS: u32 = 10_000;
