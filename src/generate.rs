@@ -523,7 +523,7 @@ fn write_csv(rows: &[Row], excel: bool) -> Vec<u8> {
 pub const FILES: [&str; 4] = ["units.csv", "people.csv", "staff.csv", "policy.toml"];
 
 /// The files of a round that `dir` already holds ([`FILES`] order): a
-/// front end asks before [`write`] replaces them.
+/// front end asks before [`write()`] replaces them.
 pub fn existing(dir: &std::path::Path) -> Vec<&'static str> {
     FILES.into_iter().filter(|f| dir.join(f).exists()).collect()
 }
