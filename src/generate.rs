@@ -113,15 +113,16 @@ pub fn generate_shaped(
         .collect();
     let staff: Vec<Row> = (0..n_staff).map(|i| staff_row(&mut rng, tier, i)).collect();
     Files {
-        files: vec![
-            ("units.csv".into(), write_csv(&units, excel)),
-            ("people.csv".into(), write_csv(&people, excel)),
-            ("staff.csv".into(), write_csv(&staff, excel)),
-            (
-                "policy.toml".into(),
+        files: FILES
+            .iter()
+            .map(|f| f.to_string())
+            .zip([
+                write_csv(&units, excel),
+                write_csv(&people, excel),
+                write_csv(&staff, excel),
                 policy_text(tier, &areas, reach).into_bytes(),
-            ),
-        ],
+            ])
+            .collect(),
     }
 }
 
@@ -212,9 +213,10 @@ fn unit_row(rng: &mut ChaCha8Rng, tier: Tier, i: usize, areas: &[String]) -> Row
 }
 
 /// Young person `i`: age, gender, needs, income and stay drawn at the rates
-/// of the municipality's own count.
+/// of the municipality's own count. The draws happen in the order of the
+/// columns (the same seed gives the same files).
 fn person_row(rng: &mut ChaCha8Rng, i: usize, n_units: usize, areas: &[String]) -> Row {
-    let (round_date, n_areas) = (round_date(), areas.len());
+    let n_areas = areas.len();
     let age: u32 = match rng.random_range(0..100) {
         0..=16 => rng.random_range(16..=17),
         17..=79 => rng.random_range(18..=24),
@@ -225,58 +227,13 @@ fn person_row(rng: &mut ChaCha8Rng, i: usize, n_units: usize, areas: &[String]) 
     } else {
         Gender::M
     };
-    let substance = pick(
-        rng,
-        &[
-            (SubstanceUse::Cannabis, 0.33),
-            (SubstanceUse::Alcohol, 0.15),
-            (SubstanceUse::Drugs, 0.10),
-            (SubstanceUse::None, 0.42),
-        ],
-    );
-    let psychiatric = rng.random_bool(0.5);
-    let in_recovery = substance == SubstanceUse::None && rng.random_bool(0.15);
-    let (income, max_rent) = if age < 18 {
-        (0, Some(rng.random_range(56..=64) * 50))
-    } else if age <= 24 {
-        (rng.random_range(5500..=7500), None)
-    } else {
-        (rng.random_range(9000..=11200), None)
-    };
-    let stay = pick(
-        rng,
-        &[
-            (Stay::FamilyFriends, 0.63),
-            (Stay::Transitional, 0.15),
-            (Stay::Shelter, 0.09),
-            (Stay::Hospital, 0.05),
-            (Stay::Street, 0.03),
-            (Stay::NightShelter, 0.02),
-            (Stay::Other, 0.03),
-        ],
-    );
-    let registered = round_date - chrono::Duration::days(rng.random_range(0..=420));
-    let female_staff = match gender {
-        Gender::F => pick(
-            rng,
-            &[
-                (None, 0.4),
-                (Some(FemaleStaff::Required), 0.2),
-                (Some(FemaleStaff::Preferred), 0.2),
-                (Some(FemaleStaff::No), 0.2),
-            ],
-        ),
-        Gender::M => None,
-    };
+    let (substance, psychiatric, in_recovery) = needs(rng);
+    let (income, max_rent) = income(rng, age);
+    let stay = stay(rng);
+    let registered = round_date() - chrono::Duration::days(rng.random_range(0..=420));
+    let female_staff = female_staff(rng, gender);
     let home = rng.random_range(0..n_areas);
-    let preferred = match rng.random_range(0..10) {
-        0..=6 => areas[home].clone(),
-        7..=8 => match neighbours(home, n_areas).first() {
-            Some(&n) => format!("{}|{}", areas[home], areas[n]),
-            None => areas[home].clone(),
-        },
-        _ => String::new(),
-    };
+    let preferred = preferred_areas(rng, home, areas);
     let declined = if rng.random_bool(0.05) {
         format!("U{:05}", rng.random_range(1..=n_units))
     } else {
@@ -307,6 +264,81 @@ fn person_row(rng: &mut ChaCha8Rng, i: usize, n_units: usize, areas: &[String]) 
         ("declined_units", declined),
         ("pinned_unit", String::new()),
     ]
+}
+
+/// Substance use, a psychiatric diagnosis, and being in recovery (drawn
+/// only for those who use nothing).
+fn needs(rng: &mut ChaCha8Rng) -> (SubstanceUse, bool, bool) {
+    let substance = pick(
+        rng,
+        &[
+            (SubstanceUse::Cannabis, 0.33),
+            (SubstanceUse::Alcohol, 0.15),
+            (SubstanceUse::Drugs, 0.10),
+            (SubstanceUse::None, 0.42),
+        ],
+    );
+    let psychiatric = rng.random_bool(0.5);
+    let in_recovery = substance == SubstanceUse::None && rng.random_bool(0.15);
+    (substance, psychiatric, in_recovery)
+}
+
+/// Disposable income in kroner a month and, for under-18s (no income of
+/// their own), a rent ceiling in place of the affordability rule.
+fn income(rng: &mut ChaCha8Rng, age: u32) -> (u32, Option<u32>) {
+    if age < 18 {
+        (0, Some(rng.random_range(56..=64) * 50))
+    } else if age <= 24 {
+        (rng.random_range(5500..=7500), None)
+    } else {
+        (rng.random_range(9000..=11200), None)
+    }
+}
+
+/// Where the young person stays now.
+fn stay(rng: &mut ChaCha8Rng) -> Stay {
+    pick(
+        rng,
+        &[
+            (Stay::FamilyFriends, 0.63),
+            (Stay::Transitional, 0.15),
+            (Stay::Shelter, 0.09),
+            (Stay::Hospital, 0.05),
+            (Stay::Street, 0.03),
+            (Stay::NightShelter, 0.02),
+            (Stay::Other, 0.03),
+        ],
+    )
+}
+
+/// A young woman's wish for a female worker (left blank for 40 %: the
+/// default applies); blank for men.
+fn female_staff(rng: &mut ChaCha8Rng, gender: Gender) -> Option<FemaleStaff> {
+    match gender {
+        Gender::F => pick(
+            rng,
+            &[
+                (None, 0.4),
+                (Some(FemaleStaff::Required), 0.2),
+                (Some(FemaleStaff::Preferred), 0.2),
+                (Some(FemaleStaff::No), 0.2),
+            ],
+        ),
+        Gender::M => None,
+    }
+}
+
+/// The preferred areas: the home area (70 %), it and a neighbour (20 %),
+/// or none.
+fn preferred_areas(rng: &mut ChaCha8Rng, home: usize, areas: &[String]) -> String {
+    match rng.random_range(0..10) {
+        0..=6 => areas[home].clone(),
+        7..=8 => match neighbours(home, areas.len()).first() {
+            Some(&n) => format!("{}|{}", areas[home], areas[n]),
+            None => areas[home].clone(),
+        },
+        _ => String::new(),
+    }
 }
 
 /// Support worker `i`: method, gender and free caseload.
@@ -485,6 +517,15 @@ fn write_csv(rows: &[Row], excel: bool) -> Vec<u8> {
     } else {
         bytes
     }
+}
+
+/// The files of a generated round, in the order they are written.
+pub const FILES: [&str; 4] = ["units.csv", "people.csv", "staff.csv", "policy.toml"];
+
+/// The files of a round that `dir` already holds ([`FILES`] order): a
+/// front end asks before [`write()`] replaces them.
+pub fn existing(dir: &std::path::Path) -> Vec<&'static str> {
+    FILES.into_iter().filter(|f| dir.join(f).exists()).collect()
 }
 
 /// Writes a generated round into `dir` (atomically; never over other files).

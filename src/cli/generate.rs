@@ -66,10 +66,7 @@ pub fn run(args: &Args) -> Result<()> {
         TierArg::M => Tier::M,
         TierArg::L => Tier::L,
     };
-    let existing: Vec<&str> = ["units.csv", "people.csv", "staff.csv", "policy.toml"]
-        .into_iter()
-        .filter(|f| args.out.join(f).exists())
-        .collect();
+    let existing = generate::existing(&args.out);
     if !existing.is_empty() && !args.force {
         anyhow::bail!(boligmatch::Error::Refused(format!(
             "{} already holds a round ({}); choose an empty folder or add --force to replace it",

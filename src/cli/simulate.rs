@@ -1,12 +1,16 @@
 //! `boligmatch simulate DIR --timeline FILE --weeks N --runs R`: will the
 //! programme reach its goals, week by week, under each strategy.
 
-use super::{print, Format, InputArgs, RunArgs};
+use super::{print, Format, InputArgs, RunArgs, Settings};
 use anyhow::{bail, Result};
 use boligmatch::error::Error;
-use boligmatch::report::{csv_bytes, Cell};
-use boligmatch::simulate::{self, Setup, Strategy, MAX_RUNS, MAX_WEEKS};
-use std::path::PathBuf;
+use boligmatch::report::{csv_bytes, Cell, CsvStyle};
+use boligmatch::round::Source;
+use boligmatch::simulate::{
+    self, Horizon, Outcome, SimulationError, Strategy, Study, Variants, MAX_RUNS, MAX_SCENARIOS,
+    MAX_SWEEP_STEPS, MAX_WEEKS,
+};
+use std::path::{Path, PathBuf};
 
 /// Strategy names on the command line.
 #[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
@@ -73,251 +77,232 @@ fn confidence(s: &str) -> std::result::Result<f64, String> {
     }
 }
 
-/// The most scenarios one simulation compares.
-const MAX_SCENARIOS: usize = 20;
-/// The most steps of a sweep.
-const MAX_SWEEP_STEPS: usize = 100;
+impl From<StrategyArg> for Strategy {
+    fn from(s: StrategyArg) -> Strategy {
+        match s {
+            StrategyArg::Optimal => Strategy::Optimal,
+            StrategyArg::PriorityList => Strategy::PriorityList,
+            StrategyArg::Lookahead => Strategy::Lookahead,
+        }
+    }
+}
 
 /// Runs `simulate`.
 pub fn run(args: &Args) -> Result<()> {
     let settings = args.run.settings(std::time::Instant::now());
     let (paths, loaded) = args.input.load()?;
-    let timeline = match &args.timeline {
-        Some(t) => simulate::load_timeline(t)?,
-        None => simulate::Timeline::default(),
-    };
-    let start = loaded.round.policy().round_date;
-    let weeks = match (args.weeks, args.until) {
-        (Some(w), _) => w,
-        (None, Some(u)) => {
-            let days = (u - start).num_days();
-            if days < 0 || days / 7 >= i64::from(MAX_WEEKS) {
-                bail!(Error::Refused(format!(
-                    "--until {u}: must be from the round date {start} to at most {MAX_WEEKS} weeks later"
-                )));
-            }
-            days as u32 / 7 + 1
-        }
-        (None, None) => bail!(Error::Refused(
-            "give --weeks N or --until DATE: how long to simulate".into()
-        )),
-    };
-    let strategies: Vec<Strategy> = args
-        .strategy
-        .iter()
-        .map(|s| match s {
-            StrategyArg::Optimal => Strategy::Optimal,
-            StrategyArg::PriorityList => Strategy::PriorityList,
-            StrategyArg::Lookahead => Strategy::Lookahead,
-        })
-        .collect();
-    // The scenarios: the base, each --scenario, or every step of the sweep.
-    let base = &loaded.round;
-    let mut scenarios = vec![boligmatch::input::scenario::Scenario::base()];
-    if args.scenarios.len() > MAX_SCENARIOS {
-        bail!(Error::Refused(format!(
-            "{} scenarios; simulate compares at most {MAX_SCENARIOS}",
-            args.scenarios.len()
-        )));
-    }
-    for f in &args.scenarios {
-        scenarios.push(boligmatch::input::scenario::load(f)?);
-    }
-    if let Some(sw) = &args.sweep {
-        if sw.steps().len() > MAX_SWEEP_STEPS {
-            bail!(Error::Refused(format!(
-                "--sweep: {} steps; at most {MAX_SWEEP_STEPS}",
-                sw.steps().len()
-            )));
-        }
-        scenarios = boligmatch::whatif::scenario::sweep_scenarios(
-            base,
-            std::slice::from_ref(sw),
-            "--sweep",
-        );
-    }
-    let mut all = Vec::new();
-    for sc in &scenarios {
-        let round = boligmatch::whatif::scenario::apply(base, sc)?;
-        let setup = Setup::new(round, timeline.clone(), weeks, args.seed)?;
-        let results = simulate::simulate(&setup, &strategies, args.runs, &settings.solver)?;
-        all.push((sc.name.clone(), results));
-    }
-    let style = settings.style;
-    let cells = |rows: Vec<Vec<String>>| -> Vec<Vec<Cell>> {
-        rows.into_iter()
-            .map(|r| r.into_iter().map(Cell::Text).collect())
-            .collect()
-    };
-    let weekly_rows: Vec<Vec<String>> = all.iter().flat_map(|(n, r)| r.weekly_rows(n)).collect();
-    let goal_rows: Vec<Vec<String>> = all.iter().flat_map(|(n, r)| r.goal_rows(n)).collect();
-    let weekly = csv_bytes(&simulate::WEEKLY_COLUMNS, &cells(weekly_rows), style);
-    let goals = csv_bytes(&simulate::GOAL_COLUMNS, &cells(goal_rows.clone()), style);
-    // The sweep: each step's chance per goal and its cost; the first step
-    // that reaches --confidence.
-    let step_costs: Vec<Option<i64>> = match (&args.sweep, &args.templates) {
-        (Some(sw), Some(t)) => {
-            let t = boligmatch::whatif::planning::load_templates(t)?;
-            let each = sweep_cost(sw, &t);
-            sw.steps()
-                .iter()
-                .map(|n| each.map(|c| c * i64::from(*n)))
-                .collect()
-        }
-        (Some(sw), None) => vec![None; sw.steps().len()],
-        _ => Vec::new(),
-    };
-    let sweep_rows: Vec<Vec<String>> = goal_rows
-        .iter()
-        .filter(|_| args.sweep.is_some())
-        .map(|r| {
-            let step = scenarios.iter().position(|s| s.name == r[1]).unwrap_or(0);
-            let cost = step_costs.get(step).copied().flatten();
-            let meets = r[3].parse::<f64>().unwrap_or(0.0) + 1e-9 >= args.confidence;
-            vec![
-                r[1].clone(),
-                r[0].clone(),
-                r[2].clone(),
-                r[3].clone(),
-                cost.map(|c| c.to_string()).unwrap_or_default(),
-                if meets { "yes" } else { "no" }.to_string(),
-            ]
-        })
-        .collect();
-    let sweep_csv = csv_bytes(
-        &[
-            "step",
-            "strategy",
-            "goal",
-            "probability_met",
-            "cost_dkk",
-            "reaches_confidence",
-        ],
-        &cells(sweep_rows.clone()),
-        style,
-    );
-    let firsts: Vec<(String, String, Option<String>)> = strategies
-        .iter()
-        .flat_map(|s| {
-            simulate::GOALS
-                .iter()
-                .map(move |g| (s.as_str().to_string(), g.0.to_string()))
-        })
-        .map(|(s, g)| {
-            let first = sweep_rows
-                .iter()
-                .find(|r| r[1] == s && r[2] == g && r[5] == "yes")
-                .map(|r| {
-                    if r[4].is_empty() {
-                        r[0].clone()
-                    } else {
-                        format!("{} ({} kr)", r[0], r[4])
-                    }
-                });
-            (s, g, first)
-        })
-        .collect();
+    let study = study_of(args)?;
+    let outcome = simulate::study(&loaded.round, &study, &settings.solver).map_err(worded)?;
     let mut sources = loaded.sources.clone();
     if let Some(t) = &args.timeline {
-        let bytes = std::fs::read(t).map_err(|source| Error::Io {
-            path: t.clone(),
-            source,
-        })?;
-        use sha2::Digest;
-        sources.push(boligmatch::round::Source {
-            path: t.display().to_string(),
-            sha256: sha2::Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-        });
+        sources.push(source(t)?);
     }
-    let json = {
-        let v = serde_json::json!({
-            "boligmatch_version": env!("CARGO_PKG_VERSION"),
-            "inputs": sources,
-            "timeline": timeline,
-            "seed": args.seed,
-            "weeks": weeks,
-            "from": start.to_string(),
-            "runs": args.runs,
-            "strategies": strategies,
-            "confidence": args.confidence,
-            "scenarios": all.iter().map(|(name, results)| serde_json::json!({
-                "scenario": name,
-                "runs_finished": results.runs.iter().map(Vec::len).collect::<Vec<_>>(),
-                "against_optimal": results
-                    .against_optimal()
-                    .into_iter()
-                    .map(|(s, goal, mean, lo, hi)| serde_json::json!({
-                        "strategy": s,
-                        "goal": goal,
-                        "mean_share_difference": mean,
-                        "ci95": [lo, hi],
-                    }))
-                    .collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "sweep_first_step_reaching_confidence": firsts
-                .iter()
-                .map(|(s, g, f)| serde_json::json!({"strategy": s, "goal": g, "step": f}))
-                .collect::<Vec<_>>(),
-        });
-        let mut b = serde_json::to_vec_pretty(&v).unwrap_or_default();
-        b.push(b'\n');
-        b
-    };
+    let files = Files::render(&study, &outcome, &sources, settings.style);
     let mut inputs = paths.all();
     inputs.extend(args.timeline.as_deref());
     inputs.extend(args.scenarios.iter().map(PathBuf::as_path));
     inputs.extend(args.templates.as_deref());
-    let mut sheets: Vec<(&str, &[u8])> = vec![("weekly", &weekly), ("goals", &goals)];
-    if args.sweep.is_some() {
-        sheets.push(("sweep", &sweep_csv));
+    write(&settings, &outcome, &files, &inputs)?;
+    match (settings.format, &files.sweep) {
+        (Format::Table | Format::Csv, Some(sweep)) => print(&String::from_utf8_lossy(sweep)),
+        (Format::Table | Format::Csv, None) => print(&String::from_utf8_lossy(&files.goals)),
+        (Format::Json, _) => print(&String::from_utf8_lossy(&files.json)),
+    }
+}
+
+/// The flags as one study: the timeline, scenarios and templates read, every
+/// range checked by the library when it runs.
+fn study_of(args: &Args) -> Result<Study> {
+    let timeline = match &args.timeline {
+        Some(t) => simulate::load_timeline(t)?,
+        None => simulate::Timeline::default(),
+    };
+    let horizon = match (args.weeks, args.until) {
+        (Some(w), _) => Horizon::Weeks(w),
+        (None, Some(u)) => Horizon::Until(u),
+        (None, None) => bail!(Error::Refused(
+            "give --weeks N or --until DATE: how long to simulate".into()
+        )),
+    };
+    let variants = match &args.sweep {
+        Some(sweep) => Variants::Sweep {
+            sweep: sweep.clone(),
+            templates: match &args.templates {
+                Some(t) => Some(boligmatch::whatif::planning::load_templates(t)?),
+                None => None,
+            },
+        },
+        None => {
+            // Counted before any file is read.
+            if args.scenarios.len() > MAX_SCENARIOS {
+                bail!(worded(SimulationError::Scenarios(args.scenarios.len())));
+            }
+            let mut list = Vec::new();
+            for f in &args.scenarios {
+                list.push(boligmatch::input::scenario::load(f)?);
+            }
+            Variants::Scenarios(list)
+        }
+    };
+    Ok(Study {
+        timeline,
+        horizon,
+        runs: args.runs,
+        seed: args.seed,
+        strategies: args.strategy.iter().map(|s| Strategy::from(*s)).collect(),
+        variants,
+        confidence: args.confidence,
+    })
+}
+
+/// The library's error worded for the command line: a value out of range
+/// names the flag that set it.
+fn worded(e: SimulationError) -> Error {
+    match e {
+        SimulationError::End { end, start } => Error::Refused(format!(
+            "--until {end}: must be from the round date {start} to at most {MAX_WEEKS} weeks later"
+        )),
+        SimulationError::Weeks(w) => {
+            Error::Refused(format!("--weeks {w}: must be from 1 to {MAX_WEEKS}"))
+        }
+        SimulationError::Runs(n) => {
+            Error::Refused(format!("--runs {n}: must be from 1 to {MAX_RUNS}"))
+        }
+        SimulationError::Confidence(p) => {
+            Error::Refused(format!("--confidence {p}: must be from 0.01 to 1"))
+        }
+        SimulationError::Scenarios(n) => Error::Refused(format!(
+            "{n} scenarios; simulate compares at most {MAX_SCENARIOS}"
+        )),
+        SimulationError::SweepSteps(n) => {
+            Error::Refused(format!("--sweep: {n} steps; at most {MAX_SWEEP_STEPS}"))
+        }
+        SimulationError::NoRunFinished => Error::OutOfTime(
+            "no simulation run finished within --time-limit; allow more time or fewer weeks".into(),
+        ),
+        other => other.into(),
+    }
+}
+
+/// The timeline as an input of the run: its path and the SHA-256 of its bytes.
+fn source(path: &Path) -> Result<Source> {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Source {
+        path: path.display().to_string(),
+        sha256: sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    })
+}
+
+/// The output files' bytes.
+struct Files {
+    weekly: Vec<u8>,
+    goals: Vec<u8>,
+    /// `sweep.csv`, with a sweep.
+    sweep: Option<Vec<u8>>,
+    json: Vec<u8>,
+}
+
+impl Files {
+    fn render(study: &Study, outcome: &Outcome, sources: &[Source], style: CsvStyle) -> Files {
+        let cells = |rows: Vec<Vec<String>>| -> Vec<Vec<Cell>> {
+            rows.into_iter()
+                .map(|r| r.into_iter().map(Cell::Text).collect())
+                .collect()
+        };
+        let weekly: Vec<Vec<String>> = outcome
+            .scenarios
+            .iter()
+            .flat_map(|(n, r)| r.weekly_rows(n))
+            .collect();
+        let goals: Vec<Vec<String>> = outcome.goals.iter().map(|g| g.row()).collect();
+        let sweep = outcome.sweep.as_ref().map(|steps| {
+            let rows = steps.iter().map(|s| s.row()).collect();
+            csv_bytes(&simulate::SWEEP_COLUMNS, &cells(rows), style)
+        });
+        Files {
+            weekly: csv_bytes(&simulate::WEEKLY_COLUMNS, &cells(weekly), style),
+            goals: csv_bytes(&simulate::GOAL_COLUMNS, &cells(goals), style),
+            sweep,
+            json: json(study, outcome, sources),
+        }
+    }
+}
+
+/// `simulation.json`: the inputs, the study's values, per scenario the runs
+/// finished and each strategy against `optimal`, and the sweep's verdicts.
+fn json(study: &Study, outcome: &Outcome, sources: &[Source]) -> Vec<u8> {
+    let scenarios: Vec<serde_json::Value> = outcome
+        .scenarios
+        .iter()
+        .map(|(name, results)| {
+            serde_json::json!({
+                "scenario": name,
+                "runs_finished": results.runs_finished(),
+                "against_optimal": results
+                    .against_optimal()
+                    .into_iter()
+                    .map(|d| serde_json::json!({
+                        "strategy": d.strategy,
+                        "goal": d.goal,
+                        "mean_share_difference": d.mean_share_difference,
+                        "ci95": d.ci95,
+                    }))
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "boligmatch_version": env!("CARGO_PKG_VERSION"),
+        "inputs": sources,
+        "timeline": study.timeline,
+        "seed": study.seed,
+        "weeks": outcome.weeks,
+        "from": outcome.from.to_string(),
+        "runs": study.runs,
+        "strategies": study.strategies,
+        "confidence": study.confidence,
+        "scenarios": scenarios,
+        "sweep_first_step_reaching_confidence": outcome
+            .verdicts
+            .iter()
+            .map(|v| serde_json::json!({"strategy": v.strategy, "goal": v.goal, "step": v.label()}))
+            .collect::<Vec<_>>(),
+    });
+    let mut b = serde_json::to_vec_pretty(&v).unwrap_or_default();
+    b.push(b'\n');
+    b
+}
+
+/// Writes the files, the workbook and the report (all or nothing).
+fn write(settings: &Settings, outcome: &Outcome, files: &Files, inputs: &[&Path]) -> Result<()> {
+    let mut sheets: Vec<(&str, &[u8])> = vec![("weekly", &files.weekly), ("goals", &files.goals)];
+    if let Some(sweep) = &files.sweep {
+        sheets.push(("sweep", sweep));
     }
     let workbook = settings.workbook("simulation.xlsx", &sheets)?;
     settings.commit(
         || {
-            let mut files = vec![
-                ("weekly.csv".to_string(), weekly.clone()),
-                ("goals.csv".to_string(), goals.clone()),
-                ("simulation.json".to_string(), json.clone()),
+            let mut out = vec![
+                ("weekly.csv".to_string(), files.weekly.clone()),
+                ("goals.csv".to_string(), files.goals.clone()),
+                ("simulation.json".to_string(), files.json.clone()),
             ];
-            if args.sweep.is_some() {
-                files.push(("sweep.csv".to_string(), sweep_csv.clone()));
+            if let Some(sweep) = &files.sweep {
+                out.push(("sweep.csv".to_string(), sweep.clone()));
             }
-            files.extend(workbook.clone());
-            files
+            out.extend(workbook.clone());
+            out
         },
-        |report| boligmatch::report::html::simulation(&all, &firsts, report.lang),
-        &inputs,
-    )?;
-    match settings.format {
-        Format::Table | Format::Csv if args.sweep.is_some() => {
-            print(&String::from_utf8_lossy(&sweep_csv))
-        }
-        Format::Table | Format::Csv => print(&String::from_utf8_lossy(&goals)),
-        Format::Json => print(&String::from_utf8_lossy(&json)),
-    }
-}
-
-/// The cost of one step of a sweep from the templates: the first unit
-/// template of the kind, or the first staff template of the method and
-/// gender, over the templates' months.
-fn sweep_cost(
-    sw: &boligmatch::whatif::scenario::Sweep,
-    t: &boligmatch::whatif::planning::Templates,
-) -> Option<i64> {
-    use boligmatch::whatif::scenario::Sweep;
-    match sw {
-        Sweep::Units { kind, .. } => t
-            .unit
-            .iter()
-            .find(|u| u.unit.kind == *kind)
-            .map(|u| u.cost(t.months)),
-        Sweep::Staff { method, gender, .. } => t
-            .staff
-            .iter()
-            .find(|s| s.staff.method == *method && s.staff.gender == *gender)
-            .map(|s| s.cost(t.months)),
-    }
+        |report| {
+            boligmatch::report::html::simulation(&outcome.scenarios, &outcome.verdicts, report.lang)
+        },
+        inputs,
+    )
 }

@@ -3,7 +3,9 @@
 use super::common::*;
 use boligmatch::allocate::{self, Options};
 use boligmatch::model::*;
-use boligmatch::simulate::{self, Chance, Setup, Strategy, Timeline, METRICS};
+use boligmatch::simulate::{
+    self, Chance, Horizon, Setup, SimulationError, Strategy, Study, Timeline, Variants, METRICS,
+};
 use boligmatch::Settings;
 use std::path::PathBuf;
 use std::process::Command;
@@ -398,4 +400,115 @@ fn sweeps_and_scenarios_run_on_the_same_random_numbers() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(goals.lines().count(), 1 + 2 * 2 * 2, "{goals}");
+}
+
+/// A study of one week of `tiny`, each strategy in `strategies`.
+fn tiny_study(strategies: Vec<Strategy>, variants: Variants) -> Study {
+    Study {
+        timeline: Timeline::default(),
+        horizon: Horizon::Weeks(1),
+        runs: 1,
+        seed: 1,
+        strategies,
+        variants,
+        confidence: 0.8,
+    }
+}
+
+/// Issue 24: the sweep's verdicts are typed values computed by the library.
+/// One CTI worker houses one of the two adults; each worker more houses one
+/// more: the under-18 goal (nobody under 18: met) is reached at step +0, the
+/// 18-29 goal (90 %) at step +1.
+#[test]
+fn a_sweep_study_gives_the_first_step_reaching_the_confidence() {
+    let sweep = boligmatch::whatif::scenario::Sweep::parse("staff=CTI:m:0..2").unwrap();
+    let study = tiny_study(
+        vec![Strategy::Optimal],
+        Variants::Sweep {
+            sweep,
+            templates: None,
+        },
+    );
+    let out = simulate::study(&tiny(), &study, &Settings::default()).unwrap();
+    assert_eq!((out.weeks, out.scenarios.len(), out.goals.len()), (1, 3, 6));
+    let steps = out.sweep.as_ref().expect("a sweep was simulated");
+    let met: Vec<(&str, &str, f64, bool)> = steps
+        .iter()
+        .map(|s| {
+            (
+                s.step.as_str(),
+                s.goal,
+                s.probability_met,
+                s.reaches_confidence,
+            )
+        })
+        .collect();
+    assert_eq!(
+        met,
+        vec![
+            ("+0 CTI (m)", "under_18", 1.0, true),
+            ("+0 CTI (m)", "age_18_29", 0.0, false),
+            ("+1 CTI (m)", "under_18", 1.0, true),
+            ("+1 CTI (m)", "age_18_29", 1.0, true),
+            ("+2 CTI (m)", "under_18", 1.0, true),
+            ("+2 CTI (m)", "age_18_29", 1.0, true),
+        ]
+    );
+    let firsts: Vec<(&str, Option<String>)> =
+        out.verdicts.iter().map(|v| (v.goal, v.label())).collect();
+    assert_eq!(
+        firsts,
+        vec![
+            ("under_18", Some("+0 CTI (m)".to_string())),
+            ("age_18_29", Some("+1 CTI (m)".to_string())),
+        ]
+    );
+    // Without a sweep: no sweep rows, and no step reaches anything.
+    let plain = tiny_study(vec![Strategy::Optimal], Variants::Scenarios(vec![]));
+    let out = simulate::study(&tiny(), &plain, &Settings::default()).unwrap();
+    assert!(out.sweep.is_none());
+    assert!(out.verdicts.iter().all(|v| v.step.is_none()));
+}
+
+/// Issue 24: the library refuses values out of range with typed errors
+/// whose messages name the value, never a command-line flag.
+#[test]
+fn study_refusals_are_typed_and_name_no_flag() {
+    let start = date(2014, 11, 3);
+    assert_eq!(Horizon::Until(date(2015, 12, 31)).weeks(start).unwrap(), 61);
+    let mut refused = vec![
+        Horizon::Until(date(2030, 1, 1)).weeks(start).unwrap_err(),
+        Horizon::Until(date(2014, 1, 1)).weeks(start).unwrap_err(),
+        Horizon::Weeks(0).weeks(start).unwrap_err(),
+    ];
+    let base = tiny();
+    let many = tiny_study(
+        vec![Strategy::Optimal],
+        Variants::Scenarios(vec![Default::default(); 21]),
+    );
+    let no_runs = Study {
+        runs: 0,
+        ..tiny_study(vec![Strategy::Optimal], Variants::Scenarios(vec![]))
+    };
+    for s in [many, no_runs] {
+        refused.push(simulate::study(&base, &s, &Settings::default()).unwrap_err());
+    }
+    // A deadline already passed: no run finishes.
+    let late = Settings {
+        until: Some(std::time::Instant::now()),
+        ..Settings::default()
+    };
+    let plain = tiny_study(vec![Strategy::Optimal], Variants::Scenarios(vec![]));
+    refused.push(simulate::study(&base, &plain, &late).unwrap_err());
+    assert!(matches!(refused[0], SimulationError::End { .. }));
+    assert!(matches!(refused[2], SimulationError::Weeks(0)));
+    assert!(matches!(refused[3], SimulationError::Scenarios(21)));
+    assert!(matches!(refused[4], SimulationError::Runs(0)));
+    assert!(matches!(refused[5], SimulationError::NoRunFinished));
+    for e in refused {
+        let text = e.to_string();
+        assert!(!text.contains("--"), "{text}");
+        // Each becomes the library's error with the same words.
+        assert_eq!(boligmatch::Error::from(e).to_string(), text);
+    }
 }

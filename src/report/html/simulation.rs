@@ -13,7 +13,7 @@ use maud::{html, Markup};
 /// sweep, the first step that reaches the chosen confidence.
 pub fn simulation(
     all: &[(String, crate::simulate::Results)],
-    firsts: &[(String, String, Option<String>)],
+    firsts: &[crate::simulate::SweepVerdict],
     lang: Lang,
 ) -> String {
     let charts = fan_charts(all, lang);
@@ -21,11 +21,11 @@ pub fn simulation(
     let head = crate::simulate::GOAL_COLUMNS;
     let first_rows: Vec<Vec<String>> = firsts
         .iter()
-        .map(|(s, g, f)| {
+        .map(|v| {
             vec![
-                s.clone(),
-                g.clone(),
-                f.clone()
+                v.strategy.as_str().to_string(),
+                v.goal.to_string(),
+                v.label()
                     .unwrap_or_else(|| lang.t(L::NotWithin).to_string()),
             ]
         })
