@@ -107,13 +107,14 @@ pub fn run(args: &Args) -> Result<()> {
             args.respond_by
         )));
     }
-    let offers: Vec<New> = super::proposal_rows(&args.from, args.proposal)?
+    let offers: Vec<New> = boligmatch::input::proposals::read(&args.from, args.proposal)
+        .map_err(Error::from)?
         .into_iter()
-        .filter(|(p, _, _)| args.people.is_empty() || args.people.contains(p))
-        .map(|(person, unit, staff)| New {
-            person,
-            unit,
-            staff,
+        .filter(|p| args.people.is_empty() || args.people.contains(&p.person_id))
+        .map(|p| New {
+            person: p.person_id,
+            unit: p.unit_id,
+            staff: p.staff_id,
         })
         .collect();
     for p in &args.people {

@@ -3,6 +3,7 @@
 //! back with every check.
 
 use crate::error::Problem;
+use crate::input::csv_text::CsvText;
 use crate::input::record::read;
 use crate::input::table::Reading;
 use crate::model::columns::RECORD_COLUMNS;
@@ -51,16 +52,11 @@ impl Editable {
             return Err("the record is an Excel workbook, not CSV".into());
         }
         let bom = bytes.starts_with(b"\xEF\xBB\xBF");
-        let text = crate::input::text::decode(bytes).replace("\r\n", "\n");
-        let delimiter = crate::input::text::sniff_delimiter(&text);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records();
-        let header: Vec<String> = match records.next() {
-            Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
+        let csv = CsvText::decode(bytes);
+        let delimiter = csv.delimiter();
+        let (header, records) = csv.header_and_records();
+        let header = match header {
+            Some(Ok(h)) => h,
             _ => COLUMNS.iter().map(|c| c.to_string()).collect(),
         };
         let mut rows = Vec::new();
