@@ -1,6 +1,7 @@
-//! The offers record as the commands that change it see it (`offer`,
-//! `record`): the file's cells kept as written, with its dialect, and read
-//! back with every check.
+//! The offers record as the changes of the weekly loop see it
+//! ([`super::offer()`], [`super::answer()`]): the file's cells kept as
+//! written, with its dialect, read back with every check before and after a
+//! change, and changed only under its lock ([`update`]).
 
 use crate::error::{Error, Problem, Problems};
 use crate::input::csv_text::CsvText;
@@ -9,7 +10,6 @@ use crate::input::table::Reading;
 use crate::model::columns::RECORD_COLUMNS;
 use crate::model::record::{Record, COLUMNS};
 use crate::round::programme::check;
-
 use std::path::{Path, PathBuf};
 
 pub use crate::model::record::{Line, Reason, Status, MAX_LINES};
