@@ -51,8 +51,11 @@ pub fn run(args: &Args) -> Result<()> {
     let (paths, mut loaded) = args.input.load()?;
     let previous_file = args.previous.as_ref().map(|d| d.join("proposals.csv"));
     if let Some(f) = &previous_file {
-        let rows = super::proposal_rows(f, 1)?;
-        let map = rows.into_iter().map(|(p, u, s)| (p, (u, s))).collect();
+        let rows = boligmatch::input::proposals::read(f, 1).map_err(boligmatch::Error::from)?;
+        let map = rows
+            .into_iter()
+            .map(|p| (p.person_id, (p.unit_id, p.staff_id)))
+            .collect();
         loaded.round = loaded.round.with_previous(map);
     }
     let read_seconds = t0.elapsed().as_secs_f64();

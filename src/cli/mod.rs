@@ -153,61 +153,6 @@ pub fn load_paths(paths: RoundPaths) -> Result<(RoundPaths, Loaded)> {
     }
 }
 
-/// The placements (person, unit, worker) of proposal `n` in a proposals.csv
-/// of `allocate --out` (any dialect).
-pub(crate) fn proposal_rows(path: &Path, n: u32) -> Result<Vec<(String, String, String)>> {
-    use boligmatch::Error;
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = boligmatch::input::decode_text(&bytes).replace("\r\n", "\n");
-    let delimiter = boligmatch::input::sniff(&text);
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = r
-        .headers()
-        .map_err(|e| Error::Refused(format!("{}: {e}", path.display())))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(pc), Some(pe), Some(un), Some(st)) = (
-        col("proposal"),
-        col("person_id"),
-        col("unit_id"),
-        col("staff_id"),
-    ) else {
-        bail!(Error::Refused(format!(
-            "{} is not a proposals.csv of boligmatch allocate (columns proposal, person_id, unit_id, staff_id)",
-            path.display()
-        )));
-    };
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| Error::Refused(format!("{}: {e}", path.display())))?;
-        let cell = |i: usize| {
-            rec.get(i)
-                .unwrap_or("")
-                .trim()
-                .trim_start_matches('\'')
-                .to_string()
-        };
-        if cell(pc) == n.to_string() {
-            out.push((cell(pe), cell(un), cell(st)));
-        }
-        if out.len() > boligmatch::input::MAX_ROWS {
-            bail!(Error::Refused(format!(
-                "{} has too many rows",
-                path.display()
-            )));
-        }
-    }
-    Ok(out)
-}
-
 fn file_name(p: &std::path::Path) -> String {
     p.file_name().map_or_else(
         || p.display().to_string(),

@@ -1,8 +1,10 @@
 //! Reading a round from the municipality's exports: `units.csv`, `people.csv`,
 //! `staff.csv` and an optional `policy.toml`, with every problem collected.
 
+pub(crate) mod csv_text;
 pub(crate) mod policy;
 mod privacy;
+pub mod proposals;
 pub mod record;
 pub mod scenario;
 pub mod spec;

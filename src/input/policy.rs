@@ -103,51 +103,67 @@ pub fn from_table(
     table: toml::Table,
     today: NaiveDate,
 ) -> Result<Policy, Vec<Problem>> {
-    let raw: RawPolicy = match RawPolicy::deserialize(toml::Value::Table(table.clone())) {
-        Ok(r) => r,
-        Err(e) => {
-            // Re-parse the text to get a span when we have it.
-            if !text.is_empty() {
-                if let Err(e2) = toml::from_str::<RawPolicy>(text) {
-                    return Err(vec![toml_problem(file, text, &e2)]);
-                }
-            }
-            return Err(vec![Problem::file(
-                file,
-                e.message().trim().replace('\n', " "),
-            )]);
-        }
-    };
+    let raw = raw_policy(file, text, table)?;
     let mut problems = Vec::new();
-    // A dotted key (`kinds.startbolig.label_da`): each part after the last.
-    let key_line = |key: &str| -> Option<u64> {
-        let mut at = 0;
-        for part in key.split('.') {
-            let part = part.trim_matches('"');
-            at += text[at..].find(part)?;
-        }
-        Some(line_of(text, at))
-    };
     let mut fail = |key: &str, msg: String| {
         problems.push(Problem {
             file: file.to_string(),
-            line: key_line(key),
+            line: key_line(text, key),
             column: None,
             value: None,
             message: format!("key \"{key}\": {msg}"),
         });
     };
     let mut policy = Policy::with_date(today);
-    if let Some(d) = raw.round_date {
+    if let Some(d) = &raw.round_date {
         let s = match d {
             DateValue::Toml(dt) => dt.to_string(),
-            DateValue::Text(s) => s,
+            DateValue::Text(s) => s.clone(),
         };
         match super::text::parse_date(&s) {
             Ok(d) => policy.round_date = d,
             Err(m) => fail("round_date", format!("\"{s}\" {m}")),
         }
     }
+    set_values(&mut policy, raw);
+    for (key, message) in policy.problems() {
+        fail(&key, message);
+    }
+    policy.derive_area_distances();
+    if problems.is_empty() {
+        Ok(policy)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The table as the keys policy.toml may hold; an unknown key or a value of
+/// the wrong type is a problem at its line when `text` has it.
+fn raw_policy(file: &str, text: &str, table: toml::Table) -> Result<RawPolicy, Vec<Problem>> {
+    RawPolicy::deserialize(toml::Value::Table(table)).map_err(|e| {
+        // Re-parse the text to get a span when we have it.
+        if !text.is_empty() {
+            if let Err(e2) = toml::from_str::<RawPolicy>(text) {
+                return vec![toml_problem(file, text, &e2)];
+            }
+        }
+        vec![Problem::file(file, e.message().trim().replace('\n', " "))]
+    })
+}
+
+/// The line of a key in `text`; a dotted key (`kinds.startbolig.label_da`)
+/// is found part after part.
+fn key_line(text: &str, key: &str) -> Option<u64> {
+    let mut at = 0;
+    for part in key.split('.') {
+        let part = part.trim_matches('"');
+        at += text[at..].find(part)?;
+    }
+    Some(line_of(text, at))
+}
+
+/// The values the file gives, over the defaults (the round date aside).
+fn set_values(policy: &mut Policy, raw: RawPolicy) {
     if let Some(h) = raw.horizon_days {
         policy.horizon_days = h;
     }
@@ -176,21 +192,12 @@ pub fn from_table(
     if let Some(n) = raw.area_neighbours {
         policy.area_neighbours = n;
     }
-    declare_kinds(&mut policy, raw.kinds);
+    declare_kinds(policy, raw.kinds);
     if let Some(f) = raw.fit {
         policy.fit = f;
     }
     if let Some(a) = raw.aliases {
         policy.aliases = policy.aliases.extended(&a.columns, &a.values);
-    }
-    for (key, message) in policy.problems() {
-        fail(&key, message);
-    }
-    policy.derive_area_distances();
-    if problems.is_empty() {
-        Ok(policy)
-    } else {
-        Err(problems)
     }
 }
 

@@ -1,6 +1,7 @@
 //! A CSV export read into rows that remember their line, with columns found by
 //! name (case-insensitive, Danish aliases) and every cell problem collected.
 
+use super::csv_text::{CsvText, Records};
 use super::privacy;
 use super::text;
 use crate::error::Problem;
@@ -60,67 +61,70 @@ pub(crate) const MAX_KR: i64 = 1_000_000;
 /// `problems`; unknown columns give one warning. Returns `None` when the file
 /// cannot be used at all.
 pub fn read(file: &str, bytes: &[u8], columns: &[Column], r: &mut Reading<'_>) -> Option<Table> {
-    let problems = &mut *r.problems;
-    let warnings = &mut *r.warnings;
-    // CRLF as LF: the csv reader would otherwise count CRLF lines one short.
-    let text = match text::decode_checked(bytes) {
-        Ok(t) => t.replace("\r\n", "\n"),
+    let csv = match CsvText::decode_checked(bytes) {
+        Ok(t) => t,
         Err((line, message)) => {
-            problems.push(Problem::line(file, line, message));
+            r.problems.push(Problem::line(file, line, message));
             return None;
         }
     };
-    if text.trim().is_empty() {
-        let names: Vec<&str> = columns
-            .iter()
-            .filter(|c| c.required)
-            .map(|c| c.name)
-            .collect();
-        problems.push(Problem::file(
-            file,
-            format!(
-                "the file is empty; expected a header line with at least {}",
-                names.join(", ")
-            ),
-        ));
+    if csv.text().trim().is_empty() {
+        r.problems.push(empty_file(file, columns));
         return None;
     }
-    let delimiter = text::sniff_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let headers: Vec<String> = match records.next() {
-        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
-        _ => {
-            problems.push(Problem::line(file, 1, "the header line cannot be read"));
-            return None;
-        }
+    let (header, records) = csv.header_and_records();
+    let Some(Ok(headers)) = header else {
+        r.problems
+            .push(Problem::line(file, 1, "the header line cannot be read"));
+        return None;
     };
+    let index = index_columns(file, &headers, columns, r);
+    if !required_found(file, &index, columns, r.problems) {
+        return None;
+    }
+    let rows = data_rows(file, records, headers.len(), r.problems)?;
+    Some(Table {
+        file: file.to_string(),
+        headers,
+        index,
+        declared: columns.iter().map(|c| c.name).collect(),
+        rows,
+    })
+}
+
+/// The problem of an empty export: the header it needs.
+fn empty_file(file: &str, columns: &[Column]) -> Problem {
+    let names: Vec<&str> = columns
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| c.name)
+        .collect();
+    Problem::file(
+        file,
+        format!(
+            "the file is empty; expected a header line with at least {}",
+            names.join(", ")
+        ),
+    )
+}
+
+/// The contract column each header names (its name, a built-in alias or a
+/// policy alias), with its position; a column named twice is a problem, and
+/// headers that name no column give one warning.
+fn index_columns(
+    file: &str,
+    headers: &[String],
+    columns: &[Column],
+    r: &mut Reading<'_>,
+) -> Vec<(&'static str, usize)> {
     let mut index = Vec::new();
     let mut unknown = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
     for (i, h) in headers.iter().enumerate() {
-        let key = fold(h);
-        let mut found = columns
-            .iter()
-            .find(|c| fold(c.name) == key || (c.aliases.contains(&"id") && key == "id"));
-        if found.is_none() {
-            if let Some(target) = r.aliases.column(h) {
-                found = columns.iter().find(|c| c.name == target);
-                if let Some(c) = found {
-                    r.used
-                        .entry((file.into(), HEADER.into(), Some(h.clone()), c.name.into()))
-                        .or_insert(1);
-                }
-            }
-        }
-        match found {
+        match column_of(file, h, columns, r) {
             Some(c) => {
                 if let Some(first) = seen.insert(c.name, i) {
-                    problems.push(Problem::cell(
+                    r.problems.push(Problem::cell(
                         file,
                         1,
                         h,
@@ -140,7 +144,7 @@ pub fn read(file: &str, bytes: &[u8], columns: &[Column], r: &mut Reading<'_>) -
         }
     }
     if !unknown.is_empty() {
-        warnings.push(format!(
+        r.warnings.push(format!(
             "{file}: ignoring unknown column{} {}",
             if unknown.len() == 1 { "" } else { "s" },
             unknown
@@ -150,29 +154,57 @@ pub fn read(file: &str, bytes: &[u8], columns: &[Column], r: &mut Reading<'_>) -
                 .join(", ")
         ));
     }
+    index
+}
+
+/// The contract column a header names: by its name (or `id` for the file's
+/// own id column), else by a policy alias, which is counted as used.
+fn column_of<'c>(
+    file: &str,
+    header: &str,
+    columns: &'c [Column],
+    r: &mut Reading<'_>,
+) -> Option<&'c Column> {
+    let key = fold(header);
+    let found = columns
+        .iter()
+        .find(|c| fold(c.name) == key || (c.aliases.contains(&"id") && key == "id"));
+    if found.is_some() {
+        return found;
+    }
+    let target = r.aliases.column(header)?;
+    let c = columns.iter().find(|c| c.name == target)?;
+    r.used
+        .entry((
+            file.into(),
+            HEADER.into(),
+            Some(header.to_string()),
+            c.name.into(),
+        ))
+        .or_insert(1);
+    Some(c)
+}
+
+/// Whether every required column was found; each missing one is a problem.
+fn required_found(
+    file: &str,
+    index: &[(&'static str, usize)],
+    columns: &[Column],
+    problems: &mut Vec<Problem>,
+) -> bool {
     let missing: Vec<&str> = columns
         .iter()
         .filter(|c| c.required && !index.iter().any(|(n, _)| *n == c.name))
         .map(|c| c.name)
         .collect();
-    if !missing.is_empty() {
-        for m in missing {
-            problems.push(Problem::line(
-                file,
-                1,
-                format!("missing required column \"{m}\""),
-            ));
-        }
-        return None;
+    for m in &missing {
+        problems.push(Problem::line(
+            file,
+            1,
+            format!("missing required column \"{m}\""),
+        ));
     }
-    let rows = data_rows(file, records, headers.len(), problems)?;
-    Some(Table {
-        file: file.to_string(),
-        headers,
-        index,
-        declared: columns.iter().map(|c| c.name).collect(),
-        rows,
-    })
+    missing.is_empty()
 }
 
 /// The data rows after the header: blank rows skipped; a row with a field
@@ -180,7 +212,7 @@ pub fn read(file: &str, bytes: &[u8], columns: &[Column], r: &mut Reading<'_>) -
 /// [`super::MAX_ROWS`] (`None` beyond, with a problem).
 fn data_rows(
     file: &str,
-    records: csv::StringRecordsIter<'_, &[u8]>,
+    records: Records<'_>,
     width: usize,
     problems: &mut Vec<Problem>,
 ) -> Option<Vec<Row>> {

@@ -95,7 +95,6 @@ pub fn parse_int(s: &str) -> Result<i64, ParseFail> {
 /// thousands separator, as in Danish; otherwise the last of `.`/`,` is the
 /// decimal mark.
 pub fn parse_money(s: &str) -> Result<Ore, ParseFail> {
-    const EXPECTED: &str = "is not an amount in kroner; write e.g. 3500 or 3.500,00";
     let mut t: String = s
         .trim()
         .trim_end_matches("kr.")
@@ -108,58 +107,71 @@ pub fn parse_money(s: &str) -> Result<Ore, ParseFail> {
         t.remove(0);
     }
     if t.is_empty() {
-        return Err(EXPECTED.into());
+        return Err(NOT_MONEY.into());
     }
-    // One separator followed by exactly three digits reads two ways:
-    // `3.500` is 3,500 kr in Danish and 3.5 kr in English, `3,500` the
-    // reverse. Refused, not guessed.
-    let separators: Vec<(usize, char)> = t
-        .char_indices()
-        .filter(|(_, c)| matches!(c, '.' | ','))
-        .collect();
-    if let [(at, _)] = separators[..] {
-        let (before, after) = (&t[..at], &t[at + 1..]);
-        let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
-        if (1..=3).contains(&before.len()) && after.len() == 3 && digits(before) && digits(after) {
-            let small = format!("{before}.{after}");
-            let small = small.trim_end_matches('0').trim_end_matches('.');
-            return Err(format!(
-                "could be read two ways, as {before}{after} kr or as {small} kr (Danish and English swap the thousands and decimal marks); write it without a thousands separator, e.g. {before}{after} or {before}{after},00"
-            ));
-        }
+    if let Some(two_ways) = read_two_ways(&t) {
+        return Err(two_ways);
     }
-    let last_dot = t.rfind('.');
-    let last_comma = t.rfind(',');
-    let decimal_mark = match (last_dot, last_comma) {
-        (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
-        (None, Some(_)) => {
-            if t.matches(',').count() > 1 {
-                None // 1,234,567: English thousands
-            } else {
-                Some(',')
-            }
-        }
-        (Some(_), None) => {
-            let groups: Vec<&str> = t.split('.').collect();
-            let thousands = groups.len() > 1
-                && !groups[0].is_empty()
-                && groups[0].len() <= 3
-                && groups[1..].iter().all(|g| g.len() == 3);
-            if thousands {
-                None
-            } else {
-                Some('.')
-            }
-        }
-        (None, None) => None,
-    };
-    let (int_part, frac_part) = match decimal_mark {
+    let (int_part, frac_part) = match decimal_mark(&t) {
         Some(m) => {
             let pos = t.rfind(m).unwrap_or(t.len());
             (t[..pos].to_string(), t[pos + 1..].to_string())
         }
         None => (t.clone(), String::new()),
     };
+    let v = ore(&int_part, &frac_part)?;
+    Ok(if neg { -v } else { v })
+}
+
+/// What [`parse_money`] says of a cell that is no amount.
+const NOT_MONEY: &str = "is not an amount in kroner; write e.g. 3500 or 3.500,00";
+
+/// One separator followed by exactly three digits reads two ways: `3.500`
+/// is 3,500 kr in Danish and 3.5 kr in English, `3,500` the reverse.
+/// Refused, not guessed: the message says both readings.
+fn read_two_ways(t: &str) -> Option<ParseFail> {
+    let separators: Vec<(usize, char)> = t
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '.' | ','))
+        .collect();
+    let [(at, _)] = separators[..] else {
+        return None;
+    };
+    let (before, after) = (&t[..at], &t[at + 1..]);
+    let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+    if !((1..=3).contains(&before.len()) && after.len() == 3 && digits(before) && digits(after)) {
+        return None;
+    }
+    let small = format!("{before}.{after}");
+    let small = small.trim_end_matches('0').trim_end_matches('.');
+    Some(format!(
+        "could be read two ways, as {before}{after} kr or as {small} kr (Danish and English swap the thousands and decimal marks); write it without a thousands separator, e.g. {before}{after} or {before}{after},00"
+    ))
+}
+
+/// The decimal mark of an amount without sign and spaces: the last of `.`
+/// and `,` when both appear; a lone `,` unless repeated (`1,234,567`:
+/// English thousands); `.` unless it only separates groups of three
+/// (`3.500.000`: Danish thousands); none without either.
+fn decimal_mark(t: &str) -> Option<char> {
+    match (t.rfind('.'), t.rfind(',')) {
+        (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
+        (None, Some(_)) => (t.matches(',').count() <= 1).then_some(','),
+        (Some(_), None) => {
+            let groups: Vec<&str> = t.split('.').collect();
+            let thousands = groups.len() > 1
+                && !groups[0].is_empty()
+                && groups[0].len() <= 3
+                && groups[1..].iter().all(|g| g.len() == 3);
+            (!thousands).then_some('.')
+        }
+        (None, None) => None,
+    }
+}
+
+/// The øre of the kroner before the decimal mark (thousands separators
+/// dropped) and the digits after it (at most two that are not 0).
+fn ore(int_part: &str, frac_part: &str) -> Result<Ore, ParseFail> {
     let int_digits: String = int_part
         .chars()
         .filter(|c| *c != '.' && *c != ',')
@@ -169,7 +181,7 @@ pub fn parse_money(s: &str) -> Result<Ore, ParseFail> {
         || !frac_part.bytes().all(|b| b.is_ascii_digit())
         || int_digits.len() > 12
     {
-        return Err(EXPECTED.into());
+        return Err(NOT_MONEY.into());
     }
     if frac_part.len() > 2 && frac_part[2..].bytes().any(|b| b != b'0') {
         return Err("has more decimals than øre allow; round to two decimals".into());
@@ -177,15 +189,14 @@ pub fn parse_money(s: &str) -> Result<Ore, ParseFail> {
     let kr: i64 = if int_digits.is_empty() {
         0
     } else {
-        int_digits.parse().map_err(|_| EXPECTED.to_string())?
+        int_digits.parse().map_err(|_| NOT_MONEY.to_string())?
     };
     let mut frac = frac_part.chars().take(2).collect::<String>();
     while frac.len() < 2 {
         frac.push('0');
     }
-    let ore: i64 = frac.parse().map_err(|_| EXPECTED.to_string())?;
-    let v = kr * 100 + ore;
-    Ok(if neg { -v } else { v })
+    let ore: i64 = frac.parse().map_err(|_| NOT_MONEY.to_string())?;
+    Ok(kr * 100 + ore)
 }
 
 /// A date as `YYYY-MM-DD`, `dd-mm-yyyy`, `dd.mm.yyyy` or `dd/mm/yyyy`.

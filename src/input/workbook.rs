@@ -76,33 +76,7 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
             "cannot be read as a workbook ({e}); open it in Excel and save it again, or save it as CSV"
         ))
     })?;
-    let names = book.sheet_names();
-    if names.len() > MAX_SHEETS {
-        return Err(fail(format!(
-            "has {} sheets; boligmatch reads workbooks of at most {MAX_SHEETS}",
-            names.len()
-        )));
-    }
-    let name = match sheet {
-        Some(s) => names
-            .iter()
-            .find(|n| n.as_str() == s)
-            .cloned()
-            .ok_or_else(|| {
-                fail(format!(
-                    "has no sheet \"{s}\"; its sheets are {}",
-                    names
-                        .iter()
-                        .map(|n| format!("\"{n}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| fail("has no sheets".into()))?,
-    };
+    let name = sheet_name(&book.sheet_names(), sheet).map_err(fail)?;
     let range = book
         .worksheet_range(&name)
         .map_err(|e| fail(format!("sheet \"{name}\" cannot be read ({e})")))?;
@@ -113,6 +87,40 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
             crate::input::MAX_ROWS
         )));
     }
+    Ok(sheet_as_csv(file, name, &range))
+}
+
+/// The sheet to read: the one named, else the first; the message says why
+/// none can be.
+fn sheet_name(names: &[String], sheet: Option<&str>) -> Result<String, String> {
+    if names.len() > MAX_SHEETS {
+        return Err(format!(
+            "has {} sheets; boligmatch reads workbooks of at most {MAX_SHEETS}",
+            names.len()
+        ));
+    }
+    match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "has no sheet \"{s}\"; its sheets are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+        None => names.first().cloned().ok_or_else(|| "has no sheets".into()),
+    }
+}
+
+/// The used range of sheet `name` as CSV, each error cell a problem at its
+/// cell.
+fn sheet_as_csv(file: &str, name: String, range: &calamine::Range<Data>) -> Sheet {
     let (row0, col0) = range
         .start()
         .map_or((0, 0), |(r, c)| (r as usize, c as usize));
@@ -123,20 +131,8 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
         let cells: Vec<String> = row
             .iter()
             .enumerate()
-            .map(|(c, cell)| match cell {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(i) => i.to_string(),
-                Data::Float(f) => number(*f),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(d) => {
-                    let (y, m, day, ..) = d.to_ymd_hms_milli();
-                    format!("{y:04}-{m:02}-{day:02}")
-                }
-                Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                    s.split('T').next().unwrap_or(s).to_string()
-                }
-                Data::Error(e) => {
+            .map(|(c, cell)| {
+                cell_text(cell).unwrap_or_else(|e| {
                     problems.push(Problem::file(
                         &format!(
                             "{file}, sheet \"{name}\", cell {}{}",
@@ -146,7 +142,7 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
                         format!("is an Excel error ({e}); correct the formula or clear the cell"),
                     ));
                     String::new()
-                }
+                })
             })
             .collect();
         if r == 0 {
@@ -154,12 +150,31 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
         }
         let _ = w.write_record(&cells);
     }
-    Ok(Sheet {
+    Sheet {
         csv: w.into_inner().unwrap_or_default(),
         name,
         headers,
         first: (row0 as u64 + 1, col0),
         problems,
+    }
+}
+
+/// A cell as the CSV files write it: dates as `yyyy-mm-dd`, whole numbers
+/// without `.0`, booleans as `true`/`false`; an error cell (`#N/A`) is its
+/// error, as Excel shows it.
+fn cell_text(cell: &Data) -> Result<String, String> {
+    Ok(match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.split('T').next().unwrap_or(s).to_string(),
+        Data::Error(e) => return Err(e.to_string()),
     })
 }
 

@@ -382,6 +382,21 @@ impl Policy {
     /// definition used for `policy.toml` and for policies built in code.
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out: Vec<(&'static str, String)> = Vec::new();
+        self.rent_and_horizon_problems(&mut out);
+        self.priority_problems(&mut out);
+        self.week_and_area_problems(&mut out);
+        self.support_problems(&mut out);
+        self.fit_problems(&mut out);
+        self.period_and_shelter_problems(&mut out);
+        let mut all: Vec<(String, String)> =
+            out.into_iter().map(|(k, m)| (k.to_string(), m)).collect();
+        all.extend(self.kinds.problems());
+        all.extend(self.aliases.problems(&self.kinds));
+        all
+    }
+
+    /// The horizon in days and the share of income rent may take.
+    fn rent_and_horizon_problems(&self, out: &mut Vec<(&'static str, String)>) {
         let h = self.horizon_days;
         if !(0..=3650).contains(&h) {
             out.push(("horizon_days", format!("{h} must be between 0 and 3650")));
@@ -393,7 +408,11 @@ impl Policy {
                 format!("{s} must be above 0 and at most 1"),
             ));
         }
-        self.priority_problems(&mut out);
+    }
+
+    /// The weeks of waiting that count, the neighbour steps and the areas'
+    /// neighbour lists.
+    fn week_and_area_problems(&self, out: &mut Vec<(&'static str, String)>) {
         let w = self.priority.max_weeks;
         if !MAX_WEEKS.contains(&w) {
             out.push((
@@ -423,6 +442,10 @@ impl Policy {
                 ),
             ));
         }
+    }
+
+    /// A support method for every need.
+    fn support_problems(&self, out: &mut Vec<(&'static str, String)>) {
         for (name, list) in [
             ("complex", &self.support.complex),
             ("moderate", &self.support.moderate),
@@ -435,6 +458,10 @@ impl Policy {
                 ));
             }
         }
+    }
+
+    /// The fit points, each within [`FIT_WEIGHT`].
+    fn fit_problems(&self, out: &mut Vec<(&'static str, String)>) {
         let f = &self.fit;
         for (key, w) in [
             ("fit.known_worker", f.known_worker),
@@ -455,6 +482,10 @@ impl Policy {
                 ));
             }
         }
+    }
+
+    /// The support periods in weeks and the cost of a shelter night.
+    fn period_and_shelter_problems(&self, out: &mut Vec<(&'static str, String)>) {
         for (key, w) in [
             ("support_weeks.ACT", self.support_weeks.act),
             ("support_weeks.ICM", self.support_weeks.icm),
@@ -482,11 +513,6 @@ impl Policy {
                 ),
             ));
         }
-        let mut all: Vec<(String, String)> =
-            out.into_iter().map(|(k, m)| (k.to_string(), m)).collect();
-        all.extend(self.kinds.problems());
-        all.extend(self.aliases.problems(&self.kinds));
-        all
     }
 
     /// Last day a unit may become available and still count this round.

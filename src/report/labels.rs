@@ -131,7 +131,7 @@ labels! {
     FitMethod = "førstevalg af metode", "first-choice method";
     FitKnown = "den medarbejder, de kender", "the worker they know";
     KnownNotKept = "den medarbejder, de kender, er ikke bevaret", "the worker they know is not kept";
-    Redacted = "Helbredsoplysninger er udeladt (--redact).", "Health-related reasons are left out (--redact).";
+    Redacted = "Helbredsoplysninger er udeladt.", "Health-related reasons are left out.";
     Note = "Bemærk", "Note";
     Comparison = "Sammenligning", "Comparison";
     Scenario = "Scenarie", "Scenario";

@@ -9,7 +9,7 @@ use crate::input::{
     as_csv, both_kinds, file_name, hex, policy, read_capped, read_people, read_staff, read_units,
     rows, split_sheet, workbook, AliasesUsed, Named, Reading, MAX_FILE_BYTES,
 };
-use crate::model::Policy;
+use crate::model::{Person, Policy, Staff, Unit};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -222,52 +222,27 @@ fn read_named(
     today: chrono::NaiveDate,
     mut problems: Vec<Problem>,
 ) -> Result<Loaded> {
-    let mut warnings = Vec::new();
-    let mut sources = Vec::new();
-    let all = [
+    let sources = sources(&[
         Some(&units),
         Some(&people),
         Some(&staff),
         policy.as_ref(),
         offers.as_ref(),
-    ];
-    for n in all.into_iter().flatten() {
-        if let Some(bytes) = &n.bytes {
-            sources.push(Source {
-                path: n.path.clone(),
-                sha256: hex(&Sha256::digest(bytes)),
-            });
-        }
-    }
+    ]);
     // Workbooks become CSV (after hashing the files as they are); the sheets remember how to name their cells.
-    let mut sheets: Vec<(String, workbook::Sheet)> = Vec::new();
-    let (mut units, mut people, mut staff) = (units, people, staff);
-    let mut offers = offers;
-    for n in [
-        Some(&mut units),
-        Some(&mut people),
-        Some(&mut staff),
-        offers.as_mut(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if let Some(sheet) = as_csv(n, &mut problems) {
-            sheets.push((n.name.clone(), sheet));
-        }
-    }
+    let (mut units, mut people, mut staff, mut offers) = (units, people, staff, offers);
+    let sheets = workbooks_as_csv(
+        [
+            Some(&mut units),
+            Some(&mut people),
+            Some(&mut staff),
+            offers.as_mut(),
+        ],
+        &mut problems,
+    );
     // The policy first: its kinds and aliases say how to read the exports.
-    let policy_value = match policy
-        .as_ref()
-        .and_then(|n| n.bytes.as_deref().map(|b| (n, b)))
-    {
-        Some((n, bytes)) => policy::parse(&n.name, bytes, today).unwrap_or_else(|p| {
-            problems.extend(p);
-            Policy::with_date(today)
-        }),
-        None => Policy::with_date(today),
-    };
-    let mut aliases_used = AliasesUsed::new();
+    let policy_value = read_policy(policy.as_ref(), today, &mut problems);
+    let (mut warnings, mut aliases_used) = (Vec::new(), AliasesUsed::new());
     let mut reading = Reading {
         problems: &mut problems,
         warnings: &mut warnings,
@@ -275,38 +250,12 @@ fn read_named(
         aliases: &policy_value.aliases,
         used: &mut aliases_used,
     };
-    let mut unit_rows = rows(&units, &mut reading, read_units);
-    let mut people_rows = rows(&people, &mut reading, read_people);
-    let mut staff_rows = rows(&staff, &mut reading, read_staff);
-    // The offers record: kept offers, declines, tenants, active cases.
-    let record = offers.as_ref().and_then(|n| {
-        n.bytes
-            .as_deref()
-            .map(|b| crate::input::record::read(&n.name, b, &mut reading))
-    });
-    let mut programme = programme::Applied::default();
-    if let Some(rec) = &record {
-        problems.extend(programme::check(rec));
-        programme = programme::apply(
-            rec,
-            &mut unit_rows,
-            &mut people_rows,
-            &staff_rows,
-            &policy_value,
-            &programme::Files {
-                people: &people.name,
-                record: &rec.file,
-            },
-            &mut problems,
-        );
-    }
-    // With `caseload`, free slots are the total less the record's active cases.
-    for s in &mut staff_rows {
-        if let Some(total) = s.caseload {
-            let active = programme.active_cases.get(&s.id).copied().unwrap_or(0);
-            s.capacity = total.saturating_sub(active);
-        }
-    }
+    let rows = read_rows(
+        [&units, &people, &staff],
+        offers.as_ref(),
+        &policy_value,
+        &mut reading,
+    );
     let files = RoundFiles {
         units: units.name,
         people: people.name,
@@ -314,14 +263,14 @@ fn read_named(
         policy: policy.map_or_else(|| "policy.toml".into(), |n| n.name),
     };
     let mut round = Round::checked(
-        unit_rows,
-        people_rows,
-        staff_rows,
+        rows.units,
+        rows.people,
+        rows.staff,
         policy_value,
         &files,
         &mut problems,
     );
-    round.programme = programme;
+    round.programme = rows.programme;
     for p in &mut problems {
         for (file, sheet) in &sheets {
             workbook::place(p, file, sheet);
@@ -338,4 +287,101 @@ fn read_named(
         aliases_used,
         sources,
     })
+}
+
+/// Every file read, with the SHA-256 of its bytes as they are.
+fn sources(files: &[Option<&Named>]) -> Vec<Source> {
+    files
+        .iter()
+        .flatten()
+        .filter_map(|n| {
+            n.bytes.as_ref().map(|bytes| Source {
+                path: n.path.clone(),
+                sha256: hex(&Sha256::digest(bytes)),
+            })
+        })
+        .collect()
+}
+
+/// The workbooks among the inputs read as CSV, their bytes replaced; the
+/// sheets read, by file name.
+fn workbooks_as_csv(
+    files: [Option<&mut Named>; 4],
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, workbook::Sheet)> {
+    let mut sheets = Vec::new();
+    for n in files.into_iter().flatten() {
+        if let Some(sheet) = as_csv(n, problems) {
+            sheets.push((n.name.clone(), sheet));
+        }
+    }
+    sheets
+}
+
+/// The policy read from policy.toml, or the default one (its problems
+/// reported) dated `today` when the file gives no round date.
+fn read_policy(
+    policy: Option<&Named>,
+    today: chrono::NaiveDate,
+    problems: &mut Vec<Problem>,
+) -> Policy {
+    match policy.and_then(|n| n.bytes.as_deref().map(|b| (n, b))) {
+        Some((n, bytes)) => policy::parse(&n.name, bytes, today).unwrap_or_else(|p| {
+            problems.extend(p);
+            Policy::with_date(today)
+        }),
+        None => Policy::with_date(today),
+    }
+}
+
+/// The rows of the three exports, the offers record applied to them.
+struct Rows {
+    units: Vec<Unit>,
+    people: Vec<Person>,
+    staff: Vec<Staff>,
+    programme: programme::Applied,
+}
+
+/// Reads units, people and staff, then the offers record: checked, and
+/// applied to the rows (kept offers, declines, tenants, active cases).
+fn read_rows(
+    [units, people, staff]: [&Named; 3],
+    offers: Option<&Named>,
+    policy: &Policy,
+    reading: &mut Reading<'_>,
+) -> Rows {
+    let mut out = Rows {
+        units: rows(units, reading, read_units),
+        people: rows(people, reading, read_people),
+        staff: rows(staff, reading, read_staff),
+        programme: programme::Applied::default(),
+    };
+    let record = offers.and_then(|n| {
+        n.bytes
+            .as_deref()
+            .map(|b| crate::input::record::read(&n.name, b, reading))
+    });
+    if let Some(rec) = &record {
+        reading.problems.extend(programme::check(rec));
+        out.programme = programme::apply(
+            rec,
+            &mut out.units,
+            &mut out.people,
+            &out.staff,
+            policy,
+            &programme::Files {
+                people: &people.name,
+                record: &rec.file,
+            },
+            reading.problems,
+        );
+    }
+    // With `caseload`, free slots are the total less the record's active cases.
+    for s in &mut out.staff {
+        if let Some(total) = s.caseload {
+            let active = out.programme.active_cases.get(&s.id).copied().unwrap_or(0);
+            s.capacity = total.saturating_sub(active);
+        }
+    }
+    out
 }

@@ -1,13 +1,16 @@
-//! The offers record as the commands that change it see it (`offer`,
-//! `record`): the file's cells kept as written, with its dialect, and read
-//! back with every check.
+//! The offers record as the changes of the weekly loop see it
+//! ([`super::offer()`], [`super::answer()`]): the file's cells kept as
+//! written, with its dialect, read back with every check before and after a
+//! change, and changed only under its lock ([`update`]).
 
-use crate::error::Problem;
+use crate::error::{Error, Problem, Problems};
+use crate::input::csv_text::CsvText;
 use crate::input::record::read;
 use crate::input::table::Reading;
 use crate::model::columns::RECORD_COLUMNS;
 use crate::model::record::Record;
 use crate::round::programme::check;
+use std::path::{Path, PathBuf};
 
 pub use crate::model::record::{Line, Reason, Status, COLUMNS, MAX_LINES};
 
@@ -22,17 +25,89 @@ pub struct Editable {
     rows: Vec<Vec<String>>,
 }
 
-/// Whether bytes are an Excel workbook (a zip file) rather than CSV.
-pub fn is_workbook(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+/// Why the offers record cannot be changed, whatever the change.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The record is an Excel workbook (by its name or its bytes).
+    #[error("{} is an Excel workbook, not CSV; the offers record must stay CSV so that every tool can read it: in Excel, File > Save As > \"CSV UTF-8\" (or \"CSV (semikolonsepareret)\")", path.display())]
+    Workbook {
+        /// The record.
+        path: PathBuf,
+    },
+    /// There is no record to change yet.
+    #[error("{} does not exist; make offers first", path.display())]
+    Missing {
+        /// The record.
+        path: PathBuf,
+    },
+    /// The record, as it is or as the change would leave it, breaks a rule
+    /// of its own (cells, one open line each, dates in order, places).
+    #[error("{0}")]
+    Problems(Problems),
+    /// The record cannot be read, locked or written ([`Error::Io`],
+    /// [`Error::Refused`] from [`crate::output::update_locked`]).
+    #[error(transparent)]
+    File(Error),
 }
 
-/// The message for a record saved as a workbook.
-pub fn workbook_message(path: &std::path::Path) -> String {
-    format!(
-        "{} is an Excel workbook, not CSV; the offers record must stay CSV so that every tool can read it: in Excel, File > Save As > \"CSV UTF-8\" (or \"CSV (semikolonsepareret)\"), and name that file with --offers",
-        path.display()
-    )
+impl From<RecordError> for Error {
+    fn from(e: RecordError) -> Error {
+        match e {
+            RecordError::Problems(p) => Error::Input(p),
+            RecordError::File(e) => e,
+            e => Error::Refused(e.to_string()),
+        }
+    }
+}
+
+/// Whether bytes are an Excel workbook (a zip file) rather than CSV.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    crate::input::workbook::looks_like_workbook(bytes)
+}
+
+/// Refuses a record whose name says it is a workbook (`.xlsx`, `.xlsm`,
+/// `.xls`), before anything reads it.
+pub fn refuse_workbook_name(path: &Path) -> Result<(), RecordError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if matches!(ext.as_deref(), Some("xlsx" | "xlsm" | "xls")) {
+        return Err(RecordError::Workbook {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// The record's file name, for messages (`offers.csv` when the path has
+/// none).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| "offers.csv".into(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Changes the record at `path` under its lock and atomically, through
+/// [`crate::output::update_locked`]: `change` gets the current bytes
+/// (`None`: no record yet) and gives the new ones, or why not, in which
+/// case nothing is written and its error comes back as it is.
+pub fn update<E: From<RecordError>>(
+    path: &Path,
+    change: impl FnOnce(Option<&[u8]>) -> Result<Vec<u8>, E>,
+) -> Result<(), E> {
+    let mut refused = None;
+    let done = crate::output::update_locked(path, |bytes| {
+        change(bytes).map_err(|e| {
+            refused = Some(e);
+            // Only stops the update: `e` itself is returned below.
+            Error::Refused(String::new())
+        })
+    });
+    match (done, refused) {
+        (_, Some(e)) => Err(e),
+        (Err(e), None) => Err(RecordError::File(e).into()),
+        (Ok(()), None) => Ok(()),
+    }
 }
 
 impl Editable {
@@ -51,16 +126,11 @@ impl Editable {
             return Err("the record is an Excel workbook, not CSV".into());
         }
         let bom = bytes.starts_with(b"\xEF\xBB\xBF");
-        let text = crate::input::text::decode(bytes).replace("\r\n", "\n");
-        let delimiter = crate::input::text::sniff_delimiter(&text);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records();
-        let header: Vec<String> = match records.next() {
-            Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
+        let csv = CsvText::decode(bytes);
+        let delimiter = csv.delimiter();
+        let (header, records) = csv.header_and_records();
+        let header = match header {
+            Some(Ok(h)) => h,
             _ => COLUMNS.iter().map(|c| c.to_string()).collect(),
         };
         let mut rows = Vec::new();
@@ -87,6 +157,36 @@ impl Editable {
             r.resize(width.max(r.len()), String::new());
         }
         Ok(ed)
+    }
+
+    /// The record at `path` opened for a change, from its bytes (`None`: a
+    /// new record, in the Danish Excel dialect when `excel`): a workbook is
+    /// refused, and the record is read back with every check, so that a
+    /// change starts from a record that keeps its rules.
+    pub fn open(
+        path: &Path,
+        bytes: Option<&[u8]>,
+        excel: bool,
+    ) -> Result<(Editable, Record), RecordError> {
+        if bytes.is_some_and(is_workbook) {
+            return Err(RecordError::Workbook {
+                path: path.to_path_buf(),
+            });
+        }
+        let file = file_name(path);
+        let ed = Editable::parse(bytes, excel)
+            .map_err(|m| RecordError::Problems(Problems(vec![Problem::file(&file, m)])))?;
+        let rec = ed.checked(&file)?.1;
+        Ok((ed, rec))
+    }
+
+    /// The bytes to write and the record they hold, read back with every
+    /// check (`file` names it in problems): a change that would break a
+    /// rule is never written.
+    pub fn checked(&self, file: &str) -> Result<(Vec<u8>, Record), RecordError> {
+        let bytes = self.to_bytes();
+        let rec = parse_checked(file, &bytes).map_err(|p| RecordError::Problems(Problems(p)))?;
+        Ok((bytes, rec))
     }
 
     /// The position of a contract column in this file's header.

@@ -131,7 +131,10 @@ fn read_record(path: &Path) -> Result<Record> {
         source,
     })?;
     if super::record::is_workbook(&bytes) {
-        return Err(Error::Refused(super::record::workbook_message(path)));
+        return Err(super::record::RecordError::Workbook {
+            path: path.to_path_buf(),
+        }
+        .into());
     }
     let file = path
         .file_name()
