@@ -24,6 +24,7 @@ struct RawPolicy {
     kinds: Option<BTreeMap<String, KindDef>>,
     fit: Option<FitPolicy>,
     aliases: Option<RawAliases>,
+    goals: Option<crate::model::GoalTargets>,
 }
 
 /// `[aliases]`: `columns` for headers, one table per column for values.
@@ -199,6 +200,9 @@ fn set_values(policy: &mut Policy, raw: RawPolicy) {
     if let Some(a) = raw.aliases {
         policy.aliases = policy.aliases.extended(&a.columns, &a.values);
     }
+    if let Some(g) = raw.goals {
+        policy.goals = g;
+    }
 }
 
 /// Comments `policy --defaults` writes before a key or a table header.
@@ -212,6 +216,7 @@ const COMMENTS: &[(&str, &str)] = &[
     ("[priority.stay]", "Points by where the person stays now (the stay column)."),
     ("[support]", "Support methods (ACT, ICM, CTI) allowed per need, best first."),
     ("[support_weeks]", "Support period per method after the move, in weeks (1-520); a method left out is\n# open-ended. Active cases (for staff.csv's caseload) are tenancies within it."),
+    ("[goals]", "The programme's goals: the share of each group to reach (0-1). under_18 and\n# age_18_29 housed, support for those housed, a female worker where asked."),
     ("[fit]", "Level 2: how well. Points per term, each 0-1000; 0 switches a term off.\n# rent_headroom is the most points, scaled by the share of the affordable rent left."),
     ("[area_neighbours]", "Which areas border which (for max_area_distance); none by default."),
     ("[kinds.", "A kind of home: labels, shared (places > 1 and the shared-living rules), and the\n# rules of whom it suits (any rule; a rule holds when all its conditions hold).\n# Conditions: age_band, gender, substance_use, need (lists); psychiatric, in_recovery,\n# drug_free (true/false). A policy may override any kind or declare new ones."),
@@ -232,11 +237,17 @@ pub fn render(policy: &Policy, defaults: bool) -> String {
     let mut value = toml::Table::try_from(policy).unwrap_or_default();
     value.remove("round_date");
     value.remove("max_area_distance");
+    // The goals are left out of a policy's serialisation when they are the
+    // programme's own (the audit of summary.json); policy.toml shows them.
+    if let Ok(goals) = toml::Table::try_from(policy.goals) {
+        value.insert("goals".into(), toml::Value::Table(goals));
+    }
     // Plain keys first, then the tables in the order a reader needs them.
     let mut body = String::new();
     let tables = [
         "priority",
         "support",
+        "goals",
         "fit",
         "area_neighbours",
         "kinds",

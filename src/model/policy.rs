@@ -263,6 +263,9 @@ pub struct Policy {
     pub fit: FitPolicy,
     /// The office's words for columns and values.
     pub aliases: Aliases,
+    /// The programme's goals: the share of each group to reach.
+    #[serde(skip_serializing_if = "GoalTargets::is_default")]
+    pub goals: GoalTargets,
     /// Neighbour-step distances between areas, derived from `area_neighbours`.
     #[serde(skip)]
     pub area_distance: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u32>>,
@@ -286,6 +289,7 @@ impl Policy {
             kinds: Kinds::default(),
             fit: FitPolicy::default(),
             aliases: Aliases::default(),
+            goals: GoalTargets::default(),
             area_distance: std::collections::BTreeMap::new(),
         }
     }
@@ -388,6 +392,7 @@ impl Policy {
         self.support_problems(&mut out);
         self.fit_problems(&mut out);
         self.period_and_shelter_problems(&mut out);
+        self.goals.problems(&mut out);
         let mut all: Vec<(String, String)> =
             out.into_iter().map(|(k, m)| (k.to_string(), m)).collect();
         all.extend(self.kinds.problems());
@@ -518,5 +523,61 @@ impl Policy {
     /// Last day a unit may become available and still count this round.
     pub fn horizon_end(&self) -> NaiveDate {
         self.round_date + chrono::Duration::days(self.horizon_days)
+    }
+}
+
+/// The programme's goals (the municipality's application: a home for 100 %
+/// of those under 18 and 90 % of those aged 18–29; support for 100 % of
+/// those housed; a female worker for every young woman who asks for one):
+/// each the share of its group to reach, 0–1. `[goals]` in policy.toml;
+/// `plan --target` overrides them for one plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GoalTargets {
+    /// Share of the under-18s to house.
+    pub under_18: f64,
+    /// Share of the 18–29-year-olds to house.
+    pub age_18_29: f64,
+    /// Share of those housed to give a support worker.
+    pub support: f64,
+    /// Share of the women who ask for a female worker to give one.
+    pub female_worker: f64,
+}
+
+impl Default for GoalTargets {
+    fn default() -> Self {
+        GoalTargets {
+            under_18: 1.0,
+            age_18_29: 0.9,
+            support: 1.0,
+            female_worker: 1.0,
+        }
+    }
+}
+
+impl GoalTargets {
+    /// Whether these are the programme's own goals (a policy that keeps
+    /// them does not repeat them in its audit).
+    pub fn is_default(&self) -> bool {
+        *self == GoalTargets::default()
+    }
+
+    /// Each target as (key, share).
+    pub fn all(&self) -> [(&'static str, f64); 4] {
+        [
+            ("under_18", self.under_18),
+            ("age_18_29", self.age_18_29),
+            ("support", self.support),
+            ("female_worker", self.female_worker),
+        ]
+    }
+
+    /// Targets outside 0–1 (or not numbers).
+    fn problems(&self, out: &mut Vec<(&'static str, String)>) {
+        for (key, share) in self.all() {
+            if !(0.0..=1.0).contains(&share) {
+                out.push((key, format!("{share} must be a share from 0 to 1")));
+            }
+        }
     }
 }

@@ -120,5 +120,6 @@ pub(super) fn finished(
         runs: all,
         waits: all_waits,
         days: (0..setup.weeks).map(|w| setup.day(w)).collect(),
+        targets: setup.base.policy().goals,
     }))
 }

@@ -3,6 +3,7 @@
 
 use super::state::{WeekValues, METRICS};
 use super::strategy::Strategy;
+use crate::model::GoalTargets;
 use chrono::NaiveDate;
 
 /// Nearest-rank percentile `q` of values.
@@ -25,10 +26,23 @@ pub struct Results {
     pub waits: Vec<Vec<i64>>,
     /// The days of the weeks.
     pub days: Vec<NaiveDate>,
+    /// The goal targets of the round simulated (its policy's `[goals]`).
+    pub targets: GoalTargets,
 }
 
-/// The goals at the end: (name, target, metric index).
-pub const GOALS: [(&str, f64, usize); 2] = [("under_18", 1.0, 2), ("age_18_29", 0.9, 3)];
+/// The goals a simulation follows to the end: (name, metric index).
+pub const GOALS: [(&str, usize); 2] = [("under_18", 2), ("age_18_29", 3)];
+
+impl Results {
+    /// The goals with their targets: (name, target, metric index).
+    pub fn goals(&self) -> [(&'static str, f64, usize); 2] {
+        let [(a, ma), (b, mb)] = GOALS;
+        [
+            (a, self.targets.under_18, ma),
+            (b, self.targets.age_18_29, mb),
+        ]
+    }
+}
 
 impl Results {
     /// `weekly.csv` rows: strategy, scenario, week, date, metric, p10, median, p90.
@@ -74,7 +88,7 @@ impl Results {
         };
         let mut out = Vec::new();
         for (si, s) in self.strategies.iter().enumerate().filter(|(i, _)| *i != o) {
-            for (name, _, m) in GOALS {
+            for (name, m) in GOALS {
                 let d: Vec<f64> = self.runs[si]
                     .iter()
                     .zip(&self.runs[o])
@@ -100,7 +114,7 @@ impl Results {
     pub fn goal_chances(&self, scenario: &str) -> Vec<GoalChance> {
         let mut out = Vec::new();
         for (si, s) in self.strategies.iter().enumerate() {
-            for (name, target, m) in GOALS {
+            for (name, target, m) in self.goals() {
                 let mut v: Vec<f64> = self.runs[si]
                     .iter()
                     .filter_map(|r| r.last().map(|w| w[m]))
@@ -252,7 +266,7 @@ impl SweepVerdict {
     pub fn first_of(strategies: &[Strategy], steps: &[SweepStep]) -> Vec<SweepVerdict> {
         let mut out = Vec::new();
         for s in strategies {
-            for (goal, _, _) in GOALS {
+            for (goal, _) in GOALS {
                 let first = steps
                     .iter()
                     .find(|x| x.strategy == *s && x.goal == goal && x.reaches_confidence);

@@ -396,7 +396,13 @@ fn the_sample_plan_fed_back_as_a_scenario_reaches_the_goals() {
     let dir =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014/scenarios");
     let t = planning::load_templates(&dir.join("templates.toml")).unwrap();
-    let plan = planning::plan(&base, &t, &Goal::programme(), &Default::default()).unwrap();
+    let plan = planning::plan(
+        &base,
+        &t,
+        &Goal::programme(&Default::default()),
+        &Default::default(),
+    )
+    .unwrap();
     let PlanResult::Reached { mix, .. } = plan.result else {
         panic!("reachable")
     };
@@ -445,7 +451,13 @@ fn unreachable_goals_name_the_failing_goal() {
             p.declined_units.clear();
         }
     });
-    let plan = planning::plan(&r, &t, &Goal::programme(), &Default::default()).unwrap();
+    let plan = planning::plan(
+        &r,
+        &t,
+        &Goal::programme(&Default::default()),
+        &Default::default(),
+    )
+    .unwrap();
     match plan.result {
         PlanResult::Unreachable { shortfalls } => {
             assert_eq!(shortfalls.len(), 2);
@@ -611,9 +623,14 @@ fn templates_may_declare_a_new_kind() {
     // Without the declaration the kind is unknown.
     std::fs::write(&f, text.replace("[kinds.startbolig]", "[kinds.other]")).unwrap();
     let t = planning::load_templates(&f).unwrap();
-    let e = planning::plan(&base, &t, &Goal::programme(), &Default::default())
-        .unwrap_err()
-        .to_string();
+    let e = planning::plan(
+        &base,
+        &t,
+        &Goal::programme(&Default::default()),
+        &Default::default(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         e.contains("kind \"startbolig\" is not declared") && e.contains("club_room"),
         "{e}"

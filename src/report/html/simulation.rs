@@ -64,11 +64,11 @@ pub fn simulation(
 /// Per scenario and goal, one fan chart with a band per strategy on the
 /// same axes.
 fn fan_charts(all: &[(String, crate::simulate::Results)], lang: Lang) -> Vec<Markup> {
-    use crate::simulate::{percentile, GOALS};
+    use crate::simulate::percentile;
     let mut charts = Vec::new();
     for (scenario, r) in all {
         let weeks: Vec<String> = r.days.iter().map(|d| d.to_string()).collect();
-        for (goal, target, m) in GOALS {
+        for (goal, target, m) in r.goals() {
             let bands: Vec<svg::Band> = r
                 .strategies
                 .iter()

@@ -107,7 +107,7 @@ pub fn plan_budget(
     let best = best_within(base, t, budget_dkk, &settings.share(0.5))?;
     let next = best_within(base, t, budget_dkk + NEXT_STEP_DKK, settings)?;
     Ok(Plan {
-        goals: Goal::programme(),
+        goals: Goal::programme(&base.policy.goals),
         months: t.months,
         before,
         result: PlanResult::WithinBudget {

@@ -101,16 +101,17 @@ impl Goal {
         Ok(Goal { name, share })
     }
 
-    /// The programme's goals: all under-18s, 90 % of 18–29-year-olds.
-    pub fn programme() -> Vec<Goal> {
+    /// The programme's housing goals from a policy's `[goals]` (by default
+    /// all under-18s and 90 % of 18–29-year-olds).
+    pub fn programme(targets: &crate::model::GoalTargets) -> Vec<Goal> {
         vec![
             Goal {
                 name: GoalKind::Under18,
-                share: 1.0,
+                share: targets.under_18,
             },
             Goal {
                 name: GoalKind::Age18To29,
-                share: 0.9,
+                share: targets.age_18_29,
             },
         ]
     }

@@ -131,14 +131,10 @@ pub enum Aim {
 }
 
 impl Aim {
-    /// The cheapest mix that reaches `goals`, or the programme's goals
-    /// ([`Goal::programme`]) when none are given.
+    /// The cheapest mix that reaches `goals`, or the round's own goals (its
+    /// policy's `[goals]`, [`Goal::programme`]) when none are given.
     pub fn goals_or_programme(goals: Vec<Goal>) -> Aim {
-        if goals.is_empty() {
-            Aim::Goals(Goal::programme())
-        } else {
-            Aim::Goals(goals)
-        }
+        Aim::Goals(goals)
     }
 }
 
@@ -146,6 +142,9 @@ impl Aim {
 /// [`plan_budget`] for a budget.
 pub fn run(base: &Round, t: &Templates, aim: &Aim, settings: &Settings) -> Result<Plan> {
     match aim {
+        Aim::Goals(goals) if goals.is_empty() => {
+            plan(base, t, &Goal::programme(&base.policy.goals), settings)
+        }
         Aim::Goals(goals) => plan(base, t, goals, settings),
         Aim::Budget(budget) => plan_budget(base, t, *budget, settings),
     }
