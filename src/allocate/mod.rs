@@ -136,6 +136,23 @@ pub struct Goals {
     pub female_worker: Goal,
 }
 
+impl Goals {
+    /// No one counted yet, against the policy's targets.
+    pub fn with_targets(t: &crate::model::GoalTargets) -> Goals {
+        let goal = |target| Goal {
+            achieved: 0,
+            total: 0,
+            target,
+        };
+        Goals {
+            under_18: goal(t.under_18),
+            age_18_29: goal(t.age_18_29),
+            support: goal(t.support),
+            female_worker: goal(t.female_worker),
+        }
+    }
+}
+
 /// One ranked proposal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
@@ -652,28 +669,7 @@ pub fn programme_goals(inst: &Instance, plan: &Plan) -> Goals {
 pub fn goals(inst: &Instance, plan: &Plan) -> Goals {
     let (unit_of, class_of) = (&plan.unit_of, &plan.class_of);
     let round = inst.round;
-    let mut g = Goals {
-        under_18: Goal {
-            achieved: 0,
-            total: 0,
-            target: 1.0,
-        },
-        age_18_29: Goal {
-            achieved: 0,
-            total: 0,
-            target: 0.9,
-        },
-        support: Goal {
-            achieved: 0,
-            total: 0,
-            target: 1.0,
-        },
-        female_worker: Goal {
-            achieved: 0,
-            total: 0,
-            target: 1.0,
-        },
-    };
+    let mut g = Goals::with_targets(&round.policy.goals);
     for (p, person) in round.people.iter().enumerate() {
         let housed = unit_of[p].is_some();
         let band = match person.age_band() {

@@ -8,6 +8,11 @@ fn pct(g: &Goal) -> String {
     format!("{:.0}%", (g.share() * 100.0 + 1e-9).floor())
 }
 
+/// A goal's target as the table writes it (`90%`).
+fn target(g: &Goal) -> String {
+    format!("{}%", (g.target * 1000.0).round() / 10.0)
+}
+
 fn goal_line(out: &mut String, label: &str, g: &Goal, target: &str) {
     let mark = if g.met() { "met" } else { "NOT met" };
     let _ = writeln!(
@@ -22,9 +27,19 @@ fn goal_line(out: &mut String, label: &str, g: &Goal, target: &str) {
 /// The goals block.
 pub fn goals(out: &mut String, g: &Goals) {
     let _ = writeln!(out, "Programme goals:");
-    goal_line(out, "under 18 housed", &g.under_18, "100%");
-    goal_line(out, "aged 18-29 housed", &g.age_18_29, "90%");
-    goal_line(out, "housed with a support worker", &g.support, "100%");
+    goal_line(out, "under 18 housed", &g.under_18, &target(&g.under_18));
+    goal_line(
+        out,
+        "aged 18-29 housed",
+        &g.age_18_29,
+        &target(&g.age_18_29),
+    );
+    goal_line(
+        out,
+        "housed with a support worker",
+        &g.support,
+        &target(&g.support),
+    );
     goal_line(
         out,
         "asked for a female worker and got one",
@@ -157,8 +172,9 @@ fn first_proposal(out: &mut String, p: &Proposal) {
             out,
             "Programme so far (the roster: people waiting and the record's tenants, age at registration):"
         );
-        goal_line(out, "under 18 housed", &p.programme.under_18, "100%");
-        goal_line(out, "aged 18-29 housed", &p.programme.age_18_29, "90%");
+        let (u, a) = (&p.programme.under_18, &p.programme.age_18_29);
+        goal_line(out, "under 18 housed", u, &target(u));
+        goal_line(out, "aged 18-29 housed", a, &target(a));
     }
 }
 

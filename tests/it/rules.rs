@@ -467,3 +467,59 @@ fn progress_reaches_the_installed_observer() {
         assert!(seen.iter().any(|s| s == stage), "{stage} in {seen:?}");
     }
 }
+
+/// The goal targets live in the policy (`[goals]`): a lower 18–29 target
+/// turns the sample's 19 of 29 (65 %) into a met goal, in the library and
+/// in the printed table; a target outside 0–1 is refused naming its key.
+#[test]
+fn goal_targets_come_from_the_policy() {
+    let sample =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["units.csv", "people.csv", "staff.csv", "policy.toml"] {
+        std::fs::copy(sample.join(f), tmp.path().join(f)).unwrap();
+    }
+    let policy = tmp.path().join("policy.toml");
+    let base = std::fs::read_to_string(&policy).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+    let run = |extra: &str| {
+        std::fs::write(&policy, format!("{base}\n[goals]\n{extra}\n")).unwrap();
+        boligmatch::load(&boligmatch::RoundPaths::in_dir(tmp.path()), day)
+    };
+    let defaults =
+        boligmatch::allocate(&run("").unwrap().round, &boligmatch::Options::default()).unwrap();
+    let g = &defaults.proposals[0].goals.age_18_29;
+    assert_eq!(
+        (g.achieved, g.total, g.target, g.met()),
+        (19, 29, 0.9, false)
+    );
+    let lower = boligmatch::allocate(
+        &run("age_18_29 = 0.6").unwrap().round,
+        &boligmatch::Options::default(),
+    )
+    .unwrap();
+    let g = &lower.proposals[0].goals.age_18_29;
+    assert_eq!(
+        (g.achieved, g.total, g.target, g.met()),
+        (19, 29, 0.6, true)
+    );
+    assert_eq!(lower.proposals[0].goals.under_18.target, 1.0);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args(["allocate", tmp.path().to_str().unwrap(), "--proposals", "1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("aged 18-29 housed"))
+        .unwrap();
+    assert!(
+        line.contains("goal 60%") && line.ends_with(" met"),
+        "{line}"
+    );
+    let e = run("under_18 = 1.5").unwrap_err().to_string();
+    assert!(
+        e.contains("under_18") && e.contains("1.5 must be a share from 0 to 1"),
+        "{e}"
+    );
+}
