@@ -434,6 +434,37 @@ fn some_of(names: &[String]) -> String {
     }
 }
 
+/// A shared-living separation rule: a shared unit it applies to (see
+/// [`separation_applies`]) houses people of one side of it only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Separation {
+    /// Under-18s (side A) apart from adults.
+    Minors,
+    /// Women (side A) apart from men.
+    Women,
+}
+
+impl Separation {
+    /// Both rules, in the order every solver takes them.
+    pub const ALL: [Separation; 2] = [Separation::Minors, Separation::Women];
+
+    /// Whether a person is on side A of the rule.
+    pub fn side_a(self, person: &Person) -> bool {
+        match self {
+            Separation::Minors => person.age < 18,
+            Separation::Women => person.gender == Gender::F,
+        }
+    }
+
+    /// The rules that apply to `unit`, in the order of [`Separation::ALL`].
+    pub fn of_unit(unit: &Unit, policy: &Policy) -> impl Iterator<Item = Separation> {
+        let (minors, genders) = separation_applies(unit, policy);
+        [(minors, Separation::Minors), (genders, Separation::Women)]
+            .into_iter()
+            .filter_map(|(on, rule)| on.then_some(rule))
+    }
+}
+
 /// Whether a shared-living unit must not mix under-18s with adults or women with men.
 pub fn separation_applies(unit: &Unit, policy: &Policy) -> (bool, bool) {
     // Tenants count: a shared unit with one free place may still mix.

@@ -407,7 +407,7 @@ fn relative_gap(value: i64, bound: i64) -> f64 {
 /// Reads binaries as `> 0.5`. good_lp numbers HiGHS columns in creation
 /// order, and [`formulate`] creates all `x`, then all `y`, then the rest.
 fn extract(inst: &Instance, form: &Formulation, values: &[f64]) -> Plan {
-    let mut plan = Plan::empty(inst.round.people.len());
+    let mut plan = Plan::empty(inst.person_count());
     for (k, q) in inst.unit_pairs.iter().enumerate() {
         if values.get(k).is_some_and(|v| *v > 0.5) {
             plan.unit_of[q.person] = Some(q.target);

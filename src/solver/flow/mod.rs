@@ -140,8 +140,7 @@ impl Network {
     /// every million pairs; the caller tells the two apart by asking `stop`
     /// again). Units named in `rules` stay classes of their own.
     fn new(inst: &Instance, rules: &Rules, stop: &dyn Fn() -> bool) -> Option<Network> {
-        let round = inst.round;
-        let n_people = round.people.len();
+        let n_people = inst.person_count();
         let trace = std::env::var_os("BOLIGMATCH_FLOW_TRACE").is_some();
         let t = std::time::Instant::now();
         let mut by_unit = pairs_by_unit(inst)?;
@@ -154,7 +153,7 @@ impl Network {
         }
         // Branching needs the pairs of the units a separation rule applies to.
         for (u, pairs) in by_unit.iter_mut().enumerate() {
-            if !separated(inst, u) {
+            if !inst.separated(u) {
                 *pairs = Vec::new();
             }
         }
@@ -171,10 +170,7 @@ impl Network {
             n_units + inst.unit_pairs.len() + n_people + inst.staff_pairs.len() + n_classes + 1 + n,
         );
         for units in &classes.units {
-            let places: i64 = units
-                .iter()
-                .map(|&u| i64::from(round.units[u].places))
-                .sum();
+            let places: i64 = units.iter().map(|&u| i64::from(inst.places(u))).sum();
             arcs.push(0, unit_node(arcs.len()), places, 0);
         }
         let (unit_arc, ties) = unit_arcs(inst, &classes, &weights, &mut arcs, stop)?;
@@ -210,7 +206,7 @@ impl Network {
         if trace {
             eprintln!(
                 "aggregation: {} units in {} classes, {} pairs on {} arcs; tie-break {}; built in {:?}",
-                round.units.len(),
+                inst.unit_count(),
                 n_units,
                 n_pairs,
                 n_arcs,
@@ -257,7 +253,6 @@ impl Network {
         branches: &[Branch],
         stop: &dyn Fn() -> bool,
     ) -> Option<FlowSolution> {
-        let round = inst.round;
         for &e in &self.changed {
             self.simplex.set_cost(e, self.base[e]);
         }
@@ -266,7 +261,7 @@ impl Network {
         for &(u, rule, side_a) in branches {
             for &pair in &self.by_unit[u] {
                 let pair = pair as usize;
-                if rule.side_a(&round.people[inst.unit_pairs[pair].person]) != side_a {
+                if inst.side_a(inst.unit_pairs[pair].person, rule) != side_a {
                     forbidden.push(pair);
                 }
             }
@@ -312,7 +307,7 @@ impl Network {
         if self.trace {
             eprintln!("  solve: {pivots} pivots, {:?}", t.elapsed());
         }
-        let n_people = round.people.len();
+        let n_people = inst.person_count();
         let mut unit_of = vec![None; n_people];
         let mut class_of = vec![None; n_people];
         let mut hard = 0i64;
@@ -340,7 +335,7 @@ impl Network {
                 fit += q.fit;
             }
         }
-        self.classes.hand_out(round, in_classes, &mut unit_of);
+        self.classes.hand_out(inst, in_classes, &mut unit_of);
         if !rules.kept_by(&unit_of) {
             hard += 1;
         }
@@ -380,10 +375,9 @@ fn unit_arcs(
         let c = classes.of_unit[q.target] as usize;
         if last[c].0 != q.person {
             last[c] = (q.person, arcs.len());
-            let person = &inst.round.people[q.person];
             let off_side = weights.side_of[q.target]
                 .iter()
-                .filter(|&&(rule, side)| rule.side_a(person) != side)
+                .filter(|&&(rule, side)| inst.side_a(q.person, rule) != side)
                 .count() as i64;
             if off_side > 0 {
                 ties.push((arcs.len(), off_side));
@@ -398,13 +392,6 @@ fn unit_arcs(
 
 /// An arc with a tie-break cost, and the amount.
 type TieArc = (usize, i64);
-
-/// Whether a separation rule applies to unit `u`.
-fn separated(inst: &Instance, u: usize) -> bool {
-    let (minors, genders) =
-        crate::rules::eligibility::separation_applies(&inst.round.units[u], &inst.round.policy);
-    minors || genders
-}
 
 /// The pair of each of `n_arcs` arcs, for reading a solution: a unit arc's
 /// first pair (of its class and person), a staff arc's pair numbered after
@@ -435,7 +422,7 @@ struct Weights {
 impl Weights {
     /// `None` when even the plain weights would overflow 64 bits on `n` nodes.
     fn new(inst: &Instance, rules: &Rules, n: usize) -> Option<Weights> {
-        let (round, n_people) = (inst.round, inst.round.people.len());
+        let n_people = inst.person_count();
         let mut best_fit = vec![0i64; n_people];
         let mut best_staff_fit = vec![0i64; n_people];
         for q in &inst.unit_pairs {
@@ -452,11 +439,11 @@ impl Weights {
         // never changes priority or fit: one fit point (`tie`) outweighs
         // every tie-break together. When the weights would then overflow 64
         // bits (the country: a factor of thousands), there is no tie-break.
-        let mut side_of: Vec<Vec<(Separation, bool)>> = vec![Vec::new(); round.units.len()];
+        let mut side_of: Vec<Vec<(Separation, bool)>> = vec![Vec::new(); inst.unit_count()];
         let mut tie_total = 0i64;
         for (u, rule, side) in presumed_sides(inst, &rules.forced) {
             side_of[u].push((rule, side));
-            tie_total = tie_total.checked_add(i64::from(round.units[u].places))?;
+            tie_total = tie_total.checked_add(i64::from(inst.places(u)))?;
         }
         let fit_total = best_fit
             .iter()
@@ -523,11 +510,7 @@ struct UnitClasses {
 
 impl UnitClasses {
     fn new(inst: &Instance, rules: &Rules, by_unit: &[Vec<u32>]) -> UnitClasses {
-        let round = inst.round;
-        let mut single = vec![false; round.units.len()];
-        for (u, alone) in single.iter_mut().enumerate() {
-            *alone = separated(inst, u);
-        }
+        let mut single: Vec<bool> = (0..inst.unit_count()).map(|u| inst.separated(u)).collect();
         for &(_, u) in inst
             .pins
             .iter()
@@ -543,7 +526,7 @@ impl UnitClasses {
                     x.person == y.person && x.fit == y.fit
                 })
         };
-        let mut of_unit = Vec::with_capacity(round.units.len());
+        let mut of_unit = Vec::with_capacity(inst.unit_count());
         let mut units: Vec<Vec<usize>> = Vec::new();
         // Classes by the hash of their pairs; equal hashes are compared.
         let mut by_hash: std::collections::HashMap<u64, Vec<u32>> = Default::default();
@@ -586,19 +569,14 @@ impl UnitClasses {
     /// Gives the people placed in a class of several units (class, person)
     /// their units: people in index order take the places of the class's
     /// units in index order.
-    fn hand_out(
-        &self,
-        round: &crate::round::Round,
-        mut placed: Vec<(u32, usize)>,
-        unit_of: &mut UnitPlan,
-    ) {
+    fn hand_out(&self, inst: &Instance, mut placed: Vec<(u32, usize)>, unit_of: &mut UnitPlan) {
         placed.sort_unstable();
         let mut at = 0;
         while at < placed.len() {
             let class = placed[at].0;
             let mut places = self.units[class as usize]
                 .iter()
-                .flat_map(|&u| std::iter::repeat_n(u, round.units[u].places as usize));
+                .flat_map(|&u| std::iter::repeat_n(u, inst.places(u) as usize));
             while at < placed.len() && placed[at].0 == class {
                 unit_of[placed[at].1] = places.next();
                 at += 1;
@@ -612,14 +590,14 @@ pub(crate) fn unit_classes(inst: &Instance) -> Vec<Vec<usize>> {
     let rules = base_rules(inst, &Restrictions::default()).unwrap_or_default();
     match pairs_by_unit(inst) {
         Some(by_unit) => UnitClasses::new(inst, &rules, &by_unit).units,
-        None => (0..inst.round.units.len()).map(|u| vec![u]).collect(),
+        None => (0..inst.unit_count()).map(|u| vec![u]).collect(),
     }
 }
 
 /// The unit pairs of each unit (indices into `inst.unit_pairs`).
 /// `None` beyond 2³² pairs (the network numbers pairs in 32 bits).
 fn pairs_by_unit(inst: &Instance) -> Option<Vec<Vec<u32>>> {
-    let mut by_unit = vec![Vec::new(); inst.round.units.len()];
+    let mut by_unit = vec![Vec::new(); inst.unit_count()];
     for (i, q) in inst.unit_pairs.iter().enumerate() {
         by_unit[q.target].push(u32::try_from(i).ok()?);
     }
@@ -638,15 +616,15 @@ fn greedy_flow(
     staff_arc: &[usize],
     through: &[usize],
 ) -> Vec<i64> {
-    let round = inst.round;
+    let n_people = inst.person_count();
     let mut flow = vec![0i64; arcs.len()];
     // Places left per unit class (the source → class arcs come first).
     let mut places: Vec<i64> = arcs.cap[..classes.units.len()].to_vec();
     let class_of = |i: usize| classes.of_unit[inst.unit_pairs[i].target] as usize;
     let mut slots: Vec<i64> = inst.classes.iter().map(|c| i64::from(c.capacity)).collect();
-    let mut order: Vec<usize> = (0..round.people.len()).collect();
+    let mut order: Vec<usize> = (0..n_people).collect();
     let pinned: Vec<Option<usize>> = {
-        let mut v = vec![None; round.people.len()];
+        let mut v = vec![None; n_people];
         for &(p, u) in &inst.pins {
             v[p] = Some(u);
         }
@@ -708,25 +686,21 @@ fn violations(
     branches: &[Branch],
 ) -> Vec<(usize, Separation)> {
     let mut out = Vec::new();
-    let round = inst.round;
-    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); round.units.len()];
+    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); inst.unit_count()];
     for (p, u) in unit_of.iter().enumerate() {
         if let Some(u) = u {
             occupants[*u].push(p);
         }
     }
-    for (u, unit) in round.units.iter().enumerate() {
-        let (minors, genders) = crate::rules::eligibility::separation_applies(unit, &round.policy);
-        for (on, rule) in [(minors, Separation::Minors), (genders, Separation::Women)] {
-            if !on || branches.iter().any(|&(bu, r, _)| bu == u && r == rule) {
-                continue;
-            }
-            let occ = &occupants[u];
-            let a = occ.iter().any(|&p| rule.side_a(&round.people[p]));
-            let b = occ.iter().any(|&p| !rule.side_a(&round.people[p]));
-            if a && b {
-                out.push((u, rule));
-            }
+    for &(u, rule) in inst.separation_groups() {
+        if branches.iter().any(|&(bu, r, _)| bu == u && r == rule) {
+            continue;
+        }
+        let occ = &occupants[u];
+        let a = occ.iter().any(|&p| inst.side_a(p, rule));
+        let b = occ.iter().any(|&p| !inst.side_a(p, rule));
+        if a && b {
+            out.push((u, rule));
         }
     }
     out
@@ -736,35 +710,28 @@ fn violations(
 /// whose best `places` eligible candidates (or pinned people) have the larger
 /// total priority.
 fn presumed_sides(inst: &Instance, forced: &[(usize, usize)]) -> Vec<Branch> {
-    let round = inst.round;
-    let mut by_unit: Vec<Vec<usize>> = vec![Vec::new(); round.units.len()];
+    let mut by_unit: Vec<Vec<usize>> = vec![Vec::new(); inst.unit_count()];
     for q in &inst.unit_pairs {
         by_unit[q.target].push(q.person);
     }
     let mut out = Vec::new();
-    for (u, unit) in round.units.iter().enumerate() {
-        let (minors, genders) = crate::rules::eligibility::separation_applies(unit, &round.policy);
-        for (on, rule) in [(minors, Separation::Minors), (genders, Separation::Women)] {
-            if !on {
-                continue;
-            }
-            let pinned_side = forced
+    for &(u, rule) in inst.separation_groups() {
+        let pinned_side = forced
+            .iter()
+            .find(|&&(_, fu)| fu == u)
+            .map(|&(p, _)| inst.side_a(p, rule));
+        let score = |a: bool| -> i64 {
+            let mut v: Vec<i64> = by_unit[u]
                 .iter()
-                .find(|&&(_, fu)| fu == u)
-                .map(|&(p, _)| rule.side_a(&round.people[p]));
-            let score = |a: bool| -> i64 {
-                let mut v: Vec<i64> = by_unit[u]
-                    .iter()
-                    .filter(|&&p| rule.side_a(&round.people[p]) == a)
-                    .map(|&p| inst.priority[p])
-                    .collect();
-                v.sort_unstable_by(|x, y| y.cmp(x));
-                v.iter().take(unit.places as usize).sum()
-            };
-            let (sa, sb) = (score(true), score(false));
-            if sa > 0 && sb > 0 {
-                out.push((u, rule, pinned_side.unwrap_or(sa >= sb)));
-            }
+                .filter(|&&p| inst.side_a(p, rule) == a)
+                .map(|&p| inst.priority[p])
+                .collect();
+            v.sort_unstable_by(|x, y| y.cmp(x));
+            v.iter().take(inst.places(u) as usize).sum()
+        };
+        let (sa, sb) = (score(true), score(false));
+        if sa > 0 && sb > 0 {
+            out.push((u, rule, pinned_side.unwrap_or(sa >= sb)));
         }
     }
     out
@@ -790,7 +757,7 @@ fn dive(
         class_of: start.1.class_of.clone(),
         cost: start.1.cost,
     };
-    for round in 0..inst.round.units.len() + 1 {
+    for round in 0..inst.unit_count() + 1 {
         if round > 0 {
             if stop() {
                 return None;
@@ -811,7 +778,7 @@ fn dive(
             let (mut a, mut b) = (0i64, 0i64);
             for (p, x) in sol.unit_of.iter().enumerate() {
                 if *x == Some(u) {
-                    if rule.side_a(&inst.round.people[p]) {
+                    if inst.side_a(p, rule) {
                         a += inst.priority[p];
                     } else {
                         b += inst.priority[p];
