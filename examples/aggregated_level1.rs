@@ -90,23 +90,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// under `limit` seconds and prints its size: the solved model, and the
 /// seconds spent building and solving it.
 fn highs_level1(inst: &Instance, limit: f64) -> (highs::SolvedModel, f64, f64) {
-    let round = inst.round;
     let t = Instant::now();
+    let (pb, size) = aggregated_model(inst);
+    let mut model = pb.optimise(Sense::Maximise);
+    model.make_quiet();
+    model.set_option("mip_rel_gap", 0.0);
+    model.set_option("threads", 1);
+    model.set_option("time_limit", limit);
+    let build = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let solved = model.solve();
+    let solve = t.elapsed().as_secs_f64();
+    println!(
+        "HiGHS aggregated model: {} unit classes, {} columns, {} side variables; build {build:.2} s",
+        size.classes, size.columns, size.sides
+    );
+    (solved, build, solve)
+}
+
+/// How large the aggregated model is.
+struct Size {
+    classes: usize,
+    columns: usize,
+    sides: usize,
+}
+
+/// The aggregated level-1 MILP of the instance, as columns (see the header).
+fn aggregated_model(inst: &Instance) -> (ColProblem, Size) {
     let classes = solver::unit_classes(inst);
-    let mut class_of = vec![0usize; round.units().len()];
+    let mut class_of = vec![0usize; inst.unit_count()];
     for (c, units) in classes.iter().enumerate() {
         for &u in units {
             class_of[u] = c;
         }
     }
-    let n_people = round.people().len();
+    let n_people = inst.person_count();
     let mut pb = ColProblem::new();
     let housed: Vec<_> = (0..n_people).map(|_| pb.add_row(..=1.0)).collect();
     let worker: Vec<_> = (0..n_people).map(|_| pb.add_row(0.0..=0.0)).collect();
     let class_cap: Vec<_> = classes
         .iter()
         .map(|units| {
-            let places: u32 = units.iter().map(|&u| round.units()[u].places).sum();
+            let places: u32 = units.iter().map(|&u| inst.places(u)).sum();
             pb.add_row(..=f64::from(places))
         })
         .collect();
@@ -115,24 +140,7 @@ fn highs_level1(inst: &Instance, limit: f64) -> (highs::SolvedModel, f64, f64) {
         .iter()
         .map(|c| pb.add_row(..=f64::from(c.capacity)))
         .collect();
-    // Separation rows of each singleton class: (rule, side A row, side B row).
-    let mut sides: Vec<Vec<(Separation, highs::Row, highs::Row)>> = vec![Vec::new(); classes.len()];
-    let mut n_sides = 0;
-    for (c, units) in classes.iter().enumerate() {
-        let unit = &round.units()[units[0]];
-        let (minors, genders) =
-            boligmatch::rules::eligibility::separation_applies(unit, round.policy());
-        for (on, rule) in [(minors, Separation::Minors), (genders, Separation::Women)] {
-            if on {
-                let places = f64::from(unit.places);
-                let a = pb.add_row(..=0.0);
-                let b = pb.add_row(..=places);
-                pb.add_integer_column(0.0, 0.0..=1.0, [(a, -places), (b, places)]);
-                sides[c].push((rule, a, b));
-                n_sides += 1;
-            }
-        }
-    }
+    let (sides, n_sides) = separation_rows(inst, &classes, &mut pb);
     let pinned: std::collections::BTreeMap<usize, usize> = inst.pins.iter().copied().collect();
     let mut columns = 0;
     let mut seen = vec![usize::MAX; classes.len()];
@@ -145,14 +153,7 @@ fn highs_level1(inst: &Instance, limit: f64) -> (highs::SolvedModel, f64, f64) {
         let p = q.person;
         let mut rows = vec![(housed[p], 1.0), (worker[p], 1.0), (class_cap[c], 1.0)];
         for &(rule, a, b) in &sides[c] {
-            rows.push((
-                if rule.side_a(&round.people()[p]) {
-                    a
-                } else {
-                    b
-                },
-                1.0,
-            ));
+            rows.push((if inst.side_a(p, rule) { a } else { b }, 1.0));
         }
         let lower = if pinned.get(&p) == Some(&q.target) {
             1.0
@@ -167,18 +168,36 @@ fn highs_level1(inst: &Instance, limit: f64) -> (highs::SolvedModel, f64, f64) {
         pb.add_integer_column(0.0, 0.0..=1.0, rows);
         columns += 1;
     }
-    let mut model = pb.optimise(Sense::Maximise);
-    model.make_quiet();
-    model.set_option("mip_rel_gap", 0.0);
-    model.set_option("threads", 1);
-    model.set_option("time_limit", limit);
-    let build = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let solved = model.solve();
-    let solve = t.elapsed().as_secs_f64();
-    println!(
-        "HiGHS aggregated model: {} unit classes, {columns} columns, {n_sides} side variables; build {build:.2} s",
-        classes.len()
-    );
-    (solved, build, solve)
+    let size = Size {
+        classes: classes.len(),
+        columns,
+        sides: n_sides,
+    };
+    (pb, size)
+}
+
+/// Separation rows of each singleton class: (rule, side A row, side B row),
+/// with a side column per rule; and how many sides there are.
+type SideRows = Vec<Vec<(Separation, highs::Row, highs::Row)>>;
+
+/// The side rows and columns of every unit class a separation rule applies
+/// to (such a class is a single unit).
+fn separation_rows(
+    inst: &Instance,
+    classes: &[Vec<usize>],
+    pb: &mut ColProblem,
+) -> (SideRows, usize) {
+    let mut sides: SideRows = vec![Vec::new(); classes.len()];
+    let mut n_sides = 0;
+    for (c, units) in classes.iter().enumerate() {
+        for rule in inst.separations(units[0]) {
+            let places = f64::from(inst.places(units[0]));
+            let a = pb.add_row(..=0.0);
+            let b = pb.add_row(..=places);
+            pb.add_integer_column(0.0, 0.0..=1.0, [(a, -places), (b, places)]);
+            sides[c].push((rule, a, b));
+            n_sides += 1;
+        }
+    }
+    (sides, n_sides)
 }

@@ -72,8 +72,8 @@ impl PlanUse {
         for c in class_of.iter().flatten() {
             used[*c] += 1;
         }
-        let mut occupied = vec![0u32; inst.round.units.len()];
-        let mut lowest: Vec<Option<i64>> = vec![None; inst.round.units.len()];
+        let mut occupied = vec![0u32; inst.round().units.len()];
+        let mut lowest: Vec<Option<i64>> = vec![None; inst.round().units.len()];
         for (q, u) in unit_of.iter().enumerate() {
             if let Some(u) = u {
                 occupied[*u] += 1;
@@ -97,7 +97,7 @@ pub(crate) fn unplaced_reason(inst: &Instance, person: usize, plan: &PlanUse) ->
         eligible_units,
         lowest_placed_priority,
     };
-    let round = inst.round;
+    let round = inst.round();
     let p = &round.people[person];
     let policy = &round.policy;
     let methods: Vec<&str> = policy
@@ -207,7 +207,7 @@ pub(crate) fn fit_reasons(
     unit: usize,
     class: Option<usize>,
 ) -> Vec<(FitTerm, String)> {
-    let round = inst.round;
+    let round = inst.round();
     let p = &round.people[person];
     let u = &round.units[unit];
     let policy = &round.policy;
@@ -254,7 +254,7 @@ pub(crate) fn fit_reasons(
 /// a placement with staff class `class`; `None` when there is no such worker
 /// or they were kept.
 pub fn known_worker_not_kept(inst: &Instance, person: usize, class: usize) -> Option<String> {
-    let round = inst.round;
+    let round = inst.round();
     let p = &round.people[person];
     let id = p.known_staff_id.as_deref()?;
     let chosen = &inst.classes[class];

@@ -404,7 +404,7 @@ fn ranked_solutions(
     };
     crate::progress::stage("proposal 1");
     let first = solver::best(inst, &restrictions, &options.settings)?
-        .ok_or_else(|| infeasible(inst.round))?;
+        .ok_or_else(|| infeasible(inst.round()))?;
     let wanted = options.proposals.max(1);
     if wanted > 1 {
         crate::progress::stage(&format!("proposals 2-{wanted}"));
@@ -472,7 +472,7 @@ fn infeasible(round: &Round) -> Error {
 
 /// What a plan keeps of last week's proposal 1, and why the rest changed.
 fn stability(inst: &Instance, plan: &Plan, staff_of: &[Option<usize>]) -> Option<Stability> {
-    let round = inst.round;
+    let round = inst.round();
     if round.previous.is_empty() {
         return None;
     }
@@ -518,7 +518,7 @@ fn proposal(
     base: &Solution,
     explain: bool,
 ) -> Proposal {
-    let round = inst.round;
+    let round = inst.round();
     let staff_of = assign_staff(inst, &s.plan.class_of);
     let mut placements = Vec::new();
     let mut unplaced = Vec::new();
@@ -613,7 +613,7 @@ fn proposal(
 
 /// The people placed differently in `plan` than in `base`, by person id.
 pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<Change> {
-    let round = inst.round;
+    let round = inst.round();
     let unit = |u: Option<usize>| u.map(|u| round.units[u].id.clone());
     round
         .people
@@ -633,7 +633,7 @@ pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<Chan
 /// and the record's tenants — housed by the record or by the plan; support
 /// and female worker as this round.
 pub fn programme_goals(inst: &Instance, plan: &Plan) -> Goals {
-    let round = inst.round;
+    let round = inst.round();
     let day = round.policy.round_date;
     let mut g = goals(inst, plan);
     g.under_18 = Goal {
@@ -668,7 +668,7 @@ pub fn programme_goals(inst: &Instance, plan: &Plan) -> Goals {
 /// The programme's goals for a plan, this round.
 pub fn goals(inst: &Instance, plan: &Plan) -> Goals {
     let (unit_of, class_of) = (&plan.unit_of, &plan.class_of);
-    let round = inst.round;
+    let round = inst.round();
     let mut g = Goals::with_targets(&round.policy.goals);
     for (p, person) in round.people.iter().enumerate() {
         let housed = unit_of[p].is_some();
@@ -705,7 +705,7 @@ fn alternatives(
     best: &Solution,
     options: &Options,
 ) -> Result<(Vec<Alternative>, usize)> {
-    let round = inst.round;
+    let round = inst.round();
     let mut jobs = Vec::new();
     for (p, u) in best.plan.unit_of.iter().enumerate() {
         let Some(u) = u else { continue };

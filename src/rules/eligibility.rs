@@ -434,6 +434,37 @@ fn some_of(names: &[String]) -> String {
     }
 }
 
+/// A shared-living separation rule: a shared unit it applies to (see
+/// [`separation_applies`]) houses people of one side of it only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Separation {
+    /// Under-18s (side A) apart from adults.
+    Minors,
+    /// Women (side A) apart from men.
+    Women,
+}
+
+impl Separation {
+    /// Both rules, in the order every solver takes them.
+    pub const ALL: [Separation; 2] = [Separation::Minors, Separation::Women];
+
+    /// Whether a person is on side A of the rule.
+    pub fn side_a(self, person: &Person) -> bool {
+        match self {
+            Separation::Minors => person.age < 18,
+            Separation::Women => person.gender == Gender::F,
+        }
+    }
+
+    /// The rules that apply to `unit`, in the order of [`Separation::ALL`].
+    pub fn of_unit(unit: &Unit, policy: &Policy) -> impl Iterator<Item = Separation> {
+        let (minors, genders) = separation_applies(unit, policy);
+        [(minors, Separation::Minors), (genders, Separation::Women)]
+            .into_iter()
+            .filter_map(|(on, rule)| on.then_some(rule))
+    }
+}
+
 /// Whether a shared-living unit must not mix under-18s with adults or women with men.
 pub fn separation_applies(unit: &Unit, policy: &Policy) -> (bool, bool) {
     // Tenants count: a shared unit with one free place may still mix.
@@ -458,48 +489,7 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
         let Some(ui) = round.units.iter().position(|u| u.id == *pin) else {
             continue;
         };
-        // Where the pin is written: the offers record's line, or people.csv.
-        let problem = |message: String| match &p.kept_offer {
-            Some(k) => Problem::line(
-                &k.file,
-                k.line,
-                format!("the offer of {pin} to {} {message}", p.id),
-            ),
-            None => Problem::cell(people_file, p.line, "pinned_unit", Some(pin), message),
-        };
-        let unit = &round.units[ui];
-        let ex = exclusions(p, unit, policy);
-        if !ex.is_empty() {
-            let why: Vec<String> = ex.iter().map(|e| e.label(p, policy)).collect();
-            problems.push(problem(format!(
-                "cannot be kept: the person may not live there ({}); withdraw the offer or correct the data",
-                why.join("; ")
-            )));
-        }
-        let promised = p.kept_offer.as_ref().and_then(|k| k.staff_id.as_deref());
-        if let Some(w) = promised {
-            let worker = round.staff.iter().find(|s| s.id == w);
-            let why = match worker {
-                Some(s) if s.capacity == 0 => Some(format!("worker {w} has no free slot")),
-                Some(s) if !staff_eligible(p, s.method, s.gender, policy) => Some(format!(
-                    "worker {w} ({}, {}) may not support this person (method or gender)",
-                    s.method, s.gender
-                )),
-                _ => None,
-            };
-            if let Some(why) = why {
-                problems.push(problem(format!(
-                    "cannot be kept with its worker: {why}; name another worker or withdraw the offer"
-                )));
-            }
-        } else if !classes
-            .iter()
-            .any(|c| staff_eligible(p, c.method, c.gender, policy))
-        {
-            problems.push(problem(
-                "cannot be kept: no support worker with free capacity may support this person; every housed person needs one".into(),
-            ));
-        }
+        problems.extend(pin_problems(round, &classes, p, ui, people_file));
         by_unit.entry(ui).or_default().push(p);
     }
     let all_pinned: Vec<&Person> = by_unit.values().flatten().copied().collect();
@@ -511,57 +501,134 @@ pub fn pinned_problems(round: &Round, people_file: &str, units_file: &str) -> Ve
         people_file,
     ));
     for (ui, pinned) in by_unit {
-        let unit = &round.units[ui];
-        let who = || {
-            let names: Vec<String> = pinned
-                .iter()
-                .map(|p| match &p.kept_offer {
-                    Some(k) => format!("{} ({}:{})", p.id, k.file, k.line),
-                    None => format!("{} ({}:{})", p.id, people_file, p.line),
-                })
-                .collect();
-            some_of(&names)
+        let files = (people_file, units_file);
+        problems.extend(shared_pin_problems(
+            &round.units[ui],
+            &pinned,
+            policy,
+            files,
+        ));
+    }
+    problems
+}
+
+/// Why one person's pin (to unit `ui`) cannot be kept: the person may not
+/// live there, or the promised worker (or, without one, every worker with
+/// free capacity) may not support them. Cited where the pin is written.
+fn pin_problems(
+    round: &Round,
+    classes: &[StaffClass],
+    p: &Person,
+    ui: usize,
+    people_file: &str,
+) -> Vec<Problem> {
+    let policy = &round.policy;
+    let unit = &round.units[ui];
+    let pin = &unit.id;
+    let mut problems = Vec::new();
+    // Where the pin is written: the offers record's line, or people.csv.
+    let problem = |message: String| match &p.kept_offer {
+        Some(k) => Problem::line(
+            &k.file,
+            k.line,
+            format!("the offer of {pin} to {} {message}", p.id),
+        ),
+        None => Problem::cell(people_file, p.line, "pinned_unit", Some(pin), message),
+    };
+    let ex = exclusions(p, unit, policy);
+    if !ex.is_empty() {
+        let why: Vec<String> = ex.iter().map(|e| e.label(p, policy)).collect();
+        problems.push(problem(format!(
+            "cannot be kept: the person may not live there ({}); withdraw the offer or correct the data",
+            why.join("; ")
+        )));
+    }
+    let promised = p.kept_offer.as_ref().and_then(|k| k.staff_id.as_deref());
+    if let Some(w) = promised {
+        let worker = round.staff.iter().find(|s| s.id == w);
+        let why = match worker {
+            Some(s) if s.capacity == 0 => Some(format!("worker {w} has no free slot")),
+            Some(s) if !staff_eligible(p, s.method, s.gender, policy) => Some(format!(
+                "worker {w} ({}, {}) may not support this person (method or gender)",
+                s.method, s.gender
+            )),
+            _ => None,
         };
-        if pinned.len() > unit.places as usize {
-            problems.push(Problem::line(
-                units_file,
-                unit.line,
-                format!(
-                    "unit {} has {} place{} but is pinned by {} people: {}",
-                    unit.id,
-                    unit.places,
-                    if unit.places == 1 { "" } else { "s" },
-                    pinned.len(),
-                    who()
-                ),
-            ));
+        if let Some(why) = why {
+            problems.push(problem(format!(
+                "cannot be kept with its worker: {why}; name another worker or withdraw the offer"
+            )));
         }
-        let (minors, genders) = separation_applies(unit, policy);
-        if minors && pinned.iter().any(|p| p.age < 18) && pinned.iter().any(|p| p.age >= 18) {
-            problems.push(Problem::line(
-                units_file,
-                unit.line,
-                format!(
-                    "shared unit {} is pinned by under-18s and adults together, which shared_living_minors_separated forbids: {}",
-                    unit.id,
-                    who()
-                ),
-            ));
-        }
-        if genders
-            && pinned.iter().any(|p| p.gender == Gender::F)
-            && pinned.iter().any(|p| p.gender == Gender::M)
-        {
-            problems.push(Problem::line(
-                units_file,
-                unit.line,
-                format!(
-                    "shared unit {} is pinned by women and men together, which shared_living_gender_separated forbids: {}",
-                    unit.id,
-                    who()
-                ),
-            ));
-        }
+    } else if !classes
+        .iter()
+        .any(|c| staff_eligible(p, c.method, c.gender, policy))
+    {
+        problems.push(problem(
+            "cannot be kept: no support worker with free capacity may support this person; every housed person needs one".into(),
+        ));
+    }
+    problems
+}
+
+/// Problems of the people pinned to one unit together: more of them than
+/// places, or both sides of a separation rule in a shared unit. `files`:
+/// (people file, units file), for citing each pin and the unit.
+fn shared_pin_problems(
+    unit: &Unit,
+    pinned: &[&Person],
+    policy: &Policy,
+    (people_file, units_file): (&str, &str),
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let who = || {
+        let names: Vec<String> = pinned
+            .iter()
+            .map(|p| match &p.kept_offer {
+                Some(k) => format!("{} ({}:{})", p.id, k.file, k.line),
+                None => format!("{} ({}:{})", p.id, people_file, p.line),
+            })
+            .collect();
+        some_of(&names)
+    };
+    if pinned.len() > unit.places as usize {
+        problems.push(Problem::line(
+            units_file,
+            unit.line,
+            format!(
+                "unit {} has {} place{} but is pinned by {} people: {}",
+                unit.id,
+                unit.places,
+                if unit.places == 1 { "" } else { "s" },
+                pinned.len(),
+                who()
+            ),
+        ));
+    }
+    let (minors, genders) = separation_applies(unit, policy);
+    if minors && pinned.iter().any(|p| p.age < 18) && pinned.iter().any(|p| p.age >= 18) {
+        problems.push(Problem::line(
+            units_file,
+            unit.line,
+            format!(
+                "shared unit {} is pinned by under-18s and adults together, which shared_living_minors_separated forbids: {}",
+                unit.id,
+                who()
+            ),
+        ));
+    }
+    if genders
+        && pinned.iter().any(|p| p.gender == Gender::F)
+        && pinned.iter().any(|p| p.gender == Gender::M)
+    {
+        problems.push(Problem::line(
+            units_file,
+            unit.line,
+            format!(
+                "shared unit {} is pinned by women and men together, which shared_living_gender_separated forbids: {}",
+                unit.id,
+                who()
+            ),
+        ));
     }
     problems
 }

@@ -2,15 +2,12 @@
 //! first, each takes the first eligible unit and worker still free. It keeps
 //! every hard rule, so it is also a valid starting point for the optimiser.
 
-use crate::model::Gender;
-use crate::rules::eligibility::separation_applies;
 use crate::solver::instance::{Instance, Plan};
 
 /// Allocates by priority list. Pinned people go first and keep their units.
 /// Returns (unit, staff class) per person.
 pub fn priority_list(inst: &Instance) -> Plan {
-    let round = inst.round;
-    let n = round.people.len();
+    let n = inst.person_count();
     let mut order: Vec<usize> = (0..n).collect();
     let pinned: Vec<Option<usize>> = {
         let mut v = vec![None; n];
@@ -26,7 +23,7 @@ pub fn priority_list(inst: &Instance) -> Plan {
             .then(inst.priority[b].cmp(&inst.priority[a]))
             .then(a.cmp(&b))
     });
-    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); round.units.len()];
+    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); inst.unit_count()];
     let mut class_left: Vec<u32> = inst.classes.iter().map(|c| c.capacity).collect();
     let mut unit_of = vec![None; n];
     let mut class_of = vec![None; n];
@@ -41,16 +38,13 @@ pub fn priority_list(inst: &Instance) -> Plan {
             continue;
         };
         let fits = |u: usize| -> bool {
-            let unit = &round.units[u];
-            if occupants[u].len() >= unit.places as usize {
+            if occupants[u].len() >= inst.places(u) as usize {
                 return false;
             }
-            let (minors, genders) = separation_applies(unit, &round.policy);
-            let me = &round.people[p];
-            occupants[u].iter().all(|&o| {
-                let other = &round.people[o];
-                (!minors || (other.age < 18) == (me.age < 18))
-                    && (!genders || (other.gender == Gender::F) == (me.gender == Gender::F))
+            // Shared living: on the same side of each rule as every occupant.
+            inst.separations(u).all(|rule| {
+                let mine = inst.side_a(p, rule);
+                occupants[u].iter().all(|&o| inst.side_a(o, rule) == mine)
             })
         };
         let unit = match pinned[p] {

@@ -17,7 +17,7 @@
 //! [`lower_bound`]): when it meets both, it is proven to be proposal *k*
 //! without any search. Otherwise the caller searches (and may start from it).
 
-use crate::solver::instance::{Instance, Plan, Restrictions, Separation};
+use crate::solver::instance::{Instance, Plan, Restrictions};
 
 /// A plan near the earlier proposals.
 #[derive(Debug, Clone)]
@@ -54,20 +54,10 @@ struct Scored {
     distance: usize,
 }
 
-/// The separation rules a unit keeps (minors apart, women apart).
-fn rules_of(inst: &Instance, u: usize) -> [Option<Separation>; 2] {
-    let (minors, genders) =
-        crate::rules::eligibility::separation_applies(&inst.round.units[u], &inst.round.policy);
-    [
-        minors.then_some(Separation::Minors),
-        genders.then_some(Separation::Women),
-    ]
-}
-
 /// Whether `members` may share unit `u` under its separation rules.
 fn together(inst: &Instance, u: usize, members: impl Iterator<Item = usize> + Clone) -> bool {
-    rules_of(inst, u).into_iter().flatten().all(|rule| {
-        let mut sides = members.clone().map(|p| rule.side_a(&inst.round.people[p]));
+    inst.separations(u).all(|rule| {
+        let mut sides = members.clone().map(|p| inst.side_a(p, rule));
         match sides.next() {
             None => true,
             Some(first) => sides.all(|s| s == first),
@@ -127,7 +117,7 @@ pub(crate) fn next(
     stop: &dyn Fn() -> bool,
 ) -> Option<Near> {
     let first = earlier.first()?;
-    let mut fixed = vec![false; inst.round.people.len()];
+    let mut fixed = vec![false; inst.person_count()];
     for &(p, _) in inst.pins.iter().chain(&restrictions.forced) {
         fixed[p] = true;
     }
@@ -213,8 +203,8 @@ fn changes(
     stop: &dyn Fn() -> bool,
     visit: &mut dyn FnMut(Change, (i64, i64)),
 ) -> bool {
-    let n = inst.round.people.len();
-    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); inst.round.units.len()];
+    let n = inst.person_count();
+    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); inst.unit_count()];
     for (p, u) in x.unit_of.iter().enumerate() {
         if let Some(u) = u {
             occupants[*u].push(p);
@@ -239,7 +229,7 @@ fn changes(
             if v == u {
                 continue;
             }
-            let places = inst.round.units[v].places as usize;
+            let places = inst.places(v) as usize;
             if occupants[v].len() < places {
                 let members = occupants[v].iter().copied().chain([p]);
                 if together(inst, v, members) {

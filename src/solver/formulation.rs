@@ -5,7 +5,6 @@
 //! side of each separation rule it serves. See `docs/model.md` for the math.
 
 use crate::model::Gender;
-use crate::rules::eligibility::separation_applies;
 use crate::solver::instance::{Instance, Plan, Restrictions, Separation, Target, UnitPlan};
 use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable};
 
@@ -75,7 +74,7 @@ impl Formulation {
             let a = unit_of
                 .iter()
                 .enumerate()
-                .any(|(p, x)| *x == Some(u) && rule.side_a(&inst.round.people[p]));
+                .any(|(p, x)| *x == Some(u) && inst.side_a(p, rule));
             v.push(f64::from(u8::from(a)));
         }
         v
@@ -159,14 +158,13 @@ struct Sums {
 
 impl Sums {
     fn new(inst: &Instance, x: &[Variable], y: &[Variable]) -> Sums {
-        let round = inst.round;
-        let n_people = round.people.len();
+        let (n_people, n_units) = (inst.person_count(), inst.unit_count());
         let mut s = Sums {
             housed: vec![Expression::default(); n_people],
             supported: vec![Expression::default(); n_people],
-            occupants: vec![Expression::default(); round.units.len()],
+            occupants: vec![Expression::default(); n_units],
             caseload: vec![Expression::default(); inst.classes.len()],
-            by_unit: vec![Vec::new(); round.units.len()],
+            by_unit: vec![Vec::new(); n_units],
             class_used: vec![false; inst.classes.len()],
             has_units: vec![false; n_people],
             level1: Expression::default(),
@@ -194,7 +192,7 @@ impl Sums {
 /// exactly one support worker (the programme's 100 % support goal).
 fn person_rules(inst: &Instance, sums: &Sums) -> Vec<Constraint> {
     let mut out = Vec::new();
-    for p in (0..inst.round.people.len()).filter(|&p| sums.has_units[p]) {
+    for p in (0..inst.person_count()).filter(|&p| sums.has_units[p]) {
         out.push(sums.housed[p].clone().leq(1.0));
         out.push((sums.supported[p].clone() - sums.housed[p].clone()).eq(0.0));
     }
@@ -212,26 +210,23 @@ fn unit_rules(
     vars: &mut ProblemVariables,
     constraints: &mut Vec<Constraint>,
 ) -> Vec<(usize, Separation)> {
-    let round = inst.round;
     let open_of: std::collections::BTreeMap<usize, Variable> = opened.iter().copied().collect();
     let mut sides = Vec::new();
-    for (ui, unit) in round.units.iter().enumerate() {
+    for ui in 0..inst.unit_count() {
         let pairs = &sums.by_unit[ui];
         if pairs.is_empty() {
             continue;
         }
-        let places = unit.places as f64;
+        let places = f64::from(inst.places(ui));
         let occupants = sums.occupants[ui].clone();
         match open_of.get(&ui) {
             Some(open) => constraints.push(occupants.leq(places * *open)),
             None => constraints.push(occupants.leq(places)),
         }
-        let (minors, genders) = separation_applies(unit, &round.policy);
-        let rules = [(minors, Separation::Minors), (genders, Separation::Women)];
-        for rule in rules.into_iter().filter(|(on, _)| *on).map(|(_, r)| r) {
+        for rule in inst.separations(ui) {
             let (a_pairs, b_pairs): (Vec<usize>, Vec<usize>) = pairs
                 .iter()
-                .partition(|&&k| rule.side_a(&round.people[inst.unit_pairs[k].person]));
+                .partition(|&&k| inst.side_a(inst.unit_pairs[k].person, rule));
             if a_pairs.is_empty() || b_pairs.is_empty() {
                 continue;
             }
@@ -258,7 +253,7 @@ fn caseload_rules(inst: &Instance, sums: &Sums, hired: &[(usize, Variable)]) -> 
         }
         let mut cap = Expression::default();
         for &s in &class.members {
-            let c = inst.round.staff[s].capacity as f64;
+            let c = f64::from(inst.staff_capacity(s));
             match hire_of.get(&s) {
                 Some(h) => cap.add_mul(c, *h),
                 None => cap += c,

@@ -1,11 +1,14 @@
-//! The round as the solvers see it, solver-neutral: eligible pairs with their
-//! fit, priorities, pooled staff, pins and the shared-living separation rules
-//! ([`Instance`]); extra rules for one solve ([`Restrictions`]); and a
-//! [`Plan`], which computes its own value. Both solvers (the network flow and
-//! the MILP) take an instance and return plans; nothing here knows either.
+//! The round as the solvers see it, solver-neutral and sealed: eligible
+//! pairs with their fit, priorities, pooled staff, pins, the shared-living
+//! separation groups and the few facts of units and staff the capacities
+//! need, all derived once ([`Instance`]); extra rules for one solve
+//! ([`Restrictions`]); and a [`Plan`], which computes its own value. Both
+//! solvers (the network flow and the MILP) take an instance and return plans;
+//! nothing here knows either, and no solver reads the round behind it.
 
-use crate::model::Gender;
+use crate::model::Person;
 use crate::round::Round;
+pub use crate::rules::eligibility::Separation;
 use crate::rules::eligibility::{
     promised_class, staff_classes, staff_eligible, StaffClass, UnitIndex,
 };
@@ -14,19 +17,38 @@ use crate::rules::scoring::{priority, staff_fit, total, unit_fit};
 /// An eligible pair: a person and a unit (or staff class), with its fit points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pair {
-    /// Index into `round.people`.
+    /// Index into the round's people.
     pub person: usize,
-    /// Index into `round.units` or the staff classes.
+    /// Index into the round's units, or into the staff classes.
     pub target: usize,
     /// Level-2 points of this pair.
     pub fit: i64,
 }
 
-/// Everything the optimiser needs, derived once from a round.
+/// Everything the optimiser needs, derived once from a round: the solvers
+/// and the MILP formulation read the instance and nothing else.
+///
+/// It holds, by index (people, units and staff in the round's order, by id):
+///
+/// - **eligibility and costs**: the eligible person–unit pairs
+///   ([`Instance::unit_pairs`]) and person–staff-class pairs
+///   ([`Instance::staff_pairs`]) with their level-2 score, each person's
+///   priority (level 1), and the stability scale ([`Instance::scale`]);
+/// - **staff**, pooled into interchangeable classes ([`Instance::classes`]),
+///   and each worker's free slots ([`Instance::staff_capacity`]);
+/// - **units**: the free places of each ([`Instance::places`]);
+/// - **pins**: the placements a kept offer fixes ([`Instance::pins`]);
+/// - **separation groups**: for each unit a shared-living separation rule
+///   applies to, the rule ([`Instance::separations`],
+///   [`Instance::separation_groups`]), and each person's side of each rule
+///   ([`Instance::side_a`]); the rules are evaluated here, once.
+///
+/// The round behind it stays inside the crate, for the allocation that turns
+/// indices back into ids and explains a plan.
 #[derive(Debug, Clone)]
 pub struct Instance<'r> {
-    /// The round the instance was derived from.
-    pub round: &'r Round,
+    /// The round the instance was derived from (see [`Instance`]).
+    round: &'r Round,
     /// Workers pooled into classes of the same method and gender (interchangeable for every rule).
     pub classes: Vec<StaffClass>,
     /// A pair's `fit` is its fit points × `scale` + 1 if it keeps last
@@ -40,15 +62,21 @@ pub struct Instance<'r> {
     pub staff_pairs: Vec<Pair>,
     /// Pinned (person, unit).
     pub pins: Vec<(usize, usize)>,
+    /// Free places per unit.
+    places: Vec<u32>,
+    /// Free support slots per staff member.
+    staff_capacity: Vec<u32>,
+    /// The separation rules per unit and the sides per person.
+    separation: SeparationGroups,
     /// Units by area, for finding who may live where quickly.
     pub(crate) unit_index: UnitIndex<'r>,
 }
 
 impl<'r> Instance<'r> {
-    /// Derives eligible pairs and scores. A person with no eligible support
-    /// worker, or no eligible unit, gets no pairs at all.
+    /// Derives eligible pairs and scores, and evaluates the separation rules.
+    /// A person with no eligible support worker, or no eligible unit, gets no
+    /// pairs at all.
     pub fn new(round: &'r Round) -> Self {
-        let policy = &round.policy;
         let classes = staff_classes(&round.staff, &round.people, &round.previous);
         // Stability (`--previous`) is a third level folded into the second:
         // a pair's level-2 score is fit × scale + 1 when it keeps last week's
@@ -59,86 +87,89 @@ impl<'r> Instance<'r> {
         } else {
             2 * round.people.len() as i64 + 1
         };
-        let priority = round.people.iter().map(|p| priority(p, policy)).collect();
-        let mut pins = Vec::new();
-        for (pi, p) in round.people.iter().enumerate() {
-            if let Some(pin) = &p.pinned_unit {
-                if let Some(ui) = round.unit_index(pin) {
-                    pins.push((pi, ui));
-                }
-            }
-        }
         let unit_index = UnitIndex::new(&round.units);
-        // Each person's pairs in parallel (rayon), then in person order.
-        let per_person = |(pi, p): (usize, &crate::model::Person)| -> (Vec<Pair>, Vec<Pair>) {
-            let prev = round.previous.get(&p.id);
-            // A kept offer keeps its worker: only that class.
-            let promised = promised_class(p, &classes, &round.staff);
-            let staff_of_p: Vec<Pair> = classes
-                .iter()
-                .enumerate()
-                .filter(|(ci, _)| promised.is_none_or(|c| c == *ci))
-                .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
-                .map(|(ci, c)| {
-                    let worker = c.single.map(|w| round.staff[w].id.as_str());
-                    let kept = prev.is_some_and(|(_, s)| worker == Some(s.as_str()));
-                    Pair {
-                        person: pi,
-                        target: ci,
-                        fit: total(&staff_fit(p, c.method, c.gender, worker, policy)) * scale
-                            + i64::from(kept),
-                    }
-                })
-                .collect();
-            if staff_of_p.is_empty() {
-                return (Vec::new(), Vec::new());
-            }
-            let units_of_p: Vec<Pair> = unit_index
-                .eligible(p, policy)
-                .into_iter()
-                .map(|ui| {
-                    let unit = &round.units[ui];
-                    let kept = prev.is_some_and(|(u, _)| *u == unit.id);
-                    Pair {
-                        person: pi,
-                        target: ui,
-                        fit: total(&unit_fit(p, unit, policy)) * scale + i64::from(kept),
-                    }
-                })
-                .collect();
-            // A person is in the model only with both a unit and a worker to
-            // choose from; otherwise they cannot be housed at all.
-            if units_of_p.is_empty() {
-                return (Vec::new(), Vec::new());
-            }
-            (staff_of_p, units_of_p)
-        };
-        let pairs: Vec<(Vec<Pair>, Vec<Pair>)> = {
-            use rayon::prelude::*;
-            round
-                .people
-                .par_iter()
-                .enumerate()
-                .with_min_len(256)
-                .map(per_person)
-                .collect()
-        };
-        let mut unit_pairs = Vec::with_capacity(pairs.iter().map(|x| x.1.len()).sum());
-        let mut staff_pairs = Vec::with_capacity(pairs.iter().map(|x| x.0.len()).sum());
-        for (staff_of_p, units_of_p) in pairs {
-            staff_pairs.extend(staff_of_p);
-            unit_pairs.extend(units_of_p);
+        let (unit_pairs, staff_pairs) = Eligibility {
+            round,
+            classes: &classes,
+            unit_index: &unit_index,
+            scale,
         }
+        .pairs();
+        let priority = round
+            .people
+            .iter()
+            .map(|p| priority(p, &round.policy))
+            .collect();
         Instance {
             round,
             scale,
-            classes,
             priority,
             unit_pairs,
             staff_pairs,
-            pins,
+            pins: pins(round),
+            places: round.units.iter().map(|u| u.places).collect(),
+            staff_capacity: round.staff.iter().map(|s| s.capacity).collect(),
+            separation: SeparationGroups::new(round),
+            classes,
             unit_index,
         }
+    }
+
+    /// The round the instance was derived from, for the allocation: ids,
+    /// explanations and goals. The solvers never read it.
+    pub(crate) fn round(&self) -> &'r Round {
+        self.round
+    }
+
+    /// How many people the round has (a plan has one entry per person).
+    pub fn person_count(&self) -> usize {
+        self.priority.len()
+    }
+
+    /// How many units the round has.
+    pub fn unit_count(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Free places of unit `unit`.
+    pub fn places(&self, unit: usize) -> u32 {
+        self.places[unit]
+    }
+
+    /// How many staff members the round has (in classes or not).
+    pub fn staff_count(&self) -> usize {
+        self.staff_capacity.len()
+    }
+
+    /// Free support slots of staff member `staff` (an index into the round's
+    /// staff, as in [`StaffClass::members`]).
+    pub fn staff_capacity(&self, staff: usize) -> u32 {
+        self.staff_capacity[staff]
+    }
+
+    /// The separation rules unit `unit` keeps, in the order of
+    /// [`Separation::ALL`]; none for most units.
+    pub fn separations(&self, unit: usize) -> impl Iterator<Item = Separation> + Clone {
+        let rules = self.separation.of_unit[unit];
+        Separation::ALL
+            .into_iter()
+            .filter(move |&r| rules.contains(r))
+    }
+
+    /// Whether a separation rule applies to unit `unit`.
+    pub fn separated(&self, unit: usize) -> bool {
+        !self.separation.of_unit[unit].is_empty()
+    }
+
+    /// The separation groups: every (unit, rule) where a separation rule
+    /// applies, by unit, each unit's rules in the order of [`Separation::ALL`].
+    pub fn separation_groups(&self) -> &[(usize, Separation)] {
+        &self.separation.groups
+    }
+
+    /// Whether person `person` is on side A of `rule` (under 18, or a woman).
+    pub fn side_a(&self, person: usize, rule: Separation) -> bool {
+        self.separation.side_a[person].contains(rule)
     }
 
     /// How many person–unit pairs are eligible (the size of the model).
@@ -183,6 +214,172 @@ impl<'r> Instance<'r> {
         let lo = self.unit_pairs.partition_point(|q| q.person < person);
         let hi = self.unit_pairs.partition_point(|q| q.person <= person);
         &self.unit_pairs[lo..hi]
+    }
+}
+
+/// Pinned (person, unit): each person's pinned unit, when it is in the round.
+fn pins(round: &Round) -> Vec<(usize, usize)> {
+    let mut pins = Vec::new();
+    for (pi, p) in round.people.iter().enumerate() {
+        if let Some(pin) = &p.pinned_unit {
+            if let Some(ui) = round.unit_index(pin) {
+                pins.push((pi, ui));
+            }
+        }
+    }
+    pins
+}
+
+/// What each person's eligible pairs are derived from.
+struct Eligibility<'a, 'r> {
+    round: &'r Round,
+    classes: &'a [StaffClass],
+    unit_index: &'a UnitIndex<'r>,
+    scale: i64,
+}
+
+impl Eligibility<'_, '_> {
+    /// Every person's pairs: (unit pairs, staff pairs), each by (person,
+    /// target). Each person's in parallel (rayon), then in person order.
+    fn pairs(&self) -> (Vec<Pair>, Vec<Pair>) {
+        let pairs: Vec<(Vec<Pair>, Vec<Pair>)> = {
+            use rayon::prelude::*;
+            self.round
+                .people
+                .par_iter()
+                .enumerate()
+                .with_min_len(256)
+                .map(|(pi, p)| self.of_person(pi, p))
+                .collect()
+        };
+        let mut unit_pairs = Vec::with_capacity(pairs.iter().map(|x| x.1.len()).sum());
+        let mut staff_pairs = Vec::with_capacity(pairs.iter().map(|x| x.0.len()).sum());
+        for (staff_of_p, units_of_p) in pairs {
+            staff_pairs.extend(staff_of_p);
+            unit_pairs.extend(units_of_p);
+        }
+        (unit_pairs, staff_pairs)
+    }
+
+    /// One person's (staff pairs, unit pairs): both, or neither.
+    fn of_person(&self, pi: usize, p: &Person) -> (Vec<Pair>, Vec<Pair>) {
+        let prev = self.round.previous.get(&p.id);
+        let staff_of_p = self.staff_of(pi, p, prev.map(|(_, s)| s.as_str()));
+        if staff_of_p.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let units_of_p = self.units_of(pi, p, prev.map(|(u, _)| u.as_str()));
+        // A person is in the model only with both a unit and a worker to
+        // choose from; otherwise they cannot be housed at all.
+        if units_of_p.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        (staff_of_p, units_of_p)
+    }
+
+    /// The staff classes that may support person `pi`; `last_worker` is
+    /// their worker of last week, if any.
+    fn staff_of(&self, pi: usize, p: &Person, last_worker: Option<&str>) -> Vec<Pair> {
+        let (round, policy) = (self.round, &self.round.policy);
+        // A kept offer keeps its worker: only that class.
+        let promised = promised_class(p, self.classes, &round.staff);
+        self.classes
+            .iter()
+            .enumerate()
+            .filter(|(ci, _)| promised.is_none_or(|c| c == *ci))
+            .filter(|(_, c)| staff_eligible(p, c.method, c.gender, policy))
+            .map(|(ci, c)| {
+                let worker = c.single.map(|w| round.staff[w].id.as_str());
+                let kept = last_worker.is_some_and(|s| worker == Some(s));
+                Pair {
+                    person: pi,
+                    target: ci,
+                    fit: total(&staff_fit(p, c.method, c.gender, worker, policy)) * self.scale
+                        + i64::from(kept),
+                }
+            })
+            .collect()
+    }
+
+    /// The units person `pi` may live in; `last_home` is their home of last
+    /// week, if any.
+    fn units_of(&self, pi: usize, p: &Person, last_home: Option<&str>) -> Vec<Pair> {
+        let (round, policy) = (self.round, &self.round.policy);
+        self.unit_index
+            .eligible(p, policy)
+            .into_iter()
+            .map(|ui| {
+                let unit = &round.units[ui];
+                let kept = last_home.is_some_and(|u| u == unit.id);
+                Pair {
+                    person: pi,
+                    target: ui,
+                    fit: total(&unit_fit(p, unit, policy)) * self.scale + i64::from(kept),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A set of separation rules, one bit per rule (its place in
+/// [`Separation::ALL`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct RuleSet(u8);
+
+impl RuleSet {
+    fn of(rules: impl Iterator<Item = Separation>) -> RuleSet {
+        RuleSet(rules.fold(0, |bits, r| bits | 1 << r as u8))
+    }
+
+    fn contains(self, rule: Separation) -> bool {
+        self.0 & 1 << rule as u8 != 0
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// The shared-living separation rules of a round, evaluated once: which
+/// rules each unit keeps, and on which side of each rule each person is.
+#[derive(Debug, Clone)]
+struct SeparationGroups {
+    /// The rules each unit keeps.
+    of_unit: Vec<RuleSet>,
+    /// Every (unit, rule) of `of_unit`, by unit, then by rule.
+    groups: Vec<(usize, Separation)>,
+    /// The rules on whose side A each person is.
+    side_a: Vec<RuleSet>,
+}
+
+impl SeparationGroups {
+    fn new(round: &Round) -> SeparationGroups {
+        let of_unit: Vec<RuleSet> = round
+            .units
+            .iter()
+            .map(|u| RuleSet::of(Separation::of_unit(u, &round.policy)))
+            .collect();
+        let groups = of_unit
+            .iter()
+            .enumerate()
+            .flat_map(|(u, rules)| {
+                let rules = *rules;
+                Separation::ALL
+                    .into_iter()
+                    .filter(move |&r| rules.contains(r))
+                    .map(move |r| (u, r))
+            })
+            .collect();
+        let side_a = round
+            .people
+            .iter()
+            .map(|p| RuleSet::of(Separation::ALL.into_iter().filter(|r| r.side_a(p))))
+            .collect();
+        SeparationGroups {
+            of_unit,
+            groups,
+            side_a,
+        }
     }
 }
 
@@ -235,25 +432,6 @@ impl Restrictions {
             && self.targets.is_empty()
             && self.optional_units.is_empty()
             && self.optional_staff.is_empty()
-    }
-}
-
-/// A shared-living separation rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Separation {
-    /// Under-18s (side A) apart from adults.
-    Minors,
-    /// Women (side A) apart from men.
-    Women,
-}
-
-impl Separation {
-    /// Whether a person is on side A of the rule.
-    pub fn side_a(self, person: &crate::model::Person) -> bool {
-        match self {
-            Separation::Minors => person.age < 18,
-            Separation::Women => person.gender == Gender::F,
-        }
     }
 }
 

@@ -259,31 +259,17 @@ pub(crate) fn solve(
         return Ok(None);
     };
     let plan1 = extract(inst, &form, &raw1.values);
-    let value1 = plan1.priority(inst);
+    let level1 = LevelResult {
+        value: plan1.priority(inst),
+        status: raw1.status,
+        build_seconds: build1,
+        solve_seconds: raw1.seconds,
+    };
     if settings.out_of_time() {
-        // No time left for level 2: level 1's plan, its fit measured against
-        // the most every person could score.
-        let fit = plan1.fit(inst);
-        return Ok(Some(Solution {
-            level1: LevelResult {
-                value: value1,
-                status: raw1.status,
-                build_seconds: build1,
-                solve_seconds: raw1.seconds,
-            },
-            level2: LevelResult {
-                value: fit,
-                status: Status::BestFound {
-                    gap: relative_gap(fit, inst.fit_bound()),
-                },
-                build_seconds: 0.0,
-                solve_seconds: 0.0,
-            },
-            plan: plan1,
-        }));
+        return Ok(Some(level1_only(inst, plan1, level1)));
     }
     let t1 = Instant::now();
-    let floor = form.level1.clone().geq(value1 as f64 - 0.5);
+    let floor = form.level1.clone().geq(level1.value as f64 - 0.5);
     let build2 = t1.elapsed().as_secs_f64();
     let raw2 = run(
         &form,
@@ -300,36 +286,12 @@ pub(crate) fn solve(
     };
     let mut status2 = raw2.status;
     if !restrictions.closest_to.is_empty() && !settings.out_of_time() && !raw2.values.is_empty() {
-        // Level 3 (ranked proposals): the closest plan of this value.
-        let floors = [
-            form.level1.clone().geq(plan.priority(inst) as f64 - 0.5),
-            form.level2.clone().geq(plan.score(inst) as f64 - 0.5),
-        ];
-        let constraints = form.constraints.iter().cloned().chain(floors);
-        match run_model(
-            form.vars.clone(),
-            Sense::Minimise,
-            form.distance.clone(),
-            constraints,
-            Some(&raw2.values),
-            settings,
-        ) {
-            Ok(Some(raw3)) if !raw3.values.is_empty() => {
-                plan = extract(inst, &form, &raw3.values);
-                if !raw3.status.is_optimal() {
-                    status2 = raw3.status;
-                }
-            }
-            Ok(_) | Err(Error::OutOfTime(_)) => status2 = Status::BestFound { gap: 1.0 },
-            Err(e) => return Err(e),
-        }
+        (plan, status2) = closest_of_value(inst, &form, (plan, status2), &raw2.values, settings)?;
     }
     Ok(Some(Solution {
         level1: LevelResult {
             value: plan.priority(inst),
-            status: raw1.status,
-            build_seconds: build1,
-            solve_seconds: raw1.seconds,
+            ..level1
         },
         level2: LevelResult {
             value: plan.fit(inst),
@@ -339,6 +301,61 @@ pub(crate) fn solve(
         },
         plan,
     }))
+}
+
+/// Level 1's plan when no time is left for level 2: its fit measured against
+/// the most every person could score.
+fn level1_only(inst: &Instance, plan: Plan, level1: LevelResult) -> Solution {
+    let fit = plan.fit(inst);
+    Solution {
+        level1,
+        level2: LevelResult {
+            value: fit,
+            status: Status::BestFound {
+                gap: relative_gap(fit, inst.fit_bound()),
+            },
+            build_seconds: 0.0,
+            solve_seconds: 0.0,
+        },
+        plan,
+    }
+}
+
+/// Level 3 of ranked proposals: among the plans of `plan`'s value (`values`
+/// its columns, the start), the closest to [`Restrictions::closest_to`].
+/// Returns the plan and level 2's status, best found (gap unknown) when the
+/// search could not finish.
+fn closest_of_value(
+    inst: &Instance,
+    form: &Formulation,
+    (plan, status): (Plan, Status),
+    values: &[f64],
+    settings: &Settings,
+) -> Result<(Plan, Status)> {
+    let floors = [
+        form.level1.clone().geq(plan.priority(inst) as f64 - 0.5),
+        form.level2.clone().geq(plan.score(inst) as f64 - 0.5),
+    ];
+    let constraints = form.constraints.iter().cloned().chain(floors);
+    match run_model(
+        form.vars.clone(),
+        Sense::Minimise,
+        form.distance.clone(),
+        constraints,
+        Some(values),
+        settings,
+    ) {
+        Ok(Some(raw3)) if !raw3.values.is_empty() => {
+            let status = if raw3.status.is_optimal() {
+                status
+            } else {
+                raw3.status
+            };
+            Ok((extract(inst, form, &raw3.values), status))
+        }
+        Ok(_) | Err(Error::OutOfTime(_)) => Ok((plan, Status::BestFound { gap: 1.0 })),
+        Err(e) => Err(e),
+    }
 }
 
 /// The closest plan (least summed distance to `restrictions.closest_to`)
@@ -407,7 +424,7 @@ fn relative_gap(value: i64, bound: i64) -> f64 {
 /// Reads binaries as `> 0.5`. good_lp numbers HiGHS columns in creation
 /// order, and [`formulate`] creates all `x`, then all `y`, then the rest.
 fn extract(inst: &Instance, form: &Formulation, values: &[f64]) -> Plan {
-    let mut plan = Plan::empty(inst.round.people.len());
+    let mut plan = Plan::empty(inst.person_count());
     for (k, q) in inst.unit_pairs.iter().enumerate() {
         if values.get(k).is_some_and(|v| *v > 0.5) {
             plan.unit_of[q.person] = Some(q.target);

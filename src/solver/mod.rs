@@ -418,7 +418,7 @@ fn proven(inst: &Instance, plan: Plan, seconds: f64) -> Solution {
 
 /// The only plan when no one may be housed (HiGHS refuses an empty model).
 fn nobody_housed(inst: &Instance, restrictions: &Restrictions) -> Option<Solution> {
-    let n = inst.round.people.len();
+    let n = inst.person_count();
     let differs_enough = restrictions
         .differ_from
         .iter()
@@ -446,8 +446,9 @@ fn nobody_housed(inst: &Instance, restrictions: &Restrictions) -> Option<Solutio
 /// Names concrete workers: within each class, people in id order go to the
 /// member with the most free slots left (ties: lowest id), spreading caseloads.
 pub(crate) fn assign_staff(inst: &Instance, class_of: &[Option<usize>]) -> Vec<Option<usize>> {
-    let staff = &inst.round.staff;
-    let mut left: Vec<u32> = staff.iter().map(|s| s.capacity).collect();
+    let mut left: Vec<u32> = (0..inst.staff_count())
+        .map(|s| inst.staff_capacity(s))
+        .collect();
     let mut out = vec![None; class_of.len()];
     for (p, c) in class_of.iter().enumerate() {
         let Some(c) = c else { continue };

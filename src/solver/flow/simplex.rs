@@ -345,21 +345,12 @@ impl Simplex {
         }
     }
 
+    /// One pivot: `in_arc` enters the basis, the flow round its cycle grows
+    /// by as much as the cycle allows, and the blocking arc leaves.
     fn pivot(&mut self, in_arc: usize) {
         let src = self.source[in_arc];
         let tgt = self.target[in_arc];
-        // The join node: where the paths from both ends to the root meet.
-        let (mut a, mut b) = (src, tgt);
-        while a != b {
-            let (da, db) = (self.depth[a as usize], self.depth[b as usize]);
-            if da >= db {
-                a = self.parent[a as usize];
-            }
-            if db >= da {
-                b = self.parent[b as usize];
-            }
-        }
-        let join = a;
+        let join = self.join(src, tgt);
         // Flow goes first → second over the entering arc, then second → join
         // → first through the tree.
         let (first, second) = if self.state[in_arc] == LOWER {
@@ -367,61 +358,16 @@ impl Simplex {
         } else {
             (tgt, src)
         };
-        let mut delta = self.cap[in_arc];
-        let mut result = 0u8;
-        let mut u_out = NONE;
-        let mut u = first;
-        while u != join {
-            let e = self.pred[u as usize] as usize;
-            let d = if self.dir[u as usize] == DOWN {
-                self.cap[e] - self.flow[e]
-            } else {
-                self.flow[e]
-            };
-            if d < delta {
-                delta = d;
-                u_out = u;
-                result = 1;
-            }
-            u = self.parent[u as usize];
-        }
-        u = second;
-        while u != join {
-            let e = self.pred[u as usize] as usize;
-            let d = if self.dir[u as usize] == UP {
-                self.cap[e] - self.flow[e]
-            } else {
-                self.flow[e]
-            };
-            if d <= delta {
-                delta = d;
-                u_out = u;
-                result = 2;
-            }
-            u = self.parent[u as usize];
-        }
+        let (delta, leaving) = self.leaving(in_arc, first, second, join);
         if delta > 0 {
-            let val = i64::from(self.state[in_arc]) * delta;
-            self.flow[in_arc] += val;
-            let mut u = src;
-            while u != join {
-                let e = self.pred[u as usize] as usize;
-                self.flow[e] -= i64::from(self.dir[u as usize]) * val;
-                u = self.parent[u as usize];
-            }
-            let mut u = tgt;
-            while u != join {
-                let e = self.pred[u as usize] as usize;
-                self.flow[e] += i64::from(self.dir[u as usize]) * val;
-                u = self.parent[u as usize];
-            }
+            self.augment(in_arc, join, delta);
         }
-        if result == 0 {
+        let Some((u_out, on_first)) = leaving else {
             // The entering arc itself is the bottleneck: bound to bound.
             self.set_state(in_arc, -self.state[in_arc]);
             return;
-        }
-        let (u_in, v_in) = if result == 1 {
+        };
+        let (u_in, v_in) = if on_first {
             (first, second)
         } else {
             (second, first)
@@ -435,6 +381,85 @@ impl Simplex {
         };
         self.set_state(out_arc, out_state);
         self.rehang(in_arc, u_in, v_in, u_out);
+    }
+
+    /// The join node of `a` and `b`: where their paths to the root meet.
+    fn join(&self, mut a: u32, mut b: u32) -> u32 {
+        while a != b {
+            let (da, db) = (self.depth[a as usize], self.depth[b as usize]);
+            if da >= db {
+                a = self.parent[a as usize];
+            }
+            if db >= da {
+                b = self.parent[b as usize];
+            }
+        }
+        a
+    }
+
+    /// How much flow the cycle of `in_arc` takes (at most its capacity), and
+    /// the leaving arc as the node below it and whether that node is on the
+    /// `first` side; `None` when the entering arc itself blocks. Cunningham's
+    /// rule: the last blocking arc met walking the cycle from the join in
+    /// the direction of flow (strictly less on the `first` side, where the
+    /// walk runs against it; at most on the `second` side).
+    fn leaving(
+        &self,
+        in_arc: usize,
+        first: u32,
+        second: u32,
+        join: u32,
+    ) -> (i64, Option<(u32, bool)>) {
+        let mut delta = self.cap[in_arc];
+        let mut out = None;
+        let mut u = first;
+        while u != join {
+            let e = self.pred[u as usize] as usize;
+            let d = if self.dir[u as usize] == DOWN {
+                self.cap[e] - self.flow[e]
+            } else {
+                self.flow[e]
+            };
+            if d < delta {
+                delta = d;
+                out = Some((u, true));
+            }
+            u = self.parent[u as usize];
+        }
+        u = second;
+        while u != join {
+            let e = self.pred[u as usize] as usize;
+            let d = if self.dir[u as usize] == UP {
+                self.cap[e] - self.flow[e]
+            } else {
+                self.flow[e]
+            };
+            if d <= delta {
+                delta = d;
+                out = Some((u, false));
+            }
+            u = self.parent[u as usize];
+        }
+        (delta, out)
+    }
+
+    /// Sends `delta` round the cycle of `in_arc` (in its direction of flow)
+    /// through the tree paths of both its ends up to `join`.
+    fn augment(&mut self, in_arc: usize, join: u32, delta: i64) {
+        let val = i64::from(self.state[in_arc]) * delta;
+        self.flow[in_arc] += val;
+        let mut u = self.source[in_arc];
+        while u != join {
+            let e = self.pred[u as usize] as usize;
+            self.flow[e] -= i64::from(self.dir[u as usize]) * val;
+            u = self.parent[u as usize];
+        }
+        let mut u = self.target[in_arc];
+        while u != join {
+            let e = self.pred[u as usize] as usize;
+            self.flow[e] += i64::from(self.dir[u as usize]) * val;
+            u = self.parent[u as usize];
+        }
     }
 
     /// Removes the tree arc above `u_out`, reverses the stem from `u_in` up to
