@@ -84,6 +84,8 @@
 //! every layer and call the library's public items.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+// Functions a reader can hold in mind: at most 80 lines (clippy.toml).
+#![deny(clippy::too_many_lines)]
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)

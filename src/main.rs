@@ -2,6 +2,8 @@
 //! 0 = success, 1 = internal error, 2 = invalid input (or usage).
 
 #![forbid(unsafe_code)]
+// Functions a reader can hold in mind: at most 80 lines (clippy.toml).
+#![deny(clippy::too_many_lines)]
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)

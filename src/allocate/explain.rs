@@ -90,13 +90,6 @@ impl PlanUse {
 }
 
 pub(crate) fn unplaced_reason(inst: &Instance, person: usize, plan: &PlanUse) -> Why {
-    let why = |reason, details, blocking, eligible_units, lowest_placed_priority| Why {
-        reason,
-        details,
-        blocking,
-        eligible_units,
-        lowest_placed_priority,
-    };
     let round = inst.round();
     let p = &round.people[person];
     let policy = &round.policy;
@@ -119,69 +112,89 @@ pub(crate) fn unplaced_reason(inst: &Instance, person: usize, plan: &PlanUse) ->
         pairs => pairs.iter().map(|q| q.target).collect(),
     };
     if eligible_classes.is_empty() {
-        return why(
-            Reason::NoSupportCapacity,
-            format!(
-                "no support worker with free capacity offers {}{}",
-                methods.join(" or "),
-                if p.female_staff == crate::model::FemaleStaff::Required {
-                    " with a female worker"
-                } else {
-                    ""
-                }
+        let female = if p.female_staff == crate::model::FemaleStaff::Required {
+            " with a female worker"
+        } else {
+            ""
+        };
+        return Why {
+            reason: Reason::NoSupportCapacity,
+            details: format!(
+                "no support worker with free capacity offers {}{female}",
+                methods.join(" or ")
             ),
-            Vec::new(),
-            eligible_units.len(),
-            None,
-        );
+            blocking: Vec::new(),
+            eligible_units: eligible_units.len(),
+            lowest_placed_priority: None,
+        };
     }
     if eligible_units.is_empty() {
-        let mut counts: BTreeMap<Exclusion, usize> = BTreeMap::new();
-        for u in &round.units {
-            for e in exclusions(p, u, policy) {
-                *counts.entry(e).or_default() += 1;
-            }
-        }
-        let details = counts
-            .iter()
-            .map(|(e, n)| {
-                format!(
-                    "{}: {n} unit{}",
-                    e.label(p, policy),
-                    if *n == 1 { "" } else { "s" }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        return why(
-            Reason::NoEligibleUnit,
-            details,
-            counts.into_iter().collect(),
-            0,
-            None,
-        );
+        return no_eligible_unit(inst, person);
     }
-    let (used, occupied) = (&plan.used, &plan.occupied);
-    let free_unit = eligible_units
-        .iter()
-        .any(|&u| occupied[u] < round.units[u].places);
     let staff_full = eligible_classes
         .iter()
-        .all(|&c| used[c] >= inst.classes[c].capacity);
-    let lowest = eligible_units.iter().filter_map(|&u| plan.lowest[u]).min();
-    if staff_full && free_unit {
-        return why(
-            Reason::NoSupportCapacity,
+        .all(|&c| plan.used[c] >= inst.classes[c].capacity);
+    taken(inst, person, plan, &eligible_units, staff_full, &methods)
+}
+
+/// Why no unit is open to `person`: the units each rule closes.
+fn no_eligible_unit(inst: &Instance, person: usize) -> Why {
+    let round = inst.round();
+    let (p, policy) = (&round.people[person], &round.policy);
+    let mut counts: BTreeMap<Exclusion, usize> = BTreeMap::new();
+    for u in &round.units {
+        for e in exclusions(p, u, policy) {
+            *counts.entry(e).or_default() += 1;
+        }
+    }
+    let details = counts
+        .iter()
+        .map(|(e, n)| {
             format!(
+                "{}: {n} unit{}",
+                e.label(p, policy),
+                if *n == 1 { "" } else { "s" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Why {
+        reason: Reason::NoEligibleUnit,
+        details,
+        blocking: counts.into_iter().collect(),
+        eligible_units: 0,
+        lowest_placed_priority: None,
+    }
+}
+
+/// Why a person with eligible units and workers is not placed: the workers
+/// are fully booked while a unit is free, or the units went to people with
+/// higher priority.
+fn taken(
+    inst: &Instance,
+    person: usize,
+    plan: &PlanUse,
+    eligible_units: &[usize],
+    staff_full: bool,
+    methods: &[&str],
+) -> Why {
+    let free_unit = eligible_units
+        .iter()
+        .any(|&u| plan.occupied[u] < inst.places(u));
+    let lowest = eligible_units.iter().filter_map(|&u| plan.lowest[u]).min();
+    let n = eligible_units.len();
+    if staff_full && free_unit {
+        return Why {
+            reason: Reason::NoSupportCapacity,
+            details: format!(
                 "every worker offering {} is fully booked this round; an eligible unit is free",
                 methods.join(" or ")
             ),
-            Vec::new(),
-            eligible_units.len(),
-            lowest,
-        );
+            blocking: Vec::new(),
+            eligible_units: n,
+            lowest_placed_priority: lowest,
+        };
     }
-    let n = eligible_units.len();
     let mut details = format!(
         "{n} eligible unit{} went to people with higher priority",
         if n == 1 { "" } else { "s" }
@@ -197,7 +210,13 @@ pub(crate) fn unplaced_reason(inst: &Instance, person: usize, plan: &PlanUse) ->
             "; a free place is closed by the shared-living separation rules or the support left",
         );
     }
-    why(Reason::Outcompeted, details, Vec::new(), n, lowest)
+    Why {
+        reason: Reason::Outcompeted,
+        details,
+        blocking: Vec::new(),
+        eligible_units: n,
+        lowest_placed_priority: lowest,
+    }
 }
 
 /// Reasons a placement fits, e.g. `preferred area (Centrum); first-choice method (ICM)`.

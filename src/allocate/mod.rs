@@ -3,10 +3,19 @@
 //! only what this module returns.
 
 pub mod explain;
+mod goals;
+mod proposal;
 
-use crate::allocate::explain::{fit_reasons, unplaced_reason, PlanUse, Reason};
+pub use goals::{goals, programme_goals, Goal, Goals};
+pub use proposal::difference;
+use proposal::proposal;
+
+/// (person, current unit, forced unit, level-1 loss, level-2 loss).
+type Forced = (usize, usize, usize, i64, i64);
+
+use crate::allocate::explain::Reason;
 use crate::error::{Error, Problem, Problems, Result};
-use crate::model::{AgeBand, FemaleStaff, Gender, Method, UnitKind};
+use crate::model::{Method, UnitKind};
 use crate::round::Round;
 use crate::solver::baseline::priority_list;
 use crate::solver::instance::{Instance, Plan, Restrictions, UnitPlan};
@@ -96,63 +105,6 @@ pub struct Unplaced {
     pub lowest_placed_priority: Option<i64>,
 }
 
-/// A share towards a goal: `achieved` of `total`, against a target share.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Goal {
-    /// People in the group who reached it (housed, or given a female worker).
-    pub achieved: usize,
-    /// Count it is out of.
-    pub total: usize,
-    /// Target share (1.0 = 100%).
-    pub target: f64,
-}
-
-impl Goal {
-    /// Share achieved; 1.0 when nothing was asked.
-    pub fn share(&self) -> f64 {
-        if self.total == 0 {
-            1.0
-        } else {
-            self.achieved as f64 / self.total as f64
-        }
-    }
-
-    /// Whether the target is met.
-    pub fn met(&self) -> bool {
-        self.share() + 1e-12 >= self.target
-    }
-}
-
-/// The programme's goals for one plan.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Goals {
-    /// Under-18s housed (goal 100%).
-    pub under_18: Goal,
-    /// 18–29-year-olds housed (goal 90%).
-    pub age_18_29: Goal,
-    /// Housed people with a support worker (goal 100%).
-    pub support: Goal,
-    /// Housed people who asked for a female worker and got one (goal: where possible).
-    pub female_worker: Goal,
-}
-
-impl Goals {
-    /// No one counted yet, against the policy's targets.
-    pub fn with_targets(t: &crate::model::GoalTargets) -> Goals {
-        let goal = |target| Goal {
-            achieved: 0,
-            total: 0,
-            target,
-        };
-        Goals {
-            under_18: goal(t.under_18),
-            age_18_29: goal(t.age_18_29),
-            support: goal(t.support),
-            female_worker: goal(t.female_worker),
-        }
-    }
-}
-
 /// One ranked proposal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
@@ -164,8 +116,9 @@ pub struct Proposal {
     pub level2: LevelResult,
     /// Housed people, by person id.
     pub placements: Vec<Placement>,
-    /// Not housed, by person id.
-    pub unplaced: Vec<Unplaced>,
+    /// Not housed, by person id, each with the reason — or only how many,
+    /// when [`Options::explain`] is off.
+    pub unplaced: UnplacedPeople,
     /// The programme's goals as this proposal reaches them, this round.
     pub goals: Goals,
     /// The goals over the programme so far: everyone on the roster (the
@@ -177,6 +130,59 @@ pub struct Proposal {
     pub changes: Vec<Change>,
     /// With last week's proposal 1 (`--previous`): what it keeps of it.
     pub stability: Option<Stability>,
+}
+
+/// Who a proposal leaves unplaced: each with the reason, or — when
+/// [`Options::explain`] is off and the reasons were not worked out — only
+/// how many.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum UnplacedPeople {
+    /// Every person not placed, with the reason, by person id.
+    Explained(Vec<Unplaced>),
+    /// Not explained: how many are not placed.
+    Unexplained {
+        /// People not placed.
+        count: usize,
+    },
+}
+
+impl UnplacedPeople {
+    /// How many are not placed.
+    pub fn len(&self) -> usize {
+        match self {
+            UnplacedPeople::Explained(v) => v.len(),
+            UnplacedPeople::Unexplained { count } => *count,
+        }
+    }
+
+    /// Whether everyone is placed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The people not placed with their reasons; `None` when the round was
+    /// not explained.
+    pub fn explained(&self) -> Option<&[Unplaced]> {
+        match self {
+            UnplacedPeople::Explained(v) => Some(v),
+            UnplacedPeople::Unexplained { .. } => None,
+        }
+    }
+
+    /// The explained people not placed (none when the round was not
+    /// explained: see [`UnplacedPeople::explained`]).
+    pub fn iter(&self) -> std::slice::Iter<'_, Unplaced> {
+        self.explained().unwrap_or(&[]).iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a UnplacedPeople {
+    type Item = &'a Unplaced;
+    type IntoIter = std::slice::Iter<'a, Unplaced>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// What a proposal keeps of last week's proposal 1 (`--previous`).
@@ -469,233 +475,6 @@ fn infeasible(round: &Round) -> Error {
     }
     Error::Infeasible(Problems(problems))
 }
-
-/// What a plan keeps of last week's proposal 1, and why the rest changed.
-fn stability(inst: &Instance, plan: &Plan, staff_of: &[Option<usize>]) -> Option<Stability> {
-    let round = inst.round();
-    if round.previous.is_empty() {
-        return None;
-    }
-    let mut unchanged = 0;
-    let mut changed = Vec::new();
-    for (person, (unit, worker)) in &round.previous {
-        let Some(p) = round.people.iter().position(|q| q.id == *person) else {
-            changed.push(Moved {
-                person_id: person.clone(),
-                why: "not_waiting",
-            });
-            continue;
-        };
-        let home = plan.unit_of[p].map(|u| round.units[u].id.as_str());
-        let staff = staff_of[p].map(|s| round.staff[s].id.as_str());
-        if home == Some(unit.as_str()) && staff == Some(worker.as_str()) {
-            unchanged += 1;
-            continue;
-        }
-        let why = match round.unit_index(unit) {
-            None => "home_gone",
-            Some(u) if round.units[u].places == 0 => "home_gone",
-            Some(u) if inst.unit_pair(p, u).is_none() => "not_eligible",
-            Some(_) if home == Some(unit.as_str()) => "worker_changed",
-            Some(_) => "better_plan",
-        };
-        changed.push(Moved {
-            person_id: person.clone(),
-            why,
-        });
-    }
-    Some(Stability {
-        value: plan.stability(inst),
-        unchanged,
-        changed,
-    })
-}
-
-fn proposal(
-    inst: &Instance,
-    rank: usize,
-    s: &Solution,
-    base: &Solution,
-    explain: bool,
-) -> Proposal {
-    let round = inst.round();
-    let staff_of = assign_staff(inst, &s.plan.class_of);
-    let mut placements = Vec::new();
-    let mut unplaced = Vec::new();
-    // Why each person not placed was not, in parallel (on a country-size
-    // round each looks at thousands of eligible homes).
-    let mut whys: Vec<Option<crate::allocate::explain::Why>> = Vec::new();
-    if explain {
-        use rayon::prelude::*;
-        let plan_use = PlanUse::new(inst, &s.plan.unit_of, &s.plan.class_of);
-        whys = (0..round.people.len())
-            .into_par_iter()
-            .with_min_len(64)
-            .map(|p| {
-                let placed = s.plan.unit_of[p].is_some() && s.plan.class_of[p].is_some();
-                (!placed).then(|| unplaced_reason(inst, p, &plan_use))
-            })
-            .collect();
-    }
-    for (p, person) in round.people.iter().enumerate() {
-        // Every housed person has a worker (a hard rule of both solvers).
-        match (s.plan.unit_of[p], s.plan.class_of[p]) {
-            (Some(u), Some(class)) => {
-                let unit = &round.units[u];
-                let staff = staff_of[p].map(|i| &round.staff[i]);
-                let unit_fit = inst
-                    .unit_pair(p, u)
-                    .map_or(0, |k| inst.points(&inst.unit_pairs[k]));
-                let staff_fit = inst
-                    .staff_pair(p, class)
-                    .map_or(0, |k| inst.points(&inst.staff_pairs[k]));
-                let reasons = if explain {
-                    fit_reasons(inst, p, u, Some(class))
-                } else {
-                    Vec::new()
-                };
-                let known_not_kept = if explain {
-                    crate::allocate::explain::known_worker_not_kept(inst, p, class)
-                } else {
-                    None
-                };
-                placements.push(Placement {
-                    person_id: person.id.clone(),
-                    unit_id: unit.id.clone(),
-                    unit_kind: unit.kind.clone(),
-                    area: unit.area.clone().unwrap_or_default(),
-                    staff_id: staff.map(|s| s.id.clone()).unwrap_or_default(),
-                    method: inst.classes[class].method,
-                    priority: inst.priority[p],
-                    fit: unit_fit + staff_fit,
-                    reasons: reasons
-                        .iter()
-                        .map(|(_, r)| r.clone())
-                        .chain(known_not_kept.clone())
-                        .collect(),
-                    terms: reasons.iter().map(|(t, _)| *t).collect(),
-                    known_worker_not_kept: known_not_kept.is_some(),
-                });
-            }
-            _ => {
-                let Some(why) = whys.get_mut(p).and_then(Option::take) else {
-                    continue;
-                };
-                unplaced.push(Unplaced {
-                    person_id: person.id.clone(),
-                    priority: inst.priority[p],
-                    reason: why.reason,
-                    details: why.details,
-                    blocking: why.blocking,
-                    eligible_units: why.eligible_units,
-                    lowest_placed_priority: why.lowest_placed_priority,
-                });
-            }
-        }
-    }
-    let changes = if rank == 1 {
-        Vec::new()
-    } else {
-        difference(inst, &base.plan.unit_of, &s.plan.unit_of)
-    };
-    Proposal {
-        rank,
-        level1: s.level1,
-        level2: s.level2,
-        placements,
-        unplaced,
-        goals: goals(inst, &s.plan),
-        programme: programme_goals(inst, &s.plan),
-        changes,
-        stability: stability(inst, &s.plan, &staff_of),
-    }
-}
-
-/// The people placed differently in `plan` than in `base`, by person id.
-pub fn difference(inst: &Instance, base: &UnitPlan, plan: &UnitPlan) -> Vec<Change> {
-    let round = inst.round();
-    let unit = |u: Option<usize>| u.map(|u| round.units[u].id.clone());
-    round
-        .people
-        .iter()
-        .enumerate()
-        .filter(|(p, _)| base[*p] != plan[*p])
-        .map(|(p, person)| Change {
-            person_id: person.id.clone(),
-            from: unit(base[p]),
-            to: unit(plan[p]),
-        })
-        .collect()
-}
-
-/// The goals over the programme so far for a plan: under-18s and
-/// 18–29-year-olds (age at registration) on the roster — this round's people
-/// and the record's tenants — housed by the record or by the plan; support
-/// and female worker as this round.
-pub fn programme_goals(inst: &Instance, plan: &Plan) -> Goals {
-    let round = inst.round();
-    let day = round.policy.round_date;
-    let mut g = goals(inst, plan);
-    g.under_18 = Goal {
-        achieved: 0,
-        total: 0,
-        ..g.under_18
-    };
-    g.age_18_29 = Goal {
-        achieved: 0,
-        total: 0,
-        ..g.age_18_29
-    };
-    let waiting = round
-        .people
-        .iter()
-        .enumerate()
-        .map(|(p, person)| (person, plan.unit_of[p].is_some()));
-    let tenants = round.programme.tenants_in_people.iter().map(|p| (p, true));
-    for (person, housed_now) in waiting.chain(tenants) {
-        let housed = housed_now || round.programme.housed.contains(&person.id);
-        let goal = match person.goal_band(day) {
-            AgeBand::Under18 => &mut g.under_18,
-            AgeBand::Age18To24 | AgeBand::Age25To29 => &mut g.age_18_29,
-            AgeBand::Age30Plus => continue,
-        };
-        goal.total += 1;
-        goal.achieved += usize::from(housed);
-    }
-    g
-}
-
-/// The programme's goals for a plan, this round.
-pub fn goals(inst: &Instance, plan: &Plan) -> Goals {
-    let (unit_of, class_of) = (&plan.unit_of, &plan.class_of);
-    let round = inst.round();
-    let mut g = Goals::with_targets(&round.policy.goals);
-    for (p, person) in round.people.iter().enumerate() {
-        let housed = unit_of[p].is_some();
-        let band = match person.age_band() {
-            AgeBand::Under18 => Some(&mut g.under_18),
-            AgeBand::Age18To24 | AgeBand::Age25To29 => Some(&mut g.age_18_29),
-            AgeBand::Age30Plus => None,
-        };
-        if let Some(goal) = band {
-            goal.total += 1;
-            goal.achieved += usize::from(housed);
-        }
-        if housed {
-            g.support.total += 1;
-            g.support.achieved += usize::from(class_of[p].is_some());
-            if person.female_staff != FemaleStaff::No {
-                g.female_worker.total += 1;
-                let female = class_of[p].is_some_and(|c| inst.classes[c].gender == Gender::F);
-                g.female_worker.achieved += usize::from(female);
-            }
-        }
-    }
-    g
-}
-
-/// (person, current unit, forced unit, level-1 loss, level-2 loss).
-type Forced = (usize, usize, usize, i64, i64);
 
 /// For each housed person in `best`, the other units they could take, with the
 /// exact loss of forcing each (re-solved in parallel, one HiGHS thread each).

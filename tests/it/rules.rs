@@ -63,7 +63,7 @@ fn age_limits() {
     let out = run(&r);
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
     assert_eq!(
-        out.proposals[0].unplaced[0].reason,
+        out.proposals[0].unplaced.explained().unwrap()[0].reason,
         boligmatch::allocate::explain::Reason::NoEligibleUnit
     );
 }
@@ -192,7 +192,7 @@ fn required_female_worker() {
     let out = run(&r2);
     assert_eq!(unit_of(&out.proposals[0], "P1"), None);
     assert_eq!(
-        out.proposals[0].unplaced[0].reason,
+        out.proposals[0].unplaced.explained().unwrap()[0].reason,
         boligmatch::allocate::explain::Reason::NoSupportCapacity
     );
 }
@@ -224,7 +224,7 @@ fn staff_capacity_limits_how_many_are_housed() {
     // All four score the same; one is left out, for lack of support.
     assert_eq!(p.unplaced.len(), 1);
     assert_eq!(
-        p.unplaced[0].reason,
+        p.unplaced.explained().unwrap()[0].reason,
         boligmatch::allocate::explain::Reason::NoSupportCapacity
     );
 }
@@ -426,7 +426,7 @@ fn placements_stay_within_max_area_distance() {
     });
     let p = &run(&far).proposals[0];
     assert_eq!(
-        p.unplaced[0].details,
+        p.unplaced.explained().unwrap()[0].details,
         "more than 1 area step from home: 1 unit"
     );
     let r = edit(&r, |r| r.policy.max_area_distance = Some(2));
@@ -522,4 +522,32 @@ fn goal_targets_come_from_the_policy() {
         e.contains("under_18") && e.contains("1.5 must be a share from 0 to 1"),
         "{e}"
     );
+}
+
+/// A round allocated without explanations says so in its type: the people
+/// not placed are counted, not listed as if everyone were housed.
+#[test]
+fn an_unexplained_round_counts_the_unplaced_and_says_it_was_not_explained() {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    let day = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+    let round = boligmatch::load(&boligmatch::RoundPaths::in_dir(&dir), day)
+        .unwrap()
+        .round;
+    let explained = boligmatch::allocate(&round, &boligmatch::Options::default()).unwrap();
+    let quiet = boligmatch::allocate(
+        &round,
+        &boligmatch::Options {
+            explain: false,
+            ..boligmatch::Options::default()
+        },
+    )
+    .unwrap();
+    let (e, q) = (
+        &explained.proposals[0].unplaced,
+        &quiet.proposals[0].unplaced,
+    );
+    assert!(!e.is_empty() && e.explained().is_some_and(|v| v.len() == e.len()));
+    assert_eq!(q.len(), e.len());
+    assert!(q.explained().is_none() && q.iter().next().is_none());
 }
