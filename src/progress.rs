@@ -1,17 +1,16 @@
 //! What a long command is doing, for a display, and a way to stop it early.
 //!
-//! The library never writes to the terminal. It reports its stage and, during
-//! a search, the figures of the search to an [`Observer`] that the caller
-//! installs once per process ([`observe`]); without one the reports cost a
-//! load and a branch. The command-line tool installs a spinner on stderr when
-//! stderr is a terminal.
-//!
-//! [`interrupt`] asks every running solve to stop as if its time limit had
-//! passed: each returns the best plan found so far, labelled with its gap
-//! (the command-line tool calls it on Ctrl-C).
+//! The library never writes to the terminal and keeps no process-wide
+//! state. Each run carries a [`Control`] in its settings: the stage and,
+//! during a search, the figures of the search go to the control's
+//! [`Observer`] (without one a report costs a branch), and
+//! [`Control::cancel`] asks every solve of that run to stop as if its time
+//! limit had passed: each returns the best plan found so far, labelled with
+//! its gap. The command-line tool shows a spinner on stderr when stderr is a
+//! terminal and cancels on Ctrl-C.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 /// The figures of a running search (the flow solver's branch and bound, or
 /// the ranked proposals).
@@ -49,35 +48,78 @@ pub trait Observer: Send + Sync {
     fn search(&self, figures: &Search);
 }
 
-static OBSERVER: OnceLock<Box<dyn Observer>> = OnceLock::new();
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Installs the process's observer; `false` if one was installed already.
-pub fn observe(observer: Box<dyn Observer>) -> bool {
-    OBSERVER.set(observer).is_ok()
+/// One run's control, passed in its settings ([`crate::solver::Settings`]):
+/// a cancel flag shared by every solve of the run, and the observer its
+/// stages and search figures go to. Cheap to clone (clones share the flag
+/// and the observer); two runs with two controls — two requests to a web
+/// page, two threads — are stopped and observed independently.
+///
+/// ```
+/// use boligmatch::progress::Control;
+/// let (a, b) = (Control::new(), Control::new());
+/// let a2 = a.clone();
+/// a2.cancel();
+/// assert!(a.is_cancelled() && !b.is_cancelled());
+/// ```
+#[derive(Clone, Default)]
+pub struct Control {
+    cancelled: Arc<AtomicBool>,
+    observer: Option<Arc<dyn Observer>>,
 }
 
-/// Reports a stage to the observer, if any.
-pub fn stage(name: &str) {
-    if let Some(o) = OBSERVER.get() {
-        o.stage(name);
+impl Control {
+    /// A control of its own, without an observer.
+    pub fn new() -> Control {
+        Control::default()
+    }
+
+    /// A control of its own whose reports go to `observer`.
+    pub fn with_observer(observer: Arc<dyn Observer>) -> Control {
+        Control {
+            cancelled: Arc::default(),
+            observer: Some(observer),
+        }
+    }
+
+    /// Asks every running and later solve of this run to stop as if its
+    /// time limit had passed: each returns the best plan found so far,
+    /// labelled with its gap.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`Control::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Reports a stage to the observer, if any.
+    pub fn stage(&self, name: &str) {
+        if let Some(o) = &self.observer {
+            o.stage(name);
+        }
+    }
+
+    /// Reports a search's figures to the observer, if any.
+    pub fn search(&self, figures: &Search) {
+        if let Some(o) = &self.observer {
+            o.search(figures);
+        }
     }
 }
 
-/// Reports a search's figures to the observer, if any.
-pub fn search(figures: &Search) {
-    if let Some(o) = OBSERVER.get() {
-        o.search(figures);
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("cancelled", &self.is_cancelled())
+            .field("observer", &self.observer.is_some())
+            .finish()
     }
 }
 
-/// Asks every running and later solve of this process to stop with the best
-/// plan found so far.
-pub fn interrupt() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
-
-/// Whether [`interrupt`] was called.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::Relaxed)
+/// Two controls are equal when they are the same run's (clones).
+impl PartialEq for Control {
+    fn eq(&self, other: &Control) -> bool {
+        Arc::ptr_eq(&self.cancelled, &other.cancelled)
+    }
 }

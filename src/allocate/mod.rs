@@ -326,7 +326,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
         return Err(Error::Infeasible(Problems(pinned)));
     }
     let t0 = Instant::now();
-    crate::progress::stage("eligibility");
+    options.settings.control.stage("eligibility");
     let inst = Instance::new(round);
     let mut timings = Timings {
         eligibility: t0.elapsed().as_secs_f64(),
@@ -345,7 +345,7 @@ pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
     let (solutions, note) = ranked_solutions(&inst, options, &mut timings)?;
     let ta = Instant::now();
     if options.alternatives > 0 {
-        crate::progress::stage("alternatives");
+        options.settings.control.stage("alternatives");
     }
     let (alternatives, alternatives_skipped) = if options.alternatives > 0 {
         alternatives(&inst, &solutions[0], options)?
@@ -408,12 +408,15 @@ fn ranked_solutions(
         targets: options.targets.clone(),
         ..Restrictions::default()
     };
-    crate::progress::stage("proposal 1");
+    options.settings.control.stage("proposal 1");
     let first = solver::best(inst, &restrictions, &options.settings)?
         .ok_or_else(|| infeasible(inst.round()))?;
     let wanted = options.proposals.max(1);
     if wanted > 1 {
-        crate::progress::stage(&format!("proposals 2-{wanted}"));
+        options
+            .settings
+            .control
+            .stage(&format!("proposals 2-{wanted}"));
     }
     let min_diff = options.min_diff.max(1);
     let tp = Instant::now();

@@ -63,7 +63,7 @@ pub fn run(args: &Args) -> Result<()> {
         proposals: args.proposals as usize,
         min_diff: args.min_diff as usize,
         alternatives: args.alternatives as usize,
-        settings: settings.solver,
+        settings: settings.solver.clone(),
         ..Options::default()
     };
     let outcome = allocate::run(&loaded.round, &options)?;

@@ -4,7 +4,7 @@
 //! plan found, labelled with its gap; a second ends the program at once
 //! (the output layer never leaves a partial file either way).
 
-use boligmatch::progress::{self, Observer, Search};
+use boligmatch::progress::{Control, Observer, Search};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::{Mutex, OnceLock};
@@ -15,6 +15,15 @@ const SIMULATE: &str = "simulate:";
 
 /// The spinner, when one is shown.
 static BAR: OnceLock<ProgressBar> = OnceLock::new();
+
+/// This process's run: the command line runs one command per process, and
+/// Ctrl-C cancels it.
+static CONTROL: OnceLock<Control> = OnceLock::new();
+
+/// The control of this process's run (a quiet one before [`start`]).
+pub fn control() -> Control {
+    CONTROL.get().cloned().unwrap_or_default()
+}
 
 struct Spinner {
     bar: ProgressBar,
@@ -65,21 +74,32 @@ impl Observer for Spinner {
 }
 
 /// Shows the spinner (when stderr is a terminal) and takes over Ctrl-C, for
-/// the commands that solve.
+/// the commands that solve: the run's [`control`] reports to the spinner and
+/// is cancelled by the first Ctrl-C.
 pub fn start(first_stage: &str) {
-    let _ = ctrlc::set_handler(|| {
-        if progress::interrupted() {
+    let control = match spinner(first_stage) {
+        Some(spinner) => Control::with_observer(std::sync::Arc::new(spinner)),
+        None => Control::new(),
+    };
+    let cancel = control.clone();
+    let _ = ctrlc::set_handler(move || {
+        if cancel.is_cancelled() {
             eprintln!("\nstopped");
             std::process::exit(130);
         }
-        progress::interrupt();
+        cancel.cancel();
         pause();
         eprintln!(
             "\nCtrl-C: stopping the search; the best plan found is written, labelled with its gap (Ctrl-C again to quit at once)"
         );
     });
+    let _ = CONTROL.set(control);
+}
+
+/// The spinner on stderr, when it is a terminal.
+fn spinner(first_stage: &str) -> Option<Spinner> {
     if !std::io::stderr().is_terminal() {
-        return;
+        return None;
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
@@ -88,14 +108,12 @@ pub fn start(first_stage: &str) {
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar.set_message(first_stage.to_string());
-    let spinner = Spinner {
-        bar: bar.clone(),
+    let _ = BAR.set(bar.clone());
+    Some(Spinner {
+        bar,
         stage: Mutex::new(first_stage.to_string()),
         last: Mutex::new(None),
-    };
-    if progress::observe(Box::new(spinner)) {
-        let _ = BAR.set(bar);
-    }
+    })
 }
 
 /// Clears the spinner before something is printed (it comes back with the

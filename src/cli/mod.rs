@@ -293,6 +293,7 @@ impl RunArgs {
                 time_limit: None,
                 until: self.time_limit.and_then(|t| started.checked_add(t)),
                 use_flow: self.solver == SolverArg::Auto,
+                control: display::control(),
             },
             report: self.report.clone().map(|path| Report {
                 path,

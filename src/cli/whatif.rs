@@ -71,7 +71,7 @@ pub fn run(args: &Args) -> Result<()> {
     let base = &loaded.round;
     let scenarios = scenarios(args, &grid, base)?;
     let options = Options {
-        settings: settings.solver,
+        settings: settings.solver.clone(),
         ..Options::default()
     };
     let rows = scenario::run_all(base, &scenarios, &options)?;

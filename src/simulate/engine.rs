@@ -96,7 +96,9 @@ pub(super) fn finished(
             .map(|r| {
                 let out = run(setup, s, r, settings);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                crate::progress::stage(&format!("simulate: {n}/{total} runs"));
+                settings
+                    .control
+                    .stage(&format!("simulate: {n}/{total} runs"));
                 out
             })
             .collect();

@@ -111,7 +111,7 @@ pub fn placements(
             let o = Options {
                 proposals: 1,
                 explain: false,
-                settings: *settings,
+                settings: settings.clone(),
                 ..Options::default()
             };
             let outcome = allocate::run(round, &o)?;

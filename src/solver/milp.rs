@@ -125,7 +125,7 @@ pub fn run_model(
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
         let late = give_up.is_some_and(|g| Instant::now() >= g);
-        if late || crate::progress::interrupted() {
+        if late || settings.control.is_cancelled() {
             return match start {
                 Some(s) => Ok(Some(Raw {
                     values: s.to_vec(),
@@ -140,7 +140,7 @@ pub fn run_model(
 
 pub(crate) fn out_of_time() -> Error {
     Error::OutOfTime(
-        "no plan that keeps every rule was found within --time-limit; allow more time".into(),
+        "no plan that keeps every rule was found within the time given; allow more time".into(),
     )
 }
 

@@ -20,8 +20,9 @@ use crate::solver::instance::{Instance, Plan, Restrictions, Target};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
-/// Solver settings: time limits and the choice of solver.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Solver settings: time limits, the choice of solver, and the run's
+/// control (cancellation and progress).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Time each solve may take; `None` = until proven optimal.
     pub time_limit: Option<Duration>,
@@ -31,6 +32,8 @@ pub struct Settings {
     /// Use the exact network-flow solver where the round allows it (default);
     /// `false` forces the MILP (for cross-checks).
     pub use_flow: bool,
+    /// The run's cancel flag and observer, shared by every solve of the run.
+    pub control: crate::progress::Control,
 }
 
 impl Settings {
@@ -46,9 +49,9 @@ impl Settings {
     }
 
     /// Whether any limit applies (results may then be "best found"): a time
-    /// limit, or an interrupt ([`crate::progress::interrupt`]).
+    /// limit, or a cancel ([`crate::progress::Control::cancel`]).
     pub fn limited(&self) -> bool {
-        self.time_limit.is_some() || self.until.is_some() || crate::progress::interrupted()
+        self.time_limit.is_some() || self.until.is_some() || self.control.is_cancelled()
     }
 
     /// The time a solve starting now may take, if limited (zero once the
@@ -63,18 +66,18 @@ impl Settings {
     pub fn share(&self, fraction: f64) -> Settings {
         let now = Instant::now();
         let Some(left) = self.remaining() else {
-            return *self;
+            return self.clone();
         };
         let until = now + left.mul_f64(fraction.clamp(0.0, 1.0));
         Settings {
             until: Some(self.until.map_or(until, |u| u.min(until))),
-            ..*self
+            ..self.clone()
         }
     }
 
-    /// Whether the deadline has passed, or the process was interrupted.
+    /// Whether the deadline has passed, or the run was cancelled.
     pub fn out_of_time(&self) -> bool {
-        crate::progress::interrupted() || self.remaining().is_some_and(|r| r.is_zero())
+        self.control.is_cancelled() || self.remaining().is_some_and(|r| r.is_zero())
     }
 }
 
@@ -84,6 +87,7 @@ impl Default for Settings {
             time_limit: None,
             until: None,
             use_flow: true,
+            control: crate::progress::Control::default(),
         }
     }
 }
@@ -174,6 +178,7 @@ pub fn best(
         let limits = flow::Limits {
             max_nodes: 20_000,
             deadline: settings.deadline(t0),
+            control: settings.control.clone(),
         };
         let found = flow::solve(inst, restrictions, limits);
         let seconds = t0.elapsed().as_secs_f64();
@@ -477,17 +482,19 @@ mod tests {
             time_limit: Some(Duration::from_secs(10)),
             until: Some(now + Duration::from_secs(3)),
             use_flow: true,
+            control: Default::default(),
         };
         assert_eq!(s.deadline(now), Some(now + Duration::from_secs(3)));
         let later = Settings {
             until: Some(now + Duration::from_secs(30)),
-            ..s
+            ..s.clone()
         };
         assert_eq!(later.deadline(now), Some(now + Duration::from_secs(10)));
         let passed = Settings {
             time_limit: None,
             until: Some(now),
             use_flow: true,
+            control: Default::default(),
         };
         assert!(passed.out_of_time() && passed.limited());
         assert_eq!(passed.remaining(), Some(Duration::ZERO));

@@ -436,10 +436,10 @@ fn placements_stay_within_max_area_distance() {
 }
 
 /// The library reports its stages and its search to the observer a caller
-/// installs (the command line's spinner is one).
+/// passes in the run's control (the command line's spinner is one).
 #[test]
-fn progress_reaches_the_installed_observer() {
-    use boligmatch::progress::{Observer, Search};
+fn progress_reaches_the_runs_observer() {
+    use boligmatch::progress::{Control, Observer, Search};
     use std::sync::{Arc, Mutex};
     struct Log(Arc<Mutex<Vec<String>>>);
     impl Observer for Log {
@@ -451,20 +451,59 @@ fn progress_reaches_the_installed_observer() {
         }
     }
     let seen = Arc::new(Mutex::new(Vec::new()));
-    assert!(boligmatch::progress::observe(Box::new(Log(seen.clone()))));
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
-    let round = boligmatch::round::load(&boligmatch::RoundPaths::in_dir(&dir), date(2014, 11, 3))
-        .unwrap()
-        .round;
-    let options = Options {
+    let mut options = Options {
         proposals: 3,
         ..Options::default()
     };
-    allocate::run(&round, &options).unwrap();
+    options.settings.control = Control::with_observer(Arc::new(Log(seen.clone())));
+    allocate::run(&sample_round(), &options).unwrap();
     let seen = seen.lock().unwrap();
     for stage in ["eligibility", "proposal 1", "proposals 2-3"] {
         assert!(seen.iter().any(|s| s == stage), "{stage} in {seen:?}");
+    }
+}
+
+fn sample_round() -> boligmatch::Round {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    boligmatch::load(&boligmatch::RoundPaths::in_dir(&dir), date(2014, 11, 3))
+        .unwrap()
+        .round
+}
+
+/// Two rounds in one process, on two threads, each with its own control:
+/// cancelling one stops only that one (no process-wide flag). The cancelled
+/// run ends with what it has — a plan labelled best found, or no plan — and
+/// the other proves its optimum, whichever finishes first.
+#[test]
+fn two_rounds_on_two_threads_cancel_independently() {
+    use boligmatch::progress::Control;
+    let round = sample_round();
+    for _ in 0..3 {
+        let (stopped, free) = (Control::new(), Control::new());
+        stopped.cancel();
+        let run = |control: &Control| {
+            let mut options = Options::default();
+            options.settings.control = control.clone();
+            allocate::run(&round, &options)
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| run(&stopped));
+            let b = s.spawn(|| run(&free));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        let b = b.unwrap();
+        assert!(
+            b.proposals[0].level1.status.is_optimal() && b.proposals[0].level2.status.is_optimal()
+        );
+        assert!(!free.is_cancelled());
+        match a {
+            Ok(a) => assert!(
+                !a.proposals[0].level2.status.is_optimal(),
+                "a cancelled run claims a proof"
+            ),
+            Err(e) => assert!(matches!(e, boligmatch::Error::OutOfTime(_)), "{e}"),
+        }
     }
 }
 

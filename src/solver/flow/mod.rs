@@ -121,12 +121,14 @@ pub enum Found {
 }
 
 /// Limits on the branch and bound.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     /// Flow solves at most.
     pub max_nodes: usize,
     /// Stop at this moment.
     pub deadline: Option<std::time::Instant>,
+    /// The run's cancel flag and observer.
+    pub control: crate::progress::Control,
 }
 
 /// The flow solver applies: no constraint beyond flows and the separation
@@ -176,9 +178,9 @@ pub fn solve(inst: &Instance, restrictions: &Restrictions, limits: Limits) -> Op
 }
 
 impl Limits {
-    /// The deadline has passed, or the user interrupted.
+    /// The deadline has passed, or the run was cancelled.
     fn out_of_time(&self) -> bool {
-        crate::progress::interrupted()
+        self.control.is_cancelled()
             || self
                 .deadline
                 .is_some_and(|d| std::time::Instant::now() >= d)
@@ -227,10 +229,11 @@ mod tests {
             let limits = Limits {
                 max_nodes: 20_000,
                 deadline: None,
+                control: Default::default(),
             };
             let never = || false;
             let mut net = Network::new(&inst, &rules, &never).unwrap();
-            let once = restarts(&mut net, &inst, &rules, limits, 20_000);
+            let once = restarts(&mut net, &inst, &rules, limits.clone(), 20_000);
             let mut net = Network::new(&inst, &rules, &never).unwrap();
             let often = restarts(&mut net, &inst, &rules, limits, 1);
             let (Found::Optimal(a), Found::Optimal(b)) = (&once, &often) else {

@@ -44,7 +44,7 @@ pub(super) fn restarts(
         };
         let run = Limits {
             max_nodes,
-            ..limits
+            ..limits.clone()
         };
         match search(net, inst, rules, run, incumbent.take()) {
             Searched::Optimal(best) => return Found::Optimal(best.plan()),
@@ -182,7 +182,7 @@ impl Tree<'_, '_> {
         let Some(node) = self.pool[id].take() else {
             return ControlFlow::Continue(());
         };
-        crate::progress::search(&crate::progress::Search {
+        self.limits.control.search(&crate::progress::Search {
             nodes: self.nodes,
             best: self.best.as_ref().map(|b| b.cost.levels(self.inst)),
             bound: bound.levels(self.inst),
@@ -217,7 +217,7 @@ impl Tree<'_, '_> {
     /// A dive from node `id`, keeping its plan if better; `false` when
     /// stopped inside the node's own solve.
     fn dive_from(&mut self, id: usize, branches: &[Branch]) -> bool {
-        let limits = self.limits;
+        let limits = self.limits.clone();
         let out_of_time = || limits.out_of_time();
         let Some(here) = self
             .net
@@ -247,7 +247,7 @@ impl Tree<'_, '_> {
     /// A), solved; `None` when stopped inside a solve.
     fn children(&mut self, node: &OpenNode) -> Option<Vec<(Vec<Branch>, FlowSolution)>> {
         let (branches, (u, rule)) = node;
-        let limits = self.limits;
+        let limits = self.limits.clone();
         let out_of_time = || limits.out_of_time();
         let mut children = Vec::with_capacity(2);
         for side in [false, true] {

@@ -185,7 +185,7 @@ fn budget_mix(
                 min_housed: a1829,
             },
         ],
-        settings: *settings,
+        settings: settings.clone(),
         ..Options::default()
     };
     let outcome = allocate::run(&final_round, &options)?;

@@ -63,7 +63,7 @@ pub fn plan(base: &Round, t: &Templates, goals: &[Goal], settings: &Settings) ->
     let final_round = with_mix(base, t, &unit_counts, &staff_counts);
     let options = Options {
         targets: goals.iter().map(|g| g.target(&final_round)).collect(),
-        settings: *settings,
+        settings: settings.clone(),
         ..Options::default()
     };
     let outcome = allocate::run(&final_round, &options)?;
