@@ -319,12 +319,24 @@ pub struct FewerProposals {
     pub min_diff: usize,
 }
 
+/// Refuses a round whose kept offers cannot all hold at once (more pinned
+/// to a worker's method than its free slots, women and men pinned to one
+/// shared unit, …): [`Error::Infeasible`] naming each, under the round's
+/// file names. [`run`] checks this first; a front end's check of a round
+/// calls it too.
+pub fn check_pins(round: &Round) -> Result<()> {
+    let (people, units) = round.people_and_units_files();
+    let pinned = crate::rules::eligibility::pinned_problems(round, people, units);
+    if pinned.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Infeasible(Problems(pinned)))
+    }
+}
+
 /// Runs the round.
 pub fn run(round: &Round, options: &Options) -> Result<Outcome> {
-    let pinned = crate::rules::eligibility::pinned_problems(round, "people.csv", "units.csv");
-    if !pinned.is_empty() {
-        return Err(Error::Infeasible(Problems(pinned)));
-    }
+    check_pins(round)?;
     let t0 = Instant::now();
     options.settings.control.stage("eligibility");
     let inst = Instance::new(round);
@@ -460,7 +472,8 @@ fn tally<K: Clone + PartialEq>(
 
 /// The error for a round whose pinned offers cannot all hold.
 fn infeasible(round: &Round) -> Error {
-    let mut problems = crate::rules::eligibility::pinned_problems(round, "people.csv", "units.csv");
+    let (people, units) = round.people_and_units_files();
+    let mut problems = crate::rules::eligibility::pinned_problems(round, people, units);
     if problems.is_empty() {
         let who: Vec<String> = round
             .people

@@ -18,6 +18,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<()> {
     let (_, loaded) = args.input.load()?;
     let r = &loaded.round;
+    boligmatch::allocate::check_pins(r)?;
     let mut out = String::new();
     let _ = writeln!(out, "OK: the round of {} is valid.", r.policy().round_date);
     let _ = writeln!(

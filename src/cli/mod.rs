@@ -141,14 +141,6 @@ pub fn load_paths(paths: RoundPaths) -> Result<(RoundPaths, Loaded)> {
                 paths.offers.as_deref().map(file_name).unwrap_or_default()
             );
         }
-        let pinned = boligmatch::rules::eligibility::pinned_problems(
-            &loaded.round,
-            &file_name(&paths.people),
-            &file_name(&paths.units),
-        );
-        if !pinned.is_empty() {
-            bail!(boligmatch::Error::Infeasible(boligmatch::Problems(pinned)));
-        }
         Ok((paths, loaded))
     }
 }

@@ -30,15 +30,25 @@ pub struct Round {
     /// Last week's proposal 1 (`--previous`): person → (unit, worker), kept
     /// where the levels allow (a third level, stability).
     pub(crate) previous: BTreeMap<String, (String, String)>,
+    /// The files the values came from, for the messages of later checks.
+    pub(crate) files: RoundFiles,
 }
 
 /// The names problems are reported under: the files the values came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Only for messages: two rounds of the same values are equal whatever
+/// their files were called (see the `PartialEq` below).
+#[derive(Debug, Clone, Eq)]
 pub(crate) struct RoundFiles {
     pub units: String,
     pub people: String,
     pub staff: String,
     pub policy: String,
+}
+
+impl PartialEq for RoundFiles {
+    fn eq(&self, _: &RoundFiles) -> bool {
+        true
+    }
 }
 
 impl Default for RoundFiles {
@@ -146,6 +156,7 @@ impl Round {
             policy,
             programme: programme::Applied::default(),
             previous: BTreeMap::new(),
+            files: files.clone(),
         };
         values(&round, files, problems);
         cross_rows(&round, files, problems);
@@ -207,6 +218,11 @@ impl Round {
         self.units.sort_by(|a, b| a.id.cmp(&b.id));
         self.people.sort_by(|a, b| a.id.cmp(&b.id));
         self.staff.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// The names of the people and units files, for messages.
+    pub(crate) fn people_and_units_files(&self) -> (&str, &str) {
+        (&self.files.people, &self.files.units)
     }
 
     /// Position of a unit in [`Round::units`], by id.
