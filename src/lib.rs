@@ -72,10 +72,10 @@
 //! |---|---|---|---|
 //! | 0 | base | [`error`], [`progress`] | positioned problems and typed errors; progress and cancellation |
 //! | 1 | values | [`model`] | units, young people, staff, the policy, kinds, the column contract, the offers record's lines; no I/O, no rules |
-//! | 2 | files | [`input`], [`output`] | every reader (CSV, workbooks, text, privacy screening, TOML, the record file); atomic writes that never touch an input |
-//! | 3 | round | [`round`] | the validated round every caller starts from ([`Round::new`], [`load`]); the record checked and applied |
-//! | 4 | rules | [`rules`] | eligibility and scoring: the only place a housing rule is written |
-//! | 5 | solve | [`solver`] | the sealed instance, the formulation, the flow and MILP solvers, ranked proposals, the priority list |
+//! | 2 | files | `input`, [`output`] | every reader (CSV, workbooks, text, privacy screening, TOML, the record file); atomic writes that never touch an input |
+//! | 3 | round | `round` | the validated round every caller starts from ([`Round::new`], [`load`]); the record checked and applied |
+//! | 4 | rules | `rules` | eligibility and scoring: the only place a housing rule is written |
+//! | 5 | solve | `solver` | the sealed instance, the formulation, the flow and MILP solvers, ranked proposals, the priority list |
 //! | 6 | allocation | [`allocate`](mod@allocate) | one round end to end: proposals, alternatives, explanations, goals |
 //! | 7 | domains | [`weekly`], [`whatif`], [`simulate`], [`generate`] | the weekly loop, what-if and planning, simulation, synthetic rounds |
 //! | 8 | reports | [`report`] | CSV, JSON, HTML and workbook reports from typed results |
@@ -91,26 +91,59 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+/// Declares modules that are the library's internals: crate-private, or
+/// public with the `internals` feature (for the benchmarks, the tests and
+/// the solver comparison example, which reach the stages one by one). The
+/// front door is the crate root and the public modules below.
+macro_rules! internal_modules {
+    ($($(#[$meta:meta])* $name:ident;)+) => {
+        $(
+            $(#[$meta])*
+            #[cfg(feature = "internals")]
+            pub mod $name;
+            $(#[$meta])*
+            #[cfg(not(feature = "internals"))]
+            pub(crate) mod $name;
+        )+
+    };
+}
+
 pub mod allocate;
 pub mod error;
 pub mod generate;
-pub mod input;
 pub mod model;
 pub mod output;
 pub mod progress;
 pub mod report;
-pub mod round;
-pub mod rules;
 pub mod simulate;
-pub mod solver;
 pub mod weekly;
 pub mod whatif;
 
+internal_modules! {
+    /// Every reader: CSV, workbooks, text, privacy screening, TOML, the
+    /// record file.
+    input;
+    /// The validated round, loading it, the record checked and applied.
+    round;
+    /// Eligibility and scoring.
+    rules;
+    /// The sealed instance, the formulation, the solvers.
+    solver;
+}
+
+// The front door: what a front end (the command line, the web page) uses.
+pub use allocate::explain::Reason as UnplacedReason;
 pub use allocate::{
-    run as allocate, Alternative, Goal, Goals, Options, Outcome, Placement, Proposal, Unplaced,
+    check_pins, run as allocate, Alternative, Change, Goal, Goals, Options, Outcome, Placement,
+    Proposal, Unplaced, UnplacedPeople,
 };
-pub use error::{Error, Problem, Problems, Result};
-pub use model::{Gender, Method, Person, Policy, Staff, Unit, UnitKind};
-pub use round::Round;
-pub use round::{load, Loaded, RoundPaths};
-pub use solver::Settings;
+pub use chrono::NaiveDate;
+pub use error::{Error, OutputProblem, OutputRole, Problem, Problems, Result};
+pub use input::scenario::{load as load_scenario, Scenario};
+pub use input::{parse_date, policy_defaults, policy_text, AliasesUsed, HEADER, MAX_ROWS};
+pub use model::record::{Reason as OfferReason, Status as OfferStatus};
+pub use model::{GoalTargets, Gender, Method, Person, Policy, Staff, Unit, UnitKind};
+pub use progress::{Control, Observer};
+pub use round::{load, read, Loaded, Round, RoundPaths, Source};
+pub use solver::{LevelResult, Settings, Status as SolveStatus};
+pub use weekly::{answer, offer, Answer, Offer};

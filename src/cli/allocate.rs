@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> Result<()> {
     let (paths, mut loaded) = args.input.load()?;
     let previous_file = args.previous.as_ref().map(|d| d.join("proposals.csv"));
     if let Some(f) = &previous_file {
-        let rows = boligmatch::input::proposals::read(f, 1).map_err(boligmatch::Error::from)?;
+        let rows = boligmatch::weekly::read_proposals(f, 1).map_err(boligmatch::Error::from)?;
         let map = rows
             .into_iter()
             .map(|p| (p.person_id, (p.unit_id, p.staff_id)))

@@ -82,7 +82,7 @@ pub fn run(args: &Args) -> Result<()> {
 /// The office's words that were read through `[aliases]` (built in or the
 /// policy's). In a health column only the contract value is named, never the
 /// export's word.
-fn aliases_used(used: &boligmatch::input::AliasesUsed, out: &mut String) {
+fn aliases_used(used: &boligmatch::AliasesUsed, out: &mut String) {
     if used.is_empty() {
         return;
     }
@@ -90,7 +90,7 @@ fn aliases_used(used: &boligmatch::input::AliasesUsed, out: &mut String) {
     for ((file, column, word, value), n) in used {
         let _ = match word {
             Some(w) if w == value => continue,
-            Some(w) if column == boligmatch::input::HEADER => {
+            Some(w) if column == boligmatch::HEADER => {
                 writeln!(out, "  {file}: header \"{}\" read as {value}", escaped(w))
             }
             Some(w) => writeln!(

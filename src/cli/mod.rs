@@ -251,7 +251,7 @@ pub struct Settings {
     /// What stdout shows.
     pub format: Format,
     /// Solver settings for the library.
-    pub solver: boligmatch::solver::Settings,
+    pub solver: boligmatch::Settings,
     /// The HTML report, if asked for.
     pub report: Option<Report>,
     /// Write a workbook too (`--xlsx`), with headers in this language.
@@ -281,7 +281,7 @@ impl RunArgs {
                 CsvStyle::PLAIN
             },
             format: self.format,
-            solver: boligmatch::solver::Settings {
+            solver: boligmatch::Settings {
                 time_limit: None,
                 until: self.time_limit.and_then(|t| started.checked_add(t)),
                 use_flow: self.solver == SolverArg::Auto,

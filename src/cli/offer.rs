@@ -50,7 +50,7 @@ pub struct Args {
 }
 
 pub(crate) fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
-    boligmatch::input::parse_date(s).map_err(|m| format!("\"{s}\" {m}"))
+    boligmatch::parse_date(s).map_err(|m| format!("\"{s}\" {m}"))
 }
 
 /// The record's path: `--offers`, else DIR/offers.csv.

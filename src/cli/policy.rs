@@ -23,7 +23,7 @@ pub fn run(args: &Args) -> Result<()> {
                 "give either --defaults or a round folder DIR, not both".into()
             ));
         }
-        return print(&boligmatch::input::policy_defaults());
+        return print(&boligmatch::policy_defaults());
     }
     if args.input.dir.is_none() && args.input.policy.is_none() {
         bail!(boligmatch::Error::Refused(
@@ -31,5 +31,5 @@ pub fn run(args: &Args) -> Result<()> {
         ));
     }
     let (_, loaded) = args.input.load()?;
-    print(&boligmatch::input::policy_text(loaded.round.policy()))
+    print(&boligmatch::policy_text(loaded.round.policy()))
 }

@@ -5,7 +5,7 @@ use super::{print, Format, InputArgs, RunArgs, Settings};
 use anyhow::{bail, Result};
 use boligmatch::error::Error;
 use boligmatch::report::{csv_bytes, Cell, CsvStyle};
-use boligmatch::round::Source;
+use boligmatch::Source;
 use boligmatch::simulate::{
     self, Horizon, Outcome, SimulationError, Strategy, Study, Variants, MAX_RUNS, MAX_SCENARIOS,
     MAX_SWEEP_STEPS, MAX_WEEKS,
@@ -139,7 +139,7 @@ fn study_of(args: &Args) -> Result<Study> {
             }
             let mut list = Vec::new();
             for f in &args.scenarios {
-                list.push(boligmatch::input::scenario::load(f)?);
+                list.push(boligmatch::load_scenario(f)?);
             }
             Variants::Scenarios(list)
         }

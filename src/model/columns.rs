@@ -1,6 +1,6 @@
 //! The exports' column contract: every column a file may have, its Danish
 //! and other accepted spellings, and whether it is required. The readers in
-//! [`crate::input`] find columns by these; the aliases in the policy add to
+//! `input` find columns by these; the aliases in the policy add to
 //! them.
 
 /// A column the contract knows.

@@ -1,6 +1,6 @@
 //! The round's plain data: units, young people, staff members, the policy,
 //! kinds of home, the export contract's columns and the offers record.
-//! No I/O and no rules here; the readers in [`crate::input`] build these
+//! No I/O and no rules here; the readers in `input` build these
 //! values.
 
 pub mod aliases;

@@ -1,8 +1,8 @@
 //! The offers record (`offers.csv`) as values: one line per offer, with
 //! where it stands, its dates and why it was declined or ended. The one file
 //! that carries the programme from week to week. Read by
-//! [`crate::input::record`], checked and applied to a round by
-//! [`crate::round::programme`], changed by [`crate::weekly::record`].
+//! `input::record`, checked and applied to a round by
+//! `round::programme`, changed by [`crate::weekly::record`].
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -9,6 +9,7 @@
 
 pub(crate) mod baseline;
 pub(crate) mod closest;
+#[cfg(feature = "internals")]
 pub mod engine;
 pub(crate) mod flow;
 pub(crate) mod formulation;
@@ -149,6 +150,7 @@ pub struct Solution {
 /// eligible people at the same fit, each class a list of unit indices in
 /// index order; a unit a separation rule applies to, or a pinned unit, is a
 /// class of its own. For models built outside (benchmarks, cross-checks).
+#[cfg(feature = "internals")]
 pub fn unit_classes(inst: &Instance) -> Vec<Vec<usize>> {
     flow::unit_classes(inst)
 }

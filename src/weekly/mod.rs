@@ -11,3 +11,7 @@ pub mod weeks;
 
 pub use answer::{answer, Answer, AnswerError, Answered};
 pub use offer::{offer, Offer, OfferError, Pending};
+
+/// A proposals.csv of `allocate`, read back: the placements of one
+/// proposal, or why the file is not one.
+pub use crate::input::proposals::{read as read_proposals, Proposed, ProposalsError};

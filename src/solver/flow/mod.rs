@@ -27,6 +27,7 @@ mod sides;
 mod simplex;
 
 use crate::solver::instance::{Instance, Plan, Restrictions, Separation, UnitPlan};
+#[cfg(feature = "internals")]
 use classes::{pairs_by_unit, UnitClasses};
 use network::Network;
 use search::{restarts, RESTART_NODES};
@@ -187,7 +188,8 @@ impl Limits {
     }
 }
 
-/// The unit classes of the round with its pins (see [`UnitClasses`]).
+/// The unit classes of the round with its pins (see `UnitClasses`).
+#[cfg(feature = "internals")]
 pub(crate) fn unit_classes(inst: &Instance) -> Vec<Vec<usize>> {
     let rules = base_rules(inst, &Restrictions::default()).unwrap_or_default();
     match pairs_by_unit(inst) {

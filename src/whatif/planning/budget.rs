@@ -39,8 +39,8 @@ pub struct BudgetMix {
 }
 
 /// The largest budget, in kroner: with costs of at most
-/// [`crate::input::templates::MAX_COST_KR`] a month and templates of at most
-/// [`MAX_COUNT`](crate::input::templates::MAX_COUNT) copies every sum stays
+/// `input::templates::MAX_COST_KR` a month and templates of at most
+/// `MAX_COUNT` copies every sum stays
 /// exact in the MILP's `f64`.
 pub const MAX_BUDGET_DKK: i64 = 1_000_000_000_000;
 
