@@ -142,7 +142,7 @@ pub use error::{Error, OutputProblem, OutputRole, Problem, Problems, Result};
 pub use input::scenario::{load as load_scenario, Scenario};
 pub use input::{parse_date, policy_defaults, policy_text, AliasesUsed, HEADER, MAX_ROWS};
 pub use model::record::{Reason as OfferReason, Status as OfferStatus};
-pub use model::{GoalTargets, Gender, Method, Person, Policy, Staff, Unit, UnitKind};
+pub use model::{Gender, GoalTargets, Method, Person, Policy, Staff, Unit, UnitKind};
 pub use progress::{Control, Observer};
 pub use round::{load, read, Loaded, Round, RoundPaths, Source};
 pub use solver::{LevelResult, Settings, Status as SolveStatus};

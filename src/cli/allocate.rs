@@ -80,25 +80,24 @@ pub fn run(args: &Args) -> Result<()> {
         read_seconds,
     };
     let summary = files::summary_json(&outcome, &audit, !args.no_timings);
-    let proposals = files::proposals_csv(&outcome, style, lang);
-    let unplaced = files::unplaced_csv(&outcome, style);
-    let alternatives = files::alternatives_csv(&outcome, style);
-    let (goal_head, goal_rows) = files::goals_table(&outcome);
-    let goals = boligmatch::report::csv_bytes(&goal_head, &goal_rows, style);
-    let mut sheets: Vec<(&str, &[u8])> = vec![("proposals", &proposals), ("unplaced", &unplaced)];
+    let proposals = files::proposals_table(&outcome, lang);
+    let unplaced = files::unplaced_table(&outcome);
+    let alternatives = files::alternatives_table(&outcome);
+    let goals = files::goals_table(&outcome);
+    let mut sheets = vec![&proposals, &unplaced];
     if args.alternatives > 0 {
-        sheets.push(("alternatives", &alternatives));
+        sheets.push(&alternatives);
     }
-    sheets.push(("goals", &goals));
+    sheets.push(&goals);
     let workbook = settings.workbook("proposals.xlsx", &sheets)?;
     let files = || {
         let mut out = vec![
-            ("proposals.csv".to_string(), proposals.clone()),
-            ("unplaced.csv".to_string(), unplaced.clone()),
+            proposals.file(style),
+            unplaced.file(style),
             ("summary.json".to_string(), summary.clone()),
         ];
         if args.alternatives > 0 {
-            out.push(("alternatives.csv".to_string(), alternatives.clone()));
+            out.push(alternatives.file(style));
         }
         out.extend(workbook.clone());
         out
@@ -120,9 +119,7 @@ pub fn run(args: &Args) -> Result<()> {
             &outcome,
             &loaded.round.policy().round_date.to_string(),
         )),
-        Format::Csv => print(&String::from_utf8_lossy(&files::proposals_csv(
-            &outcome, style, lang,
-        ))),
+        Format::Csv => print(&String::from_utf8_lossy(&proposals.csv(style))),
         Format::Json => print(&String::from_utf8_lossy(&summary)),
     }
 }

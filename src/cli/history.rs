@@ -3,7 +3,6 @@
 
 use super::{print, Format, RunArgs};
 use anyhow::Result;
-use boligmatch::report::{csv_bytes, Cell};
 use boligmatch::weekly::{history, weeks};
 use std::path::{Path, PathBuf};
 
@@ -36,18 +35,15 @@ pub fn run(args: &Args) -> Result<()> {
     let inputs = programme.inputs.clone();
     let (weeks, rec, support) = (programme.weeks, programme.record, programme.support);
     let rows = history::history(&weeks, &rec, &support);
-    let table: Vec<Vec<Cell>> = rows
-        .iter()
-        .map(|r| r.cells().into_iter().map(Cell::Text).collect())
-        .collect();
-    let csv = csv_bytes(&history::COLUMNS, &table, settings.style);
+    let table = boligmatch::report::history::table(&rows);
+    let csv = table.csv(settings.style);
     let json = {
         let mut b = serde_json::to_vec_pretty(&rows).unwrap_or_default();
         b.push(b'\n');
         b
     };
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let workbook = settings.workbook("history.xlsx", &[("history", &csv)])?;
+    let workbook = settings.workbook("history.xlsx", &[&table])?;
     settings.commit(
         || {
             let mut out = vec![

@@ -304,17 +304,17 @@ impl RunArgs {
 }
 
 impl Settings {
-    /// With `--xlsx`: the workbook `name` of CSV tables (sheet name, CSV
-    /// bytes), to write beside them.
+    /// With `--xlsx`: the workbook `name` of the tables (a sheet each), to
+    /// write beside their CSV files.
     pub fn workbook(
         &self,
         name: &str,
-        sheets: &[(&str, &[u8])],
+        tables: &[&boligmatch::report::Table],
     ) -> Result<Option<(String, Vec<u8>)>> {
         let Some(lang) = self.xlsx else {
             return Ok(None);
         };
-        let bytes = boligmatch::report::xlsx::from_csv(sheets, lang)?;
+        let bytes = boligmatch::report::xlsx::from_tables(tables, lang)?;
         Ok(Some((name.to_string(), bytes)))
     }
 

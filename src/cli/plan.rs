@@ -71,27 +71,19 @@ fn render(plan: &Plan, settings: &Settings, inputs: &[&Path]) -> Result<()> {
         .report
         .as_ref()
         .map_or(boligmatch::report::html::Lang::En, |r| r.lang);
-    let mix = plan_report::mix_csv(plan, style);
-    let outcome = plan.outcome();
-    let proposals = outcome.map(|o| files::proposals_csv(o, style, lang));
-    let mut sheets: Vec<(&str, &[u8])> = vec![("plan", &mix)];
-    if let Some(p) = &proposals {
-        sheets.push(("proposals", p));
-    }
+    let mix = plan_report::mix(plan);
+    let proposals = plan.outcome().map(|o| files::proposals_table(o, lang));
+    let mut sheets = vec![&mix];
+    sheets.extend(&proposals);
     let workbook = settings.workbook("plan.xlsx", &sheets)?;
     settings.commit(
         || {
             let mut out = vec![
-                ("plan.csv".to_string(), mix.clone()),
+                mix.file(style),
                 ("plan.json".to_string(), plan_report::json(plan)),
             ];
             out.extend(workbook.clone());
-            if let Some(outcome) = outcome {
-                out.push((
-                    "proposals.csv".to_string(),
-                    files::proposals_csv(outcome, style, lang),
-                ));
-            }
+            out.extend(proposals.as_ref().map(|p| p.file(style)));
             out
         },
         |report| boligmatch::report::html::plan(plan, report.lang, report.redact),
@@ -99,7 +91,7 @@ fn render(plan: &Plan, settings: &Settings, inputs: &[&Path]) -> Result<()> {
     )?;
     match settings.format {
         Format::Table => print(&plan_report::table(plan)),
-        Format::Csv => print(&String::from_utf8_lossy(&plan_report::mix_csv(plan, style))),
+        Format::Csv => print(&String::from_utf8_lossy(&mix.csv(style))),
         Format::Json => print(&String::from_utf8_lossy(&plan_report::json(plan))),
     }
 }

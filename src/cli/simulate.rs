@@ -4,12 +4,12 @@
 use super::{print, Format, InputArgs, RunArgs, Settings};
 use anyhow::{bail, Result};
 use boligmatch::error::Error;
-use boligmatch::report::{csv_bytes, Cell, CsvStyle};
-use boligmatch::Source;
+use boligmatch::report::{simulation as tables, CsvStyle, Table};
 use boligmatch::simulate::{
     self, Horizon, Outcome, SimulationError, Strategy, Study, Variants, MAX_RUNS, MAX_SCENARIOS,
     MAX_SWEEP_STEPS, MAX_WEEKS,
 };
+use boligmatch::Source;
 use std::path::{Path, PathBuf};
 
 /// Strategy names on the command line.
@@ -200,8 +200,10 @@ fn source(path: &Path) -> Result<Source> {
     })
 }
 
-/// The output files' bytes.
+/// The output files' bytes, and the tables of the CSV files for the workbook.
 struct Files {
+    /// weekly, goals and, with a sweep, sweep.
+    tables: Vec<Table>,
     weekly: Vec<u8>,
     goals: Vec<u8>,
     /// `sweep.csv`, with a sweep.
@@ -211,26 +213,17 @@ struct Files {
 
 impl Files {
     fn render(study: &Study, outcome: &Outcome, sources: &[Source], style: CsvStyle) -> Files {
-        let cells = |rows: Vec<Vec<String>>| -> Vec<Vec<Cell>> {
-            rows.into_iter()
-                .map(|r| r.into_iter().map(Cell::Text).collect())
-                .collect()
-        };
-        let weekly: Vec<Vec<String>> = outcome
-            .scenarios
-            .iter()
-            .flat_map(|(n, r)| r.weekly_rows(n))
-            .collect();
-        let goals: Vec<Vec<String>> = outcome.goals.iter().map(|g| g.row()).collect();
-        let sweep = outcome.sweep.as_ref().map(|steps| {
-            let rows = steps.iter().map(|s| s.row()).collect();
-            csv_bytes(&simulate::SWEEP_COLUMNS, &cells(rows), style)
-        });
+        let (weekly, goals) = (tables::weekly(outcome), tables::goals(outcome));
+        let sweep = tables::sweep(outcome);
         Files {
-            weekly: csv_bytes(&simulate::WEEKLY_COLUMNS, &cells(weekly), style),
-            goals: csv_bytes(&simulate::GOAL_COLUMNS, &cells(goals), style),
-            sweep,
+            weekly: weekly.csv(style),
+            goals: goals.csv(style),
+            sweep: sweep.as_ref().map(|t| t.csv(style)),
             json: json(study, outcome, sources),
+            tables: [Some(weekly), Some(goals), sweep]
+                .into_iter()
+                .flatten()
+                .collect(),
         }
     }
 }
@@ -282,10 +275,7 @@ fn json(study: &Study, outcome: &Outcome, sources: &[Source]) -> Vec<u8> {
 
 /// Writes the files, the workbook and the report (all or nothing).
 fn write(settings: &Settings, outcome: &Outcome, files: &Files, inputs: &[&Path]) -> Result<()> {
-    let mut sheets: Vec<(&str, &[u8])> = vec![("weekly", &files.weekly), ("goals", &files.goals)];
-    if let Some(sweep) = &files.sweep {
-        sheets.push(("sweep", sweep));
-    }
+    let sheets: Vec<&Table> = files.tables.iter().collect();
     let workbook = settings.workbook("simulation.xlsx", &sheets)?;
     settings.commit(
         || {

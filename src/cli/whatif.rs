@@ -85,8 +85,9 @@ pub fn run(args: &Args) -> Result<()> {
 /// Writes the comparison's files and prints it.
 fn render(rows: &[Row], sweep: bool, settings: &Settings, inputs: &[&Path]) -> Result<()> {
     let style = settings.style;
-    let comparison = compare::csv(rows, style);
-    let workbook = settings.workbook("comparison.xlsx", &[("comparison", &comparison)])?;
+    let table = compare::comparison(rows);
+    let comparison = table.csv(style);
+    let workbook = settings.workbook("comparison.xlsx", &[&table])?;
     settings.commit(
         || {
             let mut out = vec![
@@ -101,7 +102,7 @@ fn render(rows: &[Row], sweep: bool, settings: &Settings, inputs: &[&Path]) -> R
     )?;
     match settings.format {
         Format::Table => print(&compare::table(rows, sweep)),
-        Format::Csv => print(&String::from_utf8_lossy(&compare::csv(rows, style))),
+        Format::Csv => print(&String::from_utf8_lossy(&comparison)),
         Format::Json => print(&String::from_utf8_lossy(&compare::json(rows))),
     }
 }

@@ -22,16 +22,6 @@ use std::path::{Path, PathBuf};
 pub(crate) use table::Reading;
 pub use table::{AliasesUsed, HEADER};
 
-/// Decodes an export's bytes (UTF-8 with or without BOM, else Windows-1252).
-pub fn decode_text(bytes: &[u8]) -> String {
-    text::decode(bytes)
-}
-
-/// The delimiter of a CSV text (`;`, `,` or tab), sniffed from its header.
-pub fn sniff(text: &str) -> u8 {
-    text::sniff_delimiter(text)
-}
-
 /// Parses a date in any accepted format (`yyyy-mm-dd`, `dd-mm-yyyy`, …).
 pub fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
     text::parse_date(s).map_err(|e| e.to_string())

@@ -1,6 +1,6 @@
 //! The what-if comparison: one row per scenario, with the change from the base.
 
-use super::{csv_bytes, Cell, CsvStyle};
+use super::{Cell, CsvStyle, Table};
 use crate::allocate::Goal;
 use crate::whatif::scenario::Row;
 use serde_json::json;
@@ -138,6 +138,12 @@ fn pct100(g: &Goal) -> i64 {
 
 /// `comparison.csv`.
 pub fn csv(rows: &[Row], style: CsvStyle) -> Vec<u8> {
+    comparison(rows).csv(style)
+}
+
+/// `comparison.csv` as a table (the sheet `comparison`): one row per
+/// scenario, the change from the first (the base).
+pub fn comparison(rows: &[Row]) -> Table {
     let base = rows.first();
     let yes = |b: bool| Cell::from(if b { "yes" } else { "no" });
     let body: Vec<Vec<Cell>> = rows
@@ -172,7 +178,11 @@ pub fn csv(rows: &[Row], style: CsvStyle) -> Vec<u8> {
             ]
         })
         .collect();
-    csv_bytes(&HEADERS, &body, style)
+    Table {
+        name: "comparison",
+        headers: HEADERS.to_vec(),
+        rows: body,
+    }
 }
 
 /// `comparison.json`.

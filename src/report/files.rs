@@ -1,24 +1,20 @@
 //! The files of `--out`: proposals.csv, unplaced.csv, alternatives.csv, summary.json.
 
 use super::html::Lang;
-use super::{csv_bytes, words, Cell, CsvStyle};
+use super::{words, Cell, CsvStyle, Table};
 use crate::allocate::{Goal, Goals, Outcome, Proposal};
 use crate::model::Policy;
 use crate::round::Source;
 use crate::solver::{LevelResult, Status};
 use serde_json::{json, Value};
 
-/// A table: its column names and its rows.
-pub type Table = (Vec<&'static str>, Vec<Vec<Cell>>);
-
 /// `proposals.csv`: one row per housed person per proposal. The kind of home
 /// in the reasons is named by its label in `lang`.
 pub fn proposals_csv(outcome: &Outcome, style: CsvStyle, lang: Lang) -> Vec<u8> {
-    let (headers, rows) = proposals_table(outcome, lang);
-    csv_bytes(&headers, &rows, style)
+    proposals_table(outcome, lang).csv(style)
 }
 
-/// The rows of `proposals.csv`.
+/// `proposals.csv` as a table (the sheet `proposals`).
 pub fn proposals_table(outcome: &Outcome, lang: Lang) -> Table {
     let headers = vec![
         "proposal",
@@ -57,7 +53,11 @@ pub fn proposals_table(outcome: &Outcome, lang: Lang) -> Table {
             ]);
         }
     }
-    (headers, rows)
+    Table {
+        name: "proposals",
+        headers,
+        rows,
+    }
 }
 
 /// The reasons of a placement, the kind of home by its label in `lang`.
@@ -81,11 +81,10 @@ fn reasons(outcome: &Outcome, pl: &crate::allocate::Placement, lang: Lang) -> St
 
 /// `unplaced.csv`: one row per person not housed per proposal.
 pub fn unplaced_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
-    let (headers, rows) = unplaced_table(outcome);
-    csv_bytes(&headers, &rows, style)
+    unplaced_table(outcome).csv(style)
 }
 
-/// The rows of `unplaced.csv`.
+/// `unplaced.csv` as a table (the sheet `unplaced`).
 pub fn unplaced_table(outcome: &Outcome) -> Table {
     let headers = vec!["proposal", "person_id", "priority", "reason", "details"];
     let mut rows = Vec::new();
@@ -100,16 +99,19 @@ pub fn unplaced_table(outcome: &Outcome) -> Table {
             ]);
         }
     }
-    (headers, rows)
+    Table {
+        name: "unplaced",
+        headers,
+        rows,
+    }
 }
 
 /// `alternatives.csv`: other units each housed person of proposal 1 could take.
 pub fn alternatives_csv(outcome: &Outcome, style: CsvStyle) -> Vec<u8> {
-    let (headers, rows) = alternatives_table(outcome);
-    csv_bytes(&headers, &rows, style)
+    alternatives_table(outcome).csv(style)
 }
 
-/// The rows of `alternatives.csv`.
+/// `alternatives.csv` as a table (the sheet `alternatives`).
 pub fn alternatives_table(outcome: &Outcome) -> Table {
     let headers = vec![
         "person_id",
@@ -137,12 +139,16 @@ pub fn alternatives_table(outcome: &Outcome) -> Table {
             ]
         })
         .collect();
-    (headers, rows)
+    Table {
+        name: "alternatives",
+        headers,
+        rows,
+    }
 }
 
 /// The goals of every proposal, as `summary.json` gives them: proposal,
 /// scope (this round or the programme so far), goal, achieved, total,
-/// share, target, met.
+/// share, target, met (the workbook's sheet `goals`; no CSV file).
 pub fn goals_table(outcome: &Outcome) -> Table {
     let headers = vec![
         "proposal", "scope", "goal", "achieved", "total", "share", "target", "met",
@@ -169,7 +175,11 @@ pub fn goals_table(outcome: &Outcome) -> Table {
             }
         }
     }
-    (headers, rows)
+    Table {
+        name: "goals",
+        headers,
+        rows,
+    }
 }
 
 /// What summary.json records for audit.

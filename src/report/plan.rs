@@ -1,6 +1,6 @@
 //! The answer of `plan`: the mix, its cost, the goals before and after.
 
-use super::{csv_bytes, table as alloc_table, Cell, CsvStyle};
+use super::{table as alloc_table, Cell, CsvStyle, Table};
 use crate::allocate::{Goals, Outcome};
 use crate::model::fmt_kr;
 use crate::whatif::planning::{BudgetMix, MixLine, Plan, PlanResult, Shortfall, NEXT_STEP_DKK};
@@ -181,6 +181,12 @@ fn mix_lines(out: &mut String, mix: &[MixLine]) {
 
 /// `plan.csv`: the mix.
 pub fn mix_csv(plan: &Plan, style: CsvStyle) -> Vec<u8> {
+    mix(plan).csv(style)
+}
+
+/// `plan.csv` as a table (the sheet `plan`): template, kind, count, cost
+/// each and cost of every line of the mix.
+pub fn mix(plan: &Plan) -> Table {
     let rows: Vec<Vec<Cell>> = plan
         .mix()
         .iter()
@@ -194,11 +200,11 @@ pub fn mix_csv(plan: &Plan, style: CsvStyle) -> Vec<u8> {
             ]
         })
         .collect();
-    csv_bytes(
-        &["template", "kind", "count", "cost_each_dkk", "cost_dkk"],
-        &rows,
-        style,
-    )
+    Table {
+        name: "plan",
+        headers: vec!["template", "kind", "count", "cost_each_dkk", "cost_dkk"],
+        rows,
+    }
 }
 
 /// `plan.json`.

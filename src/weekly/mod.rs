@@ -14,4 +14,4 @@ pub use offer::{offer, Offer, OfferError, Pending};
 
 /// A proposals.csv of `allocate`, read back: the placements of one
 /// proposal, or why the file is not one.
-pub use crate::input::proposals::{read as read_proposals, Proposed, ProposalsError};
+pub use crate::input::proposals::{read as read_proposals, ProposalsError, Proposed};

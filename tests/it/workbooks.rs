@@ -335,3 +335,113 @@ fn scenario_and_timeline_files_may_be_workbooks() {
     let setup = boligmatch::simulate::Setup::new(base, t, 2, 1).unwrap();
     assert_eq!(setup.arrivals.len(), 1);
 }
+
+/// The type calamine reads a sheet's cell as, and the type the CSV text of
+/// the cell asks for: whole numbers (no leading zero) as numbers, ISO dates
+/// as dates, the rest as text.
+fn kinds(book: &Path, sheet: &str, csv: &[Vec<String>]) {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(book).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    for (row, want) in range.rows().skip(1).zip(csv) {
+        for (cell, text) in row.iter().zip(want) {
+            let number = text.parse::<i64>().is_ok()
+                && !(text.len() > 1 && text.starts_with('0'))
+                && text.len() < 16;
+            let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok();
+            let ok = match cell {
+                Data::Float(_) | Data::Int(_) => number,
+                Data::DateTime(_) => date,
+                Data::String(_) | Data::Empty => !number && !date,
+                _ => false,
+            };
+            assert!(ok, "{sheet}: {cell:?} for {text:?}");
+        }
+    }
+}
+
+/// Every command's workbook (`--xlsx --lang en`): each sheet equals its CSV
+/// file cell for cell, headers included, whole numbers and dates typed.
+#[test]
+fn every_commands_workbook_equals_its_csv_files() {
+    let s = root().join("data-samples/ballerup-2014");
+    let weeks = root().join("data-samples/ballerup-2014-weeks");
+    let (sample, templates) = (
+        s.to_str().unwrap(),
+        s.join("scenarios/templates.toml").display().to_string(),
+    );
+    let timeline = s.join("timeline.toml").display().to_string();
+    let scenarios = s.join("scenarios").display().to_string();
+    let cases: [(&[&str], &str, &[&str]); 5] = [
+        (
+            &[
+                "allocate",
+                sample,
+                "--proposals",
+                "2",
+                "--alternatives",
+                "2",
+            ],
+            "proposals.xlsx",
+            &["proposals", "unplaced", "alternatives"],
+        ),
+        (
+            &["whatif", sample, "--scenarios", &scenarios],
+            "comparison.xlsx",
+            &["comparison"],
+        ),
+        (
+            &["plan", sample, "--templates", &templates],
+            "plan.xlsx",
+            &["plan", "proposals"],
+        ),
+        (
+            &["history", weeks.to_str().unwrap()],
+            "history.xlsx",
+            &["history"],
+        ),
+        (
+            &[
+                "simulate",
+                sample,
+                "--timeline",
+                &timeline,
+                "--weeks",
+                "6",
+                "--runs",
+                "3",
+                "--sweep",
+                "add=ordinary:0..1",
+                "--templates",
+                &templates,
+            ],
+            "simulation.xlsx",
+            &["weekly", "goals", "sweep"],
+        ),
+    ];
+    for (args, workbook, sheets) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut all = args.to_vec();
+        all.extend(["--out", out.to_str().unwrap(), "--xlsx", "--lang", "en"]);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stderr));
+        let book = out.join(workbook);
+        for sheet in sheets {
+            let file = out.join(format!("{sheet}.csv"));
+            let rows = sheet_rows(&book, sheet);
+            let csv = csv_rows(&file);
+            assert!(!csv.is_empty(), "{workbook}: {sheet} has no rows");
+            let headers: Vec<String> = csv::Reader::from_path(&file)
+                .unwrap()
+                .headers()
+                .unwrap()
+                .iter()
+                .map(str::to_string)
+                .collect();
+            assert_eq!(rows[0], headers, "{workbook}: {sheet}");
+            assert_eq!(rows[1..].to_vec(), csv, "{workbook}: {sheet}");
+            kinds(&book, sheet, &csv);
+        }
+    }
+}
