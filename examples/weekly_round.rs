@@ -6,9 +6,9 @@
 //! cargo run --example weekly_round -- data-samples/ballerup-2014 out/example-week
 //! ```
 
-use boligmatch::report::files::{self, Audit};
-use boligmatch::report::CsvStyle;
-use boligmatch::{allocate, load, Options, RoundPaths};
+use boligmatch::{
+    allocate, allocation_files, load, write_all, Audit, CsvStyle, Options, ReportLang, RoundPaths,
+};
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -97,26 +97,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             command_line: std::env::args().collect(),
             read_seconds: 0.0,
         };
-        let style = CsvStyle::EXCEL;
-        let written = vec![
-            (
-                "proposals.csv".to_string(),
-                files::proposals_csv(&outcome, style, boligmatch::report::html::Lang::En),
-            ),
-            (
-                "unplaced.csv".to_string(),
-                files::unplaced_csv(&outcome, style),
-            ),
-            (
-                "alternatives.csv".to_string(),
-                files::alternatives_csv(&outcome, style),
-            ),
-            (
-                "summary.json".to_string(),
-                files::summary_json(&outcome, &audit, false),
-            ),
-        ];
-        boligmatch::output::write_all(&out, &written, &paths.all())?;
+        let written = allocation_files(&outcome, &audit, CsvStyle::EXCEL, ReportLang::En, true);
+        write_all(&out, &written, &paths.all())?;
         println!("wrote {}", out.display());
     }
     Ok(())

@@ -6,8 +6,9 @@
 //! cargo run --example what_if -- data-samples/ballerup-2014
 //! ```
 
-use boligmatch::whatif::scenario::{self, Scenario, Sweep};
-use boligmatch::{load, Options, RoundPaths};
+use boligmatch::{
+    compare_scenarios, load, load_scenarios, sweep_scenarios, Options, RoundPaths, Scenario, Sweep,
+};
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,8 +22,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Every scenario in the sample's folder, with the base first.
     let mut scenarios = vec![Scenario::base()];
-    scenarios.extend(scenario::load_dir(&dir.join("scenarios"))?);
-    let rows = scenario::run_all(&base, &scenarios, &Options::default())?;
+    scenarios.extend(load_scenarios(&dir.join("scenarios"))?);
+    let rows = compare_scenarios(&base, &scenarios, &Options::default())?;
     println!(
         "{:<36} {:>6} {:>9} {:>9}",
         "scenario", "housed", "under 18", "18-29"
@@ -39,8 +40,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // How many more skæve boliger until 90 % of the 18–29-year-olds are housed?
     let sweep = Sweep::parse("add=skaev_bolig:0..6")?;
-    let steps = scenario::sweep_scenarios(&base, &[sweep], "the sweep");
-    let rows = scenario::run_all(&base, &steps, &Options::default())?;
+    let steps = sweep_scenarios(&base, &[sweep], "the sweep");
+    let rows = compare_scenarios(&base, &steps, &Options::default())?;
     match rows.iter().find(|r| r.goals.age_18_29.met()) {
         Some(r) => println!("\n18-29 goal first met at: {}", r.scenario),
         None => println!("\n18-29 goal not met with up to 6 more skæve boliger"),

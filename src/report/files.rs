@@ -223,6 +223,31 @@ pub fn goals_json(g: &Goals) -> Value {
     })
 }
 
+/// The files of `allocate --out`: `proposals.csv`, `unplaced.csv`,
+/// `summary.json` and, when alternatives were asked for, `alternatives.csv`
+/// (see docs/output-files.md), ready for [`crate::output::write_all`]. The
+/// CSV reasons name the kind of home in `lang`.
+pub fn allocation_files(
+    outcome: &Outcome,
+    audit: &Audit,
+    style: CsvStyle,
+    lang: Lang,
+    alternatives: bool,
+) -> Vec<(String, Vec<u8>)> {
+    let mut out = vec![
+        proposals_table(outcome, lang).file(style),
+        unplaced_table(outcome).file(style),
+        (
+            "summary.json".to_string(),
+            summary_json(outcome, audit, false),
+        ),
+    ];
+    if alternatives {
+        out.push(alternatives_table(outcome).file(style));
+    }
+    out
+}
+
 /// `summary.json`. Timings are the only part that changes between identical
 /// runs; `with_timings = false` leaves them out for byte-identical archives.
 pub fn summary_json(outcome: &Outcome, audit: &Audit, with_timings: bool) -> Vec<u8> {

@@ -541,3 +541,59 @@ fn the_checker_finds_an_upward_import_and_a_cycle() {
         "{p:?}"
     );
 }
+
+/// The examples (but the solver comparison, which reaches the internals on
+/// purpose) use the crate root's re-exports only: every `boligmatch::` path
+/// names a root item, never a module.
+#[test]
+fn the_examples_use_only_the_crate_roots_re_exports() {
+    let modules: BTreeSet<String> = library()
+        .keys()
+        .filter(|m| m.len() == 1)
+        .map(|m| m[0].clone())
+        .collect();
+    let mut checked = 0;
+    for e in std::fs::read_dir(root().join("examples")).expect("examples") {
+        let path = e.expect("entry").path();
+        if path
+            .file_name()
+            .is_some_and(|n| n == "aggregated_level1.rs")
+        {
+            continue;
+        }
+        let code = code_only(&std::fs::read_to_string(&path).expect("example readable"));
+        let text: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("boligmatch::") {
+            rest = &rest[at + "boligmatch::".len()..];
+            // The items named: a brace group's, or the path's first.
+            let items: Vec<String> = match rest.strip_prefix('{') {
+                Some(group) => group
+                    .split('}')
+                    .next()
+                    .unwrap_or("")
+                    .split(',')
+                    .map(|i| i.trim().to_string())
+                    .filter(|i| !i.is_empty())
+                    .collect(),
+                None => vec![rest
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                    .next()
+                    .unwrap_or("")
+                    .to_string()],
+            };
+            for item in items {
+                // A module reached into (`report::files`): not a root item.
+                let first = item.split("::").next().unwrap_or("");
+                let reaches_in = item.contains("::") && modules.contains(first);
+                assert!(
+                    !reaches_in && item != "self",
+                    "{} uses boligmatch::{item}; use the crate root's re-exports",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "no example paths found");
+}
