@@ -9,10 +9,12 @@
 //! placements of the best proposal:
 //!
 //! ```
-//! use boligmatch::{allocate, load, Options, RoundPaths};
+//! use boligmatch::{allocate, load, NaiveDate, Options, RoundPaths};
 //!
 //! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
-//! let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+//! // The round date is policy.toml's `round_date`; this date is used only
+//! // when the policy gives none.
+//! let today = NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
 //! let loaded = load(&RoundPaths::in_dir(&dir), today)?;
 //!
 //! let outcome = allocate(&loaded.round, &Options { proposals: 2, ..Options::default() })?;
@@ -22,7 +24,7 @@
 //!     println!("{} moves into {} with {} ({})", p.person_id, p.unit_id, p.staff_id, p.method);
 //! }
 //! for u in &best.unplaced {
-//!     println!("{} is not housed: {}", u.person_id, u.reason.as_str());
+//!     println!("{} is not housed: {}", u.person_id, u.reason);
 //! }
 //! println!("under-18s housed: {:.0} %", best.goals.under_18.share() * 100.0);
 //! # Ok::<(), boligmatch::Error>(())
@@ -30,13 +32,13 @@
 //!
 //! A round can also be built from values with [`Round::new`], which checks
 //! every value, sorts by id and derives what the engine needs, or read from
-//! any [`std::io::Read`] with [`round::read`]:
+//! any [`std::io::Read`] with [`read`]:
 //!
 //! ```
 //! use boligmatch::model::*;
 //! use boligmatch::{allocate, Options, Round};
 //!
-//! let date = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+//! let date = boligmatch::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
 //! let home = Unit {
 //!     id: "U1".into(), kind: UnitKind::new("ordinary"), places: 1, rent: 300_000,
 //!     available_from: None, drug_free: false, gender: UnitGender::Any,

@@ -159,7 +159,7 @@ pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
 /// let staff = "staff_id,gender,method,capacity\nS1,f,CTI,2\n";
 /// let policy = "round_date = 2014-11-03\n";
 /// let today = chrono::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
-/// let loaded = boligmatch::round::read(
+/// let loaded = boligmatch::read(
 ///     &mut units.as_bytes(),
 ///     &mut people.as_bytes(),
 ///     &mut staff.as_bytes(),
