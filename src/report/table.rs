@@ -48,25 +48,63 @@ pub fn goals(out: &mut String, g: &Goals) {
     );
 }
 
+/// Writes rows in columns: each at least its width in `min` and as wide as
+/// its longest cell (in characters), so a long kind or area never runs into
+/// the next column; the columns in `right` are right-aligned. Cells are
+/// separated by one space.
+pub fn columns(out: &mut String, rows: &[Vec<String>], min: &[usize], right: &[usize]) {
+    let mut widths = min.to_vec();
+    for r in rows {
+        for (c, cell) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            if c > 0 {
+                line.push(' ');
+            }
+            let w = widths.get(c).copied().unwrap_or(0);
+            let pad = " ".repeat(w.saturating_sub(cell.chars().count()));
+            if right.contains(&c) {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&pad);
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
 fn placements(out: &mut String, p: &Proposal) {
-    let _ = writeln!(
-        out,
-        "{:<10} {:<8} {:<14} {:<12} {:<12} {:<6} {:>8} {:>4}",
-        "person", "unit", "kind", "area", "staff", "method", "priority", "fit"
-    );
     let mut rows: Vec<_> = p.placements.iter().collect();
     rows.sort_by(|a, b| {
         b.priority
             .cmp(&a.priority)
             .then(a.person_id.cmp(&b.person_id))
     });
-    for r in rows {
-        let _ = writeln!(
-            out,
-            "{:<10} {:<8} {:<14} {:<12} {:<12} {:<6} {:>8} {:>4}",
-            r.person_id, r.unit_id, r.unit_kind, r.area, r.staff_id, r.method, r.priority, r.fit
-        );
-    }
+    let head = [
+        "person", "unit", "kind", "area", "staff", "method", "priority", "fit",
+    ];
+    let mut table = vec![head.map(str::to_string).to_vec()];
+    table.extend(rows.iter().map(|r| {
+        vec![
+            r.person_id.clone(),
+            r.unit_id.clone(),
+            r.unit_kind.to_string(),
+            r.area.clone(),
+            r.staff_id.clone(),
+            r.method.to_string(),
+            r.priority.to_string(),
+            r.fit.to_string(),
+        ]
+    }));
+    columns(out, &table, &[10, 8, 14, 12, 12, 6, 8, 4], &[6, 7]);
 }
 
 /// The whole printout.
@@ -187,17 +225,48 @@ fn alternatives(out: &mut String, outcome: &Outcome) {
         out,
         "\nAlternatives for proposal 1 (exact loss if the placement were forced):"
     );
-    for a in &outcome.alternatives {
-        let _ = writeln!(
-            out,
-            "  {:<10} {} -> {:<8} {:<14} {:<12} loses priority {}, fit {}",
-            a.person_id,
-            a.current_unit_id,
-            a.unit_id,
-            a.unit_kind,
-            a.area,
-            a.priority_loss,
-            a.fit_loss
-        );
+    let rows: Vec<Vec<String>> = outcome
+        .alternatives
+        .iter()
+        .map(|a| {
+            vec![
+                format!("  {}", a.person_id),
+                format!("{} ->", a.current_unit_id),
+                a.unit_id.clone(),
+                a.unit_kind.to_string(),
+                a.area.clone(),
+                format!("loses priority {}, fit {}", a.priority_loss, a.fit_loss),
+            ]
+        })
+        .collect();
+    columns(out, &rows, &[12, 0, 8, 14, 12, 0], &[]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::columns;
+
+    /// A kind or area longer than its column widens the column: every
+    /// column starts at the same character on every line.
+    #[test]
+    fn long_cells_widen_their_column_and_keep_the_rest_aligned() {
+        let rows: Vec<Vec<String>> = [
+            ["person", "kind", "area", "fit"],
+            ["P1", "youth_housing_with_a_very_long_id", "Centrum", "7"],
+            ["P22", "ordinary", "Skovlunde Nord og Syd", "11"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+        let mut out = String::new();
+        columns(&mut out, &rows, &[6, 14, 12, 4], &[3]);
+        let lines: Vec<&str> = out.lines().collect();
+        let starts = |needle: &str, line: &str| line.find(needle).unwrap();
+        assert_eq!(starts("area", lines[0]), starts("Centrum", lines[1]));
+        assert_eq!(starts("Centrum", lines[1]), starts("Skovlunde", lines[2]));
+        assert!(lines
+            .iter()
+            .all(|l| l.chars().count() == lines[0].chars().count()));
+        assert!(lines[1].contains("youth_housing_with_a_very_long_id Centrum"));
     }
 }
