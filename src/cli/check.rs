@@ -27,12 +27,20 @@ pub fn run(args: &Args) -> Result<()> {
         r.units().len(),
         r.units().iter().map(|u| u.places).sum::<u32>()
     );
+    // The label column as wide as the longest kind id in use (at least 14).
+    let w = r
+        .units()
+        .iter()
+        .map(|u| u.kind.as_str().chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
     for kind in r.policy().kinds.ids() {
         let us: Vec<_> = r.units().iter().filter(|u| u.kind == kind).collect();
         if !us.is_empty() {
             let _ = writeln!(
                 out,
-                "  {:<14} {:>3} units {:>3} places",
+                "  {:<w$} {:>3} units {:>3} places",
                 kind.as_str(),
                 us.len(),
                 us.iter().map(|u| u.places).sum::<u32>()
@@ -53,7 +61,7 @@ pub fn run(args: &Args) -> Result<()> {
         let f = bands.get(&(band, Gender::F)).copied().unwrap_or(0);
         let m = bands.get(&(band, Gender::M)).copied().unwrap_or(0);
         if f + m > 0 {
-            let _ = writeln!(out, "  {label:<14} {:>3} ({f} women, {m} men)", f + m);
+            let _ = writeln!(out, "  {label:<w$} {:>3} ({f} women, {m} men)", f + m);
         }
     }
     let _ = writeln!(
@@ -68,7 +76,7 @@ pub fn run(args: &Args) -> Result<()> {
             let women = ss.iter().filter(|s| s.gender == Gender::F).count();
             let _ = writeln!(
                 out,
-                "  {:<14} {:>3} workers ({women} women) {:>3} free slots",
+                "  {:<w$} {:>3} workers ({women} women) {:>3} free slots",
                 m.as_str(),
                 ss.len(),
                 ss.iter().map(|s| s.capacity).sum::<u32>()
