@@ -84,9 +84,9 @@ pub fn run_model(
     let constraints: Vec<good_lp::Constraint> = constraints.into_iter().collect();
     let owned_start = start.map(<[f64]>::to_vec);
     let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("boligmatch-highs".into())
-        .spawn(move || {
+    // On a long-lived solver thread (see `solver::threads`: a thread that
+    // ran HiGHS must never exit).
+    let spawned = super::threads::spawn(Box::new(move || {
             // Test hook: a solver that overruns its limit, to test the watchdog.
             if let Some(ms) = std::env::var("BOLIGMATCH_TEST_SOLVER_DELAY_MS")
                 .ok()
@@ -104,7 +104,7 @@ pub fn run_model(
             );
             // The receiver is gone when the watchdog gave up: nothing to do.
             let _ = tx.send(raw);
-        });
+        }));
     if let Err(e) = spawned {
         return Err(Error::Solver(format!(
             "cannot start the solver thread: {e}"

@@ -15,6 +15,7 @@ pub(crate) mod flow;
 pub(crate) mod formulation;
 pub mod instance;
 pub(crate) mod milp;
+mod threads;
 
 use crate::error::Result;
 use crate::solver::instance::{Instance, Plan, Restrictions, Target};
