@@ -97,7 +97,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             command_line: std::env::args().collect(),
             read_seconds: 0.0,
         };
-        let written = allocation_files(&outcome, &audit, CsvStyle::EXCEL, ReportLang::En, true);
+        let written = allocation_files(
+            &outcome,
+            &audit,
+            CsvStyle::EXCEL,
+            ReportLang::En,
+            (true, false),
+        );
         write_all(&out, &written, &paths.all())?;
         println!("wrote {}", out.display());
     }

@@ -1,7 +1,7 @@
 //! What a long command is doing, for a display, and a way to stop it early.
 //!
-//! The library never writes to the terminal and keeps no process-wide
-//! state. Each run carries a [`Control`] in its settings: the stage and,
+//! The library never writes to the terminal and keeps no run state
+//! process-wide. Each run carries a [`Control`] in its settings: the stage and,
 //! during a search, the figures of the search go to the control's
 //! [`Observer`] (without one a report costs a branch), and
 //! [`Control::cancel`] asks every solve of that run to stop as if its time

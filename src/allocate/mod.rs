@@ -40,8 +40,9 @@ pub struct Options {
     /// Explain every placement (why it fits) and every person not placed
     /// (why not); default true. Callers that need only the plans and goals
     /// (what-if comparison rows) turn it off: placements then carry no
-    /// reasons and `unplaced` is left empty, which on a country-size round
-    /// saves about as much time as eligibility takes.
+    /// reasons and `unplaced` only counts the people not placed
+    /// ([`UnplacedPeople::Unexplained`]), which on a country-size round saves
+    /// about as much time as eligibility takes.
     pub explain: bool,
 }
 

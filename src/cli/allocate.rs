@@ -91,14 +91,13 @@ pub fn run(args: &Args) -> Result<()> {
     sheets.push(&goals);
     let workbook = settings.workbook("proposals.xlsx", &sheets)?;
     let files = || {
-        let mut out = vec![
-            proposals.file(style),
-            unplaced.file(style),
-            ("summary.json".to_string(), summary.clone()),
-        ];
-        if args.alternatives > 0 {
-            out.push(alternatives.file(style));
-        }
+        let mut out = boligmatch::allocation_files(
+            &outcome,
+            &audit,
+            style,
+            lang,
+            (args.alternatives > 0, !args.no_timings),
+        );
         out.extend(workbook.clone());
         out
     };

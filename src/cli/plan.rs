@@ -16,8 +16,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     templates: PathBuf,
     /// A goal as NAME=SHARE (under_18, age_18_29, age_18_24, age_25_29, all,
-    /// female_worker), the share from 0 to 1 (or 0% to 100%); default:
-    /// under_18=1.0 and age_18_29=0.9.
+    /// female_worker), the share from 0 to 1 (or 0% to 100%); default: the
+    /// policy's [goals] (under_18=1.0 and age_18_29=0.9 unless it says
+    /// otherwise).
     #[arg(long = "target", value_name = "NAME=SHARE", value_parser = parse_target)]
     targets: Vec<Goal>,
     /// Plan to a budget instead, in kroner, from 0 to 1000000000000: the mix

@@ -35,7 +35,7 @@ pub enum ProposalsError {
         message: String,
     },
     /// The file lacks the columns of a proposals.csv.
-    #[error("{file} is not a proposals.csv of boligmatch allocate (columns proposal, person_id, unit_id, staff_id)")]
+    #[error("{file} is not a proposals.csv of an allocation (columns proposal, person_id, unit_id, staff_id)")]
     NotProposals {
         /// The file as named in messages.
         file: String,

@@ -224,22 +224,23 @@ pub fn goals_json(g: &Goals) -> Value {
 }
 
 /// The files of `allocate --out`: `proposals.csv`, `unplaced.csv`,
-/// `summary.json` and, when alternatives were asked for, `alternatives.csv`
-/// (see docs/output-files.md), ready for [`crate::output::write_all`]. The
-/// CSV reasons name the kind of home in `lang`.
+/// `summary.json` (with the timings when `with_timings`) and, when
+/// alternatives were asked for, `alternatives.csv` (see
+/// docs/output-files.md), ready for [`crate::output::write_all`]. The CSV
+/// reasons name the kind of home in `lang`.
 pub fn allocation_files(
     outcome: &Outcome,
     audit: &Audit,
     style: CsvStyle,
     lang: Lang,
-    alternatives: bool,
+    (alternatives, with_timings): (bool, bool),
 ) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![
         proposals_table(outcome, lang).file(style),
         unplaced_table(outcome).file(style),
         (
             "summary.json".to_string(),
-            summary_json(outcome, audit, false),
+            summary_json(outcome, audit, with_timings),
         ),
     ];
     if alternatives {

@@ -1,5 +1,7 @@
-//! Turning an [`Outcome`](crate::allocate::Outcome) into files and tables.
-//! Reads only what the allocation stage returned; never the inputs again.
+//! The reports: tables (CSV and workbook sheets), JSON, the printed tables
+//! and the HTML pages of allocate, whatif, plan, history and simulate.
+//! Reads only the typed results the library returned; never the inputs
+//! again.
 //!
 //! Every table a command writes is one [`Table`] value, built once from the
 //! typed result: [`Table::csv`] writes it as a CSV file and

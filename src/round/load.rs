@@ -97,8 +97,11 @@ pub struct Loaded {
 }
 
 /// Reads and validates a round from its files. All problems in all files are
-/// reported together; `today` is the round date when the policy gives none.
-pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
+/// reported together. The round date is the policy's `round_date`; a plain
+/// date given here is used only when the policy gives none
+/// ([`RoundDate::Default`]), [`RoundDate::Fixed`] overrides the policy's.
+pub fn load(paths: &RoundPaths, date: impl Into<RoundDate>) -> Result<Loaded> {
+    let today = date.into();
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for path in paths.all() {
@@ -174,8 +177,9 @@ pub fn read(
     people: &mut dyn Read,
     staff: &mut dyn Read,
     policy: Option<&mut dyn Read>,
-    today: chrono::NaiveDate,
+    date: impl Into<RoundDate>,
 ) -> Result<Loaded> {
+    let today = date.into();
     let mut too_large = Vec::new();
     let mut named = |name: &str, r: &mut dyn Read| -> Result<Named> {
         let mut bytes = Vec::new();
@@ -219,7 +223,7 @@ fn read_named(
     staff: Named,
     policy: Option<Named>,
     offers: Option<Named>,
-    today: chrono::NaiveDate,
+    today: RoundDate,
     mut problems: Vec<Problem>,
 ) -> Result<Loaded> {
     let sources = sources(&[
@@ -319,18 +323,54 @@ fn workbooks_as_csv(
 }
 
 /// The policy read from policy.toml, or the default one (its problems
-/// reported) dated `today` when the file gives no round date.
-fn read_policy(
-    policy: Option<&Named>,
-    today: chrono::NaiveDate,
-    problems: &mut Vec<Problem>,
-) -> Policy {
-    match policy.and_then(|n| n.bytes.as_deref().map(|b| (n, b))) {
+/// reported), dated as [`RoundDate`] says.
+fn read_policy(policy: Option<&Named>, date: RoundDate, problems: &mut Vec<Problem>) -> Policy {
+    let today = date.date();
+    let mut p = match policy.and_then(|n| n.bytes.as_deref().map(|b| (n, b))) {
         Some((n, bytes)) => policy::parse(&n.name, bytes, today).unwrap_or_else(|p| {
             problems.extend(p);
             Policy::with_date(today)
         }),
         None => Policy::with_date(today),
+    };
+    if let RoundDate::Fixed(d) = date {
+        p.round_date = d;
+    }
+    p
+}
+
+/// The date of a round being read: the policy's `round_date` with a
+/// fallback, or a date that overrides it.
+///
+/// ```
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+/// use boligmatch::{load, NaiveDate, RoundDate, RoundPaths};
+/// let paths = RoundPaths::in_dir(&dir);
+/// let later = NaiveDate::from_ymd_opt(2014, 12, 1).unwrap();
+/// // The sample's policy says 2014-11-03: a plain date is only a fallback.
+/// assert_eq!(load(&paths, later)?.round.policy().round_date.to_string(), "2014-11-03");
+/// assert_eq!(load(&paths, RoundDate::Fixed(later))?.round.policy().round_date, later);
+/// # Ok::<(), boligmatch::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundDate {
+    /// The policy's `round_date`, or this date when the policy gives none.
+    Default(chrono::NaiveDate),
+    /// This date, whatever the policy says.
+    Fixed(chrono::NaiveDate),
+}
+
+impl RoundDate {
+    fn date(self) -> chrono::NaiveDate {
+        match self {
+            RoundDate::Default(d) | RoundDate::Fixed(d) => d,
+        }
+    }
+}
+
+impl From<chrono::NaiveDate> for RoundDate {
+    fn from(d: chrono::NaiveDate) -> RoundDate {
+        RoundDate::Default(d)
     }
 }
 

@@ -164,13 +164,28 @@ fn documented_columns() -> std::collections::BTreeMap<String, std::collections::
 #[test]
 fn every_output_column_is_documented() {
     let documented = documented_columns();
-    let mut written: Vec<(String, Vec<String>)> = vec![(
-        "offers.csv".into(),
-        boligmatch::weekly::record::COLUMNS
-            .iter()
-            .map(|c| c.to_string())
-            .collect(),
-    )];
+    let strings = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    let mut written: Vec<(String, Vec<String>)> = vec![
+        (
+            "offers.csv".into(),
+            strings(&boligmatch::weekly::record::COLUMNS),
+        ),
+        // Written only with --sweep and --xlsx: not in the golden runs.
+        (
+            "sweep.csv".into(),
+            strings(&boligmatch::simulate::SWEEP_COLUMNS),
+        ),
+    ];
+    let dir = root().join("data-samples/ballerup-2014");
+    let day = boligmatch::NaiveDate::from_ymd_opt(2014, 11, 3).unwrap();
+    let round = boligmatch::load(&boligmatch::RoundPaths::in_dir(&dir), day)
+        .unwrap()
+        .round;
+    let outcome = boligmatch::allocate(&round, &boligmatch::Options::default()).unwrap();
+    written.push((
+        "goals (a sheet of `proposals.xlsx` only)".into(),
+        strings(&boligmatch::report::files::goals_table(&outcome).headers),
+    ));
     let golden = root().join("tests/golden");
     for case in std::fs::read_dir(&golden).unwrap() {
         for f in std::fs::read_dir(case.unwrap().path()).unwrap() {
