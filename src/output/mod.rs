@@ -128,6 +128,12 @@ pub fn resolve(path: &Path) -> PathBuf {
 fn check_targets(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
     let inputs: Vec<(PathBuf, &Path)> = inputs.iter().map(|i| (resolve(i), *i)).collect();
     for t in targets {
+        if let Some(what) = own_file(t) {
+            return Err(Error::Refused(format!(
+                "{} is boligmatch's own {what}; it is never replaced by an output — choose another output path",
+                t.display()
+            )));
+        }
         let real = resolve(t);
         if let Some((_, input)) = inputs.iter().find(|(r, _)| *r == real) {
             return Err(Error::Refused(format!(
@@ -146,6 +152,25 @@ fn check_targets(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What a file of boligmatch's own is (its folder lock, manifest, commit
+/// record, staging, or a record's lock or temporary copy), by its name.
+fn own_file(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_string_lossy();
+    let record_copy = name.starts_with('.')
+        && name
+            .rsplit_once(".tmp-")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+    match name.as_ref() {
+        LOCK => Some("lock file"),
+        MANIFEST => Some("manifest"),
+        COMMIT => Some("commit record"),
+        n if n.starts_with(".boligmatch-") => Some("working file"),
+        n if n.starts_with('.') && n.ends_with(".lock") => Some("lock file of a record"),
+        _ if record_copy => Some("temporary copy of a record"),
+        _ => None,
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -303,7 +328,7 @@ fn commit_locked(dir: &Path, files: &[(String, Vec<u8>)], fail_at: Option<usize>
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .chain(std::iter::once((MANIFEST, manifest.as_bytes())));
     for (name, bytes) in staged {
-        write_synced(&stage.path().join(name), bytes)?;
+        write_synced(&stage.path().join(name), bytes, None)?;
     }
     sync_dir(stage.path())?;
     if fail_at == Some(0) {
@@ -323,7 +348,7 @@ fn commit_locked(dir: &Path, files: &[(String, Vec<u8>)], fail_at: Option<usize>
     }
     // The commit point: the record is complete on disk before it has its name.
     let tmp = dir.join(format!("{COMMIT}.tmp"));
-    write_synced(&tmp, record.as_bytes())?;
+    write_synced(&tmp, record.as_bytes(), None)?;
     std::fs::rename(&tmp, dir.join(COMMIT)).map_err(io(dir))?;
     sync_dir(dir)?;
     let _kept = stage.keep();
@@ -457,6 +482,7 @@ pub fn update_locked(
             )));
         }
     }
+    refuse_read_only(path)?;
     let lock_path = dir.join(format!(".{name}.lock"));
     let lock = lock_file(&lock_path)?;
     let started = std::time::Instant::now();
@@ -484,10 +510,14 @@ pub fn update_locked(
             Err(e) => Err(io(p)(e)),
         }
     };
+    // A run killed while writing left its copy: under the lock, no run is
+    // writing one now.
+    remove_stale_copies(&dir, &name);
     let before = read(path)?;
     let after = change(before.as_deref())?;
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    write_synced(&tmp, &after)?;
+    write_synced(&tmp, &after, mode_of(path))?;
+    delay_for_tests();
     if read(path)? != before {
         let _ = std::fs::remove_file(&tmp);
         return Err(Error::Refused(format!(
@@ -501,16 +531,68 @@ pub fn update_locked(
     Ok(())
 }
 
-/// Writes a file and forces it to disk.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Refuses a file that exists and is read-only: the office made it so, and
+/// replacing it would undo that. Nothing is written.
+fn refuse_read_only(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.permissions().readonly() => Err(Error::Refused(format!(
+            "{} is read-only; nothing was written — make it writable (Properties > untick Read-only, or chmod u+w) and run the command again",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The permission bits of a file that exists (Unix), kept when it is
+/// replaced; `None`: a new file (0644) or a system without them.
+fn mode_of(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o7777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Removes the temporary copies `.NAME.tmp-PID` that runs killed while
+/// writing `NAME` left in `dir` (called under the lock, when no run writes
+/// one).
+fn remove_stale_copies(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        let is_copy = file
+            .strip_prefix(&prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if is_copy && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Writes a file with the permission bits `mode` (Unix; `None`: 0644) and
+/// forces it to disk.
+fn write_synced(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(io(path))?;
     f.write_all(bytes).map_err(io(path))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o644))
+        f.set_permissions(std::fs::Permissions::from_mode(mode.unwrap_or(0o644)))
             .map_err(io(path))?;
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     f.sync_all().map_err(io(path))
 }
 
