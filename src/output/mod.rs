@@ -654,6 +654,22 @@ pub fn guard(text: &str) -> String {
     }
 }
 
+/// The text [`guard`] protected, read back: a cell written as `'` and a
+/// formula's first character (`'-2 days`) is the text after the `'`
+/// (`-2 days`); any other cell as it is.
+///
+/// ```
+/// use boligmatch::output::{guard, unguard};
+/// assert_eq!(unguard(&guard("-2 days")), "-2 days");
+/// assert_eq!(unguard("'tis"), "'tis");
+/// ```
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

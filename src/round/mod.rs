@@ -8,7 +8,7 @@
 mod load;
 pub mod programme;
 
-pub use load::{load, read, Loaded, RoundPaths, Source};
+pub use load::{load, load_with_offers, read, Loaded, RoundPaths, Source};
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::{Person, Policy, Staff, Unit};

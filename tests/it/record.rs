@@ -1,0 +1,372 @@
+//! Issue 25, classes B and H: `offer` and `record` write only records that
+//! `check` accepts, under one set of record rules; the record's file is kept
+//! as the office keeps it; the tool's own files are never an output. And a
+//! property test: random `offer` and `record` runs, some killed with
+//! `kill -9` while writing, never leave a record `check` refuses.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014")
+}
+
+const HEADER: &str =
+    "person_id,unit_id,staff_id,status,offered_on,respond_by,decided_on,moved_in_on,ended_on,reason,note\n";
+
+/// The sample's exports in a new folder, with `record` (if any) as its
+/// offers.csv.
+fn folder(record: Option<&str>) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["units.csv", "people.csv", "staff.csv", "policy.toml"] {
+        std::fs::copy(sample().join(f), tmp.path().join(f)).unwrap();
+    }
+    if let Some(r) = record {
+        std::fs::write(tmp.path().join("offers.csv"), format!("{HEADER}{r}")).unwrap();
+    }
+    tmp
+}
+
+fn bin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `offer DIR --from FILE --respond-by 10-11-2014` with a proposals.csv of
+/// the rows given.
+fn offer_rows(dir: &Path, rows: &str) -> Output {
+    let from = dir.join("proposals-by-hand.csv");
+    std::fs::write(
+        &from,
+        format!("proposal,person_id,unit_id,staff_id\n{rows}"),
+    )
+    .unwrap();
+    bin(&[
+        "offer",
+        s(dir),
+        "--from",
+        s(&from),
+        "--respond-by",
+        "10-11-2014",
+    ])
+}
+
+/// The problems a command printed (one a line, `file:line: …`), without the
+/// lines that frame them.
+fn problems(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains("offers.csv:") || l.contains("people.csv:"))
+        .map(String::from)
+        .collect()
+}
+
+/// What `offer` refuses, `check` refuses with the same words: for each
+/// hostile proposal row, `offer` fails and writes nothing, and the record it
+/// would have written, made by hand, gets the same problems from `check`.
+#[test]
+fn offer_refuses_what_check_refuses_with_the_same_words() {
+    // P01 is a man; U31 is for women; S99 and U99 do not exist.
+    let hostile = [
+        ("an unknown worker", "P05,U05,S99"),
+        ("an unknown home", "P05,U99,S03"),
+        ("a man in a women-only home", "P01,U31,S03"),
+    ];
+    for (what, row) in hostile {
+        let dir = folder(None);
+        let rows = format!("1,{row}\n");
+        let o = offer_rows(dir.path(), &rows);
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", text(&o.stderr));
+        assert!(
+            !dir.path().join("offers.csv").exists(),
+            "{what}: a record was written"
+        );
+        // The record the offer would have made, by hand: check refuses it
+        // with the problems offer gave (when check sees it as one record).
+        let lines = format!("{row},pending,2014-11-03,2014-11-10,,,,,\n");
+        std::fs::write(dir.path().join("offers.csv"), format!("{HEADER}{lines}")).unwrap();
+        let c = bin(&["check", s(dir.path())]);
+        assert_eq!(c.status.code(), Some(2), "{what}: check accepted it");
+        let (by_offer, by_check) = (problems(&text(&o.stderr)), problems(&text(&c.stderr)));
+        for p in &by_check {
+            assert!(
+                by_offer.contains(p),
+                "{what}: check says {p:?}, offer said {}",
+                text(&o.stderr)
+            );
+        }
+    }
+}
+
+/// The wrong method: a worker whose method the person's need does not
+/// allow, found by asking `check` about each worker in turn.
+#[test]
+fn offer_refuses_a_worker_of_the_wrong_method() {
+    let staff = ["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08"];
+    let mut refused = 0;
+    for st in staff {
+        let line = format!("P05,U05,{st},pending,2014-11-03,2014-11-10,,,,,\n");
+        let by_hand = folder(Some(&line));
+        let c = bin(&["check", s(by_hand.path())]);
+        let dir = folder(None);
+        let o = offer_rows(dir.path(), &format!("1,P05,U05,{st}\n"));
+        // Offer and check agree, worker by worker.
+        assert_eq!(
+            o.status.code() == Some(0),
+            c.status.code() == Some(0),
+            "{st}: offer {} / check {}",
+            text(&o.stderr),
+            text(&c.stderr)
+        );
+        if c.status.code() != Some(0) {
+            refused += 1;
+            assert!(!dir.path().join("offers.csv").exists());
+        }
+    }
+    assert!(refused > 0, "no worker of a method P05 may not have");
+}
+
+/// An offer that expired is not taken up after the home was offered again,
+/// so two people never move into a one-place home.
+#[test]
+fn an_expired_offer_cannot_be_accepted() {
+    let dir = folder(Some(
+        "P05,U05,S03,pending,2014-10-20,2014-10-27,,,,,\nP06,U05,S04,pending,2014-11-03,2014-11-10,,,,,\n",
+    ));
+    let before = std::fs::read(dir.path().join("offers.csv")).unwrap();
+    for status in ["accepted", "moved_in"] {
+        let o = bin(&[
+            "record",
+            s(dir.path()),
+            "--person",
+            "P05",
+            "--status",
+            status,
+            "--on",
+            "2014-11-05",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("expired"), "{}", text(&o.stderr));
+        assert_eq!(
+            std::fs::read(dir.path().join("offers.csv")).unwrap(),
+            before
+        );
+    }
+    // Withdrawing it is how the line closes.
+    let o = bin(&[
+        "record",
+        s(dir.path()),
+        "--person",
+        "P05",
+        "--status",
+        "withdrawn",
+        "--on",
+        "2014-11-05",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+/// A copied closed line and one person in two homes at once: `check` and
+/// `history` refuse them, naming the lines.
+#[test]
+fn a_copied_line_or_two_homes_at_once_is_refused_by_the_record_check() {
+    let cases = [
+        (
+            "P05,U05,S03,declined,2014-10-01,2014-10-08,2014-10-02,,,location,\n\
+             P05,U05,S03,declined,2014-10-01,2014-10-08,2014-10-02,,,location,\n",
+            "repeats line 2",
+        ),
+        (
+            "P05,U05,S03,moved_out,2014-09-01,,2014-09-02,2014-09-03,2014-10-20,moved_on,\n\
+             P05,U06,S03,moved_out,2014-09-10,,2014-09-11,2014-09-12,2014-10-01,left,\n",
+            "while living in U05 (line 2",
+        ),
+    ];
+    for (lines, said) in cases {
+        let dir = folder(Some(lines));
+        let c = bin(&["check", s(dir.path())]);
+        assert_eq!(c.status.code(), Some(2), "{}", text(&c.stderr));
+        assert!(text(&c.stderr).contains(said), "{}", text(&c.stderr));
+        // history over the one week, with the record beside it.
+        let parent = tempfile::tempdir().unwrap();
+        let week = parent.path().join("uge45");
+        std::fs::rename(dir.path(), &week)
+            .or_else(|_| copy_dir(dir.path(), &week))
+            .unwrap();
+        std::fs::rename(week.join("offers.csv"), parent.path().join("offers.csv")).unwrap();
+        let h = bin(&[
+            "history",
+            s(&week),
+            "--offers",
+            s(&parent.path().join("offers.csv")),
+        ]);
+        assert_eq!(h.status.code(), Some(2), "{}", text(&h.stdout));
+        assert!(text(&h.stderr).contains(said), "{}", text(&h.stderr));
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        std::fs::copy(e.path(), to.join(e.file_name()))?;
+    }
+    Ok(())
+}
+
+const OPEN: &str = "P05,U05,S03,pending,2014-11-03,2014-11-10,,,,,\n";
+
+fn answer(dir: &Path, status: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "record",
+        s(dir),
+        "--person",
+        "P05",
+        "--status",
+        status,
+        "--on",
+        "2014-11-04",
+    ];
+    args.extend_from_slice(extra);
+    bin(&args)
+}
+
+/// Rewriting keeps the record's mode; a read-only record is refused with
+/// what to do, and nothing is written.
+#[cfg(unix)]
+#[test]
+fn the_record_keeps_its_mode_and_a_read_only_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder(Some(OPEN));
+    let record = dir.path().join("offers.csv");
+    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let o = answer(dir.path(), "accepted", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let mode = std::fs::metadata(&record).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&record).unwrap();
+    let o = answer(dir.path(), "moved_in", &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("read-only"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("nothing was written"));
+    assert_eq!(std::fs::read(&record).unwrap(), before);
+    let mode = std::fs::metadata(&record).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o444);
+}
+
+/// A copy left by a killed run (`.offers.csv.tmp-PID`) is gone after the
+/// next command; a file of another name is left alone.
+#[test]
+fn a_killed_run_s_copy_does_not_survive_the_next_command() {
+    let dir = folder(Some(OPEN));
+    let stale = dir.path().join(".offers.csv.tmp-4242");
+    let other = dir.path().join(".offers.csv.tmp-notes");
+    std::fs::write(&stale, "half a record").unwrap();
+    std::fs::write(&other, "mine").unwrap();
+    let o = answer(dir.path(), "accepted", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!stale.exists());
+    assert!(other.exists());
+}
+
+/// A note that looks like a formula is guarded in the file and reads back
+/// as it was written.
+#[test]
+fn a_guarded_note_reads_back_as_written() {
+    let dir = folder(Some(OPEN));
+    let o = answer(
+        dir.path(),
+        "declined",
+        &["--reason", "location", "--note=-2 days"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let file = std::fs::read_to_string(dir.path().join("offers.csv")).unwrap();
+    assert!(file.contains(",'-2 days\r\n"), "{file}");
+    let bytes = std::fs::read(dir.path().join("offers.csv")).unwrap();
+    let bytes: &[u8] = &bytes;
+    let rec = boligmatch::weekly::record::parse_checked("offers.csv", bytes).unwrap();
+    assert_eq!(rec.lines[0].note, "-2 days");
+    assert_eq!(boligmatch::output::unguard("'+45 1234"), "+45 1234");
+    assert_eq!(boligmatch::output::unguard("'quoted"), "'quoted");
+}
+
+/// A folder that keeps its record as offers.xlsx (no offers.csv): reading
+/// commands read the workbook; offer and record refuse to start a second
+/// record beside it, and write nothing.
+#[test]
+fn a_record_kept_as_a_workbook_is_read_and_never_doubled() {
+    let dir = folder(None);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in HEADER.trim().split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    // A kept offer to someone not in people.csv: `check` reads the
+    // workbook when it names the line.
+    for (c, v) in ["P99", "U05", "S03", "pending", "2014-11-03", "2014-11-10"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    wb.save(dir.path().join("offers.xlsx")).unwrap();
+    let c = bin(&["check", s(dir.path())]);
+    assert_eq!(c.status.code(), Some(2), "{}", text(&c.stdout));
+    assert!(text(&c.stderr).contains("P99"), "{}", text(&c.stderr));
+    let o = offer_rows(dir.path(), "1,P05,U05,S03\n");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("save it as offers.csv"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = answer(dir.path(), "accepted", &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("save it as offers.csv"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!dir.path().join("offers.csv").exists());
+}
+
+/// Class H: the tool's own files are never replaced by a report.
+#[test]
+fn the_tool_s_own_files_are_never_a_report() {
+    let dir = folder(None);
+    let out = dir.path().join("out");
+    let o = bin(&["allocate", s(dir.path()), "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for own in [
+        ".boligmatch-lock",
+        ".boligmatch-manifest",
+        ".offers.csv.lock",
+    ] {
+        let target = if own.starts_with(".offers") {
+            dir.path().join(own)
+        } else {
+            out.join(own)
+        };
+        let before = std::fs::read(&target).ok();
+        let o = bin(&["allocate", s(dir.path()), "--report", s(&target)]);
+        assert_eq!(o.status.code(), Some(2), "{own}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains("boligmatch's own"),
+            "{}",
+            text(&o.stderr)
+        );
+        assert_eq!(std::fs::read(&target).ok(), before, "{own} was replaced");
+    }
+}
