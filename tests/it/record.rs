@@ -177,8 +177,9 @@ fn an_expired_offer_cannot_be_accepted() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
 }
 
-/// A copied closed line and one person in two homes at once: `check` and
-/// `history` refuse them, naming the lines.
+/// A copied closed line, one person in two homes at once, a kept offer of a
+/// home the round does not have: `check` and `history` refuse them, naming
+/// the lines.
 #[test]
 fn a_copied_line_or_two_homes_at_once_is_refused_by_the_record_check() {
     let cases = [
@@ -191,6 +192,11 @@ fn a_copied_line_or_two_homes_at_once_is_refused_by_the_record_check() {
             "P05,U05,S03,moved_out,2014-09-01,,2014-09-02,2014-09-03,2014-10-20,moved_on,\n\
              P05,U06,S03,moved_out,2014-09-10,,2014-09-11,2014-09-12,2014-10-01,left,\n",
             "while living in U05 (line 2",
+        ),
+        // What only the round sees: history refuses it as check does.
+        (
+            "P05,U99,S03,pending,2014-11-01,2014-11-10,,,,,\n",
+            "unit U99, which is not in units.csv",
         ),
     ];
     for (lines, said) in cases {
