@@ -560,6 +560,28 @@ fn mode_of(path: &Path) -> Option<u32> {
     }
 }
 
+/// Removes the temporary copies a run killed while changing the record at
+/// `path` left beside it, for the commands that only read the record: only
+/// when its lock (`.NAME.lock`, which such a run made first) is free at
+/// once; otherwise a run is writing and its copy is left to it. Never
+/// creates a file, never waits, never fails.
+pub fn remove_record_copies(path: &Path) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let lock_path = dir.join(format!(".{name}.lock"));
+    let Ok(lock) = std::fs::OpenOptions::new().write(true).open(&lock_path) else {
+        return;
+    };
+    if lock.try_lock().is_ok() {
+        remove_stale_copies(&dir, &name);
+    }
+}
+
 /// Removes the temporary copies `.NAME.tmp-PID` that runs killed while
 /// writing `NAME` left in `dir` (called under the lock, when no run writes
 /// one).

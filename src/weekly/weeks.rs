@@ -121,6 +121,7 @@ pub fn load_programme(
             )));
         }
     }
+    crate::output::remove_record_copies(record);
     let rec = read_record(record)?;
     if let Some((_, paths)) = latest {
         // What `check` refuses in the latest week, history refuses too.

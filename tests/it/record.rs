@@ -287,6 +287,26 @@ fn a_killed_run_s_copy_does_not_survive_the_next_command() {
     assert!(other.exists());
 }
 
+/// A reading command (`check`, `history`) removes a killed run's copy too,
+/// when the record's lock is free; while a run holds it, the copy is that
+/// run's and stays.
+#[test]
+fn a_reading_command_removes_a_copy_only_when_the_lock_is_free() {
+    let dir = folder(Some(OPEN));
+    let stale = dir.path().join(".offers.csv.tmp-4243");
+    let lock_path = dir.path().join(".offers.csv.lock");
+    std::fs::write(&stale, "half a record").unwrap();
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let c = bin(&["check", s(dir.path())]);
+    assert_eq!(c.status.code(), Some(0), "{}", text(&c.stderr));
+    assert!(stale.exists(), "a copy removed under another run's lock");
+    lock.unlock().unwrap();
+    let c = bin(&["check", s(dir.path())]);
+    assert_eq!(c.status.code(), Some(0), "{}", text(&c.stderr));
+    assert!(!stale.exists());
+}
+
 /// A note that looks like a formula is guarded in the file and reads back
 /// as it was written.
 #[test]
@@ -425,22 +445,31 @@ fn places() -> std::collections::BTreeMap<String, usize> {
 /// What must hold after every step, killed or not: `check` accepts the
 /// record; no home has more tenants and kept offers than places; nobody is
 /// in two homes or has two open lines; `history` counts the move-ins the
-/// record's lines hold; after a command that finished, no temporary copy.
+/// record's lines hold; no temporary copy after a command that finished,
+/// nor after the `check` that follows a killed one.
 fn assert_whole(week: &Path, record: &Path, finished: bool, step: usize) {
     let dir = record.parent().unwrap();
-    if finished {
+    let no_copies = |after: &str| {
         let copies: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.contains(".tmp-"))
             .collect();
-        assert!(copies.is_empty(), "step {step}: {copies:?} left");
+        assert!(
+            copies.is_empty(),
+            "step {step}: {copies:?} left after {after}"
+        );
+    };
+    if finished {
+        no_copies("the command");
     }
     if !record.exists() {
         return;
     }
     let c = bin(&["check", s(week), "--offers", s(record)]);
     assert_eq!(c.status.code(), Some(0), "step {step}: {}", text(&c.stderr));
+    // A killed run's copy does not survive the next command, even `check`.
+    no_copies("check");
     let lines = lines_of(record);
     let open = |st: &str| matches!(st, "pending" | "accepted" | "moved_in");
     let places = places();
