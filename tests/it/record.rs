@@ -222,6 +222,36 @@ fn a_copied_line_or_two_homes_at_once_is_refused_by_the_record_check() {
     }
 }
 
+/// The record's own invariants at their edges: a move out and a move into
+/// another home on one day is one home at a time; two declines of one home
+/// on different days are two lines, not a copy; a tenancy not ended and a
+/// later move is two homes at once.
+#[test]
+fn the_record_invariants_at_their_edges() {
+    let read = |lines: &str| {
+        let bytes = format!("{HEADER}{lines}").into_bytes();
+        boligmatch::weekly::record::parse_checked("offers.csv", &bytes)
+    };
+    let same_day = "P05,U05,S03,moved_out,2014-09-01,,2014-09-02,2014-09-03,2014-10-01,left,
+                    P05,U06,S03,moved_in,2014-09-20,,2014-09-21,2014-10-01,,,
+";
+    assert!(read(same_day).is_ok());
+    let two_declines = "P05,U05,S03,declined,2014-09-01,,2014-09-02,,,rent,
+                        P05,U05,S03,declined,2014-10-01,,2014-10-02,,,rent,
+";
+    assert!(read(two_declines).is_ok());
+    let not_ended = "P05,U05,S03,moved_out,2014-09-01,,2014-09-02,2014-09-03,,left,
+                     P05,U06,S03,moved_in,2014-09-20,,2014-09-21,2014-10-01,,,
+";
+    let problems = read(not_ended).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.line == Some(3) && p.message.contains("one home at a time")),
+        "{problems:?}"
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for e in std::fs::read_dir(from)? {
