@@ -129,6 +129,10 @@ impl InputArgs {
 pub fn load_paths(paths: RoundPaths) -> Result<(RoundPaths, Loaded)> {
     {
         let today = chrono::Local::now().date_naive();
+        if let Some(record) = &paths.offers {
+            // A copy a killed `offer` or `record` left does not outlive it.
+            boligmatch::output::remove_record_copies(record);
+        }
         let loaded = boligmatch::load(&paths, today)?;
         for w in &loaded.warnings {
             eprintln!("warning: {w}");

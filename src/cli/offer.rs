@@ -128,12 +128,16 @@ pub fn run(args: &Args) -> Result<()> {
     let input = args.input();
     let path = record_path(&input)?;
     refuse_workbook(&path)?;
+    record::refuse_workbook_beside(&path).map_err(record_refused)?;
     // A record that does not exist yet is created: read the round without it.
     let mut paths = input.paths()?;
     paths.offers = path.exists().then(|| path.clone());
-    let (_, loaded) = super::load_paths(paths)?;
-    let pending =
-        boligmatch::weekly::offer(&path, &loaded.round, &args.offer()).map_err(refused)?;
+    let (paths, _) = super::load_paths(paths)?;
+    let round = record::RoundOf {
+        paths,
+        today: chrono::Local::now().date_naive(),
+    };
+    let pending = boligmatch::weekly::offer(&path, &round, &args.offer()).map_err(refused)?;
     let count = pending.placements.len();
     eprintln!(
         "{count} pending offer{} added to {}",

@@ -84,6 +84,7 @@ fn refused(e: AnswerError) -> Error {
         )),
         // The library's message starts with the flag's name: "reason …".
         AnswerError::Reason { .. } => Error::Refused(format!("--{e}")),
+        AnswerError::Expired { .. } => Error::Refused(format!("{e} (boligmatch offer)")),
         e => e.into(),
     }
 }
@@ -91,7 +92,18 @@ fn refused(e: AnswerError) -> Error {
 /// Runs `record`.
 pub fn run(args: &Args) -> Result<()> {
     let path = record_path(&args.input)?;
-    boligmatch::weekly::answer(&path, &args.answer()).map_err(refused)?;
+    super::offer::refuse_workbook(&path)?;
+    boligmatch::weekly::record::refuse_workbook_beside(&path).map_err(record_refused)?;
+    // The round the record belongs to: the answer is checked against it.
+    let paths = boligmatch::RoundPaths {
+        offers: path.exists().then(|| path.clone()),
+        ..args.input.paths()?
+    };
+    let round = boligmatch::weekly::record::RoundOf {
+        paths,
+        today: chrono::Local::now().date_naive(),
+    };
+    boligmatch::weekly::answer(&path, &round, &args.answer()).map_err(refused)?;
     eprintln!(
         "{}: {} on {}",
         printable(&args.person),

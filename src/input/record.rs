@@ -33,7 +33,8 @@ pub(crate) fn read(file: &str, bytes: &[u8], r: &mut Reading<'_>) -> Record {
         let decided_on = c.date("decided_on");
         let moved_in_on = c.date("moved_in_on");
         let ended_on = c.date("ended_on");
-        let note = c.get("note").unwrap_or("").to_string();
+        // A note the record's writer guarded against formulas reads as written.
+        let note = crate::output::unguard(c.get("note").unwrap_or("")).to_string();
         let (Some(person_id), Some(unit_id), Some(status)) = (person_id, unit_id, status) else {
             return None;
         };

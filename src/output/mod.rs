@@ -6,6 +6,9 @@ use crate::error::{Error, OutputProblem, OutputRole, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod record;
+pub use record::{remove_record_copies, update_locked, LOCK_WAIT};
+
 /// Writes `files` (name, bytes) into `dir`, all or nothing.
 ///
 /// Refuses, before writing anything, a target that is one of `inputs` (after
@@ -128,6 +131,12 @@ pub fn resolve(path: &Path) -> PathBuf {
 fn check_targets(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
     let inputs: Vec<(PathBuf, &Path)> = inputs.iter().map(|i| (resolve(i), *i)).collect();
     for t in targets {
+        if let Some(what) = own_file(t) {
+            return Err(Error::Refused(format!(
+                "{} is boligmatch's own {what}; it is never replaced by an output — choose another output path",
+                t.display()
+            )));
+        }
         let real = resolve(t);
         if let Some((_, input)) = inputs.iter().find(|(r, _)| *r == real) {
             return Err(Error::Refused(format!(
@@ -146,6 +155,25 @@ fn check_targets(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What a file of boligmatch's own is (its folder lock, manifest, commit
+/// record, staging, or a record's lock or temporary copy), by its name.
+fn own_file(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_string_lossy();
+    let record_copy = name.starts_with('.')
+        && name
+            .rsplit_once(".tmp-")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+    match name.as_ref() {
+        LOCK => Some("lock file"),
+        MANIFEST => Some("manifest"),
+        COMMIT => Some("commit record"),
+        n if n.starts_with(".boligmatch-") => Some("working file"),
+        n if n.starts_with('.') && n.ends_with(".lock") => Some("lock file of a record"),
+        _ if record_copy => Some("temporary copy of a record"),
+        _ => None,
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -303,7 +331,7 @@ fn commit_locked(dir: &Path, files: &[(String, Vec<u8>)], fail_at: Option<usize>
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .chain(std::iter::once((MANIFEST, manifest.as_bytes())));
     for (name, bytes) in staged {
-        write_synced(&stage.path().join(name), bytes)?;
+        write_synced(&stage.path().join(name), bytes, None)?;
     }
     sync_dir(stage.path())?;
     if fail_at == Some(0) {
@@ -323,7 +351,7 @@ fn commit_locked(dir: &Path, files: &[(String, Vec<u8>)], fail_at: Option<usize>
     }
     // The commit point: the record is complete on disk before it has its name.
     let tmp = dir.join(format!("{COMMIT}.tmp"));
-    write_synced(&tmp, record.as_bytes())?;
+    write_synced(&tmp, record.as_bytes(), None)?;
     std::fs::rename(&tmp, dir.join(COMMIT)).map_err(io(dir))?;
     sync_dir(dir)?;
     let _kept = stage.keep();
@@ -427,90 +455,19 @@ fn manifest_text(names: &[&str]) -> String {
     text
 }
 
-/// How long [`update_locked`] waits for another process's lock.
-pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Updates the one file a command may change in place (the offers record):
-/// under a lock (a sibling `.NAME.lock`, waited for up to [`LOCK_WAIT`]),
-/// reads the current bytes (`None` if the file does not exist yet), lets
-/// `change` compute the new content, and replaces the file atomically
-/// (temporary sibling, fsync, rename, fsync of the folder). If the file
-/// changed on disk between the read and the rename (an edit that did not
-/// take the lock), nothing is written and the error says so.
-pub fn update_locked(
-    path: &Path,
-    change: impl FnOnce(Option<&[u8]>) -> Result<Vec<u8>>,
-) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "record".into());
-    if let Ok(meta) = std::fs::symlink_metadata(path) {
-        if !meta.file_type().is_file() {
-            return Err(Error::Refused(format!(
-                "{} is not a regular file; the record must be a plain CSV file",
-                path.display()
-            )));
-        }
-    }
-    let lock_path = dir.join(format!(".{name}.lock"));
-    let lock = lock_file(&lock_path)?;
-    let started = std::time::Instant::now();
-    loop {
-        match lock.try_lock() {
-            Ok(()) => break,
-            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::Refused(format!(
-                    "{} is being written by another boligmatch (waited {} s for {}); try again when it has finished",
-                    path.display(),
-                    LOCK_WAIT.as_secs(),
-                    lock_path.display()
-                )))
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
-        }
-    }
-    let read = |p: &Path| -> Result<Option<Vec<u8>>> {
-        match std::fs::read(p) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(p)(e)),
-        }
-    };
-    let before = read(path)?;
-    let after = change(before.as_deref())?;
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    write_synced(&tmp, &after)?;
-    if read(path)? != before {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Refused(format!(
-            "{} changed on disk while boligmatch updated it (an edit that did not wait for the lock?); nothing was written — run the command again",
-            path.display()
-        )));
-    }
-    std::fs::rename(&tmp, path).map_err(io(path))?;
-    sync_dir(&dir)?;
-    drop(lock);
-    Ok(())
-}
-
-/// Writes a file and forces it to disk.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a file with the permission bits `mode` (Unix; `None`: 0644) and
+/// forces it to disk.
+fn write_synced(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(io(path))?;
     f.write_all(bytes).map_err(io(path))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o644))
+        f.set_permissions(std::fs::Permissions::from_mode(mode.unwrap_or(0o644)))
             .map_err(io(path))?;
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     f.sync_all().map_err(io(path))
 }
 
@@ -569,6 +526,22 @@ pub fn guard(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_string(),
+    }
+}
+
+/// The text [`guard`] protected, read back: a cell written as `'` and a
+/// formula's first character (`'-2 days`) is the text after the `'`
+/// (`-2 days`); any other cell as it is.
+///
+/// ```
+/// use boligmatch::output::{guard, unguard};
+/// assert_eq!(unguard(&guard("-2 days")), "-2 days");
+/// assert_eq!(unguard("'tis"), "'tis");
+/// ```
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
     }
 }
 

@@ -34,7 +34,16 @@ impl RoundPaths {
     /// only if they exist.
     pub fn in_dir(dir: &Path) -> Self {
         let policy = dir.join("policy.toml");
-        let offers = dir.join("offers.csv");
+        // The record kept as a workbook is read too (the commands that
+        // write it refuse it, asking for offers.csv).
+        let offers = Some(dir.join("offers.csv"))
+            .filter(|p| p.exists())
+            .or_else(|| {
+                workbook::EXTENSIONS
+                    .iter()
+                    .map(|e| dir.join(format!("offers.{e}")))
+                    .find(|p| p.exists())
+            });
         // A workbook (units.xlsx, .xls, .ods) where there is no CSV.
         let export = |stem: &str| {
             let csv = dir.join(format!("{stem}.csv"));
@@ -52,7 +61,7 @@ impl RoundPaths {
             people: export("people"),
             staff: export("staff"),
             policy: policy.exists().then_some(policy),
-            offers: offers.exists().then_some(offers),
+            offers,
         }
     }
 
@@ -101,6 +110,17 @@ pub struct Loaded {
 /// date given here is used only when the policy gives none
 /// ([`RoundDate::Default`]), [`RoundDate::Fixed`] overrides the policy's.
 pub fn load(paths: &RoundPaths, date: impl Into<RoundDate>) -> Result<Loaded> {
+    load_with_offers(paths, None, date)
+}
+
+/// [`load`], with the offers record's bytes given (`offers`: the record
+/// `paths.offers` names as a change would leave it, not yet written): the
+/// round exactly as `load` would read it after the change.
+pub fn load_with_offers(
+    paths: &RoundPaths,
+    offers: Option<&[u8]>,
+    date: impl Into<RoundDate>,
+) -> Result<Loaded> {
     let today = date.into();
     let mut problems = Vec::new();
     let mut files = Vec::new();
@@ -109,7 +129,8 @@ pub fn load(paths: &RoundPaths, date: impl Into<RoundDate>) -> Result<Loaded> {
         let (path, sheet) = split_sheet(path);
         let path = path.as_path();
         problems.extend(both_kinds(path));
-        let bytes = match read_capped(path) {
+        let given = offers.filter(|_| paths.offers.as_deref() == Some(path));
+        let bytes = match given.map_or_else(|| read_capped(path), |b| Ok(Ok(b.to_vec()))) {
             Ok(Ok(bytes)) => Some(bytes),
             Ok(Err(len)) => {
                 problems.push(Problem::file(

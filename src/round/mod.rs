@@ -8,7 +8,7 @@
 mod load;
 pub mod programme;
 
-pub use load::{load, read, Loaded, RoundDate, RoundPaths, Source};
+pub use load::{load, load_with_offers, read, Loaded, RoundDate, RoundPaths, Source};
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::{Person, Policy, Staff, Unit};

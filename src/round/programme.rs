@@ -9,8 +9,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The rules a record must keep whatever the round: what a hand edit in
-/// Excel can break. Every problem at once.
+/// The rules a record must keep whatever the round — the record's
+/// invariants, in one place, checked before every write and on every read:
+/// each line's status has its dates, in order, and a reason only where one
+/// goes; one person, one open line; no line repeated (a copied line counts
+/// twice); nobody in two homes at once. What a hand edit in Excel can break.
+/// The places of each home are checked with the round (tenancies and kept
+/// offers, see [`apply`]). Every problem at once.
 pub fn check(rec: &Record) -> Vec<Problem> {
     let mut out = Vec::new();
     for l in &rec.lines {
@@ -21,6 +26,8 @@ pub fn check(rec: &Record) -> Vec<Problem> {
         out.extend(messages.map(|m| Problem::line(&rec.file, l.line, m)));
     }
     out.extend(one_open_line_each(rec));
+    out.extend(repeated_lines(rec));
+    out.extend(two_homes_at_once(rec));
     if rec.lines.len() > MAX_LINES {
         out.push(Problem::file(
             &rec.file,
@@ -137,6 +144,86 @@ fn one_open_line_each(rec: &Record) -> Vec<Problem> {
             )
         })
         .collect()
+}
+
+/// No line twice: a line with the same person, home, worker, status and
+/// dates as an earlier one (a row copied in Excel) is a problem at the copy.
+fn repeated_lines(rec: &Record) -> Vec<Problem> {
+    type Key<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Status,
+        [Option<NaiveDate>; 5],
+    );
+    let mut seen: BTreeMap<Key<'_>, u64> = BTreeMap::new();
+    let mut out = Vec::new();
+    for l in &rec.lines {
+        let key = (
+            l.person_id.as_str(),
+            l.unit_id.as_str(),
+            l.staff_id.as_deref(),
+            l.status,
+            [
+                l.offered_on,
+                l.respond_by,
+                l.decided_on,
+                l.moved_in_on,
+                l.ended_on,
+            ],
+        );
+        match seen.get(&key) {
+            Some(first) => out.push(Problem::line(
+                &rec.file,
+                l.line,
+                format!(
+                    "repeats line {first} ({} {} {}, the same dates); a copied line counts twice — remove one",
+                    l.person_id, l.status, l.unit_id
+                ),
+            )),
+            None => {
+                seen.insert(key, l.line);
+            }
+        }
+    }
+    out
+}
+
+/// Nobody in two homes at once: a person's tenancies (moved in, until the
+/// day they ended) do not overlap. A problem at the later line.
+fn two_homes_at_once(rec: &Record) -> Vec<Problem> {
+    /// A tenancy: moved in, ended (if it has), its line.
+    type Stay<'a> = (NaiveDate, Option<NaiveDate>, &'a Line);
+    let mut stays: BTreeMap<&str, Vec<Stay<'_>>> = BTreeMap::new();
+    for l in rec.lines.iter().filter(|l| l.is_tenancy()) {
+        if let Some(from) = l.moved_in_on {
+            stays
+                .entry(&l.person_id)
+                .or_default()
+                .push((from, l.ended_on, l));
+        }
+    }
+    let mut out = Vec::new();
+    for (person, mut v) in stays {
+        v.sort_by_key(|(from, _, l)| (*from, l.line));
+        for w in v.windows(2) {
+            let ((_, end, a), (from, _, b)) = (w[0], w[1]);
+            if end.is_none_or(|end| end > from) {
+                out.push(Problem::line(
+                    &rec.file,
+                    b.line,
+                    format!(
+                        "{person} moves into {} on {from} while living in {} (line {}, {}); a person lives in one home at a time — end the first tenancy (moved_out, ended_on) no later than the move",
+                        b.unit_id,
+                        a.unit_id,
+                        a.line,
+                        end.map_or_else(|| "not ended".to_string(), |e| format!("ended {e}"))
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// What the record did to a round, for reports and for the programme's goals.

@@ -4,7 +4,9 @@
 //! or withdrawn; accepted → moved in, declined or withdrawn; moved in →
 //! moved out), and its dates follow the order things happen.
 
-use super::record::{file_name, refuse_workbook_name, update, Editable, RecordError};
+use super::record::{
+    file_name, refuse_workbook_beside, refuse_workbook_name, update, Editable, RecordError, RoundOf,
+};
 use crate::error::printable;
 use crate::model::record::{Line, Reason, Record, Status};
 use chrono::NaiveDate;
@@ -85,6 +87,19 @@ pub enum AnswerError {
         /// The latest date on the line.
         last: NaiveDate,
     },
+    /// The offer expired (its last day to answer passed) before the day it
+    /// would be accepted or moved into.
+    #[error("{file}:{line}: the offer to {} expired after {respond_by} (its last day to answer) and is no longer kept — the home may have been offered again; record it as withdrawn and make a new offer if the home is still free", printable(person))]
+    Expired {
+        /// The record's file name.
+        file: String,
+        /// The open line.
+        line: u64,
+        /// The person.
+        person: String,
+        /// The last day to answer.
+        respond_by: NaiveDate,
+    },
     /// The reason does not go with the status.
     #[error("reason {reason} does not go with {status}; declines: location, kind, rent, no_contact, other; ends: moved_on, eviction, institution, left, other")]
     Reason {
@@ -114,9 +129,13 @@ impl From<AnswerError> for crate::error::Error {
 }
 
 /// Records `answer` on the person's open line of the record at `record`,
-/// under the record's lock and atomically. Returns the line changed.
-pub fn answer(record: &Path, answer: &Answer) -> Result<Answered, AnswerError> {
+/// under the record's lock and atomically; the record as the answer would
+/// leave it is checked against `round`, the round it belongs to, exactly as
+/// `check` checks it, and refused with the same problems. Returns the line
+/// changed.
+pub fn answer(record: &Path, round: &RoundOf, answer: &Answer) -> Result<Answered, AnswerError> {
     refuse_workbook_name(record)?;
+    refuse_workbook_beside(record)?;
     check_note(answer)?;
     let mut line = 0;
     update(record, |bytes| {
@@ -126,6 +145,7 @@ pub fn answer(record: &Path, answer: &Answer) -> Result<Answered, AnswerError> {
             }));
         };
         let (bytes, at) = answered(record, bytes, answer)?;
+        round.check(record, &bytes)?;
         line = at;
         Ok(bytes)
     })?;
@@ -164,6 +184,7 @@ pub fn answered(
     let file = file_name(record);
     let line = open_line(record, &rec, &answer.person)?;
     check_transition(&file, line, answer.status)?;
+    check_not_expired(&file, line, answer)?;
     check_order(&file, line, answer.on)?;
     check_reason(answer)?;
     let Some(row) = ed.row_of_line(&rec, line.line) else {
@@ -218,6 +239,26 @@ fn check_transition(file: &str, line: &Line, to: Status) -> Result<(), AnswerErr
         from,
         to,
     })
+}
+
+/// An offer is taken up only while it stands: a pending offer whose last
+/// day to answer passed before the answer's day is no longer kept (the home
+/// may have been offered again), so it cannot be accepted or moved into.
+fn check_not_expired(file: &str, line: &Line, answer: &Answer) -> Result<(), AnswerError> {
+    let takes_up = matches!(answer.status, Status::Accepted | Status::MovedIn);
+    match line.respond_by {
+        Some(respond_by)
+            if takes_up && line.status == Status::Pending && respond_by < answer.on =>
+        {
+            Err(AnswerError::Expired {
+                file: file.to_string(),
+                line: line.line,
+                person: line.person_id.clone(),
+                respond_by,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Dates in order: the answer's day is not before any date on the line.

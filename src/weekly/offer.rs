@@ -4,7 +4,10 @@
 //! person has one open line, and a unit never has more open offers than
 //! free places.
 
-use super::record::{file_name, refuse_workbook_name, update, Editable, RecordError, Status};
+use super::record::{
+    file_name, refuse_workbook_beside, refuse_workbook_name, update, Editable, RecordError,
+    RoundOf, Status,
+};
 use crate::error::{printable, Problem, Problems};
 use crate::input::proposals::{self, ProposalsError, Proposed};
 use crate::model::record::Record;
@@ -101,14 +104,27 @@ impl From<OfferError> for crate::error::Error {
 /// Adds the offers `offer` describes to the record at `record` (created
 /// when missing) as pending lines, under the record's lock and atomically;
 /// `round` is the round the proposal was made for (its units' free places,
-/// its round date). Returns the offers added.
-pub fn offer(record: &Path, round: &Round, offer: &Offer) -> Result<Pending, OfferError> {
+/// its round date), read under the lock with the record as it is. The
+/// record as the offers would leave it is checked against that round
+/// exactly as `check` checks it, and refused with the same problems.
+/// Returns the offers added.
+pub fn offer(record: &Path, round: &RoundOf, offer: &Offer) -> Result<Pending, OfferError> {
     refuse_workbook_name(record)?;
-    let pending = pending(round, offer)?;
+    refuse_workbook_beside(record)?;
+    let mut added = None;
     update(record, |bytes| {
-        add(record, bytes, round, &pending, offer.excel)
+        let now = round.round(record, bytes)?;
+        let pending = pending(&now, offer)?;
+        let after = add(record, bytes, &now, &pending, offer.excel)?;
+        round.check(record, &after)?;
+        added = Some(pending);
+        Ok::<_, OfferError>(after)
     })?;
-    Ok(pending)
+    added.ok_or_else(|| {
+        OfferError::Record(RecordError::File(crate::error::Error::Refused(
+            "the offers were not added".into(),
+        )))
+    })
 }
 
 /// The offers to add: the dates checked, the proposal read from its
@@ -233,11 +249,16 @@ fn within_free_places(
     }
     let mut problems = Vec::new();
     for (unit, (n, lines)) in &per_unit {
-        let free = round
+        // A home the round does not have is the round's check's problem
+        // (named as `check` names it), not a question of places.
+        let Some(free) = round
             .units()
             .iter()
             .find(|u| u.id == *unit)
-            .map_or(0, |u| u.places as usize);
+            .map(|u| u.places as usize)
+        else {
+            continue;
+        };
         if *n > free && offers.iter().any(|o| o.unit_id == *unit) {
             let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
             problems.push(Problem::file(

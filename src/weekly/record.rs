@@ -10,6 +10,8 @@ use crate::input::table::Reading;
 use crate::model::columns::RECORD_COLUMNS;
 use crate::model::record::Record;
 use crate::round::programme::check;
+use crate::round::{Round, RoundPaths};
+use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 pub use crate::model::record::{Line, Reason, Status, COLUMNS, MAX_LINES};
@@ -49,13 +51,28 @@ pub enum RecordError {
     /// [`Error::Refused`] from [`crate::output::update_locked`]).
     #[error(transparent)]
     File(Error),
+    /// The folder keeps its record as a workbook (`offers.xlsx`) and has no
+    /// CSV record at the path: a change would start a second record.
+    #[error("{} does not exist but {} does; the offers record must stay CSV so that every tool can read it — save it as {} (in Excel, File > Save As > \"CSV UTF-8\") and run the command again", path.display(), workbook.display(), file_name(path))]
+    WorkbookBeside {
+        /// The record's CSV path.
+        path: PathBuf,
+        /// The workbook beside it.
+        workbook: PathBuf,
+    },
+    /// The round the record belongs to refuses the record as the change
+    /// would leave it: the very problems `check` reports (an unknown
+    /// worker or home, a kept offer the home's rules forbid, more tenants
+    /// and kept offers than places, …). Nothing is written.
+    #[error(transparent)]
+    Round(Error),
 }
 
 impl From<RecordError> for Error {
     fn from(e: RecordError) -> Error {
         match e {
             RecordError::Problems(p) => Error::Input(p),
-            RecordError::File(e) => e,
+            RecordError::File(e) | RecordError::Round(e) => e,
             e => Error::Refused(e.to_string()),
         }
     }
@@ -78,6 +95,64 @@ pub fn refuse_workbook_name(path: &Path) -> Result<(), RecordError> {
         });
     }
     Ok(())
+}
+
+/// Refuses to start a CSV record at `path` beside a record kept as a
+/// workbook (`offers.xlsx`, `.xlsm`, `.xls`, `.ods` with the same stem):
+/// the office would then have two records.
+pub fn refuse_workbook_beside(path: &Path) -> Result<(), RecordError> {
+    if path.exists() {
+        return Ok(());
+    }
+    let Some(stem) = path.file_stem() else {
+        return Ok(());
+    };
+    let beside = crate::input::workbook::EXTENSIONS
+        .iter()
+        .map(|e| {
+            let mut name = stem.to_os_string();
+            name.push(format!(".{e}"));
+            path.with_file_name(name)
+        })
+        .find(|p| p.exists());
+    match beside {
+        Some(workbook) => Err(RecordError::WorkbookBeside {
+            path: path.to_path_buf(),
+            workbook,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The round a record belongs to, by its files: every change to the record
+/// is checked against it exactly as `check` reads the round and its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundOf {
+    /// The round's files (its `offers` is replaced by the record changed).
+    pub paths: RoundPaths,
+    /// The day used where the policy gives no round date.
+    pub today: NaiveDate,
+}
+
+impl RoundOf {
+    /// The round with the record at `record` as `bytes` (`None`: no record
+    /// yet), read as `check` reads it.
+    pub fn round(&self, record: &Path, bytes: Option<&[u8]>) -> Result<Round, RecordError> {
+        let paths = RoundPaths {
+            offers: bytes.map(|_| record.to_path_buf()),
+            ..self.paths.clone()
+        };
+        crate::round::load_with_offers(&paths, bytes, self.today)
+            .map(|l| l.round)
+            .map_err(RecordError::Round)
+    }
+
+    /// Refuses the record's new `bytes` when `check` would refuse them:
+    /// the round read with them, and its kept offers that cannot all hold.
+    pub fn check(&self, record: &Path, bytes: &[u8]) -> Result<(), RecordError> {
+        let round = self.round(record, Some(bytes))?;
+        crate::allocate::check_pins(&round).map_err(RecordError::Round)
+    }
 }
 
 /// The record's file name, for messages (`offers.csv` when the path has

@@ -82,6 +82,8 @@ pub fn load_programme(
     let mut inputs: Vec<PathBuf> = vec![record.to_path_buf()];
     let mut support = None;
     let mut problems = Vec::new();
+    // The latest week: the round the record belongs to now.
+    let mut latest = None;
     for d in weeks {
         let paths = RoundPaths {
             offers: None,
@@ -97,6 +99,9 @@ pub fn load_programme(
         let loaded = load(&paths, today)?;
         inputs.extend(paths.all().into_iter().map(Path::to_path_buf));
         let (_, people, staff, policy) = loaded.round.into_parts();
+        if latest.as_ref().is_none_or(|(d, _)| *d < policy.round_date) {
+            latest = Some((policy.round_date, paths));
+        }
         support.get_or_insert(policy.support_weeks.clone());
         out.push(Week {
             round_date: policy.round_date,
@@ -116,9 +121,20 @@ pub fn load_programme(
             )));
         }
     }
+    crate::output::remove_record_copies(record);
+    let rec = read_record(record)?;
+    if let Some((_, paths)) = latest {
+        // What `check` refuses in the latest week, history refuses too.
+        let round = super::record::RoundOf { paths, today };
+        let bytes = std::fs::read(record).map_err(|source| Error::Io {
+            path: record.to_path_buf(),
+            source,
+        })?;
+        round.check(record, &bytes)?;
+    }
     Ok(Programme {
         weeks: out,
-        record: read_record(record)?,
+        record: rec,
         support: support.unwrap_or_default(),
         inputs,
     })

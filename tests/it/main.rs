@@ -10,6 +10,7 @@ mod inputs;
 mod kinds;
 mod layers;
 mod props;
+mod record;
 mod report;
 mod rules;
 mod simulate;
