@@ -102,6 +102,9 @@ pub fn run(args: &Args) -> Result<()> {
     inputs.extend(args.timeline.as_deref());
     inputs.extend(args.scenarios.iter().map(PathBuf::as_path));
     inputs.extend(args.templates.as_deref());
+    // The files the timeline and the scenarios name: arrivals, new units,
+    // arrival mix, people files added.
+    inputs.extend(study.files());
     write(&settings, &outcome, &files, &inputs)?;
     match (settings.format, &files.sweep) {
         (Format::Table | Format::Csv, Some(sweep)) => print(&String::from_utf8_lossy(sweep)),
