@@ -126,7 +126,13 @@ pub fn from_table(
             Err(m) => fail("round_date", format!("\"{s}\" {m}")),
         }
     }
+    let own_aliases = raw.aliases.as_ref().map(|a| (a.columns.clone(), a.values.clone()));
     set_values(&mut policy, raw);
+    if let Some((columns, values)) = &own_aliases {
+        for (key, message) in crate::model::aliases::own_problems(columns, values, &policy.kinds) {
+            fail(&key, message);
+        }
+    }
     for (key, message) in policy.problems() {
         fail(&key, message);
     }

@@ -408,6 +408,9 @@ fn cross_rows(round: &Round, files: &RoundFiles, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Refuses an id given twice, and two ids that differ but look alike: their
+/// confusable skeletons (Unicode TS #39) are the same: `P01` and `Р01` with
+/// a Cyrillic `Р`. Both lines are named.
 fn duplicates<'a>(
     file: &str,
     column: &str,
@@ -415,6 +418,7 @@ fn duplicates<'a>(
     problems: &mut Vec<Problem>,
 ) {
     let mut first: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut looks: BTreeMap<String, (&str, u64)> = BTreeMap::new();
     for (id, line) in ids {
         if let Some(l) = first.get(id) {
             problems.push(Problem::cell(
@@ -424,8 +428,24 @@ fn duplicates<'a>(
                 Some(id),
                 format!("is a duplicate (first on line {l}); ids must be unique"),
             ));
-        } else {
-            first.insert(id, line);
+            continue;
+        }
+        first.insert(id, line);
+        let skeleton: String = unicode_security::skeleton(id).collect();
+        match looks.get(&skeleton) {
+            Some((other, l)) => problems.push(Problem::cell(
+                file,
+                line,
+                column,
+                Some(id),
+                format!(
+                    "looks like \"{}\" on line {l} but is a different id (a look-alike letter from another alphabet or an invisible character); ids must be told apart at a glance: retype one of them",
+                    crate::error::printable(other)
+                ),
+            )),
+            None => {
+                looks.insert(skeleton, (id, line));
+            }
         }
     }
 }
