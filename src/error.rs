@@ -157,6 +157,17 @@ pub fn printable(value: &str) -> String {
     out
 }
 
+/// Escapes a message and cuts it to a few lines' length (2,000
+/// characters), so that no value it quotes can flood a terminal.
+pub fn printable_long(message: &str) -> String {
+    const MAX: usize = 2_000;
+    let mut out: String = message.chars().take(MAX).collect();
+    if out.len() < message.len() {
+        out.push('…');
+    }
+    escaped(&out).into_owned()
+}
+
 /// All problems found in one pass over the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problems(pub Vec<Problem>);

@@ -343,6 +343,14 @@ fn screen(t: &Table, row: &Row, problems: &mut Vec<Problem>) {
                 (!health).then_some(cell.as_str()),
                 "contains a control character (shown escaped); remove it from the export",
             ));
+        } else if cell.contains('\u{feff}') {
+            problems.push(Problem::cell(
+                &t.file,
+                row.line,
+                header,
+                (!health).then_some(cell.as_str()),
+                "holds a byte-order mark (\\u{feff}), the mark a file starts with: two exports pasted into one? Remove the mark (and any second header line)",
+            ));
         } else if !cell.is_ascii()
             && t.index.iter().any(|(name, at)| *at == i && is_id_column(name))
             && cell.chars().any(crate::error::is_invisible)

@@ -98,14 +98,31 @@ pub struct Loaded {
 
 /// Reads and validates a round from its files. All problems in all files are
 /// reported together; `today` is the round date when the policy gives none.
+/// A folder holding an export twice (units.csv and units.xlsx) is refused:
+/// which one is meant cannot be guessed (see [`RoundPaths::load_chosen`]).
 pub fn load(paths: &RoundPaths, today: chrono::NaiveDate) -> Result<Loaded> {
+    load_chosen(paths, today, &[])
+}
+
+impl RoundPaths {
+    /// Reads and validates the round like [`load`], where the paths in
+    /// `chosen` were named one by one (on a command line), not found in a
+    /// folder: a `units.xlsx` beside a chosen `units.csv` asks no question.
+    pub fn load_chosen(&self, today: chrono::NaiveDate, chosen: &[&Path]) -> Result<Loaded> {
+        load_chosen(self, today, chosen)
+    }
+}
+
+fn load_chosen(paths: &RoundPaths, today: chrono::NaiveDate, chosen: &[&Path]) -> Result<Loaded> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
-    for path in paths.all() {
+    for given in paths.all() {
         // `units.xlsx#Sheet`: a sheet of a workbook.
-        let (path, sheet) = split_sheet(path);
+        let (path, sheet) = split_sheet(given);
         let path = path.as_path();
-        problems.extend(both_kinds(path));
+        if !chosen.contains(&given) {
+            problems.extend(both_kinds(path));
+        }
         let bytes = match read_capped(path) {
             Ok(Ok(bytes)) => Some(bytes),
             Ok(Err(len)) => {

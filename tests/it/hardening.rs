@@ -61,10 +61,7 @@ fn refused(args: &[&str], setup: impl FnOnce(&Path), says: &str) -> String {
                 .replace("{T}", tmp.path().to_str().unwrap())
         })
         .collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_boligmatch"))
-        .args(&args)
-        .output()
-        .unwrap();
+    let out = in_time(Command::new(env!("CARGO_BIN_EXE_boligmatch")).args(&args));
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{args:?}\n{err}");
     assert_eq!(err.matches(says).count(), 1, "want {says:?} once in\n{err}");
@@ -77,6 +74,27 @@ fn refused(args: &[&str], setup: impl FnOnce(&Path), says: &str) -> String {
     );
     assert_eq!(snapshot(tmp.path()), before, "a file changed: {args:?}");
     err
+}
+
+/// Runs a command, killing it and failing after a minute (a read that
+/// waits for ever must fail the test, not hang it).
+fn in_time(cmd: &mut Command) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the command still ran after a minute: {cmd:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
 
 fn write(path: &Path, text: &str) {
@@ -322,4 +340,236 @@ fn many_aliases_are_read_quickly() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+#[cfg(unix)]
+fn fifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(ok.success());
+}
+
+/// E: a named pipe given as an input is refused at once, never waited on:
+/// as an export, a timeline, a scenario.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_as_an_input_is_refused_at_once() {
+    let says = "is not a regular file";
+    refused(
+        &["check", "{R}", "--units", "{T}/units.csv"],
+        |t| fifo(&t.join("units.csv")),
+        says,
+    );
+    refused(
+        &sim(&["--timeline", "{T}/timeline.toml"]),
+        |t| fifo(&t.join("timeline.toml")),
+        says,
+    );
+    refused(
+        &["whatif", "{R}", "--scenario", "{T}/s.toml"],
+        |t| fifo(&t.join("s.toml")),
+        says,
+    );
+    refused(&["check", "{R}", "--people", "/dev/zero"], |_| {}, says);
+}
+
+/// F: `generate` names its folder escaped, whether it writes or refuses.
+#[cfg(unix)]
+#[test]
+fn generate_prints_its_folder_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("a\u{1b}]0;owned\u{7}\u{202e}b");
+    let out = out.to_str().unwrap();
+    for want in [Some(0), Some(2)] {
+        let o = in_time(
+            Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+                .args(["generate", "--tier", "s", "--out", out]),
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), want, "{err}");
+        assert!(err.contains("a\\u{1b}]0;owned\\u{7}\\u{202e}b"), "{err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{err:?}"
+        );
+    }
+}
+
+/// F: a warning quoting a header with a right-to-left override shows it
+/// escaped.
+#[test]
+fn a_warning_shows_format_characters_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&sample(), &tmp.path().join("round"));
+    edit(tmp.path(), "units.csv", ",area\n", ",area,\u{202e}noter\n");
+    let o = in_time(
+        Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+            .args(["check", tmp.path().join("round").to_str().unwrap()]),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains('\u{202e}'), "{err:?}");
+}
+
+/// G: a date past the years read names the range, not "is not a date".
+#[test]
+fn a_date_out_of_range_names_the_range() {
+    let err = refused(
+        &sim(&["--until", "2999-12-31"]),
+        |_| {},
+        "from 1900-01-01 to 2200-12-31",
+    );
+    assert!(!err.contains("is not a date"), "{err}");
+}
+
+/// G: a TOML value of the wrong type names its key and what it takes; a
+/// huge value or key is cut.
+#[test]
+fn a_toml_value_of_the_wrong_type_names_its_key() {
+    for (line, says) in [
+        ("horizon_days = \"four weeks\"", "key \"horizon_days\": \"four weeks\" is not a whole number; Units available within this many days of the round date count (0-3650)."),
+        ("shared_living_gender_separated = \"ja\"", "key \"shared_living_gender_separated\": \"ja\" is not true or false"),
+    ] {
+        refused(
+            &["check", "{R}"],
+            |t| {
+                let key = line.split(' ').next().unwrap();
+                let p = t.join("round/policy.toml");
+                let text = std::fs::read_to_string(&p).unwrap();
+                let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with(key)).collect();
+                write(&p, &format!("{}\n{line}\n", kept.join("\n")));
+            },
+            says,
+        );
+    }
+    let huge = "9".repeat(400);
+    let err = refused(
+        &["check", "{R}"],
+        |t| {
+            edit(
+                t,
+                "policy.toml",
+                "horizon_days = 28",
+                &format!("horizon_days = {huge}"),
+            )
+        },
+        "key \"horizon_days\"",
+    );
+    assert!(!err.contains(&"9".repeat(100)), "{err}");
+    let err = refused(
+        &["check", "{R}"],
+        |t| {
+            append(
+                t,
+                "policy.toml",
+                &format!("{} = 1\n", "k".repeat(1_000_000)),
+            )
+        },
+        "unknown field",
+    );
+    assert!(err.len() < 5_000, "{} bytes", err.len());
+}
+
+/// G: a round date written as a plain number says how to write it.
+#[test]
+fn a_round_date_as_a_number_says_how_to_write_it() {
+    refused(
+        &["check", "{R}"],
+        |t| {
+            edit(
+                t,
+                "policy.toml",
+                "round_date = 2014-11-03",
+                "round_date = 20141103",
+            )
+        },
+        "key \"round_date\": 20141103 is not a date; write round_date = 2014-11-03",
+    );
+}
+
+/// G: a file named by a flag is read even with a workbook of the same
+/// name beside it; in the folder the two are still refused.
+#[test]
+fn an_explicit_export_beside_a_workbook_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let round = tmp.path().join("round");
+    copy_dir(&sample(), &round);
+    std::fs::write(round.join("units.xlsx"), b"PK\x03\x04 not read").unwrap();
+    let r = round.to_str().unwrap();
+    let units = round.join("units.csv");
+    let o = in_time(Command::new(env!("CARGO_BIN_EXE_boligmatch")).args([
+        "check",
+        r,
+        "--units",
+        units.to_str().unwrap(),
+    ]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = in_time(Command::new(env!("CARGO_BIN_EXE_boligmatch")).args(["check", r]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("units.csv and units.xlsx"), "{err}");
+}
+
+/// G: a byte-order mark inside units.csv (two exports pasted together) is
+/// blamed on units.csv at its line.
+#[test]
+fn a_byte_order_mark_inside_a_file_is_blamed_on_its_line() {
+    refused(
+        &["check", "{R}"],
+        |t| edit(t, "units.csv", "\nU05,", "\n\u{feff}U05,"),
+        "holds a byte-order mark",
+    );
+    let err = refused(
+        &["check", "{R}"],
+        |t| {
+            edit(
+                t,
+                "staff.csv",
+                "\nS03,",
+                "\n\u{feff}staff_id,gender,method,capacity\nS03,",
+            )
+        },
+        "holds a byte-order mark",
+    );
+    assert!(err.contains("staff.csv:4: column \"staff_id\""), "{err}");
+}
+
+/// G: two scenario files of one name are refused, naming both files; so
+/// is a scenario named like the base.
+#[test]
+fn scenarios_of_one_name_are_refused_naming_both() {
+    let err = refused(
+        &[
+            "whatif",
+            "{R}",
+            "--scenario",
+            "{T}/a.toml",
+            "--scenario",
+            "{T}/b.toml",
+        ],
+        |t| {
+            write(&t.join("a.toml"), "name = \"More homes\"\n");
+            write(&t.join("b.toml"), "name = \"more-homes\"\n");
+        },
+        "is also the name of",
+    );
+    assert!(err.contains("b.toml") && err.contains("a.toml"), "{err}");
+    refused(
+        &sim(&["--scenario", "{T}/a.toml"]),
+        |t| write(&t.join("a.toml"), "name = \"Base\"\n"),
+        "is also the name of the base round",
+    );
+    refused(
+        &[
+            "whatif",
+            "{R}",
+            "--scenarios",
+            "{T}/s",
+            "--scenario",
+            "{T}/b.toml",
+        ],
+        |t| {
+            write(&t.join("s/a.toml"), "name = \"x\"\n");
+            write(&t.join("b.toml"), "name = \"X\"\n");
+        },
+        "is also the name of",
+    );
 }
