@@ -327,7 +327,7 @@ fn screen(t: &Table, row: &Row, problems: &mut Vec<Problem>) {
     for (i, cell) in row.cells.iter().enumerate() {
         let header = t.headers.get(i).map_or("", String::as_str);
         let health = t.index.iter().any(|(name, at)| *at == i && is_health(name));
-        if privacy::looks_like_cpr(cell) {
+        if privacy::looks_like_cpr(cell) || privacy::contains_cpr(cell) {
             problems.push(Problem::cell(
                 &t.file,
                 row.line,

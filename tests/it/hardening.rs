@@ -573,3 +573,23 @@ fn scenarios_of_one_name_are_refused_naming_both() {
         "is also the name of",
     );
 }
+
+/// F: a CPR number inside a free-text column of an export (a comment the
+/// office's system adds) is refused like a CPR cell, its value never shown.
+#[test]
+fn a_cpr_number_inside_free_text_is_refused() {
+    let err = refused(
+        &["check", "{R}"],
+        |t| {
+            let p = t.join("round/people.csv");
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut lines: Vec<String> = text.lines().map(|l| format!("{l},")).collect();
+            lines[0].push_str("details");
+            lines[2].push_str("\"ring til mor, cpr 010190-1234\"");
+            write(&p, &(lines.join("\n") + "\n"));
+        },
+        "looks like a Danish CPR number (value not shown)",
+    );
+    assert!(err.contains("people.csv:3: column \"details\""), "{err}");
+    assert!(!err.contains("1234"), "{err}");
+}
