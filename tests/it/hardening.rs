@@ -593,3 +593,50 @@ fn a_cpr_number_inside_free_text_is_refused() {
     assert!(err.contains("people.csv:3: column \"details\""), "{err}");
     assert!(!err.contains("1234"), "{err}");
 }
+
+/// G: Ctrl-C before any simulation run finished says so, and speaks of no
+/// `--time-limit` when none was given.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_in_simulate_speaks_of_no_time_limit_not_given() {
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    let round = tmp.path().join("m");
+    let bin = env!("CARGO_BIN_EXE_boligmatch");
+    let made = in_time(
+        Command::new(bin)
+            .args(["generate", "--tier", "m", "--out"])
+            .arg(&round),
+    );
+    assert!(made.status.success());
+    // One run of ten years of a region takes many seconds.
+    let child = Command::new(bin)
+        .arg("simulate")
+        .arg(&round)
+        .args([
+            "--weeks",
+            "520",
+            "--runs",
+            "1",
+            "--strategy",
+            "priority_list",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("stopped (Ctrl-C) before any simulation run finished"),
+        "{err}"
+    );
+    assert!(!err.contains("--time-limit"), "{err}");
+}
