@@ -130,6 +130,8 @@ fn typed(text: &str, at: usize, message: &str) -> Option<String> {
         return Some(format!(
             "key \"{name}\": {shown} is not a date; write {name} = 2014-11-03 (year-month-day) or \"03-11-2014\""
         ));
+    } else if message.contains("untagged enum Chance") {
+        "is not a probability from 0 to 1, nor a table of one per kind of home"
     } else if message.contains("number too large") {
         "is too large; write a whole number"
     } else if message.contains("u32") || message.contains("u64") {
@@ -217,7 +219,10 @@ fn raw_policy(file: &str, text: &str, table: toml::Table) -> Result<RawPolicy, V
                 return vec![toml_problem(file, text, &e2)];
             }
         }
-        vec![Problem::file(file, e.message().trim().replace('\n', " "))]
+        vec![Problem::file(
+            file,
+            cut_quoted(&e.message().trim().replace('\n', " ")),
+        )]
     })
 }
 

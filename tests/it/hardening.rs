@@ -640,3 +640,18 @@ fn ctrl_c_in_simulate_speaks_of_no_time_limit_not_given() {
     );
     assert!(!err.contains("--time-limit"), "{err}");
 }
+
+/// G: a timeline's value of the wrong type names its key and what it takes.
+#[test]
+fn a_timeline_value_of_the_wrong_type_names_its_key() {
+    refused(
+        &sim(&["--timeline", "{T}/t.toml"]),
+        |t| {
+            write(
+                &t.join("t.toml"),
+                "response_weeks = 1\ndecline_probability = \"often\"\n",
+            )
+        },
+        "key \"decline_probability\": \"often\" is not a probability from 0 to 1",
+    );
+}
