@@ -655,3 +655,20 @@ fn a_timeline_value_of_the_wrong_type_names_its_key() {
         "key \"decline_probability\": \"often\" is not a probability from 0 to 1",
     );
 }
+
+/// D and F: a kind's label with a right-to-left override is refused (it
+/// would turn the reports' text around), shown escaped.
+#[test]
+fn a_kind_label_with_a_direction_control_is_refused() {
+    refused(
+        &["check", "{R}"],
+        |t| {
+            append(
+                t,
+                "policy.toml",
+                "\n[kinds.startbolig]\nlabel_da = \"Start\u{202e}bolig\"\nlabel_en = \"Starter home\"\nshared = false\n",
+            )
+        },
+        "key \"kinds.startbolig.label_da\": must be 1-100 printable characters",
+    );
+}
