@@ -77,12 +77,13 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Control characters escaped (`\u{1b}`, `\t`), the rest as it is.
+/// Control and invisible characters ([`is_invisible`]) escaped (`\u{1b}`,
+/// `\t`, `\u{202e}`), the rest as it is.
 pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(char::is_control) {
+    if text.chars().any(is_unprintable) {
         text.chars()
             .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
-                if c.is_control() {
+                if is_unprintable(c) {
                     Box::new(c.escape_default())
                 } else {
                     Box::new(std::iter::once(c))
@@ -95,6 +96,49 @@ pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether a character is invisible or changes how the text around it is
+/// shown: Unicode's format characters (general category Cf: zero-width
+/// spaces and joiners, the right-to-left and other direction controls, the
+/// byte-order mark), the other default-ignorable code points (variation
+/// selectors, Hangul fillers, tags) and the line and paragraph separators.
+/// Such a character makes two different ids look alike, or text shown
+/// after it read backwards.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{34f}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
+}
+
+/// A control or an invisible character ([`is_invisible`]): shown escaped.
+fn is_unprintable(c: char) -> bool {
+    c.is_control() || is_invisible(c)
+}
+
 /// Shortens and escapes a value so that a huge or binary cell cannot flood a terminal.
 pub fn printable(value: &str) -> String {
     const MAX: usize = 60;
@@ -104,13 +148,24 @@ pub fn printable(value: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        if is_unprintable(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Escapes a message and cuts it to a few lines' length (2,000
+/// characters), so that no value it quotes can flood a terminal.
+pub fn printable_long(message: &str) -> String {
+    const MAX: usize = 2_000;
+    let mut out: String = message.chars().take(MAX).collect();
+    if out.len() < message.len() {
+        out.push('…');
+    }
+    escaped(&out).into_owned()
 }
 
 /// All problems found in one pass over the input.

@@ -33,7 +33,12 @@ fn main() {
                 }
             }
             None => {
-                eprintln!("error: {e:#}");
+                let text = format!("{e:#}");
+                let text: Vec<String> = text
+                    .lines()
+                    .map(|l| boligmatch::error::escaped(l).into_owned())
+                    .collect();
+                eprintln!("error: {}", text.join("\n"));
                 1
             }
         },

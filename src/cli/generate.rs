@@ -70,8 +70,8 @@ pub fn run(args: &Args) -> Result<()> {
     if !existing.is_empty() && !args.force {
         anyhow::bail!(boligmatch::Error::Refused(format!(
             "{} already holds a round ({}); choose an empty folder or add --force to replace it",
-            args.out.display(),
-            existing.join(", ")
+            boligmatch::error::escaped(&args.out.display().to_string()),
+            boligmatch::error::escaped(&existing.join(", "))
         )));
     }
     let reach = match args.reach {
@@ -94,7 +94,7 @@ pub fn run(args: &Args) -> Result<()> {
     };
     eprintln!(
         "wrote {} ({p} people, {u} units, {s} staff, {a} areas, reach: {reach}, seed {})",
-        args.out.display(),
+        boligmatch::error::escaped(&args.out.display().to_string()),
         args.seed
     );
     Ok(())

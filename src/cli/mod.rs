@@ -121,28 +121,41 @@ impl InputArgs {
     /// Reads and validates the round; warnings go to stderr.
     pub fn load(&self) -> Result<(RoundPaths, Loaded)> {
         let paths = self.paths()?;
-        load_paths(paths)
+        let chosen: Vec<&Path> = [&self.units, &self.people, &self.staff]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
+            .collect();
+        load_chosen(paths, &chosen)
     }
 }
 
 /// Reads and validates the round at `paths`; warnings go to stderr.
 pub fn load_paths(paths: RoundPaths) -> Result<(RoundPaths, Loaded)> {
+    load_chosen(paths, &[])
+}
+
+/// Reads and validates the round at `paths`, the files in `chosen` named by
+/// a flag (a workbook beside one is no question); warnings go to stderr.
+fn load_chosen(paths: RoundPaths, chosen: &[&Path]) -> Result<(RoundPaths, Loaded)> {
     {
         let today = chrono::Local::now().date_naive();
         if let Some(record) = &paths.offers {
             // A copy a killed `offer` or `record` left does not outlive it.
             boligmatch::output::remove_record_copies(record);
         }
-        let loaded = boligmatch::load(&paths, today)?;
+        let loaded = paths.load_chosen(today, chosen)?;
         for w in &loaded.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", boligmatch::error::escaped(w));
         }
         for (person, unit, line) in &loaded.round.programme().expired {
             eprintln!(
                 "note: the offer of {} to {} ({}:{line}) expired (respond_by passed) and is no longer kept",
                 boligmatch::error::printable(unit),
                 boligmatch::error::printable(person),
-                paths.offers.as_deref().map(file_name).unwrap_or_default()
+                boligmatch::error::escaped(
+                    &paths.offers.as_deref().map(file_name).unwrap_or_default()
+                )
             );
         }
         Ok((paths, loaded))

@@ -92,7 +92,9 @@ pub fn run(args: &Args) -> Result<()> {
     let settings = args.run.settings(std::time::Instant::now());
     let (paths, loaded) = args.input.load()?;
     let study = study_of(args)?;
-    let outcome = simulate::study(&loaded.round, &study, &settings.solver).map_err(worded)?;
+    let limited = args.run.time_limit.is_some();
+    let outcome =
+        simulate::study(&loaded.round, &study, &settings.solver).map_err(|e| worded(e, limited))?;
     let mut sources = loaded.sources.clone();
     if let Some(t) = &args.timeline {
         sources.push(source(t)?);
@@ -102,6 +104,9 @@ pub fn run(args: &Args) -> Result<()> {
     inputs.extend(args.timeline.as_deref());
     inputs.extend(args.scenarios.iter().map(PathBuf::as_path));
     inputs.extend(args.templates.as_deref());
+    // The files the timeline and the scenarios name: arrivals, new units,
+    // arrival mix, people files added.
+    inputs.extend(study.files());
     write(&settings, &outcome, &files, &inputs)?;
     match (settings.format, &files.sweep) {
         (Format::Table | Format::Csv, Some(sweep)) => print(&String::from_utf8_lossy(sweep)),
@@ -135,11 +140,17 @@ fn study_of(args: &Args) -> Result<Study> {
         None => {
             // Counted before any file is read.
             if args.scenarios.len() > MAX_SCENARIOS {
-                bail!(worded(SimulationError::Scenarios(args.scenarios.len())));
+                bail!(worded(
+                    SimulationError::Scenarios(args.scenarios.len()),
+                    false
+                ));
             }
-            let mut list = Vec::new();
-            for f in &args.scenarios {
-                list.push(boligmatch::load_scenario(f)?);
+            let list = boligmatch::whatif::scenario::load_all(&args.scenarios)?;
+            let mut all = vec![boligmatch::Scenario::base()];
+            all.extend(list.iter().cloned());
+            let same = boligmatch::whatif::scenario::same_names(&all);
+            if !same.is_empty() {
+                bail!(Error::Input(boligmatch::error::Problems(same)));
             }
             Variants::Scenarios(list)
         }
@@ -156,8 +167,9 @@ fn study_of(args: &Args) -> Result<Study> {
 }
 
 /// The library's error worded for the command line: a value out of range
-/// names the flag that set it.
-fn worded(e: SimulationError) -> Error {
+/// names the flag that set it; a run stopped before any simulation finished
+/// speaks of `--time-limit` only when one was `limited`.
+fn worded(e: SimulationError, limited: bool) -> Error {
     match e {
         SimulationError::End { end, start } => Error::Refused(format!(
             "--until {end}: must be from the round date {start} to at most {MAX_WEEKS} weeks later"
@@ -177,8 +189,11 @@ fn worded(e: SimulationError) -> Error {
         SimulationError::SweepSteps(n) => {
             Error::Refused(format!("--sweep: {n} steps; at most {MAX_SWEEP_STEPS}"))
         }
-        SimulationError::NoRunFinished => Error::OutOfTime(
+        SimulationError::NoRunFinished if limited => Error::OutOfTime(
             "no simulation run finished within --time-limit; allow more time or fewer weeks".into(),
+        ),
+        SimulationError::NoRunFinished => Error::OutOfTime(
+            "stopped (Ctrl-C) before any simulation run finished; nothing was written".into(),
         ),
         other => other.into(),
     }

@@ -60,6 +60,12 @@ fn scenarios(args: &Args, grid: &Grid, base: &Round) -> Result<Vec<Scenario>> {
         out.extend(scenario::load_dir(dir)?);
     }
     out.extend(scenario::load_all(&args.scenarios)?);
+    // The folder's and the files' names together (each list alone is
+    // checked as it is read).
+    let same = scenario::same_names(&out);
+    if !same.is_empty() {
+        return Err(boligmatch::Error::Input(boligmatch::error::Problems(same)).into());
+    }
     Ok(out)
 }
 

@@ -54,10 +54,33 @@ pub const MAX_ROWS: usize = 200_000;
 /// well under it).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The bytes of an input file, refusing one larger than [`MAX_FILE_BYTES`]
-/// before reading it (and a file that grows while it is read).
+/// Refuses, before it is opened, an input that is not a regular file (a
+/// named pipe would make the read wait for ever, a device never end): a
+/// folder is [`std::io::ErrorKind::IsADirectory`], anything else
+/// [`std::io::ErrorKind::InvalidInput`]. Symbolic links are followed.
+pub(crate) fn regular_file(path: &Path) -> std::io::Result<()> {
+    let kind = std::fs::metadata(path)?.file_type();
+    if kind.is_file() {
+        Ok(())
+    } else if kind.is_dir() {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a folder, not a file",
+        ))
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "is not a regular file (a named pipe, a device or a socket); give a file saved on disk",
+        ))
+    }
+}
+
+/// The bytes of an input file, refusing one that is not a regular file
+/// ([`regular_file`]) and one larger than [`MAX_FILE_BYTES`] before reading
+/// it (and a file that grows while it is read).
 pub(crate) fn read_capped(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
     use std::io::Read as _;
+    regular_file(path)?;
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len > MAX_FILE_BYTES {

@@ -66,7 +66,9 @@ pub fn parse_table(file: &str, text: &str) -> Result<toml::Table, Vec<Problem>> 
         .map_err(|e| vec![toml_problem(file, text, &e)])
 }
 
-/// A TOML error as a problem at its line.
+/// A TOML error as a problem at its line: a value of the wrong type names
+/// its key, the value (cut to a readable length) and what the key takes;
+/// every name the parser quotes is cut too (a 10 MB key is never echoed).
 pub fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Problem {
     let mut message = e.message().trim().replace('\n', " ");
     if message.is_empty() {
@@ -84,10 +86,73 @@ pub fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Problem {
                 }
                 _ => span.start,
             };
+            let message = typed(text, at, &message).unwrap_or_else(|| cut_quoted(&message));
             Problem::line(file, line_of(text, at), message)
         }
-        None => Problem::file(file, message),
+        None => Problem::file(file, cut_quoted(&message)),
     }
+}
+
+/// The parser's message with every backquoted or double-quoted name cut to
+/// a readable length and escaped.
+fn cut_quoted(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find(['`', '"']) {
+        let q = &rest[i..i + 1];
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        match rest.find(q) {
+            Some(j) => {
+                out.push_str(&crate::error::printable(&rest[..j]));
+                out.push_str(q);
+                rest = &rest[j + 1..];
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    crate::error::printable_long(&out)
+}
+
+/// A value of the wrong type in the line at byte `at`, in words: the key,
+/// the value cut to a readable length, and what the key takes (its range
+/// when `policy --defaults` states one). `None` for other errors.
+fn typed(text: &str, at: usize, message: &str) -> Option<String> {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].split('\n').next()?;
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let value = value.trim();
+    let shown = crate::error::printable(value);
+    let name = crate::error::printable(key);
+    let takes = if message.contains("untagged enum DateValue") {
+        return Some(format!(
+            "key \"{name}\": {shown} is not a date; write {name} = 2014-11-03 (year-month-day) or \"03-11-2014\""
+        ));
+    } else if message.contains("untagged enum Chance") {
+        "is not a probability from 0 to 1, nor a table of one per kind of home"
+    } else if message.contains("number too large") {
+        "is too large; write a whole number"
+    } else if message.contains("u32") || message.contains("u64") {
+        "is not a whole number from 0 to 4294967295"
+    } else if message.contains("i64") {
+        "is not a whole number"
+    } else if message.contains("f64") {
+        "is not a number"
+    } else if message.contains("a boolean") || message.contains("bool") {
+        "is not true or false"
+    } else if message.contains("invalid type") {
+        "is not a value of the type this key takes"
+    } else {
+        return None;
+    };
+    let range = COMMENTS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, c)| format!("; {c}"))
+        .unwrap_or_default();
+    Some(format!("key \"{name}\": {shown} {takes}{range}"))
 }
 
 /// Parses policy.toml bytes.
@@ -126,7 +191,13 @@ pub fn from_table(
             Err(m) => fail("round_date", format!("\"{s}\" {m}")),
         }
     }
+    let own_aliases = raw.aliases.as_ref().map(|a| (a.columns.clone(), a.values.clone()));
     set_values(&mut policy, raw);
+    if let Some((columns, values)) = &own_aliases {
+        for (key, message) in crate::model::aliases::own_problems(columns, values, &policy.kinds) {
+            fail(&key, message);
+        }
+    }
     for (key, message) in policy.problems() {
         fail(&key, message);
     }
@@ -148,7 +219,10 @@ fn raw_policy(file: &str, text: &str, table: toml::Table) -> Result<RawPolicy, V
                 return vec![toml_problem(file, text, &e2)];
             }
         }
-        vec![Problem::file(file, e.message().trim().replace('\n', " "))]
+        vec![Problem::file(
+            file,
+            cut_quoted(&e.message().trim().replace('\n', " ")),
+        )]
     })
 }
 

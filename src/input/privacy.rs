@@ -44,6 +44,34 @@ pub(crate) fn looks_like_cpr(value: &str) -> bool {
     (1..=31).contains(&day) && (1..=12).contains(&month)
 }
 
+/// Whether free text holds a Danish CPR number among its words ("ring
+/// 010190-1234", "cpr 0101901234", "010190 1234"): every word of digits and
+/// separators shaped like one (ten digits, `ddmmyy-xxxx`, `dd.mm.yy-xxxx`,
+/// or six digits and four as two words) with a plausible day and month.
+/// Dates, amounts and phone numbers are not taken for one.
+pub(crate) fn contains_cpr(text: &str) -> bool {
+    if text.bytes().filter(u8::is_ascii_digit).count() < 10 {
+        return false;
+    }
+    let is_sep = |c: char| matches!(c, '-' | '–' | '.' | '/');
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_digit() || is_sep(c)))
+        .map(|w| w.trim_matches(is_sep))
+        .collect();
+    let groups = |w: &str| -> Vec<usize> {
+        w.split(is_sep).map(str::len).collect()
+    };
+    let shaped = |w: &str| {
+        matches!(groups(w).as_slice(), [10] | [6, 4] | [2, 2, 2, 4]) && looks_like_cpr(w)
+    };
+    words.iter().any(|w| shaped(w))
+        || words.windows(2).any(|p| {
+            matches!(groups(p[0]).as_slice(), [6] | [2, 2, 2])
+                && groups(p[1]) == [4]
+                && looks_like_cpr(&format!("{}-{}", p[0], p[1]))
+        })
+}
+
 /// Whether `value` holds a control character (escape codes, bell, tab, line
 /// breaks inside a quoted cell, …).
 pub(crate) fn has_control(value: &str) -> bool {
@@ -55,6 +83,28 @@ pub(crate) fn has_control(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 25: a CPR number inside free text, and what is not one.
+    #[test]
+    fn cpr_numbers_inside_free_text() {
+        for text in [
+            "ring 0101901234 i morgen",
+            "cpr: 010190-1234, se journal",
+            "født 01.01.90-1234",
+            "nr 010190 1234.",
+        ] {
+            assert!(contains_cpr(text), "{text}");
+        }
+        for text in [
+            "flyttede 03-11-2014 10:30",
+            "husleje 3.500.000,00 kr",
+            "tlf 12 34 56 78 eller 87 65 43 21",
+            "mødes 2014-11-03 og 2014-11-10",
+            "sag 9999999999",
+        ] {
+            assert!(!contains_cpr(text), "{text}");
+        }
+    }
 
     /// Issue 13: every spelling of a CPR number an export may carry.
     #[test]

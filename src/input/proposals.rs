@@ -60,11 +60,20 @@ impl From<ProposalsError> for Error {
 /// The placements of proposal `proposal` (1 = the best) in the
 /// proposals.csv at `path`, in file order.
 pub fn read(path: &Path, proposal: u32) -> Result<Vec<Proposed>, ProposalsError> {
-    let bytes = std::fs::read(path).map_err(|source| {
+    let io = |source| {
         ProposalsError::File(Error::Io {
             path: path.to_path_buf(),
             source,
         })
+    };
+    let bytes = super::read_capped(path).map_err(io)?.map_err(|len| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "the file has {len} bytes; boligmatch reads input files of at most {} bytes",
+                super::MAX_FILE_BYTES
+            ),
+        ))
     })?;
     parse(&path.display().to_string(), &bytes, proposal)
 }

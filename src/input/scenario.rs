@@ -235,9 +235,38 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>> {
             Err(e) => return Err(e),
         }
     }
+    problems.extend(same_names(&out));
     if problems.is_empty() {
         Ok(out)
     } else {
         Err(Error::Input(Problems(problems)))
     }
+}
+
+/// Two scenarios of one name (the base is named `base`) would be two rows
+/// under one name: each second one is a problem naming both files.
+pub fn same_names(list: &[Scenario]) -> Vec<crate::error::Problem> {
+    let mut first: std::collections::HashMap<String, &Scenario> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for s in list {
+        let key = crate::model::fold(&s.name);
+        match first.get(&key) {
+            Some(f) => out.push(crate::error::Problem::file(
+                &s.source,
+                format!(
+                    "the scenario name \"{}\" is also the name of {}; give each scenario its own name",
+                    crate::error::printable(&s.name),
+                    if f.source == "base" {
+                        "the base round".to_string()
+                    } else {
+                        crate::error::printable(&f.source)
+                    }
+                ),
+            )),
+            None => {
+                first.insert(key, s);
+            }
+        }
+    }
+    out
 }

@@ -267,6 +267,7 @@ fn data_rows(
             ));
             return None;
         }
+        let cells = cells.into_iter().map(nfc).collect();
         rows.push(Row { line, cells });
     }
     Some(rows)
@@ -303,6 +304,22 @@ pub fn rows<T>(
     out
 }
 
+/// A cell in Unicode's composed form (NFC): `é` typed as one character or
+/// as `e` and an accent is one value.
+fn nfc(cell: String) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if cell.is_ascii() || is_nfc_quick(cell.chars()) == IsNormalized::Yes {
+        cell
+    } else {
+        cell.nfc().collect()
+    }
+}
+
+/// Whether a column holds ids or references to ids.
+fn is_id_column(name: &str) -> bool {
+    name.ends_with("_id") || matches!(name, "declined_units" | "pinned_unit")
+}
+
 /// Refuses, in every cell of a row (read or ignored), a CPR number (its
 /// value never shown) and control characters (shown escaped, and not at all
 /// in health columns).
@@ -310,7 +327,7 @@ fn screen(t: &Table, row: &Row, problems: &mut Vec<Problem>) {
     for (i, cell) in row.cells.iter().enumerate() {
         let header = t.headers.get(i).map_or("", String::as_str);
         let health = t.index.iter().any(|(name, at)| *at == i && is_health(name));
-        if privacy::looks_like_cpr(cell) {
+        if privacy::looks_like_cpr(cell) || privacy::contains_cpr(cell) {
             problems.push(Problem::cell(
                 &t.file,
                 row.line,
@@ -325,6 +342,25 @@ fn screen(t: &Table, row: &Row, problems: &mut Vec<Problem>) {
                 header,
                 (!health).then_some(cell.as_str()),
                 "contains a control character (shown escaped); remove it from the export",
+            ));
+        } else if cell.contains('\u{feff}') {
+            problems.push(Problem::cell(
+                &t.file,
+                row.line,
+                header,
+                (!health).then_some(cell.as_str()),
+                "holds a byte-order mark (\\u{feff}), the mark a file starts with: two exports pasted into one? Remove the mark (and any second header line)",
+            ));
+        } else if !cell.is_ascii()
+            && t.index.iter().any(|(name, at)| *at == i && is_id_column(name))
+            && cell.chars().any(crate::error::is_invisible)
+        {
+            problems.push(Problem::cell(
+                &t.file,
+                row.line,
+                header,
+                Some(cell.as_str()),
+                "contains an invisible or direction-changing character (shown escaped), so two ids could look alike; retype the id",
             ));
         }
     }

@@ -203,12 +203,17 @@ fn ore(int_part: &str, frac_part: &str) -> Result<Ore, ParseFail> {
 pub fn parse_date(s: &str) -> Result<NaiveDate, ParseFail> {
     let t = s.trim();
     let t = t.split_once([' ', 'T']).map_or(t, |(d, _)| d);
+    let mut outside = false;
     for fmt in ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"] {
         if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
             if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
                 return Ok(d);
             }
+            outside = true;
         }
+    }
+    if outside {
+        return Err("is a date outside the years boligmatch reads; give one from 1900-01-01 to 2200-12-31".into());
     }
     Err("is not a date; write e.g. 2014-11-03 or 03-11-2014".into())
 }

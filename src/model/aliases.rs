@@ -137,35 +137,55 @@ impl Aliases {
     }
 
     /// These aliases with `columns` and `values` added (an alias given again
-    /// is re-mapped).
+    /// is re-mapped). Linear in the number of aliases: each table is indexed
+    /// by folded spelling once.
     pub fn extended(
         &self,
         columns: &BTreeMap<String, String>,
         values: &BTreeMap<String, BTreeMap<String, String>>,
     ) -> Aliases {
-        let mut c = self.columns.clone();
-        let mut v = self.values.clone();
-        fn put(map: &mut BTreeMap<String, String>, alias: &str, target: &str) {
-            // The same word, to the same target: keep the spelling there is.
-            if map
-                .iter()
-                .any(|(k, t)| fold(k) == fold(alias) && t == target)
-            {
-                return;
-            }
-            map.retain(|k, _| fold(k) != fold(alias));
-            map.insert(alias.to_string(), target.to_string());
+        /// One table of aliases with its folded index (folded → as written).
+        struct Slot {
+            map: BTreeMap<String, String>,
+            index: HashMap<String, String>,
         }
+        impl Slot {
+            fn new(map: BTreeMap<String, String>) -> Slot {
+                let index = map.keys().map(|k| (fold(k), k.clone())).collect();
+                Slot { map, index }
+            }
+            fn put(&mut self, alias: &str, target: &str) {
+                let key = fold(alias);
+                if let Some(old) = self.index.get(&key) {
+                    // The same word, to the same target: keep the spelling there is.
+                    if self.map.get(old).is_some_and(|t| t == target) {
+                        return;
+                    }
+                    self.map.remove(old);
+                }
+                self.index.insert(key, alias.to_string());
+                self.map.insert(alias.to_string(), target.to_string());
+            }
+        }
+        let mut c = Slot::new(self.columns.clone());
         for (a, t) in columns {
-            put(&mut c, a, t);
+            c.put(a, t);
         }
+        let mut v: BTreeMap<String, Slot> = self
+            .values
+            .iter()
+            .map(|(col, m)| (col.clone(), Slot::new(m.clone())))
+            .collect();
         for (col, m) in values {
-            let slot = v.entry(col.clone()).or_default();
+            let slot = v
+                .entry(col.clone())
+                .or_insert_with(|| Slot::new(BTreeMap::new()));
             for (a, t) in m {
-                put(slot, a, t);
+                slot.put(a, t);
             }
         }
-        Aliases::from_maps(c, v)
+        let v = v.into_iter().map(|(col, s)| (col, s.map)).collect();
+        Aliases::from_maps(c.map, v)
     }
 
     /// The contract column a header names through an alias.
@@ -252,6 +272,97 @@ impl Aliases {
             }
         }
         out
+    }
+}
+
+/// The problems of a policy's own `[aliases]` before they are added, as
+/// (key, what is wrong): an alias with an invisible or direction-changing
+/// character; two aliases of one table that read as one word (case, accents
+/// and separators ignored) but map to different targets, naming both; and an
+/// alias the contract's own name already matches (a kind's id or label, a
+/// value's canonical spelling, a column's name in a file that also has the
+/// target column) while it maps elsewhere: it would never be used.
+pub fn own_problems(
+    columns: &BTreeMap<String, String>,
+    values: &BTreeMap<String, BTreeMap<String, String>>,
+    kinds: &crate::model::kinds::Kinds,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let header_shadow = |alias: &str, target: &str| -> Option<String> {
+        let key = fold(alias);
+        crate::model::columns::COLUMN_TABLES
+            .iter()
+            .filter(|(cols, _)| cols.iter().any(|c| c.name == target))
+            .find_map(|(cols, file)| {
+                cols.iter()
+                    .find(|c| c.name != target && fold(c.name) == key)
+                    .map(|c| format!("the column \"{}\" of {file}", c.name))
+            })
+    };
+    same_word("aliases.columns", columns, &mut out, header_shadow);
+    for (col, m) in values {
+        let shadow = |alias: &str, target: &str| -> Option<String> {
+            if col == "kind" {
+                let k = kinds.find(alias)?;
+                return (fold(k.as_str()) != fold(target))
+                    .then(|| format!("the id or a label of the kind \"{k}\""));
+            }
+            let accepted = accepted_values(col, kinds)?;
+            accepted
+                .iter()
+                .find(|v| fold(v) == fold(alias) && fold(v) != fold(target))
+                .map(|v| format!("the value \"{v}\" of {col}"))
+        };
+        same_word(&format!("aliases.{col}"), m, &mut out, shadow);
+    }
+    out
+}
+
+/// The problems of one table of aliases (see [`own_problems`]); `shadow`
+/// names what already reads as an alias mapped to a target.
+fn same_word(
+    table: &str,
+    map: &BTreeMap<String, String>,
+    out: &mut Vec<(String, String)>,
+    shadow: impl Fn(&str, &str) -> Option<String>,
+) {
+    let shown = |a: &str| crate::error::printable(a);
+    let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
+    for (alias, target) in map {
+        let key = format!("{table}.{}", shown(alias));
+        if alias.chars().any(crate::error::is_invisible) {
+            out.push((
+                key,
+                "contains an invisible or direction-changing character (shown escaped); retype the alias".into(),
+            ));
+            continue;
+        }
+        if let Some(what) = shadow(alias, target) {
+            out.push((
+                key.clone(),
+                format!(
+                    "\"{}\" already reads as {what}, so this alias to \"{}\" would never be used; remove it or choose another word",
+                    shown(alias),
+                    shown(target)
+                ),
+            ));
+        }
+        match seen.get(&fold(alias)) {
+            Some((other, t)) if *t != target.as_str() => out.push((
+                key,
+                format!(
+                    "\"{}\" and \"{}\" read as one word (case, accents and separators are ignored) but map to \"{}\" and \"{}\"; keep one",
+                    shown(other),
+                    shown(alias),
+                    shown(t),
+                    shown(target)
+                ),
+            )),
+            Some(_) => {}
+            None => {
+                seen.insert(fold(alias), (alias, target));
+            }
+        }
     }
 }
 

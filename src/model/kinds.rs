@@ -384,10 +384,11 @@ impl Kinds {
             }
             for (name, label) in [("label_da", &d.label_da), ("label_en", &d.label_en)] {
                 let n = label.chars().count();
-                if n == 0 || n > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
+                let unprintable = |c: char| c.is_control() || crate::error::is_invisible(c);
+                if n == 0 || n > MAX_LABEL_CHARS || label.chars().any(unprintable) {
                     out.push((
                         format!("{key}.{name}"),
-                        format!("must be 1-{MAX_LABEL_CHARS} printable characters"),
+                        format!("must be 1-{MAX_LABEL_CHARS} printable characters (no control, invisible or direction-changing ones)"),
                     ));
                 }
             }

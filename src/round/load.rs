@@ -109,8 +109,10 @@ pub struct Loaded {
 /// reported together. The round date is the policy's `round_date`; a plain
 /// date given here is used only when the policy gives none
 /// ([`RoundDate::Default`]), [`RoundDate::Fixed`] overrides the policy's.
+/// A folder holding an export twice (units.csv and units.xlsx) is refused:
+/// which one is meant cannot be guessed (see [`RoundPaths::load_chosen`]).
 pub fn load(paths: &RoundPaths, date: impl Into<RoundDate>) -> Result<Loaded> {
-    load_with_offers(paths, None, date)
+    load_inner(paths, None, date.into(), &[])
 }
 
 /// [`load`], with the offers record's bytes given (`offers`: the record
@@ -121,16 +123,35 @@ pub fn load_with_offers(
     offers: Option<&[u8]>,
     date: impl Into<RoundDate>,
 ) -> Result<Loaded> {
-    let today = date.into();
+    load_inner(paths, offers, date.into(), &[])
+}
+
+impl RoundPaths {
+    /// Reads and validates the round like [`load`], where the paths in
+    /// `chosen` were named one by one (on a command line), not found in a
+    /// folder: a `units.xlsx` beside a chosen `units.csv` asks no question.
+    pub fn load_chosen(&self, date: impl Into<RoundDate>, chosen: &[&Path]) -> Result<Loaded> {
+        load_inner(self, None, date.into(), chosen)
+    }
+}
+
+fn load_inner(
+    paths: &RoundPaths,
+    offers: Option<&[u8]>,
+    today: RoundDate,
+    chosen: &[&Path],
+) -> Result<Loaded> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
-    for path in paths.all() {
+    for given in paths.all() {
         // `units.xlsx#Sheet`: a sheet of a workbook.
-        let (path, sheet) = split_sheet(path);
+        let (path, sheet) = split_sheet(given);
         let path = path.as_path();
-        problems.extend(both_kinds(path));
-        let given = offers.filter(|_| paths.offers.as_deref() == Some(path));
-        let bytes = match given.map_or_else(|| read_capped(path), |b| Ok(Ok(b.to_vec()))) {
+        if !chosen.contains(&given) {
+            problems.extend(both_kinds(path));
+        }
+        let offered = offers.filter(|_| paths.offers.as_deref() == Some(path));
+        let bytes = match offered.map_or_else(|| read_capped(path), |b| Ok(Ok(b.to_vec()))) {
             Ok(Ok(bytes)) => Some(bytes),
             Ok(Err(len)) => {
                 problems.push(Problem::file(

@@ -408,14 +408,20 @@ fn cross_rows(round: &Round, files: &RoundFiles, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Refuses an id given twice, and two ids that differ but look alike: their
+/// confusable skeletons (Unicode TS #39) are the same: `P01` and `Р01` with
+/// a Cyrillic `Р`. Both lines are named. Ids all in ASCII (the common case,
+/// and every weekly round of a simulation) cost no skeleton: the check is
+/// for letters from other alphabets and invisible characters.
 fn duplicates<'a>(
     file: &str,
     column: &str,
     ids: impl Iterator<Item = (&'a str, u64)>,
     problems: &mut Vec<Problem>,
 ) {
+    let ids: Vec<(&str, u64)> = ids.collect();
     let mut first: BTreeMap<&str, u64> = BTreeMap::new();
-    for (id, line) in ids {
+    for &(id, line) in &ids {
         if let Some(l) = first.get(id) {
             problems.push(Problem::cell(
                 file,
@@ -426,6 +432,31 @@ fn duplicates<'a>(
             ));
         } else {
             first.insert(id, line);
+        }
+    }
+    if ids.iter().all(|(id, _)| id.is_ascii()) {
+        return;
+    }
+    // Each id once, in file order.
+    let mut once: Vec<(&str, u64)> = first.into_iter().collect();
+    once.sort_by_key(|&(_, line)| line);
+    let mut looks: BTreeMap<String, (&str, u64)> = BTreeMap::new();
+    for (id, line) in once {
+        let skeleton: String = unicode_security::skeleton(id).collect();
+        match looks.get(&skeleton) {
+            Some((other, l)) => problems.push(Problem::cell(
+                file,
+                line,
+                column,
+                Some(id),
+                format!(
+                    "looks like \"{}\" on line {l} but is a different id (a look-alike letter from another alphabet or an invisible character); ids must be told apart at a glance: retype one of them",
+                    crate::error::printable(other)
+                ),
+            )),
+            None => {
+                looks.insert(skeleton, (id, line));
+            }
         }
     }
 }
@@ -555,5 +586,26 @@ mod tests {
             assert!(text.contains(want), "want {want}\ngot {text}");
         }
         assert!(matches!(err, Error::Input(_)));
+    }
+
+    /// Issue 25: ids that look alike (a Cyrillic letter, an invisible
+    /// character) are refused through `Round::new` too, naming both.
+    #[test]
+    fn ids_that_look_alike_are_refused() {
+        let err = Round::new(
+            vec![unit("U1", UnitKind::new("ordinary"), 1)],
+            vec![
+                person("P1", None),
+                person("\u{420}1", None),
+                person("P2", None),
+                person("P2\u{200b}", None),
+            ],
+            vec![worker("S1")],
+            policy(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("looks like \"P1\""), "{err}");
+        assert!(err.contains("looks like \"P2\""), "{err}");
     }
 }

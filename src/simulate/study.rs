@@ -93,6 +93,19 @@ pub struct Study {
 }
 
 impl Study {
+    /// The files the study reads besides the base round and the files
+    /// themselves named by the front end (timeline, templates): the
+    /// timeline's arrivals, new units and arrival mix, and each scenario's
+    /// own file and the people files it adds. A front end keeps its outputs
+    /// off these.
+    pub fn files(&self) -> Vec<&std::path::Path> {
+        let mut out = self.timeline.files();
+        if let Variants::Scenarios(list) = &self.variants {
+            out.extend(list.iter().flat_map(Scenario::files));
+        }
+        out
+    }
+
     /// The weeks simulated from `start` (the base round's date), or the
     /// first value out of its range.
     pub fn check(&self, start: NaiveDate) -> Result<u32, SimulationError> {

@@ -157,6 +157,17 @@ impl Chance {
 pub const MAX_RATE: f64 = 100.0;
 
 impl Timeline {
+    /// The files the timeline reads: each arrivals file, each new-units
+    /// file and the arrival mix. A front end keeps its outputs off these.
+    pub fn files(&self) -> Vec<&Path> {
+        self.arrivals
+            .iter()
+            .map(|a| a.file.as_path())
+            .chain(self.new_units.iter().map(|u| u.file.as_path()))
+            .chain(self.arrival_mix.as_deref())
+            .collect()
+    }
+
     /// Every value outside its range, as (key, what is wrong).
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();

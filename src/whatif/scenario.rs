@@ -5,7 +5,7 @@ pub use super::sweep::{sweep_scenarios, Sweep};
 use crate::allocate::{self, Goals, Options};
 use crate::error::{Error, Problem, Problems, Result};
 pub use crate::input::scenario::{
-    load, load_all, load_dir, AddStaff, AddUnits, RemoveUnits, Scenario,
+    load, load_all, load_dir, same_names, AddStaff, AddUnits, RemoveUnits, Scenario,
 };
 use crate::input::spec::{fresh_ids, MAX_COPIES};
 use crate::input::{self, policy as policy_input};

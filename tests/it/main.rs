@@ -5,6 +5,7 @@ mod common;
 mod docs;
 mod generate;
 mod golden;
+mod hardening;
 mod hostile;
 mod inputs;
 mod kinds;
