@@ -70,13 +70,29 @@ fn number(x: f64) -> String {
 /// [`Sheet::problems`] (the cell reads as empty, so that every other problem
 /// of the sheet is found too).
 pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Vec<Problem>> {
+    use super::workbook_limits as limits;
     let fail = |m: String| vec![Problem::file(file, m)];
-    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| {
+    let refused = |(place, m): limits::Refusal| vec![Problem::file(&format!("{file}{place}"), m)];
+    if bytes.len() as u64 > limits::MAX_WORKBOOK_BYTES {
+        return Err(fail(format!(
+            "has {} bytes; boligmatch reads workbooks of at most {} bytes (save the data as CSV)",
+            bytes.len(),
+            limits::MAX_WORKBOOK_BYTES
+        )));
+    }
+    limits::check_entries(bytes).map_err(refused)?;
+    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
         fail(format!(
             "cannot be read as a workbook ({e}); open it in Excel and save it again, or save it as CSV"
         ))
     })?;
-    let name = sheet_name(&book.sheet_names(), sheet).map_err(fail)?;
+    let visible: Vec<bool> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| s.visible == calamine::SheetVisible::Visible)
+        .collect();
+    let name = sheet_name(&book.sheet_names(), &visible, sheet).map_err(fail)?;
+    limits::check_sheet(bytes, &name).map_err(refused)?;
     let range = book
         .worksheet_range(&name)
         .map_err(|e| fail(format!("sheet \"{name}\" cannot be read ({e})")))?;
@@ -90,9 +106,9 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
     Ok(sheet_as_csv(file, name, &range))
 }
 
-/// The sheet to read: the one named, else the first; the message says why
-/// none can be.
-fn sheet_name(names: &[String], sheet: Option<&str>) -> Result<String, String> {
+/// The sheet to read: the one named, else the first visible one (`visible`
+/// in the order of `names`); the message says why none can be.
+fn sheet_name(names: &[String], visible: &[bool], sheet: Option<&str>) -> Result<String, String> {
     if names.len() > MAX_SHEETS {
         return Err(format!(
             "has {} sheets; boligmatch reads workbooks of at most {MAX_SHEETS}",
@@ -114,7 +130,12 @@ fn sheet_name(names: &[String], sheet: Option<&str>) -> Result<String, String> {
                         .join(", ")
                 )
             }),
-        None => names.first().cloned().ok_or_else(|| "has no sheets".into()),
+        None => names
+            .iter()
+            .zip(visible.iter().chain(std::iter::repeat(&true)))
+            .find(|(_, v)| **v)
+            .map(|(n, _)| n.clone())
+            .ok_or_else(|| "has no visible sheets; show one, or name it as file.xlsx#Sheet".into()),
     }
 }
 

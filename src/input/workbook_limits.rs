@@ -1,0 +1,467 @@
+//! Limits on a workbook, checked before the workbook reader builds anything
+//! large: the zip's entries are inflated into nothing with a byte limit (a
+//! header's declared size is not trusted), and the sheet to be read is
+//! scanned as a stream of XML for its extent, its cell references, its
+//! shared-string indices, its cell sizes and its merged cells.
+//!
+//! What is covered: `.xlsx`, `.xlsm` and `.ods` (zip files) by every limit
+//! below. An old binary `.xls` is covered by [`MAX_WORKBOOK_BYTES`] only (its
+//! cells are not compressed, so its size bounds what it holds, but a sheet of
+//! two cells far apart is still built as a full rectangle of at most 65,536
+//! rows × 256 columns by the reader).
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use std::io::{BufRead, BufReader, Cursor, Read};
+
+/// The largest workbook file read, in bytes.
+pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
+/// The most columns a sheet's data may span (A to ALL).
+pub const MAX_COLUMNS: u64 = 1_000;
+/// The most cells the rectangle from a sheet's first to its last used cell
+/// may hold (rows × columns): 200,000 rows of 10 columns, or 20,000 of 100.
+pub const MAX_CELLS: u64 = 2_000_000;
+/// The most bytes of text one cell may hold.
+pub const MAX_CELL_BYTES: usize = 32 * 1024;
+/// The most bytes one entry of a zip workbook may inflate to.
+pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+/// The most bytes all entries of a zip workbook together may inflate to.
+pub const MAX_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
+/// The most entries a zip workbook may have.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// Where in the workbook (appended to the file's name: `, sheet "S", cell
+/// B4`, or empty) and what is wrong.
+pub type Refusal = (String, String);
+
+pub(super) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+fn refuse<T>(place: String, message: String) -> Result<T, Refusal> {
+    Err((place, message))
+}
+
+/// A value cut to a readable length for a message.
+pub(super) fn cut(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out.escape_debug().to_string()
+}
+
+/// The zip archive of a workbook's bytes, `None` when they are not a zip
+/// (an `.xls`, or damage the reader reports).
+fn archive(bytes: &[u8]) -> Option<Zip<'_>> {
+    if !bytes.starts_with(b"PK") {
+        return None;
+    }
+    zip::ZipArchive::new(Cursor::new(bytes)).ok()
+}
+
+/// Every entry of a zip workbook inflated into nothing with a byte limit:
+/// an entry larger (declared or actual) than [`MAX_ENTRY_BYTES`], all of
+/// them larger than [`MAX_INFLATED_BYTES`], or more than [`MAX_ENTRIES`]
+/// entries are refused.
+pub fn check_entries(bytes: &[u8]) -> Result<(), Refusal> {
+    let Some(mut zip) = archive(bytes) else {
+        return Ok(());
+    };
+    if zip.len() > MAX_ENTRIES {
+        return refuse(
+            String::new(),
+            format!(
+                "is a zip of {} parts; a workbook has at most {MAX_ENTRIES}",
+                zip.len()
+            ),
+        );
+    }
+    let too_big = |name: &str| {
+        format!(
+            "has a part \"{}\" that inflates to more than {MAX_ENTRY_BYTES} bytes (a zip bomb, or far more than an export); save the data as CSV",
+            cut(name)
+        )
+    };
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).map_err(|e| {
+            (
+                String::new(),
+                format!("has a part that cannot be read ({e}); open it in Excel and save it again"),
+            )
+        })?;
+        let name = f.name().to_string();
+        if f.size() > MAX_ENTRY_BYTES {
+            return refuse(String::new(), too_big(&name));
+        }
+        let n = std::io::copy(&mut (&mut f).take(MAX_ENTRY_BYTES + 1), &mut std::io::sink())
+            .map_err(|e| {
+                (
+                    String::new(),
+                    format!(
+                        "has a damaged part \"{}\" ({e}); open it in Excel and save it again",
+                        cut(&name)
+                    ),
+                )
+            })?;
+        if n > MAX_ENTRY_BYTES {
+            return refuse(String::new(), too_big(&name));
+        }
+        total += n;
+        if total > MAX_INFLATED_BYTES {
+            return refuse(
+                String::new(),
+                format!("inflates to more than {MAX_INFLATED_BYTES} bytes in all; save the data as CSV"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A streaming XML reader over one zip entry (at most [`MAX_ENTRY_BYTES`]).
+pub(super) fn xml<'a, 'b: 'a>(
+    zip: &'a mut Zip<'b>,
+    path: &str,
+) -> Option<Reader<BufReader<Box<dyn Read + 'a>>>> {
+    let idx = zip.index_for_name(path)?;
+    let f = zip.by_index(idx).ok()?;
+    let f: Box<dyn Read + 'a> = Box::new(f.take(MAX_ENTRY_BYTES));
+    Some(Reader::from_reader(BufReader::new(f)))
+}
+
+/// The value of attribute `key` of an element.
+pub(super) fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// The problem of an XML reader's error at `place`.
+pub(super) fn xml_error(place: &str, e: &quick_xml::Error) -> Refusal {
+    (
+        place.to_string(),
+        format!("cannot be read as a workbook ({e}); open it in Excel and save it again"),
+    )
+}
+
+/// A cell reference (`B14`) as a 1-based row and 0-based column; `None`
+/// when it is not a cell of a spreadsheet (columns A–XFD, rows 1–1,048,576).
+pub fn parse_ref(s: &str) -> Option<(u64, u64)> {
+    let s = s.trim_start_matches('$');
+    let split = s.find(|c: char| !c.is_ascii_alphabetic())?;
+    let (letters, digits) = s.split_at(split);
+    let digits = digits.trim_start_matches('$');
+    if letters.is_empty() || letters.len() > 3 || digits.is_empty() || digits.len() > 7 {
+        return None;
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let col = letters
+        .bytes()
+        .fold(0u64, |n, b| n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1));
+    let row: u64 = digits.parse().ok()?;
+    (col <= 16_384 && (1..=1_048_576).contains(&row)).then_some((row, col - 1))
+}
+
+/// The rectangle of a sheet's used cells, checked as it grows.
+#[derive(Default)]
+pub(super) struct Extent {
+    min: Option<(u64, u64)>,
+    max: (u64, u64),
+}
+
+impl Extent {
+    /// Adds the cells from (`row`, `col`) to (`row` + `rows` - 1, `col` +
+    /// `cols` - 1); refuses an extent past the caps.
+    pub(super) fn add(&mut self, row: u64, col: u64, rows: u64, cols: u64) -> Result<(), String> {
+        let last = (
+            row.saturating_add(rows.max(1) - 1),
+            col.saturating_add(cols.max(1) - 1),
+        );
+        let (r0, c0) = self.min.unwrap_or((row, col));
+        self.min = Some((r0.min(row), c0.min(col)));
+        self.max = (self.max.0.max(last.0), self.max.1.max(last.1));
+        let (r0, c0) = self.min.unwrap_or_default();
+        let (h, w) = (self.max.0 - r0 + 1, self.max.1 - c0 + 1);
+        let max_rows = crate::input::MAX_ROWS as u64 + 1;
+        if h > max_rows {
+            return Err(format!(
+                "has data down to row {}; boligmatch reads at most {} data rows (delete the rows below the data)",
+                self.max.0,
+                crate::input::MAX_ROWS
+            ));
+        }
+        if w > MAX_COLUMNS {
+            return Err(format!(
+                "has data out to column {}; boligmatch reads at most {MAX_COLUMNS} columns (delete the columns right of the data)",
+                super::workbook::column_letters(self.max.1 as usize)
+            ));
+        }
+        if h.saturating_mul(w) > MAX_CELLS {
+            return Err(format!(
+                "has {h} rows × {w} columns; boligmatch reads at most {MAX_CELLS} cells"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The sheet named `name` of a zip workbook checked before it is read: its
+/// extent, references, shared-string indices, cell sizes and merged cells.
+/// A workbook that is not a zip, or has no such sheet, is left to the reader.
+pub fn check_sheet(bytes: &[u8], name: &str) -> Result<(), Refusal> {
+    let Some(mut zip) = archive(bytes) else {
+        return Ok(());
+    };
+    let sheet = format!(", sheet \"{}\"", cut(name));
+    if zip.index_for_name("content.xml").is_some() && zip.index_for_name("xl/workbook.xml").is_none()
+    {
+        return super::workbook_ods::check_table(&mut zip, name, &sheet);
+    }
+    let Some(path) = sheet_path(&mut zip, name) else {
+        return Ok(());
+    };
+    let strings = shared_strings(&mut zip)?;
+    let checked = match xml(&mut zip, &path) {
+        Some(mut r) => scan_sheet(&mut r, &sheet, &strings),
+        None => Ok(()),
+    };
+    checked
+}
+
+/// The path of sheet `name` inside an `.xlsx`: `xl/workbook.xml` gives its
+/// relation id, `xl/_rels/workbook.xml.rels` the id's target.
+fn sheet_path(zip: &mut Zip<'_>, name: &str) -> Option<String> {
+    let mut id = None;
+    let mut buf = Vec::new();
+    let mut r = xml(zip, "xl/workbook.xml")?;
+    while let Ok(ev) = r.read_event_into(&mut buf) {
+        match ev {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
+                let n = attr(&e, b"name").map(|n| unescape(&n));
+                if n.as_deref() == Some(name) {
+                    id = attr(&e, b"r:id");
+                    break;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    drop(r);
+    let id = id?;
+    let mut r = xml(zip, "xl/_rels/workbook.xml.rels")?;
+    loop {
+        buf.clear();
+        match r.read_event_into(&mut buf).ok()? {
+            Event::Start(e) | Event::Empty(e) if attr(&e, b"Id").as_deref() == Some(&id) => {
+                let t = attr(&e, b"Target")?;
+                return Some(match t.strip_prefix('/') {
+                    Some(abs) => abs.to_string(),
+                    None => format!("xl/{t}"),
+                });
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// An attribute's text with XML's entities replaced.
+pub(super) fn unescape(s: &str) -> String {
+    quick_xml::escape::unescape(s).map_or_else(|_| s.to_string(), |c| c.into_owned())
+}
+
+/// The byte length of each shared string (`xl/sharedStrings.xml`); a table
+/// of more than [`MAX_CELLS`] strings is refused.
+fn shared_strings(zip: &mut Zip<'_>) -> Result<Vec<usize>, Refusal> {
+    let mut lens = Vec::new();
+    let Some(mut r) = xml(zip, "xl/sharedStrings.xml") else {
+        return Ok(lens);
+    };
+    let mut buf = Vec::new();
+    let place = ", shared strings";
+    loop {
+        buf.clear();
+        match r.read_event_into(&mut buf) {
+            Err(e) => return Err(xml_error(place, &e)),
+            Ok(Event::Eof) => return Ok(lens),
+            Ok(Event::Start(e)) if e.local_name().as_ref() == b"si" => lens.push(0),
+            Ok(Event::Empty(e)) if e.local_name().as_ref() == b"si" => lens.push(0),
+            Ok(Event::Text(t)) => {
+                if let Some(l) = lens.last_mut() {
+                    *l += t.len();
+                }
+            }
+            _ => {}
+        }
+        if lens.len() as u64 > MAX_CELLS {
+            return refuse(
+                place.to_string(),
+                format!("has more than {MAX_CELLS} texts; save the data as CSV"),
+            );
+        }
+    }
+}
+
+/// The cell being read in a sheet's XML.
+#[derive(Default)]
+struct Cell {
+    at: (u64, u64),
+    shared: bool,
+    has_value: bool,
+    in_value: bool,
+    text: usize,
+    value: String,
+}
+
+/// A worksheet's XML being scanned: where it is, the cell open, the
+/// extent so far.
+struct Scan<'a> {
+    sheet: &'a str,
+    strings: &'a [usize],
+    extent: Extent,
+    row: u64,
+    col: u64,
+    cell: Option<Cell>,
+}
+
+/// Scans a worksheet's XML for its extent, references, shared-string
+/// indices, cell sizes and merged ranges.
+fn scan_sheet<R: BufRead>(r: &mut Reader<R>, sheet: &str, strings: &[usize]) -> Result<(), Refusal> {
+    let mut buf = Vec::new();
+    let mut s = Scan { sheet, strings, extent: Extent::default(), row: 0, col: 0, cell: None };
+    loop {
+        buf.clear();
+        let ev = r.read_event_into(&mut buf).map_err(|e| xml_error(sheet, &e))?;
+        let start = matches!(ev, Event::Start(_));
+        match ev {
+            Event::Eof => return Ok(()),
+            Event::Start(e) | Event::Empty(e) => s.start(&e, start)?,
+            Event::Text(t) => s.text(t.len(), &t)?,
+            Event::End(e) => s.end(e.local_name().as_ref())?,
+            _ => {}
+        }
+    }
+}
+
+impl Scan<'_> {
+    /// The place of a cell in messages.
+    fn at(&self, (row, col): (u64, u64)) -> String {
+        format!("{}, cell {}{row}", self.sheet, super::workbook::column_letters(col as usize))
+    }
+
+    fn refused(&self, message: String) -> Refusal {
+        (self.sheet.to_string(), message)
+    }
+
+    /// An element's start (`start`) or an empty element.
+    fn start(&mut self, e: &BytesStart<'_>, start: bool) -> Result<(), Refusal> {
+        match e.local_name().as_ref() {
+            b"row" => {
+                self.row = match attr(e, b"r") {
+                    Some(v) => v.trim().parse().ok().filter(|r| (1..=1_048_576).contains(r)).ok_or_else(|| {
+                        self.refused(format!("has a row numbered \"{}\", which is not a row of a sheet; open it in Excel and save it again", cut(&v)))
+                    })?,
+                    None => self.row + 1,
+                };
+                self.col = 0;
+            }
+            b"c" => {
+                let at = match attr(e, b"r") {
+                    Some(v) => parse_ref(&v).ok_or_else(|| {
+                        self.refused(format!("has a cell \"{}\", which is not a cell reference (the last cell of a sheet is XFD1048576); open it in Excel and save it again", cut(&v)))
+                    })?,
+                    None => (self.row.max(1), self.col),
+                };
+                self.col = at.1 + 1;
+                let shared = attr(e, b"t").as_deref() == Some("s");
+                if start {
+                    self.cell = Some(Cell { at, shared, ..Cell::default() });
+                }
+            }
+            b"v" | b"is" | b"t" => {
+                if let Some(c) = self.cell.as_mut() {
+                    c.has_value = true;
+                    c.in_value = e.local_name().as_ref() == b"v";
+                }
+            }
+            b"mergeCell" => {
+                let range = attr(e, b"ref").unwrap_or_default();
+                return Err(self.refused(format!("has merged cells {}; unmerge the cells (every value in its own cell) and save it again", cut(&range))));
+            }
+            b"dimension" => {
+                let d = attr(e, b"ref").unwrap_or_default();
+                if !d.split(':').all(|p| parse_ref(p).is_some()) {
+                    return Err(self.refused(format!("declares its extent as \"{}\", which is not a range of cells; open it in Excel and save it again", cut(&d))));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Text inside the open cell.
+    fn text(&mut self, len: usize, t: &[u8]) -> Result<(), Refusal> {
+        let Some(c) = self.cell.as_mut() else {
+            return Ok(());
+        };
+        c.text += len;
+        if c.in_value && c.value.len() < 24 {
+            c.value.push_str(&String::from_utf8_lossy(t));
+        }
+        if c.text > MAX_CELL_BYTES {
+            let at = c.at;
+            return Err((self.at(at), format!("holds more than {MAX_CELL_BYTES} bytes of text; boligmatch reads cells of at most that")));
+        }
+        Ok(())
+    }
+
+    /// An element's end.
+    fn end(&mut self, name: &[u8]) -> Result<(), Refusal> {
+        match name {
+            b"v" => {
+                if let Some(c) = self.cell.as_mut() {
+                    c.in_value = false;
+                }
+            }
+            b"c" => {
+                if let Some(c) = self.cell.take() {
+                    end_cell(&c, self.strings, &mut self.extent).map_err(|m| (self.at(c.at), m))?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// A cell's end: its value checked against the shared strings, its place
+/// against the extent caps.
+fn end_cell(c: &Cell, strings: &[usize], extent: &mut Extent) -> Result<(), String> {
+    if !c.has_value {
+        return Ok(());
+    }
+    if c.shared {
+        let v = c.value.trim();
+        let i: Option<usize> = v.parse().ok();
+        match i.and_then(|i| strings.get(i)) {
+            None => {
+                return Err(format!(
+                    "refers to shared text number \"{}\", but the workbook has {} texts; open it in Excel and save it again",
+                    cut(v),
+                    strings.len()
+                ))
+            }
+            Some(&len) if len > MAX_CELL_BYTES => {
+                return Err(format!(
+                    "holds more than {MAX_CELL_BYTES} bytes of text; boligmatch reads cells of at most that"
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    extent.add(c.at.0, c.at.1, 1, 1)
+}

@@ -1,0 +1,141 @@
+//! The limits of [`super::workbook_limits`] for an OpenDocument sheet
+//! (`content.xml`): rows and columns repeated (`table:number-rows-repeated`,
+//! `table:number-columns-repeated`) count as the cells the reader would
+//! build, spanned cells are merged cells.
+
+use super::workbook::column_letters;
+use super::workbook_limits::{attr, cut, unescape, xml, xml_error, Extent, Refusal, Zip, MAX_CELL_BYTES};
+use quick_xml::events::{BytesStart, Event};
+
+/// Where the scan is in the table being read.
+#[derive(Default)]
+struct Table {
+    extent: Extent,
+    /// 0-based index of the current row, and how often it repeats.
+    row: u64,
+    rows: u64,
+    /// 0-based index of the next column.
+    col: u64,
+    /// The open cell: its place, how often it repeats, whether it has
+    /// content, its text so far.
+    cell: Option<((u64, u64), u64, bool, usize)>,
+}
+
+/// A repeat count attribute (`table:number-rows-repeated`), 1 when absent.
+fn count(e: &BytesStart<'_>, key: &[u8], place: &str) -> Result<u64, Refusal> {
+    match attr(e, key) {
+        None => Ok(1),
+        Some(v) => v.trim().parse::<u64>().map(|n| n.max(1)).map_err(|_| {
+            (
+                place.to_string(),
+                format!(
+                    "has {} = \"{}\", which is not a count; open it and save it again",
+                    String::from_utf8_lossy(key),
+                    cut(&v)
+                ),
+            )
+        }),
+    }
+}
+
+/// Table `name` of an `.ods` checked: its extent (with repeats), cell sizes,
+/// merged cells.
+pub fn check_table(zip: &mut Zip<'_>, name: &str, sheet: &str) -> Result<(), Refusal> {
+    let Some(mut r) = xml(zip, "content.xml") else {
+        return Ok(());
+    };
+    let mut buf = Vec::new();
+    let mut inside = false;
+    let mut t = Table::default();
+    loop {
+        buf.clear();
+        let ev = r.read_event_into(&mut buf).map_err(|e| xml_error(sheet, &e))?;
+        let start = matches!(ev, Event::Start(_));
+        match ev {
+            Event::Eof => return Ok(()),
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"table:table" => {
+                if inside {
+                    return Ok(());
+                }
+                inside = start && attr(&e, b"table:name").map(|n| unescape(&n)).as_deref() == Some(name);
+            }
+            Event::End(e) if e.name().as_ref() == b"table:table" && inside => return Ok(()),
+            _ if !inside => {}
+            Event::Start(e) | Event::Empty(e) => t.start(&e, start, sheet)?,
+            Event::Text(x) => t.text(x.len(), sheet)?,
+            Event::End(e) => t.end(e.name().as_ref(), sheet)?,
+            _ => {}
+        }
+    }
+}
+
+impl Table {
+    fn at(sheet: &str, (row, col): (u64, u64)) -> String {
+        format!("{sheet}, cell {}{}", column_letters(col as usize), row + 1)
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, start: bool, sheet: &str) -> Result<(), Refusal> {
+        match e.name().as_ref() {
+            b"table:table-row" => {
+                self.row = self.row.saturating_add(self.rows);
+                self.rows = count(e, b"table:number-rows-repeated", sheet)?;
+                self.col = 0;
+            }
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                let at = (self.row, self.col);
+                let place = Self::at(sheet, at);
+                let cols = count(e, b"table:number-columns-repeated", &place)?;
+                self.col = self.col.saturating_add(cols);
+                for key in [&b"table:number-columns-spanned"[..], b"table:number-rows-spanned"] {
+                    if count(e, key, &place)? > 1 {
+                        return Err((place, "is merged with the cells beside or below it; unmerge the cells (every value in its own cell) and save it again".into()));
+                    }
+                }
+                let text = attr(e, b"office:string-value").map_or(0, |s| s.len());
+                let content = start || attr(e, b"office:value-type").is_some();
+                self.cell = Some((at, cols, content, text));
+                if !start {
+                    self.close(sheet)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, len: usize, sheet: &str) -> Result<(), Refusal> {
+        if let Some((at, _, _, text)) = self.cell.as_mut() {
+            *text += len;
+            if *text > MAX_CELL_BYTES {
+                let at = *at;
+                return Err((Self::at(sheet, at), format!("holds more than {MAX_CELL_BYTES} bytes of text; boligmatch reads cells of at most that")));
+            }
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, name: &[u8], sheet: &str) -> Result<(), Refusal> {
+        if matches!(name, b"table:table-cell" | b"table:covered-table-cell") {
+            self.close(sheet)?;
+        }
+        Ok(())
+    }
+
+    /// The open cell closed: its size and (when it has content) its place
+    /// checked.
+    fn close(&mut self, sheet: &str) -> Result<(), Refusal> {
+        let Some((at, cols, content, text)) = self.cell.take() else {
+            return Ok(());
+        };
+        let place = Self::at(sheet, at);
+        if text > MAX_CELL_BYTES {
+            return Err((place, format!("holds more than {MAX_CELL_BYTES} bytes of text; boligmatch reads cells of at most that")));
+        }
+        if content {
+            self.extent
+                .add(at.0 + 1, at.1, self.rows, cols)
+                .map_err(|m| (sheet.to_string(), m))?;
+        }
+        Ok(())
+    }
+}
