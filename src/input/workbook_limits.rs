@@ -19,8 +19,9 @@ pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 /// The most columns a sheet's data may span (A to ALL).
 pub const MAX_COLUMNS: u64 = 1_000;
 /// The most cells the rectangle from a sheet's first to its last used cell
-/// may hold (rows × columns): 200,000 rows of 10 columns, or 20,000 of 100.
-pub const MAX_CELLS: u64 = 2_000_000;
+/// may hold (rows × columns): 100,000 rows of 10 columns, or 10,000 of 100
+/// (the reader builds the whole rectangle; a larger export is read as CSV).
+pub const MAX_CELLS: u64 = 1_000_000;
 /// The most bytes of text one cell may hold.
 pub const MAX_CELL_BYTES: usize = 32 * 1024;
 /// The most bytes one entry of a zip workbook may inflate to.
@@ -114,7 +115,16 @@ pub fn check_entries(bytes: &[u8]) -> Result<(), Refusal> {
             );
         }
     }
+    if is_ods(&zip) {
+        return super::workbook_ods::check_tables(&mut zip, None);
+    }
     Ok(())
+}
+
+/// Whether a zip is an OpenDocument file (`content.xml`, no
+/// `xl/workbook.xml`).
+fn is_ods(zip: &Zip<'_>) -> bool {
+    zip.index_for_name("content.xml").is_some() && zip.index_for_name("xl/workbook.xml").is_none()
 }
 
 /// A streaming XML reader over one zip entry (at most [`MAX_ENTRY_BYTES`]).
@@ -172,6 +182,13 @@ pub(super) struct Extent {
 }
 
 impl Extent {
+    /// The cells of the rectangle.
+    pub(super) fn area(&self) -> u64 {
+        self.min.map_or(0, |(r0, c0)| {
+            (self.max.0 - r0 + 1).saturating_mul(self.max.1 - c0 + 1)
+        })
+    }
+
     /// Adds the cells from (`row`, `col`) to (`row` + `rows` - 1, `col` +
     /// `cols` - 1); refuses an extent past the caps.
     pub(super) fn add(&mut self, row: u64, col: u64, rows: u64, cols: u64) -> Result<(), String> {
@@ -215,9 +232,8 @@ pub fn check_sheet(bytes: &[u8], name: &str) -> Result<(), Refusal> {
         return Ok(());
     };
     let sheet = format!(", sheet \"{}\"", cut(name));
-    if zip.index_for_name("content.xml").is_some() && zip.index_for_name("xl/workbook.xml").is_none()
-    {
-        return super::workbook_ods::check_table(&mut zip, name, &sheet);
+    if is_ods(&zip) {
+        return super::workbook_ods::check_tables(&mut zip, Some(name));
     }
     let Some(path) = sheet_path(&mut zip, name) else {
         return Ok(());

@@ -4,7 +4,7 @@
 //! build, spanned cells are merged cells.
 
 use super::workbook::column_letters;
-use super::workbook_limits::{attr, cut, unescape, xml, xml_error, Extent, Refusal, Zip, MAX_CELL_BYTES};
+use super::workbook_limits::{attr, cut, unescape, xml, xml_error, Extent, Refusal, Zip, MAX_CELLS, MAX_CELL_BYTES};
 use quick_xml::events::{BytesStart, Event};
 
 /// Where the scan is in the table being read.
@@ -19,6 +19,8 @@ struct Table {
     /// The open cell: its place, how often it repeats, whether it has
     /// content, its text so far.
     cell: Option<((u64, u64), u64, bool, usize)>,
+    /// Whether merged cells are refused (in the table read).
+    merges: bool,
 }
 
 /// A repeat count attribute (`table:number-rows-repeated`), 1 when absent.
@@ -38,32 +40,38 @@ fn count(e: &BytesStart<'_>, key: &[u8], place: &str) -> Result<u64, Refusal> {
     }
 }
 
-/// Table `name` of an `.ods` checked: its extent (with repeats), cell sizes,
-/// merged cells.
-pub fn check_table(zip: &mut Zip<'_>, name: &str, sheet: &str) -> Result<(), Refusal> {
+/// Every table of an `.ods` checked for its extent (with repeats) and cell
+/// sizes, and the tables together for their cells (the reader builds them
+/// all when it opens the file); table `merged` (when named) also for merged
+/// cells.
+pub fn check_tables(zip: &mut Zip<'_>, merged: Option<&str>) -> Result<(), Refusal> {
     let Some(mut r) = xml(zip, "content.xml") else {
         return Ok(());
     };
     let mut buf = Vec::new();
-    let mut inside = false;
-    let mut t = Table::default();
+    let mut table: Option<(String, Table)> = None;
+    let mut cells = 0u64;
     loop {
         buf.clear();
-        let ev = r.read_event_into(&mut buf).map_err(|e| xml_error(sheet, &e))?;
+        let ev = r.read_event_into(&mut buf).map_err(|e| xml_error("", &e))?;
         let start = matches!(ev, Event::Start(_));
-        match ev {
-            Event::Eof => return Ok(()),
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"table:table" => {
-                if inside {
-                    return Ok(());
-                }
-                inside = start && attr(&e, b"table:name").map(|n| unescape(&n)).as_deref() == Some(name);
+        match (ev, table.as_mut()) {
+            (Event::Eof, _) => return Ok(()),
+            (Event::Start(e), None) if e.name().as_ref() == b"table:table" => {
+                let name = attr(&e, b"table:name").map(|n| unescape(&n)).unwrap_or_default();
+                let t = Table { merges: merged == Some(name.as_str()), ..Table::default() };
+                table = Some((format!(", sheet \"{}\"", cut(&name)), t));
             }
-            Event::End(e) if e.name().as_ref() == b"table:table" && inside => return Ok(()),
-            _ if !inside => {}
-            Event::Start(e) | Event::Empty(e) => t.start(&e, start, sheet)?,
-            Event::Text(x) => t.text(x.len(), sheet)?,
-            Event::End(e) => t.end(e.name().as_ref(), sheet)?,
+            (Event::End(e), Some((_, t))) if e.name().as_ref() == b"table:table" => {
+                cells = cells.saturating_add(t.extent.area());
+                if cells > MAX_CELLS {
+                    return Err((String::new(), format!("has more than {MAX_CELLS} cells in its sheets together; save the data as CSV")));
+                }
+                table = None;
+            }
+            (Event::Start(e) | Event::Empty(e), Some((sheet, t))) => t.start(&e, start, sheet)?,
+            (Event::Text(x), Some((sheet, t))) => t.text(x.len(), sheet)?,
+            (Event::End(e), Some((sheet, t))) => t.end(e.name().as_ref(), sheet)?,
             _ => {}
         }
     }
@@ -87,7 +95,7 @@ impl Table {
                 let cols = count(e, b"table:number-columns-repeated", &place)?;
                 self.col = self.col.saturating_add(cols);
                 for key in [&b"table:number-columns-spanned"[..], b"table:number-rows-spanned"] {
-                    if count(e, key, &place)? > 1 {
+                    if self.merges && count(e, key, &place)? > 1 {
                         return Err((place, "is merged with the cells beside or below it; unmerge the cells (every value in its own cell) and save it again".into()));
                     }
                 }

@@ -1,0 +1,345 @@
+//! Hostile workbooks (issue 25 A): extents far out, references that are not
+//! cells, shared-string indices past the table, parts that inflate to far
+//! more than they say, huge cells, ODS rows and columns repeated without
+//! end, merged cells, a hidden first sheet. Each is built here from bytes (a
+//! zip of hand-written XML) and given to the real `check` as the people
+//! file, under a 300 MB address-space limit on Unix: exit code 2 and a
+//! message naming the file, never a panic, an abort or a signal.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014")
+}
+
+/// A zip of `entries` (name, bytes), deflated.
+pub fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (name, bytes) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+const CT: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#;
+const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+
+/// An `.xlsx` of sheets (name, hidden, sheet XML body inside `<sheetData>`
+/// plus anything after it) and a shared-string table.
+pub fn xlsx(sheets: &[(&str, bool, String)], strings: &[&str]) -> Vec<u8> {
+    let mut book = format!(r#"<?xml version="1.0" encoding="UTF-8"?><workbook {NS}><sheets>"#);
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    let mut entries = vec![
+        ("[Content_Types].xml", CT.as_bytes().to_vec()),
+        ("_rels/.rels", RELS.as_bytes().to_vec()),
+    ];
+    let names: Vec<String> = (1..=sheets.len())
+        .map(|i| format!("xl/worksheets/sheet{i}.xml"))
+        .collect();
+    for (i, (name, hidden, body)) in sheets.iter().enumerate() {
+        let state = if *hidden { r#" state="hidden""# } else { "" };
+        book += &format!(
+            r#"<sheet name="{name}" sheetId="{}"{state} r:id="rId{}"/>"#,
+            i + 1,
+            i + 1
+        );
+        rels += &format!(
+            r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{}.xml"/>"#,
+            i + 1,
+            i + 1
+        );
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>{body}</worksheet>"#
+        );
+        entries.push((names[i].as_str(), xml.into_bytes()));
+    }
+    let n = sheets.len() + 1;
+    rels += &format!(
+        r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
+    );
+    book += "</sheets></workbook>";
+    let sst: String = strings
+        .iter()
+        .map(|s| format!("<si><t>{s}</t></si>"))
+        .collect();
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst {NS} count="{0}" uniqueCount="{0}">{sst}</sst>"#,
+        strings.len()
+    );
+    entries.push(("xl/workbook.xml", book.into_bytes()));
+    entries.push(("xl/_rels/workbook.xml.rels", rels.into_bytes()));
+    entries.push(("xl/sharedStrings.xml", sst.into_bytes()));
+    zip_of(&entries)
+}
+
+const MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+
+/// An `.ods` whose one table `Ark1` has the rows `rows` (XML).
+pub fn ods(rows: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Ark1">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet".to_vec(),
+        ),
+        ("META-INF/manifest.xml", MANIFEST.as_bytes().to_vec()),
+        ("content.xml", content.into_bytes()),
+    ])
+}
+
+/// The people file's rows as sheet XML (inline strings), from row `first`.
+pub fn people_rows(first: u32) -> String {
+    let text = std::fs::read_to_string(sample().join("people.csv")).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let r = first + i as u32;
+        out += &format!(r#"<row r="{r}">"#);
+        for (c, v) in line.split(',').enumerate() {
+            if !v.is_empty() {
+                let col = (b'A' + c as u8) as char;
+                out += &format!(r#"<c r="{col}{r}" t="inlineStr"><is><t>{v}</t></is></c>"#);
+            }
+        }
+        out += "</row>";
+    }
+    out
+}
+
+/// `check` of the sample with `bytes` as its people file `name`, under a
+/// 300 MB address-space limit on Unix.
+pub fn check_people(name: &str, bytes: &[u8]) -> Output {
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join(name.split('#').next().unwrap());
+    std::fs::write(&book, bytes).unwrap();
+    let people = tmp.path().join(name);
+    run_limited(&[
+        "check",
+        sample().to_str().unwrap(),
+        "--people",
+        people.to_str().unwrap(),
+    ])
+}
+
+#[cfg(unix)]
+fn run_limited(args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 307200; exec "$0" "$@""#)
+        .arg(env!("CARGO_BIN_EXE_boligmatch"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[cfg(not(unix))]
+fn run_limited(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Asserts exit code 2 and a message naming `name` and saying `says`.
+pub fn refused(out: &Output, name: &str, says: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    if std::env::var_os("SHOW").is_some() {
+        eprintln!("{err}");
+    }
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(name), "does not name {name}: {err}");
+    assert!(err.contains(says), "does not say {says:?}: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+}
+
+fn cell(r: &str, v: &str) -> String {
+    format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#)
+}
+
+#[test]
+fn a_cell_at_the_last_corner_is_refused_before_the_sheet_is_built() {
+    let body = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row></sheetData>"#,
+        cell("A1", "x"),
+        cell("XFD1048576", "y")
+    );
+    let out = check_people("people.xlsx", &xlsx(&[("Ark1", false, body)], &[]));
+    refused(
+        &out,
+        "people.xlsx, sheet \"Ark1\"",
+        "reads at most 200000 data rows",
+    );
+}
+
+#[test]
+fn a_wide_row_is_refused_naming_the_column() {
+    let body = format!(
+        r#"<row r="1">{}{}</row></sheetData>"#,
+        cell("A1", "x"),
+        cell("BAA1", "y")
+    );
+    let out = check_people("people.xlsx", &xlsx(&[("Ark1", false, body)], &[]));
+    refused(&out, "sheet \"Ark1\"", "out to column BAA");
+}
+
+#[test]
+fn a_reference_that_is_not_a_cell_is_refused() {
+    let body = format!(r#"<row r="40">{}</row></sheetData>"#, cell("QQQQQ40", "x"));
+    let out = check_people("people.xlsx", &xlsx(&[("Data", false, body)], &[]));
+    refused(
+        &out,
+        "people.xlsx, sheet \"Data\"",
+        "\"QQQQQ40\", which is not a cell reference",
+    );
+}
+
+#[test]
+fn a_shared_string_past_the_table_is_refused_at_its_cell() {
+    let body =
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>7</v></c></row></sheetData>"#;
+    let out = check_people(
+        "people.xlsx",
+        &xlsx(&[("Ark1", false, body.into())], &["person_id"]),
+    );
+    refused(
+        &out,
+        "people.xlsx, sheet \"Ark1\", cell B1",
+        "shared text number \"7\", but the workbook has 1 texts",
+    );
+}
+
+#[test]
+fn a_huge_cell_is_refused_at_its_cell() {
+    let big = "w".repeat(200_000);
+    let body = format!(
+        r#"<row r="1">{}{}</row></sheetData>"#,
+        cell("A1", "x"),
+        cell("C1", &big)
+    );
+    let out = check_people("people.xlsx", &xlsx(&[("Ark1", false, body)], &[]));
+    refused(
+        &out,
+        "people.xlsx, sheet \"Ark1\", cell C1",
+        "more than 32768 bytes",
+    );
+}
+
+#[test]
+fn a_part_inflating_past_the_cap_is_refused() {
+    // 80 MB of spaces inside the sheet: a few dozen kB deflated.
+    let body = format!("{}{}</sheetData>", " ".repeat(80 << 20), people_rows(1));
+    let bytes = xlsx(&[("Ark1", false, body)], &[]);
+    assert!(bytes.len() < 1 << 20);
+    let out = check_people("people.xlsx", &bytes);
+    refused(&out, "people.xlsx", "inflates to more than");
+}
+
+#[test]
+fn merged_cells_are_refused_naming_the_range() {
+    let body = format!(
+        r#"{}</sheetData><mergeCells count="1"><mergeCell ref="B3:C4"/></mergeCells>"#,
+        people_rows(1)
+    );
+    let out = check_people("people.xlsx", &xlsx(&[("Ark1", false, body)], &[]));
+    refused(
+        &out,
+        "people.xlsx, sheet \"Ark1\"",
+        "merged cells B3:C4; unmerge the cells",
+    );
+}
+
+#[test]
+fn the_first_visible_sheet_is_read_and_a_named_one_when_asked() {
+    let hidden = format!(
+        r#"<row r="1">{}</row></sheetData>"#,
+        cell("A1", "not the people")
+    );
+    let good = format!("{}</sheetData>", people_rows(1));
+    let book = xlsx(&[("Gammel", true, hidden), ("Borgere", false, good)], &[]);
+    let out = check_people("people.xlsx", &book);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("people: 35"));
+    let out = check_people("people.xlsx#Gammel", &book);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_people_as_a_plain_workbook_still_read() {
+    let good = format!("{}</sheetData>", people_rows(3));
+    let out = check_people("people.xlsx", &xlsx(&[("Ark1", false, good)], &[]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
+
+#[test]
+fn ods_rows_repeated_without_end_are_refused() {
+    let rows = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>person_id</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+    let out = check_people("people.ods", &ods(rows));
+    refused(&out, "people.ods, sheet \"Ark1\"", "data rows");
+}
+
+#[test]
+fn ods_columns_repeated_without_end_are_refused() {
+    let rows = r#"<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="float" office:value="1"/></table:table-row>"#;
+    let out = check_people("people.ods", &ods(rows));
+    refused(&out, "people.ods, sheet \"Ark1\"", "columns");
+}
+
+#[test]
+fn ods_trailing_empty_repeats_are_what_office_writes_and_pass_the_scan() {
+    let rows = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#;
+    let out = check_people("people.ods", &ods(rows));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Read (one header cell, no data): refused for its columns, not its size.
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        !err.contains("data rows") && !err.contains("out to column"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ods_merged_cells_are_refused_at_their_cell() {
+    let rows = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell/><table:table-cell table:number-columns-spanned="2" office:value-type="string"><text:p>b</text:p></table:table-cell></table:table-row>"#;
+    let out = check_people("people.ods", &ods(rows));
+    refused(
+        &out,
+        "people.ods, sheet \"Ark1\", cell B2",
+        "unmerge the cells",
+    );
+}
+
+/// A workbook at the cell cap (100,000 rows of 10 numbers) is read within
+/// the memory limit: refused for its columns (it is not a people file), not
+/// killed.
+#[test]
+fn a_workbook_at_the_cell_cap_is_read_within_the_memory_limit() {
+    let mut body = String::with_capacity(40 << 20);
+    for r in 1..=100_000u32 {
+        body += &format!(r#"<row r="{r}">"#);
+        for c in b'A'..=b'J' {
+            body += &format!(r#"<c r="{}{r}"><v>{r}</v></c>"#, c as char);
+        }
+        body += "</row>";
+    }
+    body += "</sheetData>";
+    let out = check_people("people.xlsx", &xlsx(&[("Ark1", false, body)], &[]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("people.xlsx"), "{err}");
+    assert!(!err.contains("at most"), "{err}");
+}
