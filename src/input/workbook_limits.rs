@@ -115,10 +115,17 @@ pub fn check_entries(bytes: &[u8]) -> Result<(), Refusal> {
             );
         }
     }
+    if zip.index_for_name("xl/workbook.bin").is_some() {
+        return refuse(
+            String::new(),
+            "is a binary Excel workbook (.xlsb), which boligmatch does not read; save it as .xlsx or CSV".into(),
+        );
+    }
     if is_ods(&zip) {
         return super::workbook_ods::check_tables(&mut zip, None);
     }
-    Ok(())
+    // The reader holds every shared text from the moment it opens the file.
+    shared_strings(&mut zip).map(|_| ())
 }
 
 /// Whether a zip is an OpenDocument file (`content.xml`, no

@@ -6,6 +6,8 @@
 //! file, under a 300 MB address-space limit on Unix: exit code 2 and a
 //! message naming the file, never a panic, an abort or a signal.
 
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -342,4 +344,182 @@ fn a_workbook_at_the_cell_cap_is_read_within_the_memory_limit() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("people.xlsx"), "{err}");
     assert!(!err.contains("at most"), "{err}");
+}
+
+/// A random reference string that is not a cell of a sheet.
+fn bad_ref(rng: &mut ChaCha8Rng) -> String {
+    let letters: String = (0..rng.random_range(4..8))
+        .map(|_| (b'A' + rng.random_range(0..26u8)) as char)
+        .collect();
+    match rng.random_range(0..5) {
+        0 => format!("{letters}{}", rng.random_range(1..100)),
+        1 => format!("A{}", rng.random_range(1_048_577..u32::MAX)),
+        2 => "B0".into(),
+        3 => format!("{}", rng.random_range(1..100)),
+        _ => "Ä1".into(),
+    }
+}
+
+/// One hostile workbook, its file name and what the refusal says.
+fn hostile_case(rng: &mut ChaCha8Rng) -> (&'static str, Vec<u8>, &'static str) {
+    let people = people_rows(1);
+    match rng.random_range(0..7) {
+        0 => {
+            let far = if rng.random_bool(0.5) {
+                format!("A{}", rng.random_range(200_002..=1_048_576))
+            } else {
+                let col = rng.random_range(1_000..16_384usize);
+                format!("{}{}", letters(col), rng.random_range(1..40))
+            };
+            let body = format!(r#"{people}<row>{}</row></sheetData>"#, cell(&far, "x"));
+            (
+                "people.xlsx",
+                xlsx(&[("Ark1", false, body)], &[]),
+                "at most",
+            )
+        }
+        1 => {
+            let strings = ["person_id", "gender"];
+            let index = match rng.random_range(0..3) {
+                0 => rng.random_range(2..u64::MAX).to_string(),
+                1 => "-1".into(),
+                _ => "x".into(),
+            };
+            let body =
+                format!(r#"{people}<row><c r="A40" t="s"><v>{index}</v></c></row></sheetData>"#);
+            (
+                "people.xlsx",
+                xlsx(&[("Ark1", false, body)], &strings),
+                "shared text number",
+            )
+        }
+        2 => {
+            let body = format!(
+                r#"<row>{}</row>{people}</sheetData>"#,
+                cell(&bad_ref(rng), "x")
+            );
+            (
+                "people.xlsx",
+                xlsx(&[("Ark1", false, body)], &[]),
+                "not a cell reference",
+            )
+        }
+        3 => {
+            let big = "ø".repeat(rng.random_range(17_000..400_000));
+            let book = if rng.random_bool(0.5) {
+                let body =
+                    format!(r#"{people}<row><c r="B40" t="s"><v>0</v></c></row></sheetData>"#);
+                xlsx(&[("Ark1", false, body)], &[&big])
+            } else {
+                let body = format!(r#"{people}<row>{}</row></sheetData>"#, cell("C41", &big));
+                xlsx(&[("Ark1", false, body)], &[])
+            };
+            ("people.xlsx", book, "bytes of text")
+        }
+        4 => {
+            let si = "<si/>".repeat(1_000_001 + rng.random_range(0..1000));
+            let body = format!("{people}</sheetData>");
+            let mut book = xlsx(&[("Ark1", false, body)], &[]);
+            book = rezip(
+                &book,
+                "xl/sharedStrings.xml",
+                format!(r#"<sst {NS}>{si}</sst>"#).into_bytes(),
+            );
+            ("people.xlsx", book, "texts")
+        }
+        5 => ("people.ods", ods(&ods_repeats(rng)), "at most"),
+        _ => {
+            let pad = " ".repeat((65 << 20) + rng.random_range(0..(4 << 20)));
+            let part = [
+                "xl/worksheets/sheet1.xml",
+                "xl/sharedStrings.xml",
+                "xl/media/image1.png",
+            ][rng.random_range(0..3)];
+            let book = xlsx(&[("Ark1", false, format!("{people}</sheetData>"))], &[]);
+            (
+                "people.xlsx",
+                rezip(&book, part, pad.into_bytes()),
+                "inflates to more than",
+            )
+        }
+    }
+}
+
+/// Column letters of a 0-based index.
+fn letters(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap()
+}
+
+/// ODS rows whose repeats reach past the caps.
+fn ods_repeats(rng: &mut ChaCha8Rng) -> String {
+    let rows = rng.random_range(1..2_000_000u64);
+    let cols = if rows > 200_001 {
+        rng.random_range(1..4u64)
+    } else {
+        rng.random_range(1_001..100_000u64)
+    };
+    let lead = if rng.random_bool(0.5) {
+        format!(
+            r#"<table:table-row table:number-rows-repeated="{}"><table:table-cell table:number-columns-repeated="{}"/></table:table-row>"#,
+            rng.random_range(1..1000),
+            rng.random_range(1..1000)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        r#"{lead}<table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1"/></table:table-row>"#
+    )
+}
+
+/// A zip with entry `name` replaced by (or added as) `bytes`.
+fn rezip(book: &[u8], name: &str, bytes: Vec<u8>) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut b).unwrap();
+        if f.name() != name {
+            entries.push((f.name().to_string(), b));
+        }
+    }
+    entries.push((name.to_string(), bytes));
+    let refs: Vec<(&str, Vec<u8>)> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.clone()))
+        .collect();
+    zip_of(&refs)
+}
+
+/// The reader fuzzer: a fixed number of hostile workbooks from a fixed seed,
+/// each through the real `check` under a 300 MB limit: exit code 2 naming
+/// the file, never a panic, an abort or a signal.
+#[test]
+fn hostile_workbooks_are_refused_within_the_memory_limit() {
+    let mut rng = ChaCha8Rng::seed_from_u64(25);
+    for case in 0..40 {
+        let (name, bytes, says) = hostile_case(&mut rng);
+        let out = check_people(name, &bytes);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "case {case}: {:?} {err}",
+            out.status
+        );
+        assert!(
+            err.contains(name) && err.contains(says),
+            "case {case}: {err}"
+        );
+    }
 }
