@@ -14,6 +14,7 @@ pub(crate) mod text;
 pub mod workbook;
 pub mod workbook_limits;
 mod workbook_ods;
+mod workbook_xls;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::columns::{PEOPLE_COLUMNS, STAFF_COLUMNS, UNIT_COLUMNS};

@@ -5,10 +5,10 @@
 //! shared-string indices, its cell sizes and its merged cells.
 //!
 //! What is covered: `.xlsx`, `.xlsm` and `.ods` (zip files) by every limit
-//! below. An old binary `.xls` is covered by [`MAX_WORKBOOK_BYTES`] only (its
-//! cells are not compressed, so its size bounds what it holds, but a sheet of
-//! two cells far apart is still built as a full rectangle of at most 65,536
-//! rows × 256 columns by the reader).
+//! below. An old binary `.xls` by [`MAX_WORKBOOK_BYTES`], and each sheet's
+//! declared extent and the extent of its cells by the row, column and cell
+//! caps (see `workbook_xls`); not by the cell-size cap, merged cells, or
+//! shared-string checks (the reader's own checks apply there).
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -64,6 +64,9 @@ fn archive(bytes: &[u8]) -> Option<Zip<'_>> {
 /// them larger than [`MAX_INFLATED_BYTES`], or more than [`MAX_ENTRIES`]
 /// entries are refused.
 pub fn check_entries(bytes: &[u8]) -> Result<(), Refusal> {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return super::workbook_xls::check(bytes);
+    }
     let Some(mut zip) = archive(bytes) else {
         return Ok(());
     };

@@ -523,3 +523,151 @@ fn hostile_workbooks_are_refused_within_the_memory_limit() {
         );
     }
 }
+
+/// A BIFF record.
+fn biff(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = typ.to_le_bytes().to_vec();
+    r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    r.extend_from_slice(data);
+    r
+}
+
+/// A NUMBER cell record at a 0-based row and column.
+fn number(row: u16, col: u16) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend_from_slice(&col.to_le_bytes());
+    d.extend_from_slice(&0u16.to_le_bytes());
+    d.extend_from_slice(&1.0f64.to_le_bytes());
+    biff(0x0203, &d)
+}
+
+/// A `Workbook` stream of one sheet `Ark1` with `records`, at least
+/// `min_len` bytes long.
+fn biff_stream(records: &[Vec<u8>], min_len: usize) -> Vec<u8> {
+    let bof = biff(
+        0x0809,
+        &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    let mut s = bof.clone();
+    s.extend(biff(
+        0x0085,
+        &[0, 0, 0, 0, 0, 0, 4, 0, b'A', b'r', b'k', b'1'],
+    ));
+    s.extend(biff(0x000A, &[]));
+    s.extend(bof);
+    for r in records {
+        s.extend_from_slice(r);
+    }
+    s.extend(biff(0x000A, &[]));
+    while s.len() < min_len {
+        s.extend(biff(0x00E1, &[0; 200]));
+    }
+    s
+}
+
+/// A compound file (version 3, 512-byte sectors) holding `stream` as
+/// `Workbook`: sector 0 the allocation table, 1 the directory, then the
+/// stream (at least 4,096 bytes, so outside the mini stream).
+fn xls(stream: &[u8]) -> Vec<u8> {
+    let sectors = stream.len().div_ceil(512);
+    let mut fat: Vec<u32> = vec![0xFFFF_FFFD, 0xFFFF_FFFE];
+    fat.extend((0..sectors as u32).map(|i| {
+        if i + 1 == sectors as u32 {
+            0xFFFF_FFFE
+        } else {
+            i + 3
+        }
+    }));
+    assert!(fat.len() <= 128);
+    fat.resize(128, 0xFFFF_FFFF);
+    let mut h = vec![0u8; 512];
+    h[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let put = |h: &mut Vec<u8>, at: usize, v: &[u8]| h[at..at + v.len()].copy_from_slice(v);
+    put(&mut h, 0x18, &0x3Eu16.to_le_bytes());
+    put(&mut h, 0x1A, &3u16.to_le_bytes());
+    put(&mut h, 0x1C, &0xFFFEu16.to_le_bytes());
+    put(&mut h, 0x1E, &9u16.to_le_bytes());
+    put(&mut h, 0x20, &6u16.to_le_bytes());
+    put(&mut h, 0x2C, &1u32.to_le_bytes());
+    put(&mut h, 0x30, &1u32.to_le_bytes());
+    put(&mut h, 0x38, &4096u32.to_le_bytes());
+    put(&mut h, 0x3C, &0xFFFF_FFFEu32.to_le_bytes());
+    put(&mut h, 0x44, &0xFFFF_FFFEu32.to_le_bytes());
+    for i in 0..109 {
+        put(
+            &mut h,
+            0x4C + 4 * i,
+            &(if i == 0 { 0u32 } else { 0xFFFF_FFFF }).to_le_bytes(),
+        );
+    }
+    let mut out = h;
+    out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    let entry = |name: &str, typ: u8, child: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        e[..units.len()].copy_from_slice(&units);
+        e[0x40..0x42].copy_from_slice(&(units.len() as u16).to_le_bytes());
+        e[0x42] = typ;
+        e[0x43] = 1;
+        e[0x44..0x48].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        e[0x48..0x4C].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        e[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
+        e[0x74..0x78].copy_from_slice(&start.to_le_bytes());
+        e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    out.extend(entry("Root Entry", 5, 1, 0xFFFF_FFFE, 0));
+    out.extend(entry("Workbook", 2, 0xFFFF_FFFF, 2, stream.len() as u32));
+    out.extend(vec![0u8; 256]);
+    out.extend_from_slice(stream);
+    out.resize(512 * (2 + sectors + 1), 0);
+    out
+}
+
+#[test]
+fn an_xls_with_cells_far_apart_is_refused_before_it_is_built() {
+    let stream = biff_stream(&[number(0, 0), number(65_535, 255)], 5000);
+    let out = check_people("people.xls", &xls(&stream));
+    refused(
+        &out,
+        "people.xls, sheet \"Ark1\"",
+        "boligmatch reads at most 1000000 cells",
+    );
+}
+
+#[test]
+fn an_xls_declaring_a_huge_or_inverted_extent_is_refused() {
+    let dims = |rf: u32, rl: u32, cf: u16, cl: u16| {
+        let mut d = rf.to_le_bytes().to_vec();
+        d.extend_from_slice(&rl.to_le_bytes());
+        d.extend_from_slice(&cf.to_le_bytes());
+        d.extend_from_slice(&cl.to_le_bytes());
+        d.extend_from_slice(&[0, 0]);
+        biff(0x0200, &d)
+    };
+    let huge = biff_stream(&[dims(0, u32::MAX, 0, 256), number(0, 0)], 4096);
+    refused(
+        &check_people("people.xls", &xls(&huge)),
+        "people.xls, sheet \"Ark1\"",
+        "data rows",
+    );
+    let inverted = biff_stream(&[dims(10, 5, 0, 3), number(0, 0)], 4096);
+    refused(
+        &check_people("people.xls", &xls(&inverted)),
+        "people.xls, sheet \"Ark1\"",
+        "ends before it starts",
+    );
+}
+
+#[test]
+fn a_small_xls_built_here_is_read_by_the_reader() {
+    let stream = biff_stream(&[number(0, 0), number(1, 1)], 4096);
+    let out = check_people("people.xls", &xls(&stream));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("cannot be read"), "{err}");
+}
