@@ -93,6 +93,16 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
         .collect();
     let name = sheet_name(&book.sheet_names(), &visible, sheet).map_err(fail)?;
     limits::check_sheet(bytes, &name).map_err(refused)?;
+    if let calamine::Sheets::Xls(xls) = &book {
+        if let Some(d) = xls.worksheet_merge_cells(&name).and_then(|m| m.first().copied()) {
+            let cell = |(r, c): (u32, u32)| format!("{}{}", column_letters(c as usize), r + 1);
+            return Err(fail(format!(
+                "sheet \"{name}\" has merged cells {}:{}; unmerge the cells (every value in its own cell) and save it again",
+                cell(d.start),
+                cell(d.end)
+            )));
+        }
+    }
     let range = book
         .worksheet_range(&name)
         .map_err(|e| fail(format!("sheet \"{name}\" cannot be read ({e})")))?;

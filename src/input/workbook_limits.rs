@@ -491,3 +491,52 @@ fn end_cell(c: &Cell, strings: &[usize], extent: &mut Extent) -> Result<(), Stri
     }
     extent.add(c.at.0, c.at.1, 1, 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_cells_of_a_sheet_or_nothing() {
+        assert_eq!(parse_ref("A1"), Some((1, 0)));
+        assert_eq!(parse_ref("$B$14"), Some((14, 1)));
+        assert_eq!(parse_ref("XFD1048576"), Some((1_048_576, 16_383)));
+        for bad in ["XFE1", "A1048577", "ZZZZZ40", "A0", "A", "40", "", "Å1", "A1x", "AB-1"] {
+            assert_eq!(parse_ref(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_extent_is_held_to_rows_columns_and_cells() {
+        let mut e = Extent::default();
+        assert!(e.add(1, 0, 1, 1).is_ok());
+        assert!(e.add(200_001, 0, 1, 1).is_ok());
+        assert!(e.add(1, 0, 200_002, 1).is_err());
+        let mut e = Extent::default();
+        assert!(e.add(1, 999, 1, 1).is_ok());
+        assert!(e.add(1, 0, 1, 1).is_ok());
+        assert!(e.add(1, 1_000, 1, 1).is_err());
+        let mut e = Extent::default();
+        assert!(e.add(1, 0, 1_000, 1_000).is_ok());
+        assert!(e.add(1_001, 0, 1, 1).is_err());
+        let mut e = Extent::default();
+        assert!(e.add(u64::MAX, u64::MAX, u64::MAX, u64::MAX).is_err());
+        assert_eq!(Extent::default().area(), 0);
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_by_what_it_inflates_to() {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().large_file(true);
+        assert!(w.start_file("xl/worksheets/sheet1.xml", opts).is_ok());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..65 {
+            assert!(std::io::Write::write_all(&mut w, &zeros).is_ok());
+        }
+        let Ok(bytes) = w.finish().map(Cursor::into_inner) else {
+            return;
+        };
+        let refused = check_entries(&bytes);
+        assert!(matches!(refused, Err((_, m)) if m.contains("inflates to more than")));
+    }
+}

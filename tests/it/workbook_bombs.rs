@@ -363,7 +363,7 @@ fn bad_ref(rng: &mut ChaCha8Rng) -> String {
 /// One hostile workbook, its file name and what the refusal says.
 fn hostile_case(rng: &mut ChaCha8Rng) -> (&'static str, Vec<u8>, &'static str) {
     let people = people_rows(1);
-    match rng.random_range(0..7) {
+    match rng.random_range(0..8) {
         0 => {
             let far = if rng.random_bool(0.5) {
                 format!("A{}", rng.random_range(200_002..=1_048_576))
@@ -428,6 +428,19 @@ fn hostile_case(rng: &mut ChaCha8Rng) -> (&'static str, Vec<u8>, &'static str) {
             ("people.xlsx", book, "texts")
         }
         5 => ("people.ods", ods(&ods_repeats(rng)), "at most"),
+        6 => {
+            let (r, c) = (
+                rng.random_range(4_000..65_536u32),
+                rng.random_range(0..256u32),
+            );
+            let far = number(r as u16, c as u16);
+            let min_len = [0, 4096, 20_000][rng.random_range(0..3)];
+            (
+                "people.xls",
+                xls(&biff_stream(&[number(0, 0), far], min_len)),
+                "at most",
+            )
+        }
         _ => {
             let pad = " ".repeat((65 << 20) + rng.random_range(0..(4 << 20)));
             let part = [
@@ -549,10 +562,11 @@ fn biff_stream(records: &[Vec<u8>], min_len: usize) -> Vec<u8> {
         &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
     );
     let mut s = bof.clone();
-    s.extend(biff(
-        0x0085,
-        &[0, 0, 0, 0, 0, 0, 4, 0, b'A', b'r', b'k', b'1'],
-    ));
+    // The sheet's BOF follows this record and the EOF: 20 + 16 + 4 bytes in.
+    let at = (bof.len() + 16 + 4) as u32;
+    let mut sheet = at.to_le_bytes().to_vec();
+    sheet.extend_from_slice(&[0, 0, 4, 0, b'A', b'r', b'k', b'1']);
+    s.extend(biff(0x0085, &sheet));
     s.extend(biff(0x000A, &[]));
     s.extend(bof);
     for r in records {
@@ -566,20 +580,28 @@ fn biff_stream(records: &[Vec<u8>], min_len: usize) -> Vec<u8> {
 }
 
 /// A compound file (version 3, 512-byte sectors) holding `stream` as
-/// `Workbook`: sector 0 the allocation table, 1 the directory, then the
-/// stream (at least 4,096 bytes, so outside the mini stream).
+/// `Workbook`: sector 0 the allocation table, 1 the directory, 2 the mini
+/// allocation table, then the stream (from 4,096 bytes) or the mini stream
+/// holding it in 64-byte sectors (below).
 fn xls(stream: &[u8]) -> Vec<u8> {
-    let sectors = stream.len().div_ceil(512);
-    let mut fat: Vec<u32> = vec![0xFFFF_FFFD, 0xFFFF_FFFE];
-    fat.extend((0..sectors as u32).map(|i| {
-        if i + 1 == sectors as u32 {
-            0xFFFF_FFFE
-        } else {
-            i + 3
-        }
-    }));
+    let mini = stream.len() < 4096;
+    let body: Vec<u8> = if mini {
+        let mut b = stream.to_vec();
+        b.resize(stream.len().div_ceil(64) * 64, 0);
+        b
+    } else {
+        stream.to_vec()
+    };
+    let sectors = body.len().div_ceil(512) as u32;
+    let mut fat: Vec<u32> = vec![0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFFE];
+    fat.extend((0..sectors).map(|i| if i + 1 == sectors { 0xFFFF_FFFE } else { i + 4 }));
     assert!(fat.len() <= 128);
     fat.resize(128, 0xFFFF_FFFF);
+    let minis = (body.len() / 64) as u32;
+    let mut minifat: Vec<u32> = (0..minis)
+        .map(|i| if i + 1 == minis { 0xFFFF_FFFE } else { i + 1 })
+        .collect();
+    minifat.resize(128, 0xFFFF_FFFF);
     let mut h = vec![0u8; 512];
     h[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     let put = |h: &mut Vec<u8>, at: usize, v: &[u8]| h[at..at + v.len()].copy_from_slice(v);
@@ -591,7 +613,8 @@ fn xls(stream: &[u8]) -> Vec<u8> {
     put(&mut h, 0x2C, &1u32.to_le_bytes());
     put(&mut h, 0x30, &1u32.to_le_bytes());
     put(&mut h, 0x38, &4096u32.to_le_bytes());
-    put(&mut h, 0x3C, &0xFFFF_FFFEu32.to_le_bytes());
+    put(&mut h, 0x3C, &2u32.to_le_bytes());
+    put(&mut h, 0x40, &1u32.to_le_bytes());
     put(&mut h, 0x44, &0xFFFF_FFFEu32.to_le_bytes());
     for i in 0..109 {
         put(
@@ -620,11 +643,18 @@ fn xls(stream: &[u8]) -> Vec<u8> {
         e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
         e
     };
-    out.extend(entry("Root Entry", 5, 1, 0xFFFF_FFFE, 0));
-    out.extend(entry("Workbook", 2, 0xFFFF_FFFF, 2, stream.len() as u32));
+    let len = stream.len() as u32;
+    if mini {
+        out.extend(entry("Root Entry", 5, 1, 3, body.len() as u32));
+        out.extend(entry("Workbook", 2, 0xFFFF_FFFF, 0, len));
+    } else {
+        out.extend(entry("Root Entry", 5, 1, 0xFFFF_FFFE, 0));
+        out.extend(entry("Workbook", 2, 0xFFFF_FFFF, 3, len));
+    }
     out.extend(vec![0u8; 256]);
-    out.extend_from_slice(stream);
-    out.resize(512 * (2 + sectors + 1), 0);
+    out.extend(minifat.iter().flat_map(|v| v.to_le_bytes()));
+    out.extend_from_slice(&body);
+    out.resize(512 * (3 + sectors as usize + 1), 0);
     out
 }
 
@@ -665,9 +695,34 @@ fn an_xls_declaring_a_huge_or_inverted_extent_is_refused() {
 
 #[test]
 fn a_small_xls_built_here_is_read_by_the_reader() {
-    let stream = biff_stream(&[number(0, 0), number(1, 1)], 4096);
+    for min_len in [0, 4096] {
+        let stream = biff_stream(&[number(0, 0), number(1, 1)], min_len);
+        let out = check_people("people.xls", &xls(&stream));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            !err.contains("cannot be read") && !err.contains("is empty"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_small_xls_in_the_mini_stream_is_checked_too() {
+    let stream = biff_stream(&[number(0, 0), number(65_000, 200)], 0);
+    assert!(stream.len() < 4096);
     let out = check_people("people.xls", &xls(&stream));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(!err.contains("cannot be read"), "{err}");
+    refused(
+        &out,
+        "people.xls, sheet \"Ark1\"",
+        "boligmatch reads at most 1000000 cells",
+    );
+}
+
+#[test]
+fn merged_cells_in_an_xls_are_refused_naming_the_range() {
+    let merge = biff(0x00E5, &[1, 0, 2, 0, 3, 0, 1, 0, 2, 0]);
+    let stream = biff_stream(&[number(0, 0), number(3, 3), merge], 0);
+    let out = check_people("people.xls", &xls(&stream));
+    refused(&out, "people.xls", "merged cells B3:C4; unmerge the cells");
 }
