@@ -206,6 +206,14 @@ impl Extent {
             row.saturating_add(rows.max(1) - 1),
             col.saturating_add(cols.max(1) - 1),
         );
+        if last.0 > 1_048_576 || last.1 >= 16_384 {
+            return Err(format!(
+                "has data past the last cell of a sheet (XFD1048576), at row {} and column {}; boligmatch reads at most {} data rows and {MAX_COLUMNS} columns",
+                last.0,
+                last.1.saturating_add(1),
+                crate::input::MAX_ROWS
+            ));
+        }
         let (r0, c0) = self.min.unwrap_or((row, col));
         self.min = Some((r0.min(row), c0.min(col)));
         self.max = (self.max.0.max(last.0), self.max.1.max(last.1));
