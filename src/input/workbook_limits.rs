@@ -118,7 +118,7 @@ pub fn check_entries(bytes: &[u8]) -> Result<(), Refusal> {
             );
         }
     }
-    if zip.index_for_name("xl/workbook.bin").is_some() {
+    if part(&zip, "xl/workbook.bin").is_some() {
         return refuse(
             String::new(),
             "is a binary Excel workbook (.xlsb), which boligmatch does not read; save it as .xlsx or CSV".into(),
@@ -134,7 +134,16 @@ pub fn check_entries(bytes: &[u8]) -> Result<(), Refusal> {
 /// Whether a zip is an OpenDocument file (`content.xml`, no
 /// `xl/workbook.xml`).
 fn is_ods(zip: &Zip<'_>) -> bool {
-    zip.index_for_name("content.xml").is_some() && zip.index_for_name("xl/workbook.xml").is_none()
+    part(zip, "content.xml").is_some() && part(zip, "xl/workbook.xml").is_none()
+}
+
+/// The index of part `path`, found as the reader finds it: by name,
+/// ignoring case, `\\` read as `/`.
+fn part(zip: &Zip<'_>, path: &str) -> Option<usize> {
+    let name = zip
+        .file_names()
+        .find(|n| n.replace('\\', "/").eq_ignore_ascii_case(path))?;
+    zip.index_for_name(name)
 }
 
 /// A streaming XML reader over one zip entry (at most [`MAX_ENTRY_BYTES`]).
@@ -142,7 +151,7 @@ pub(super) fn xml<'a, 'b: 'a>(
     zip: &'a mut Zip<'b>,
     path: &str,
 ) -> Option<Reader<BufReader<Box<dyn Read + 'a>>>> {
-    let idx = zip.index_for_name(path)?;
+    let idx = part(zip, path)?;
     let f = zip.by_index(idx).ok()?;
     let f: Box<dyn Read + 'a> = Box::new(f.take(MAX_ENTRY_BYTES));
     Some(Reader::from_reader(BufReader::new(f)))
@@ -253,13 +262,17 @@ pub fn check_sheet(bytes: &[u8], name: &str) -> Result<(), Refusal> {
     if is_ods(&zip) {
         return super::workbook_ods::check_tables(&mut zip, Some(name));
     }
-    let Some(path) = sheet_path(&mut zip, name) else {
-        return Ok(());
-    };
     let strings = shared_strings(&mut zip)?;
+    let lost = || {
+        (
+            sheet.clone(),
+            "cannot be found in the workbook; open it in Excel and save it again".to_string(),
+        )
+    };
+    let path = sheet_path(&mut zip, name).ok_or_else(lost)?;
     let checked = match xml(&mut zip, &path) {
         Some(mut r) => scan_sheet(&mut r, &sheet, &strings),
-        None => Ok(()),
+        None => Err(lost()),
     };
     checked
 }
@@ -275,7 +288,7 @@ fn sheet_path(zip: &mut Zip<'_>, name: &str) -> Option<String> {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
                 let n = attr(&e, b"name").map(|n| unescape(&n));
                 if n.as_deref() == Some(name) {
-                    id = attr(&e, b"r:id");
+                    id = attr(&e, b"r:id").or_else(|| attr(&e, b"relationships:id"));
                     break;
                 }
             }
@@ -292,9 +305,13 @@ fn sheet_path(zip: &mut Zip<'_>, name: &str) -> Option<String> {
         match r.read_event_into(&mut buf).ok()? {
             Event::Start(e) | Event::Empty(e) if attr(&e, b"Id").as_deref() == Some(&id) => {
                 let t = attr(&e, b"Target")?;
-                return Some(match t.strip_prefix('/') {
-                    Some(abs) => abs.to_string(),
-                    None => format!("xl/{t}"),
+                // As the reader resolves it.
+                return Some(if let Some(t) = t.strip_prefix("/xl/") {
+                    format!("xl/{t}")
+                } else if t.starts_with("xl/") {
+                    t
+                } else {
+                    format!("xl/{t}")
                 });
             }
             Event::Eof => return None,

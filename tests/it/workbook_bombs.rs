@@ -502,7 +502,11 @@ fn rezip(book: &[u8], name: &str, bytes: Vec<u8>) -> Vec<u8> {
         let mut f = zip.by_index(i).unwrap();
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut f, &mut b).unwrap();
-        if f.name() != name {
+        if !f
+            .name()
+            .replace('\\', "/")
+            .eq_ignore_ascii_case(&name.replace('\\', "/"))
+        {
             entries.push((f.name().to_string(), b));
         }
     }
@@ -725,4 +729,28 @@ fn merged_cells_in_an_xls_are_refused_naming_the_range() {
     let stream = biff_stream(&[number(0, 0), number(3, 3), merge], 0);
     let out = check_people("people.xls", &xls(&stream));
     refused(&out, "people.xls", "merged cells B3:C4; unmerge the cells");
+}
+
+#[test]
+fn a_sheet_part_named_in_another_case_is_checked_as_the_reader_finds_it() {
+    let body = format!(
+        r#"<row r="1">{}</row><row r="900000">{}</row></sheetData>"#,
+        cell("A1", "x"),
+        cell("Z900000", "y")
+    );
+    let book = xlsx(&[("Ark1", false, body)], &[]);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&book[..])).unwrap();
+    let mut sheet = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    let renamed = rezip(&book, "XL\\Worksheets\\SHEET1.XML", sheet);
+    let out = check_people("people.xlsx", &renamed);
+    refused(
+        &out,
+        "people.xlsx, sheet \"Ark1\"",
+        "at most 200000 data rows",
+    );
 }
