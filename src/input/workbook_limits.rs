@@ -24,6 +24,8 @@ pub const MAX_COLUMNS: u64 = 1_000;
 pub const MAX_CELLS: u64 = 1_000_000;
 /// The most bytes of text one cell may hold.
 pub const MAX_CELL_BYTES: usize = 32 * 1024;
+/// The most bytes of text the cells of a sheet may hold together.
+pub const MAX_SHEET_TEXT: u64 = 32 * 1024 * 1024;
 /// The most bytes one entry of a zip workbook may inflate to.
 pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
 /// The most bytes all entries of a zip workbook together may inflate to.
@@ -198,9 +200,23 @@ pub fn parse_ref(s: &str) -> Option<(u64, u64)> {
 pub(super) struct Extent {
     min: Option<(u64, u64)>,
     max: (u64, u64),
+    /// The bytes of text the reader builds for the cells so far (a shared
+    /// text is copied into every cell that uses it).
+    pub(super) text: u64,
 }
 
 impl Extent {
+    /// Adds `bytes` of cell text; refuses more than [`MAX_SHEET_TEXT`].
+    pub(super) fn add_text(&mut self, bytes: u64) -> Result<(), String> {
+        self.text = self.text.saturating_add(bytes);
+        if self.text > MAX_SHEET_TEXT {
+            return Err(format!(
+                "holds more than {MAX_SHEET_TEXT} bytes of text in its cells (a text used by many cells counts for each); save the data as CSV"
+            ));
+        }
+        Ok(())
+    }
+
     /// The cells of the rectangle.
     pub(super) fn area(&self) -> u64 {
         self.min.map_or(0, |(r0, c0)| {
@@ -511,8 +527,10 @@ fn end_cell(c: &Cell, strings: &[usize], extent: &mut Extent) -> Result<(), Stri
                     "holds more than {MAX_CELL_BYTES} bytes of text; boligmatch reads cells of at most that"
                 ))
             }
-            Some(_) => {}
+            Some(&len) => extent.add_text(len as u64)?,
         }
+    } else {
+        extent.add_text(c.text as u64)?;
     }
     extent.add(c.at.0, c.at.1, 1, 1)
 }

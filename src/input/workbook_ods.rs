@@ -4,7 +4,7 @@
 //! build, spanned cells are merged cells.
 
 use super::workbook::column_letters;
-use super::workbook_limits::{attr, cut, unescape, xml, xml_error, Extent, Refusal, Zip, MAX_CELLS, MAX_CELL_BYTES};
+use super::workbook_limits::{attr, cut, unescape, xml, xml_error, Extent, Refusal, Zip, MAX_CELLS, MAX_CELL_BYTES, MAX_SHEET_TEXT};
 use quick_xml::events::{BytesStart, Event};
 
 /// Where the scan is in the table being read.
@@ -51,6 +51,7 @@ pub fn check_tables(zip: &mut Zip<'_>, merged: Option<&str>) -> Result<(), Refus
     let mut buf = Vec::new();
     let mut table: Option<(String, Table)> = None;
     let mut cells = 0u64;
+    let mut text = 0u64;
     loop {
         buf.clear();
         let ev = r.read_event_into(&mut buf).map_err(|e| xml_error("", &e))?;
@@ -64,6 +65,10 @@ pub fn check_tables(zip: &mut Zip<'_>, merged: Option<&str>) -> Result<(), Refus
             }
             (Event::End(e), Some((_, t))) if e.name().as_ref() == b"table:table" => {
                 cells = cells.saturating_add(t.extent.area());
+                text = text.saturating_add(t.extent.text);
+                if text > MAX_SHEET_TEXT {
+                    return Err((String::new(), format!("has more than {MAX_SHEET_TEXT} bytes of text in its sheets together; save the data as CSV")));
+                }
                 if cells > MAX_CELLS {
                     return Err((String::new(), format!("has more than {MAX_CELLS} cells in its sheets together; save the data as CSV")));
                 }
@@ -142,6 +147,10 @@ impl Table {
         if content {
             self.extent
                 .add(at.0 + 1, at.1, self.rows, cols)
+                .map_err(|m| (sheet.to_string(), m))?;
+            let copies = self.rows.saturating_mul(cols);
+            self.extent
+                .add_text((text as u64).saturating_mul(copies))
                 .map_err(|m| (sheet.to_string(), m))?;
         }
         Ok(())

@@ -360,10 +360,11 @@ fn bad_ref(rng: &mut ChaCha8Rng) -> String {
     }
 }
 
-/// One hostile workbook, its file name and what the refusal says.
-fn hostile_case(rng: &mut ChaCha8Rng) -> (&'static str, Vec<u8>, &'static str) {
+/// One hostile workbook of kind `kind` (0 to 8), its file name and what the
+/// refusal says.
+fn hostile_case(rng: &mut ChaCha8Rng, kind: u32) -> (&'static str, Vec<u8>, &'static str) {
     let people = people_rows(1);
-    match rng.random_range(0..8) {
+    match kind {
         0 => {
             let far = if rng.random_bool(0.5) {
                 format!("A{}", rng.random_range(200_002..=1_048_576))
@@ -428,6 +429,27 @@ fn hostile_case(rng: &mut ChaCha8Rng) -> (&'static str, Vec<u8>, &'static str) {
             ("people.xlsx", book, "texts")
         }
         5 => ("people.ods", ods(&ods_repeats(rng)), "at most"),
+        7 => {
+            // One long text copied into many cells.
+            let long = "k".repeat(rng.random_range(20_000..32_000));
+            let n = rng.random_range(2_000..5_000);
+            if rng.random_bool(0.5) {
+                let cells: String = (2..n)
+                    .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#))
+                    .collect();
+                let body = format!("{cells}</sheetData>");
+                (
+                    "people.xlsx",
+                    xlsx(&[("Ark1", false, body)], &[&long]),
+                    "bytes of text",
+                )
+            } else {
+                let rows = format!(
+                    r#"<table:table-row table:number-rows-repeated="{n}"><table:table-cell office:value-type="string"><text:p>{long}</text:p></table:table-cell></table:table-row>"#
+                );
+                ("people.ods", ods(&rows), "bytes of text")
+            }
+        }
         6 => {
             let (r, c) = (
                 rng.random_range(4_000..65_536u32),
@@ -525,7 +547,7 @@ fn rezip(book: &[u8], name: &str, bytes: Vec<u8>) -> Vec<u8> {
 fn hostile_workbooks_are_refused_within_the_memory_limit() {
     let mut rng = ChaCha8Rng::seed_from_u64(25);
     for case in 0..40 {
-        let (name, bytes, says) = hostile_case(&mut rng);
+        let (name, bytes, says) = hostile_case(&mut rng, case % 9);
         let out = check_people(name, &bytes);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
