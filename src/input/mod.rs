@@ -14,6 +14,7 @@ pub(crate) mod text;
 pub mod workbook;
 pub mod workbook_limits;
 mod workbook_ods;
+mod workbook_scan;
 mod workbook_xls;
 
 use crate::error::{Error, Problem, Problems, Result};

@@ -41,19 +41,7 @@ pub struct Sheet {
     pub problems: Vec<Problem>,
 }
 
-/// The column letters of a 0-based index: A, B, …, Z, AA, ….
-pub fn column_letters(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
+pub use super::workbook_scan::column_letters;
 
 /// A number as the CSV files write it: whole numbers without a decimal
 /// part, others in the shortest form that reads back to the same value.

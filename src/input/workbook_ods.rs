@@ -1,10 +1,10 @@
-//! The limits of [`super::workbook_limits`] for an OpenDocument sheet
+//! The workbook limits (`workbook_limits`) for an OpenDocument sheet
 //! (`content.xml`): rows and columns repeated (`table:number-rows-repeated`,
 //! `table:number-columns-repeated`) count as the cells the reader would
 //! build, spanned cells are merged cells.
 
-use super::workbook::column_letters;
-use super::workbook_limits::{attr, cut, unescape, xml, xml_error, Extent, Refusal, Zip, MAX_CELLS, MAX_CELL_BYTES, MAX_SHEET_TEXT};
+use super::workbook_scan::column_letters;
+use super::workbook_scan::{attr, cut, unescape, xml, xml_error, Extent, Refusal, Zip, MAX_CELLS, MAX_CELL_BYTES, MAX_SHEET_TEXT};
 use quick_xml::events::{BytesStart, Event};
 
 /// Where the scan is in the table being read.

@@ -1,4 +1,4 @@
-//! The limits of [`super::workbook_limits`] for an old binary `.xls`: the
+//! The workbook limits (`workbook_limits`) for an old binary `.xls`: the
 //! reader builds every sheet when it opens the file, reserving room for the
 //! extent a sheet declares (its DIMENSIONS record) and building the
 //! rectangle from its first to its last cell. So the `Workbook` stream is
@@ -6,7 +6,7 @@
 //! and its records read first: each sheet's declared extent and the extent
 //! of its cells are held to the caps.
 
-use super::workbook_limits::{Extent, Refusal, MAX_CELLS};
+use super::workbook_scan::{Extent, Refusal, MAX_CELLS};
 
 fn u16_at(b: &[u8], at: usize) -> Option<usize> {
     Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?) as usize)
@@ -117,7 +117,7 @@ pub fn check(bytes: &[u8]) -> Result<(), Refusal> {
             0x0809 => {
                 bofs += 1;
                 let name = names.get(bofs.wrapping_sub(2)).cloned().unwrap_or_else(|| format!("number {}", bofs - 1));
-                sheet = (bofs > 1).then(|| (format!(", sheet \"{}\"", super::workbook_limits::cut(&name)), Extent::default()));
+                sheet = (bofs > 1).then(|| (format!(", sheet \"{}\"", super::workbook_scan::cut(&name)), Extent::default()));
             }
             0x000A => {
                 if let Some((_, e)) = sheet.take() {
