@@ -11,8 +11,8 @@
 //! (its shared texts are not measured before the reader opens it).
 
 pub use super::workbook_scan::{
-    Refusal, MAX_CELLS, MAX_CELL_BYTES, MAX_COLUMNS, MAX_ENTRIES, MAX_ENTRY_BYTES,
-    MAX_INFLATED_BYTES, MAX_SHEET_TEXT, MAX_WORKBOOK_BYTES,
+    Refusal, MAX_CELLS, MAX_CELL_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES,
+    MAX_INFLATED_BYTES, MAX_WORKBOOK_BYTES,
 };
 use super::workbook_scan::{attr, cut, part, unescape, xml, xml_error, Extent, Zip};
 use quick_xml::events::{BytesStart, Event};
