@@ -12,6 +12,10 @@ pub(crate) mod table;
 pub mod templates;
 pub(crate) mod text;
 pub mod workbook;
+pub mod workbook_limits;
+mod workbook_ods;
+mod workbook_scan;
+mod workbook_xls;
 
 use crate::error::{Error, Problem, Problems, Result};
 use crate::model::columns::{PEOPLE_COLUMNS, STAFF_COLUMNS, UNIT_COLUMNS};

@@ -41,19 +41,7 @@ pub struct Sheet {
     pub problems: Vec<Problem>,
 }
 
-/// The column letters of a 0-based index: A, B, …, Z, AA, ….
-pub fn column_letters(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
+pub use super::workbook_scan::column_letters;
 
 /// A number as the CSV files write it: whole numbers without a decimal
 /// part, others in the shortest form that reads back to the same value.
@@ -70,13 +58,39 @@ fn number(x: f64) -> String {
 /// [`Sheet::problems`] (the cell reads as empty, so that every other problem
 /// of the sheet is found too).
 pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Vec<Problem>> {
+    use super::workbook_limits as limits;
     let fail = |m: String| vec![Problem::file(file, m)];
-    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| {
+    let refused = |(place, m): limits::Refusal| vec![Problem::file(&format!("{file}{place}"), m)];
+    if bytes.len() as u64 > limits::MAX_WORKBOOK_BYTES {
+        return Err(fail(format!(
+            "has {} bytes; boligmatch reads workbooks of at most {} bytes (save the data as CSV)",
+            bytes.len(),
+            limits::MAX_WORKBOOK_BYTES
+        )));
+    }
+    limits::check_entries(bytes).map_err(refused)?;
+    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
         fail(format!(
             "cannot be read as a workbook ({e}); open it in Excel and save it again, or save it as CSV"
         ))
     })?;
-    let name = sheet_name(&book.sheet_names(), sheet).map_err(fail)?;
+    let visible: Vec<bool> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| s.visible == calamine::SheetVisible::Visible)
+        .collect();
+    let name = sheet_name(&book.sheet_names(), &visible, sheet).map_err(fail)?;
+    limits::check_sheet(bytes, &name).map_err(refused)?;
+    if let calamine::Sheets::Xls(xls) = &book {
+        if let Some(d) = xls.worksheet_merge_cells(&name).and_then(|m| m.first().copied()) {
+            let cell = |(r, c): (u32, u32)| format!("{}{}", column_letters(c as usize), r + 1);
+            return Err(fail(format!(
+                "sheet \"{name}\" has merged cells {}:{}; unmerge the cells (every value in its own cell) and save it again",
+                cell(d.start),
+                cell(d.end)
+            )));
+        }
+    }
     let range = book
         .worksheet_range(&name)
         .map_err(|e| fail(format!("sheet \"{name}\" cannot be read ({e})")))?;
@@ -90,9 +104,9 @@ pub fn to_csv(file: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, Ve
     Ok(sheet_as_csv(file, name, &range))
 }
 
-/// The sheet to read: the one named, else the first; the message says why
-/// none can be.
-fn sheet_name(names: &[String], sheet: Option<&str>) -> Result<String, String> {
+/// The sheet to read: the one named, else the first visible one (`visible`
+/// in the order of `names`); the message says why none can be.
+fn sheet_name(names: &[String], visible: &[bool], sheet: Option<&str>) -> Result<String, String> {
     if names.len() > MAX_SHEETS {
         return Err(format!(
             "has {} sheets; boligmatch reads workbooks of at most {MAX_SHEETS}",
@@ -114,7 +128,12 @@ fn sheet_name(names: &[String], sheet: Option<&str>) -> Result<String, String> {
                         .join(", ")
                 )
             }),
-        None => names.first().cloned().ok_or_else(|| "has no sheets".into()),
+        None => names
+            .iter()
+            .zip(visible.iter().chain(std::iter::repeat(&true)))
+            .find(|(_, v)| **v)
+            .map(|(n, _)| n.clone())
+            .ok_or_else(|| "has no visible sheets; show one, or name it as file.xlsx#Sheet".into()),
     }
 }
 

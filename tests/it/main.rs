@@ -17,4 +17,5 @@ mod rules;
 mod simulate;
 mod weekly;
 mod whatif;
+mod workbook_bombs;
 mod workbooks;
