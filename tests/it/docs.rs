@@ -4,6 +4,7 @@
 //! planned with, and every line of a `sh run` block runs in a copy of
 //! `data-samples/` and must exit 0.
 
+use crate::common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -28,19 +29,6 @@ fn blocks(doc: &str) -> Vec<(String, String)> {
         }
     }
     out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn boligmatch(dir: &Path, args: &[&str]) -> std::process::Output {
