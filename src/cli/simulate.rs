@@ -97,7 +97,7 @@ pub fn run(args: &Args) -> Result<()> {
         simulate::study(&loaded.round, &study, &settings.solver).map_err(|e| worded(e, limited))?;
     let mut sources = loaded.sources.clone();
     if let Some(t) = &args.timeline {
-        sources.push(source(t)?);
+        sources.push(Source::of_file(t)?);
     }
     let files = Files::render(&study, &outcome, &sources, settings.style);
     let mut inputs = paths.all();
@@ -199,22 +199,6 @@ fn worded(e: SimulationError, limited: bool) -> Error {
     }
 }
 
-/// The timeline as an input of the run: its path and the SHA-256 of its bytes.
-fn source(path: &Path) -> Result<Source> {
-    use sha2::Digest;
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(Source {
-        path: path.display().to_string(),
-        sha256: sha2::Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-    })
-}
-
 /// The output files' bytes, and the tables of the CSV files for the workbook.
 struct Files {
     /// weekly, goals and, with a sweep, sweep.
@@ -234,58 +218,13 @@ impl Files {
             weekly: weekly.csv(style),
             goals: goals.csv(style),
             sweep: sweep.as_ref().map(|t| t.csv(style)),
-            json: json(study, outcome, sources),
+            json: tables::json(study, outcome, sources),
             tables: [Some(weekly), Some(goals), sweep]
                 .into_iter()
                 .flatten()
                 .collect(),
         }
     }
-}
-
-/// `simulation.json`: the inputs, the study's values, per scenario the runs
-/// finished and each strategy against `optimal`, and the sweep's verdicts.
-fn json(study: &Study, outcome: &Outcome, sources: &[Source]) -> Vec<u8> {
-    let scenarios: Vec<serde_json::Value> = outcome
-        .scenarios
-        .iter()
-        .map(|(name, results)| {
-            serde_json::json!({
-                "scenario": name,
-                "runs_finished": results.runs_finished(),
-                "against_optimal": results
-                    .against_optimal()
-                    .into_iter()
-                    .map(|d| serde_json::json!({
-                        "strategy": d.strategy,
-                        "goal": d.goal,
-                        "mean_share_difference": d.mean_share_difference,
-                        "ci95": d.ci95,
-                    }))
-                    .collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let v = serde_json::json!({
-        "boligmatch_version": env!("CARGO_PKG_VERSION"),
-        "inputs": sources,
-        "timeline": study.timeline,
-        "seed": study.seed,
-        "weeks": outcome.weeks,
-        "from": outcome.from.to_string(),
-        "runs": study.runs,
-        "strategies": study.strategies,
-        "confidence": study.confidence,
-        "scenarios": scenarios,
-        "sweep_first_step_reaching_confidence": outcome
-            .verdicts
-            .iter()
-            .map(|v| serde_json::json!({"strategy": v.strategy, "goal": v.goal, "step": v.label()}))
-            .collect::<Vec<_>>(),
-    });
-    let mut b = serde_json::to_vec_pretty(&v).unwrap_or_default();
-    b.push(b'\n');
-    b
 }
 
 /// Writes the files, the workbook and the report (all or nothing).

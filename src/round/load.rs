@@ -91,6 +91,21 @@ pub struct Source {
     pub sha256: String,
 }
 
+impl Source {
+    /// A file as an input of a run (a timeline, a scenario): its path as
+    /// given and the SHA-256 of its bytes.
+    pub fn of_file(path: &Path) -> Result<Source> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Source {
+            path: path.display().to_string(),
+            sha256: hex(&Sha256::digest(&bytes)),
+        })
+    }
+}
+
 /// A round read and validated, with the warnings it produced.
 #[derive(Debug, Clone)]
 pub struct Loaded {
