@@ -50,13 +50,8 @@ pub fn run(args: &Args) -> Result<()> {
     let t0 = std::time::Instant::now();
     let (paths, mut loaded) = args.input.load()?;
     let previous_file = args.previous.as_ref().map(|d| d.join("proposals.csv"));
-    if let Some(f) = &previous_file {
-        let rows = boligmatch::weekly::read_proposals(f, 1).map_err(boligmatch::Error::from)?;
-        let map = rows
-            .into_iter()
-            .map(|p| (p.person_id, (p.unit_id, p.staff_id)))
-            .collect();
-        loaded.round = loaded.round.with_previous(map);
+    if let Some(last) = &args.previous {
+        loaded.round = boligmatch::weekly::with_last_week(loaded.round, last)?;
     }
     let read_seconds = t0.elapsed().as_secs_f64();
     let options = Options {
