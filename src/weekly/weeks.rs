@@ -84,6 +84,7 @@ pub fn load_programme(
     let mut problems = Vec::new();
     // The latest week: the round the record belongs to now.
     let mut latest = None;
+    let mut dates = Vec::new();
     for d in weeks {
         let paths = RoundPaths {
             offers: None,
@@ -96,13 +97,14 @@ pub fn load_programme(
             ));
             continue;
         }
-        let loaded = load(&paths, today)?;
+        let loaded = load(&paths, today).map_err(|e| in_week(e, d))?;
         inputs.extend(paths.all().into_iter().map(Path::to_path_buf));
         let (_, people, staff, policy) = loaded.round.into_parts();
         if latest.as_ref().is_none_or(|(d, _)| *d < policy.round_date) {
             latest = Some((policy.round_date, paths));
         }
         support.get_or_insert(policy.support_weeks.clone());
+        dates.push((policy.round_date, d.display().to_string()));
         out.push(Week {
             round_date: policy.round_date,
             people,
@@ -113,11 +115,14 @@ pub fn load_programme(
         return Err(Error::Input(Problems(problems)));
     }
     out.sort_by_key(|w| w.round_date);
-    for pair in out.windows(2) {
-        if pair[0].round_date == pair[1].round_date {
+    dates.sort();
+    for pair in dates.windows(2) {
+        if pair[0].0 == pair[1].0 {
             return Err(Error::Refused(format!(
-                "two weeks have the round_date {}; each weekly folder needs its own date",
-                pair[0].round_date
+                "two weeks have the round_date {} ({} and {}); each weekly folder needs its own date",
+                pair[0].0,
+                crate::error::escaped(&pair[0].1),
+                crate::error::escaped(&pair[1].1)
             )));
         }
     }
@@ -156,4 +161,24 @@ fn read_record(path: &Path) -> Result<Record> {
         .file_name()
         .map_or_else(|| "offers.csv".into(), |n| n.to_string_lossy().into_owned());
     super::record::parse_checked(&file, &bytes).map_err(|p| Error::Input(Problems(p)))
+}
+
+/// A week's problems named by the week folder too (`2014-11-10/people.csv:4`),
+/// so that a history of many weeks says which week is wrong.
+fn in_week(e: Error, week: &Path) -> Error {
+    let folder = week.file_name().map_or_else(
+        || week.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let name = |p: Problem| Problem {
+        file: format!("{folder}/{}", p.file),
+        ..p
+    };
+    match e {
+        Error::Input(Problems(v)) => Error::Input(Problems(v.into_iter().map(name).collect())),
+        Error::Infeasible(Problems(v)) => {
+            Error::Infeasible(Problems(v.into_iter().map(name).collect()))
+        }
+        other => other,
+    }
 }

@@ -889,3 +889,47 @@ fn offer_refuses_more_offers_than_free_places() {
         before
     );
 }
+
+/// `history`'s messages name the week: a bad cell in one week's export is
+/// reported under its week folder, and two weeks with one round date name
+/// both folders.
+#[test]
+fn history_names_the_week_folder_in_its_messages() {
+    let weeks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014-weeks");
+    let tmp = tempfile::tempdir().unwrap();
+    let w = tmp.path().join("w");
+    crate::common::copy_dir(&weeks, &w);
+    let people = w.join("week-2/people.csv");
+    let text = std::fs::read_to_string(&people).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    cells[2] = "abc".into(); // the age column of the sample
+    lines[2] = cells.join(",");
+    std::fs::write(&people, lines.join("\n") + "\n").unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+            .args(["history", w.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let o = run();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text_of(&o.stderr).contains("week-2/people.csv:3"),
+        "{}",
+        text_of(&o.stderr)
+    );
+    std::fs::write(&people, text).unwrap();
+    std::fs::copy(w.join("week-1/policy.toml"), w.join("week-2/policy.toml")).unwrap();
+    let o = run();
+    let err = text_of(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("week-1") && err.contains("week-2") && err.contains("round_date 2014-11-03"),
+        "{err}"
+    );
+}
+
+fn text_of(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
