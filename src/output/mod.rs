@@ -152,9 +152,52 @@ fn check_targets(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
                     t.display()
                 )));
             }
+            replaceable(t, &meta)?;
         }
     }
     Ok(())
+}
+
+/// Refuses, before anything is written, an existing target that could not
+/// be replaced at the commit point: a read-only file (every platform), or
+/// on Windows a file another program holds open without sharing it for
+/// writing, as Excel does with a workbook or CSV file it shows.
+fn replaceable(t: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    let name = t.file_name().map_or_else(
+        || t.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    if meta.permissions().readonly() {
+        return Err(Error::Refused(format!(
+            "{} is read-only; nothing was written — make {name} writable (or choose another output path) and run again",
+            t.display()
+        )));
+    }
+    if held_open(t) {
+        return Err(Error::Refused(format!(
+            "{} is open in another program; nothing was written — close {name} in Excel and run again",
+            t.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether another program holds the file open without letting others
+/// write it (Windows' sharing violation or lock violation).
+#[cfg(windows)]
+fn held_open(t: &Path) -> bool {
+    const SHARING_VIOLATION: i32 = 32;
+    const LOCK_VIOLATION: i32 = 33;
+    matches!(
+        std::fs::OpenOptions::new().append(true).open(t),
+        Err(e) if matches!(e.raw_os_error(), Some(SHARING_VIOLATION | LOCK_VIOLATION))
+    )
+}
+
+/// Unix lets a file be replaced whoever holds it open.
+#[cfg(not(windows))]
+fn held_open(_: &Path) -> bool {
+    false
 }
 
 /// What a file of boligmatch's own is (its folder lock, manifest, commit

@@ -650,3 +650,42 @@ fn random_offers_and_answers_some_killed_keep_the_record_whole() {
     assert!(done[0] > 0 && done[1] > 5, "refused, done: {done:?}");
     eprintln!("refused, done: {done:?}; killed inside the write: {interrupted}");
 }
+
+/// An output file that could not be replaced at the commit point (here
+/// read-only; on Windows also one Excel holds open) is found before
+/// anything is written: exit 2, the file named, every output as it was.
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_is_refused_before_anything_is_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data-samples/ballerup-2014");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let allocate = || {
+        Command::new(env!("CARGO_BIN_EXE_boligmatch"))
+            .args([
+                "allocate",
+                sample.to_str().unwrap(),
+                "--proposals",
+                "1",
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(allocate().status.code(), Some(0));
+    let held = out.join("unplaced.csv");
+    std::fs::set_permissions(&held, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = crate::common::snapshot(&out);
+    let o = allocate();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unplaced.csv")
+            && err.contains("read-only")
+            && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(crate::common::snapshot(&out), before, "an output changed");
+}
