@@ -137,6 +137,12 @@ fn check_targets(targets: &[PathBuf], inputs: &[&Path]) -> Result<()> {
                 t.display()
             )));
         }
+        if let Some(reserved) = reserved_name(t) {
+            return Err(Error::Refused(format!(
+                "{}: {reserved} is a device name on Windows, not a file name; choose another name",
+                t.display()
+            )));
+        }
         let real = resolve(t);
         if let Some((_, input)) = inputs.iter().find(|(r, _)| *r == real) {
             return Err(Error::Refused(format!(
@@ -198,6 +204,22 @@ fn held_open(t: &Path) -> bool {
 #[cfg(not(windows))]
 fn held_open(_: &Path) -> bool {
     false
+}
+
+/// A name Windows keeps for a device (`CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`,
+/// `LPT1`–`LPT9`, with any extension and in any case), refused on every
+/// platform so that an output folder means the same on the office's PCs.
+fn reserved_name(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let stem = name.split('.').next()?.trim_end().to_ascii_uppercase();
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+    };
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || numbered("COM")
+        || numbered("LPT");
+    reserved.then_some(name)
 }
 
 /// What a file of boligmatch's own is (its folder lock, manifest, commit
@@ -722,5 +744,37 @@ mod tests {
         let r = write_all_failing_at(&out, &[("a".into(), vec![])], &[], Some(0));
         assert!(r.is_err());
         assert!(!out.exists());
+    }
+
+    /// Windows' device names are refused as output names on every
+    /// platform, whatever their case or extension; names that only begin
+    /// like one are not.
+    #[test]
+    fn windows_device_names_are_refused_as_output_names() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in [
+            "NUL",
+            "nul.html",
+            "Con",
+            "aux.csv",
+            "COM1.txt",
+            "lpt9",
+            "PRN.tar.gz",
+        ] {
+            let r = write_all(dir.path(), &[(bad.to_string(), b"x".to_vec())], &[]);
+            let e = r.expect_err(bad).to_string();
+            assert!(e.contains("device name on Windows"), "{bad}: {e}");
+        }
+        for ok in [
+            "console.html",
+            "nullable.csv",
+            "COM10.txt",
+            "com0",
+            "auxiliary.csv",
+            "LPT.csv",
+        ] {
+            write_all(dir.path(), &[(ok.to_string(), b"x".to_vec())], &[]).expect(ok);
+        }
+        assert!(!dir.path().join("nul.html").exists());
     }
 }
