@@ -154,19 +154,16 @@ fn load_chosen(paths: RoundPaths, chosen: &[&Path]) -> Result<(RoundPaths, Loade
                 boligmatch::error::printable(unit),
                 boligmatch::error::printable(person),
                 boligmatch::error::escaped(
-                    &paths.offers.as_deref().map(file_name).unwrap_or_default()
+                    &paths
+                        .offers
+                        .as_deref()
+                        .map(boligmatch::weekly::record::file_name)
+                        .unwrap_or_default()
                 )
             );
         }
         Ok((paths, loaded))
     }
-}
-
-fn file_name(p: &std::path::Path) -> String {
-    p.file_name().map_or_else(
-        || p.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 /// The flags `allocate`, `whatif` and `plan` share, as given ("low"

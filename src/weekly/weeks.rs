@@ -127,14 +127,14 @@ pub fn load_programme(
         }
     }
     crate::output::remove_record_copies(record);
-    let rec = read_record(record)?;
+    let bytes = std::fs::read(record).map_err(|source| Error::Io {
+        path: record.to_path_buf(),
+        source,
+    })?;
+    let rec = parse_record(record, &bytes)?;
     if let Some((_, paths)) = latest {
         // What `check` refuses in the latest week, history refuses too.
         let round = super::record::RoundOf { paths, today };
-        let bytes = std::fs::read(record).map_err(|source| Error::Io {
-            path: record.to_path_buf(),
-            source,
-        })?;
         round.check(record, &bytes)?;
     }
     Ok(Programme {
@@ -145,31 +145,23 @@ pub fn load_programme(
     })
 }
 
-/// The record at `path`, checked (a workbook is refused with what to do).
-fn read_record(path: &Path) -> Result<Record> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if super::record::is_workbook(&bytes) {
+/// The record at `path` from its bytes, checked (a workbook is refused
+/// with what to do).
+fn parse_record(path: &Path, bytes: &[u8]) -> Result<Record> {
+    if super::record::is_workbook(bytes) {
         return Err(super::record::RecordError::Workbook {
             path: path.to_path_buf(),
         }
         .into());
     }
-    let file = path
-        .file_name()
-        .map_or_else(|| "offers.csv".into(), |n| n.to_string_lossy().into_owned());
-    super::record::parse_checked(&file, &bytes).map_err(|p| Error::Input(Problems(p)))
+    let file = super::record::file_name(path);
+    super::record::parse_checked(&file, bytes).map_err(|p| Error::Input(Problems(p)))
 }
 
 /// A week's problems named by the week folder too (`2014-11-10/people.csv:4`),
 /// so that a history of many weeks says which week is wrong.
 fn in_week(e: Error, week: &Path) -> Error {
-    let folder = week.file_name().map_or_else(
-        || week.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let folder = crate::input::file_name(week);
     let name = |p: Problem| Problem {
         file: format!("{folder}/{}", p.file),
         ..p
